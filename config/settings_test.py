@@ -1,0 +1,17 @@
+"""Test settings: the production settings with a throwaway key, fast hashing and local data."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("KADERASI_DATA_DIR", tempfile.mkdtemp(prefix="kaderasi-test-"))
+os.environ.setdefault("KADERASI_MANIFEST_STATIC", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,3 @@
+from kaderasi.cli import main
+
+main()
