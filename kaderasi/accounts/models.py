@@ -1,0 +1,45 @@
+"""Users, their role and the areas they cover."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.core.models import BaseModel
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MIDWIFE = "midwife", _("Midwife (bidan)")
+    CADRE = "cadre", _("Cadre (kader)")
+    DISTRICT_OFFICE = "district_office", _("District health office")
+
+
+class User(AbstractUser, BaseModel):
+    """A person who logs in. What she may see follows from `role` and `areas` (see policies)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CADRE)
+    areas = models.ManyToManyField(
+        "regions.Area",
+        verbose_name=_("areas covered"),
+        blank=True,
+        related_name="users",
+        help_text=_("A midwife covers her villages, a coordinator her districts or regency."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        default="id",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_is_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,28 @@
+"""The areas a user's scope covers."""
+
+from django.db.models import QuerySet
+
+from kaderasi.accounts.models import Role, User
+from kaderasi.regions.models import Area
+
+
+def scope_areas_of(user: User) -> list[Area]:
+    """The areas whose subtree `user` may see: her own areas, plus for a coordinator the areas of
+    the programmes whose team she is on. An admin's scope is everything (callers check
+    `sees_everything` first)."""
+    areas = list(user.areas.all())
+    if user.role == Role.COORDINATOR:
+        from kaderasi.programmes.models import Programme
+
+        areas += [p.area for p in Programme.objects.filter(team=user).select_related("area")]
+    return areas
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    if sees_everything(user):
+        return User.objects.all()
+    return User.objects.filter(pk=user.pk)

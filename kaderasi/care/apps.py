@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "kaderasi.care"
+    label = "care"
+    verbose_name = _("Care")
+
+    def ready(self) -> None:
+        # Audit trail of personal and health data (UU PDP): who changed what, and when.
+        from auditlog.registry import auditlog
+
+        from kaderasi.care import models
+
+        auditlog.register(models.Mother, mask_fields=["nik"])
+        for model in (
+            models.Pregnancy,
+            models.Delivery,
+            models.Infant,
+            models.Pairing,
+            models.Measurement,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,119 @@
+"""The admin site: entered by role (policies), not by Django's is_staff flag, and every model
+admin scoped by the same selectors as the web pages."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.core.errors import DomainError
+from kaderasi.core.policies import Permission, can
+
+
+class KaderasiAdminSite(admin.AdminSite):
+    site_header = _("kaderasi administration")
+    site_title = _("kaderasi")
+    index_title = _("Data and settings")
+
+    def has_permission(self, request) -> bool:
+        return can(request.user, Permission.USE_ADMIN)
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            messages.error(request, _("Your role does not use the administration pages."))
+            return redirect("home")
+        return redirect_to_login(
+            request.GET.get("next", request.get_full_path()), settings.LOGIN_URL
+        )
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A model admin whose rows, foreign-key choices and permissions come from kaderasi's
+    selectors and policies.
+
+    Subclasses set `visible` (user → queryset), `manage` (the Permission to add/change/delete),
+    and may override `validate(form)` to run a service's domain checks, raising DomainError.
+    """
+
+    visible = None
+    manage: Permission = Permission.MANAGE_PROGRAMME
+    related_scopes: dict = {}
+
+    def get_queryset(self, request):
+        queryset = type(self).visible(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def has_module_permission(self, request) -> bool:
+        return can(request.user, Permission.USE_ADMIN)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can(request.user, Permission.USE_ADMIN) and self._in_scope(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return can(request.user, self.manage)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can(request.user, self.manage) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can(request.user, self.manage) and self._in_scope(request, obj)
+
+    def _in_scope(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        return type(self).visible(request.user).filter(pk=obj.pk).exists()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = self.related_scopes.get(db_field.name) or _default_scopes().get(
+            db_field.related_model
+        )
+        if scope is not None:
+            queryset = scope(request.user)
+            limit = db_field.get_limit_choices_to()
+            kwargs["queryset"] = queryset.filter(**limit) if limit else queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def validate(self, form) -> None:
+        """Domain checks beyond the model's constraints; raise DomainError."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        model_admin = self
+
+        class DomainCheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if not self.errors:
+                    try:
+                        model_admin.validate(self)
+                    except DomainError as error:
+                        if error.field and error.field in self.fields:
+                            self.add_error(
+                                error.field, ValidationError(str(error.message), code=error.code)
+                            )
+                        else:
+                            raise ValidationError(str(error.message), code=error.code) from error
+                return cleaned
+
+        return DomainCheckedForm
+
+
+def _default_scopes() -> dict:
+    from kaderasi.cadres.models import Cadre
+    from kaderasi.cadres.selectors import cadres_visible_to
+    from kaderasi.care.models import Mother
+    from kaderasi.care.selectors import mothers_visible_to
+    from kaderasi.programmes.models import Programme
+    from kaderasi.programmes.selectors import programmes_visible_to
+    from kaderasi.regions.models import Area
+    from kaderasi.regions.selectors import areas_visible_to
+
+    return {
+        Area: areas_visible_to,
+        Programme: programmes_visible_to,
+        Cadre: cadres_visible_to,
+        Mother: mothers_visible_to,
+    }

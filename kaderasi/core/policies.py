@@ -1,0 +1,61 @@
+"""Who may do what: permissions declared as data, checked in one place.
+
+Views, API operations and reports call `can(user, permission)` for the action, and scope the rows
+through the `<things>_visible_to(user)` selectors; an object outside the scope is a 404.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from kaderasi.accounts.models import Role
+
+
+class Permission(StrEnum):
+    VIEW_PROGRAMME = "programme.view"
+    MANAGE_PROGRAMME = "programme.manage"
+    VIEW_CADRE = "cadre.view"
+    MANAGE_CADRE = "cadre.manage"
+    VIEW_MOTHER = "mother.view"
+    REGISTER_MOTHER = "mother.register"
+    RECORD_MEASUREMENT = "measurement.record"
+    MANAGE_TRAINING = "training.manage"
+    USE_ADMIN = "admin.use"
+    MANAGE_USERS = "users.manage"
+    MANAGE_AREAS = "areas.manage"
+
+
+EVERYONE = frozenset(Role)
+FIELD_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE})
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.VIEW_PROGRAMME: EVERYONE,
+    Permission.MANAGE_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.VIEW_CADRE: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.MANAGE_CADRE: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.VIEW_MOTHER: EVERYONE,
+    Permission.REGISTER_MOTHER: FIELD_STAFF,
+    Permission.RECORD_MEASUREMENT: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
+    ),
+    Permission.MANAGE_TRAINING: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.USE_ADMIN: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
+}
+
+
+def can(user, permission: Permission) -> bool:
+    """True when `user` is active and her role holds `permission`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in GRANTS[permission]
+
+
+def require(user, permission: Permission) -> None:
+    if not can(user, permission):
+        raise PermissionDenied(permission.value)

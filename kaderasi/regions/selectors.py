@@ -1,0 +1,53 @@
+"""Reads over the area tree, and the one helper that turns a set of areas into a scope."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from kaderasi.regions.models import Area, AreaLevel
+
+
+def within_areas_q(areas: Iterable[Area], *, lookup: str) -> Q:
+    """A Q matching rows whose area lies in or under any of `areas`.
+
+    `lookup` reaches the area from the row ("posyandu", "area"; "" for areas themselves).
+    No areas → matches nothing."""
+    prefix = f"{lookup}__" if lookup else ""
+    condition = Q(pk__in=[])
+    for area in areas:
+        condition |= Q(**{f"{prefix}path__startswith": area.path})
+    return condition
+
+
+def areas_under(areas: Iterable[Area]) -> QuerySet[Area]:
+    """Every area in or under `areas`."""
+    return Area.objects.filter(within_areas_q(areas, lookup=""))
+
+
+def ancestor_of_level(area: Area, level: AreaLevel) -> Area | None:
+    """The ancestor of `area` (or `area` itself) at `level`, using the stored path."""
+    ids = [int(part) for part in area.path.strip("/").split("/") if part]
+    return Area.objects.filter(pk__in=ids, level=level).first()
+
+
+def area_label(area: Area) -> str:
+    """ "Posyandu Melati, Desa Pandes, Kec. Wedi" — the chain below the regency."""
+    ids = [int(part) for part in area.path.strip("/").split("/") if part]
+    chain = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
+    return ", ".join(
+        str(chain[i]) for i in reversed(ids) if chain[i].level not in {"province", "regency"}
+    )
+
+
+def areas_visible_to(user) -> QuerySet[Area]:
+    """Admin: all areas. Others: their scope's subtrees plus the ancestors above them (so a
+    midwife's village can be shown with its district)."""
+    from kaderasi.accounts.selectors import scope_areas_of, sees_everything
+
+    if not user.is_authenticated:
+        return Area.objects.none()
+    if sees_everything(user):
+        return Area.objects.all()
+    scope = scope_areas_of(user)
+    ancestor_ids = {int(part) for area in scope for part in area.path.strip("/").split("/") if part}
+    return Area.objects.filter(within_areas_q(scope, lookup="") | Q(pk__in=ancestor_ids))
