@@ -1,0 +1,174 @@
+"""Every role × every record in and out of its area: nothing leaks, and a denied write changes
+nothing."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from kaderasi.cadres.selectors import cadres_visible_to
+from kaderasi.care.models import Measurement, Mother
+from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.programmes.selectors import programmes_visible_to
+from kaderasi.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(world, cadre_user):
+    own_cadre = cadre_user.cadre
+    canan_cadre = f.CadreFactory(programme=world.programme, posyandu=world.kenanga, code="K02")
+    sleman_cadre = f.CadreFactory(
+        programme=world.other_programme, posyandu=world.sakura, code="S01"
+    )
+    pandes = f.delivered_mother(programme=world.programme, posyandu=world.mawar, code="M-PANDES")
+    canan = f.delivered_mother(programme=world.programme, posyandu=world.kenanga, code="M-CANAN")
+    sleman = f.delivered_mother(
+        programme=world.other_programme, posyandu=world.sakura, code="M-SLEMAN"
+    )
+    f.PairingFactory(mother=pandes, cadre=own_cadre)
+    f.PairingFactory(mother=canan, cadre=canan_cadre)
+    f.PairingFactory(mother=sleman, cadre=sleman_cadre)
+    return {
+        "mothers": {"pandes": pandes, "canan": canan, "sleman": sleman},
+        "cadres": {"pandes": own_cadre, "canan": canan_cadre, "sleman": sleman_cadre},
+        "programmes": {"wedi": world.programme, "sleman": world.other_programme},
+    }
+
+
+PERSONAS = ["admin_user", "coordinator", "midwife", "district_officer", "cadre_user"]
+
+VISIBLE_MOTHERS = {
+    "admin_user": {"pandes", "canan", "sleman"},
+    "coordinator": {"pandes", "canan"},
+    "midwife": {"pandes"},
+    "district_officer": {"pandes", "canan"},
+    "cadre_user": {"pandes"},
+}
+VISIBLE_CADRES = {
+    "admin_user": {"pandes", "canan", "sleman"},
+    "coordinator": {"pandes", "canan"},
+    "midwife": {"pandes"},
+    "district_officer": {"pandes", "canan"},
+    "cadre_user": {"pandes"},
+}
+VISIBLE_PROGRAMMES = {
+    "admin_user": {"wedi", "sleman"},
+    "coordinator": {"wedi"},
+    "midwife": {"wedi"},
+    "district_officer": {"wedi"},
+    "cadre_user": {"wedi"},
+}
+MAY_RECORD = {"admin_user", "coordinator", "midwife", "cadre_user"}
+
+
+def _names(queryset, records):
+    by_pk = {obj.pk: name for name, obj in records.items()}
+    return {by_pk[pk] for pk in queryset.values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_role_sees_exactly_the_mothers_cadres_and_programmes_of_its_area(
+    request, records, persona
+):
+    user = request.getfixturevalue(persona)
+    assert _names(mothers_visible_to(user), records["mothers"]) == VISIBLE_MOTHERS[persona]
+    assert _names(cadres_visible_to(user), records["cadres"]) == VISIBLE_CADRES[persona]
+    assert _names(programmes_visible_to(user), records["programmes"]) == VISIBLE_PROGRAMMES[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("mother_name", ["pandes", "canan", "sleman"])
+def test_a_mother_outside_the_scope_is_a_404_page(request, client, records, persona, mother_name):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    mother = records["mothers"][mother_name]
+    response = client.get(reverse("mother-detail", args=[mother.public_id]))
+    expected = 200 if mother_name in VISIBLE_MOTHERS[persona] else 404
+    assert response.status_code == expected
+    if expected == 404:
+        assert mother.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("programme_name", ["wedi", "sleman"])
+def test_a_programme_outside_the_scope_is_a_404_page(
+    request, client, records, persona, programme_name
+):
+    client.force_login(request.getfixturevalue(persona))
+    programme = records["programmes"][programme_name]
+    response = client.get(reverse("programme-detail", args=[programme.slug]))
+    assert response.status_code == (200 if programme_name in VISIBLE_PROGRAMMES[persona] else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("mother_name", ["pandes", "canan", "sleman"])
+def test_recording_a_measurement_is_allowed_only_in_scope_and_a_denied_write_changes_nothing(
+    request, client, records, persona, mother_name, now
+):
+    client.force_login(request.getfixturevalue(persona))
+    mother = records["mothers"][mother_name]
+    response = client.post(
+        reverse("measurement-create", args=[mother.public_id]),
+        {
+            "kind": "milk_volume",
+            "measured_at": "2026-11-09T08:00",
+            "value": "45",
+            "basis": "unknown",
+        },
+    )
+    if mother_name not in VISIBLE_MOTHERS[persona]:
+        assert response.status_code == 404
+        assert not Measurement.objects.exists()
+    elif persona not in MAY_RECORD:
+        assert response.status_code == 403
+        assert not Measurement.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert list(Measurement.objects.values_list("mother__code", "value")) == [
+            (mother.code, Decimal(45))
+        ]
+
+
+def test_the_programme_page_counts_only_the_mothers_a_midwife_may_see(client, records, midwife):
+    client.force_login(midwife)
+    response = client.get(reverse("programme-detail", args=["wedi-2026"]))
+    assert response.context["summary"].mothers == 1
+    assert [row.mother.code for row in response.context["rows"]] == ["M-PANDES"]
+
+
+def test_a_coordinator_cannot_change_a_mother_outside_her_area_in_the_admin(
+    client, records, coordinator
+):
+    client.force_login(coordinator)
+    sleman = records["mothers"]["sleman"]
+    change_url = reverse("admin:care_mother_change", args=[sleman.pk])
+    response = client.post(change_url, {"name": "Changed", "code": sleman.code})
+    assert response.status_code in {302, 404}
+    sleman.refresh_from_db()
+    assert sleman.name != "Changed"
+
+
+def test_a_coordinator_sees_only_her_areas_mothers_in_the_admin_list(client, records, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("admin:care_mother_changelist"))
+    assert response.status_code == 200
+    listed = {m.code for m in response.context["cl"].result_list}
+    assert listed == {"M-PANDES", "M-CANAN"}
+
+
+@pytest.mark.parametrize("persona", ["midwife", "district_officer", "cadre_user"])
+def test_field_roles_are_sent_home_from_the_admin(request, client, records, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "admin/index.html" not in [t.name for t in response.templates]
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_and_sees_no_mother(client, records):
+    mother = records["mothers"]["pandes"]
+    response = client.get(reverse("mother-detail", args=[mother.public_id]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert Mother.objects.count() == 3
