@@ -12,4 +12,6 @@ class CareErrorCode(StrEnum):
     PAIRING_CADRE_AT_CAPACITY = "pairing_cadre_at_capacity"
     PAIRING_OTHER_PROGRAMME = "pairing_other_programme"
     PAIRING_ALREADY_OPEN = "pairing_already_open"
+    PAIRING_CADRE_NOT_CERTIFIED = "pairing_cadre_not_certified"
+    PAIRING_OVERRIDE_NOT_ALLOWED = "pairing_override_not_allowed"
     DUPLICATE_CODE = "mother_duplicate_code"

@@ -221,6 +221,19 @@ class Pairing(BaseModel):
     end_reason = models.CharField(
         _("reason for ending"), max_length=16, choices=PairingEndReason.choices, blank=True
     )
+    certification_override_reason = models.TextField(
+        _("reason for pairing an uncertified cadre"),
+        blank=True,
+        help_text=_("Recorded when a coordinator pairs a cadre without a valid certificate."),
+    )
+    certification_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("pairing")
@@ -243,6 +256,16 @@ class Pairing(BaseModel):
                 condition=(Q(ends_at__isnull=True) & Q(end_reason=""))
                 | (Q(ends_at__isnull=False) & ~Q(end_reason="")),
                 name="pairing_end_reason_iff_ended",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(certification_override_reason="") & Q(certification_override_by__isnull=True)
+                )
+                | (
+                    ~Q(certification_override_reason="")
+                    & Q(certification_override_by__isnull=False)
+                ),
+                name="pairing_override_has_reason_and_author",
             ),
         ]
 

@@ -4,8 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
@@ -19,8 +21,10 @@ from kaderasi.care.models import (
     Pregnancy,
 )
 from kaderasi.core.errors import DomainError
+from kaderasi.core.policies import Permission, can
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.regions.selectors import ancestor_of_level
+from kaderasi.training.certification import is_certified
 
 # Plausibility bounds (inclusive) for input checks; not clinical thresholds.
 PLAUSIBLE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
@@ -170,9 +174,37 @@ def measurement_record(
 
 
 @transaction.atomic
-def pairing_start(*, mother: Mother, cadre: Cadre, starts_at: dt.datetime) -> Pairing:
+def pairing_start(
+    *,
+    mother: Mother,
+    cadre: Cadre,
+    starts_at: dt.datetime,
+    by: User | None = None,
+    override_reason: str = "",
+) -> Pairing:
     """Pair `cadre` with `mother` (One Kader One Client), respecting the programme's cap on
-    active clients per cadre. The one-open-pairing-per-mother rule is also a database constraint."""
+    active clients per cadre and the certification gate: a cadre without a valid certificate on
+    the start date is paired only when a coordinator (or admin) records `override_reason`.
+    The one-open-pairing-per-mother rule is also a database constraint."""
+    override_reason = override_reason.strip()
+    if not is_certified(cadre, on=timezone.localdate(starts_at)):
+        if not override_reason:
+            raise DomainError(
+                CareErrorCode.PAIRING_CADRE_NOT_CERTIFIED,
+                _(
+                    "This cadre holds no valid certificate; "
+                    "a coordinator must record a reason to pair her."
+                ),
+                field="cadre",
+            )
+        if not can(by, Permission.OVERRIDE_CERTIFICATION):
+            raise DomainError(
+                CareErrorCode.PAIRING_OVERRIDE_NOT_ALLOWED,
+                _("Only a coordinator may pair a cadre who is not certified."),
+                field="override_reason",
+            )
+    else:
+        override_reason = ""
     if cadre.programme_id != mother.programme_id:
         raise DomainError(
             CareErrorCode.PAIRING_OTHER_PROGRAMME,
@@ -194,7 +226,13 @@ def pairing_start(*, mother: Mother, cadre: Cadre, starts_at: dt.datetime) -> Pa
             % {"cap": cap},
             field="cadre",
         )
-    return Pairing.objects.create(mother=mother, cadre=cadre, starts_at=starts_at)
+    return Pairing.objects.create(
+        mother=mother,
+        cadre=cadre,
+        starts_at=starts_at,
+        certification_override_reason=override_reason,
+        certification_override_by=by if override_reason else None,
+    )
 
 
 @transaction.atomic

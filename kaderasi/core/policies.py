@@ -23,6 +23,7 @@ class Permission(StrEnum):
     USE_ADMIN = "admin.use"
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
+    OVERRIDE_CERTIFICATION = "pairing.override_certification"
 
 
 EVERYONE = frozenset(Role)
@@ -44,12 +45,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.USE_ADMIN: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
+    Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 
 def can(user, permission: Permission) -> bool:
-    """True when `user` is active and her role holds `permission`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """True when `user` is active and her role holds `permission` (False for no user)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True

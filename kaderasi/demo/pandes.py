@@ -28,6 +28,7 @@ from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import AreaLevel
 from kaderasi.regions.services import area_get_or_create
 from kaderasi.training.models import TestAttempt, TestPhase, Training
+from kaderasi.training.services import certificate_issue
 
 SLUG = "pandes-2018"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -155,6 +156,9 @@ def seed_pandes(*, now: dt.datetime) -> Programme:
         ends_at=dt.datetime(2018, 4, 11, 13, 0, tzinfo=WIB),
         venue="Desa Pandes, Wedi, Klaten",
     )
+    for cadre in cadres:
+        # Illustrative: the paper reports that the cadres re-demonstrated the SOP after training.
+        certificate_issue(cadre=cadre, training=training, issued_on=dt.date(2018, 4, 11))
     for cadre, (pre, post) in zip(cadres, knowledge_scores(), strict=True):
         for phase, score in ((TestPhase.PRE, pre), (TestPhase.POST, post)):
             TestAttempt.objects.create(

@@ -13,7 +13,7 @@ from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.regions.selectors import ancestor_of_level
 from kaderasi.regions.services import area_create
-from kaderasi.training.models import TestAttempt, Training
+from kaderasi.training.models import Certificate, TestAttempt, Training
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -121,3 +121,19 @@ def delivered_mother(*, programme, posyandu, delivered_at=None, **kwargs) -> Mot
     pregnancy = PregnancyFactory(mother=mother)
     DeliveryFactory(pregnancy=pregnancy, **({"delivered_at": delivered_at} if delivered_at else {}))
     return mother
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    issued_on = dt.date(2026, 1, 10)
+    expires_on = dt.date(2028, 1, 10)
+    verification_code = factory.Sequence(lambda n: f"TEST{n:06d}")
+
+
+def certified_cadre(**kwargs) -> Cadre:
+    """A cadre holding a certificate valid through 2026–2027."""
+    cadre = CadreFactory(**kwargs)
+    CertificateFactory(cadre=cadre)
+    return cadre

@@ -85,3 +85,45 @@ class TestAttempt(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.cadre.code} {self.get_phase_display()} {self.score}"
+
+
+class Certificate(BaseModel):
+    """A cadre's certificate for field work. Valid from `issued_on` until `expires_on` (exclusive)
+    unless revoked; only a cadre holding a valid certificate is paired with a mother without a
+    coordinator's recorded override."""
+
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("cadre"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    training = models.ForeignKey(
+        Training,
+        verbose_name=_("training"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    refresher_due_on = models.DateField(_("refresher due on"), null=True, blank=True)
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("issued_on")),
+                name="certificate_expires_after_issue",
+                violation_error_message=_("A certificate must expire after it is issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verification_code} ({self.cadre.code})"

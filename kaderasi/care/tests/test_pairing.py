@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cadre(world):
-    return f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    return f.certified_cadre(programme=world.programme, posyandu=world.mawar)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_reassignment_keeps_the_history(world, cadre, mother, now):
     pairing_end(
         pairing=first, ends_at=now + dt.timedelta(hours=5), reason=PairingEndReason.REASSIGNED
     )
-    other = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    other = f.certified_cadre(programme=world.programme, posyandu=world.mawar)
     pairing_start(mother=mother, cadre=other, starts_at=now + dt.timedelta(hours=5))
     assert list(mother.pairings.order_by("starts_at").values_list("cadre", "end_reason")) == [
         (cadre.pk, "reassigned"),
@@ -61,7 +61,7 @@ def test_reassignment_keeps_the_history(world, cadre, mother, now):
 
 
 def test_a_cadre_of_another_programme_cannot_be_paired(world, mother, now):
-    outsider = f.CadreFactory(programme=world.other_programme, posyandu=world.sakura)
+    outsider = f.certified_cadre(programme=world.other_programme, posyandu=world.sakura)
     with pytest.raises(DomainError) as error:
         pairing_start(mother=mother, cadre=outsider, starts_at=now)
     assert error.value.code == CareErrorCode.PAIRING_OTHER_PROGRAMME
@@ -80,10 +80,70 @@ def test_a_cadre_loses_sight_of_a_mother_reassigned_away_from_her(world, mother,
     from kaderasi.care.selectors import mothers_visible_to
 
     user = f.UserFactory(role=Role.CADRE)
-    cadre = f.CadreFactory(programme=world.programme, posyandu=world.mawar, user=user)
+    cadre = f.certified_cadre(programme=world.programme, posyandu=world.mawar, user=user)
     pairing = pairing_start(mother=mother, cadre=cadre, starts_at=now)
     assert list(mothers_visible_to(user)) == [mother]
     pairing_end(
         pairing=pairing, ends_at=now + dt.timedelta(hours=1), reason=PairingEndReason.REASSIGNED
     )
     assert list(mothers_visible_to(user)) == []
+
+
+def test_a_cadre_without_a_valid_certificate_cannot_be_paired(world, mother, now):
+    uncertified = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    with pytest.raises(DomainError) as error:
+        pairing_start(mother=mother, cadre=uncertified, starts_at=now)
+    assert error.value.code == CareErrorCode.PAIRING_CADRE_NOT_CERTIFIED
+    assert not Pairing.objects.exists()
+
+
+def test_an_expired_or_revoked_certificate_does_not_count(world, mother, now):
+    expired = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    f.CertificateFactory(
+        cadre=expired, issued_on=dt.date(2024, 1, 1), expires_on=dt.date(2026, 1, 1)
+    )
+    revoked = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    f.CertificateFactory(cadre=revoked, revoked_on=dt.date(2026, 6, 1))
+    for cadre in (expired, revoked):
+        with pytest.raises(DomainError) as error:
+            pairing_start(mother=mother, cadre=cadre, starts_at=now)
+        assert error.value.code == CareErrorCode.PAIRING_CADRE_NOT_CERTIFIED
+
+
+def test_a_coordinator_may_pair_an_uncertified_cadre_with_a_recorded_reason(
+    world, mother, coordinator, now
+):
+    uncertified = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    pairing = pairing_start(
+        mother=mother,
+        cadre=uncertified,
+        starts_at=now,
+        by=coordinator,
+        override_reason="Post-test passed; skill re-demonstration scheduled next week",
+    )
+    assert pairing.certification_override_by == coordinator
+    assert pairing.certification_override_reason.startswith("Post-test passed")
+
+
+@pytest.mark.parametrize("persona", ["midwife", "cadre_user", "district_officer"])
+def test_only_a_coordinator_or_admin_may_override_the_certificate_gate(
+    request, world, mother, persona, now
+):
+    uncertified = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    with pytest.raises(DomainError) as error:
+        pairing_start(
+            mother=mother,
+            cadre=uncertified,
+            starts_at=now,
+            by=request.getfixturevalue(persona),
+            override_reason="Urgent",
+        )
+    assert error.value.code == CareErrorCode.PAIRING_OVERRIDE_NOT_ALLOWED
+    assert not Pairing.objects.exists()
+
+
+def test_a_certified_cadre_needs_no_override_and_none_is_recorded(cadre, mother, coordinator, now):
+    pairing = pairing_start(
+        mother=mother, cadre=cadre, starts_at=now, by=coordinator, override_reason="x"
+    )
+    assert (pairing.certification_override_reason, pairing.certification_override_by) == ("", None)
