@@ -57,6 +57,12 @@ INSTALLED_APPS = [
     "kaderasi.cadres",
     "kaderasi.training",
     "kaderasi.care",
+    "kaderasi.evaluation",
+    "kaderasi.interop",
+    "kaderasi.reports",
+    "kaderasi.reminders",
+    "kaderasi.api",
+    "kaderasi.offline",
     "kaderasi.web",
     "kaderasi.demo",
 ]
@@ -187,5 +193,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }

@@ -5,10 +5,18 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("kaderasi.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("kaderasi.web.urls")),
+    path("", include("kaderasi.training.urls")),
+    path("", include("kaderasi.care.urls")),
+    path("", include("kaderasi.evaluation.urls")),
+    path("", include("kaderasi.interop.urls")),
+    path("", include("kaderasi.reports.urls")),
+    path("", include("kaderasi.reminders.urls")),
+    path("", include("kaderasi.offline.urls")),
     prefix_default_language=False,
 )
 

@@ -98,3 +98,54 @@ def cadre_user(world):
     user = f.UserFactory(username="wati-kader", role=Role.CADRE)
     f.CadreFactory(programme=world.programme, posyandu=world.mawar, user=user, code="K01")
     return user
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def phone(live_server, transactional_db):
+    """A Playwright page in Debian's Chromium at a cheap Android phone's size (360×740), Indonesian
+    locale, pointed at the live server (`phone.goto("/login/")`)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale="id-ID",
+            base_url=live_server.url,
+            has_touch=True,
+            is_mobile=True,
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noqa: S107
+    """Log in through the login form, as a person would."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
