@@ -20,5 +20,10 @@ class CareConfig(AppConfig):
             models.Infant,
             models.Pairing,
             models.Measurement,
+            models.Consent,
+            models.MassageSession,
+            models.ScheduledSession,
+            models.Flag,
+            models.Referral,
         ):
             auditlog.register(model)

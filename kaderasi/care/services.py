@@ -9,16 +9,23 @@ from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
+from kaderasi.care.consent import processing_allowed, subject_of_measurement
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
+    Consent,
+    ConsentGivenBy,
+    ConsentSubject,
     Delivery,
     Infant,
+    MassageSession,
     Measurement,
     MeasurementKind,
     Mother,
     Pairing,
     PairingEndReason,
+    PerformedBy,
     Pregnancy,
+    ScheduledSession,
 )
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
@@ -149,6 +156,7 @@ def measurement_record(
         if existing is not None:
             return existing
     value = Decimal(str(value))
+    _require_consent(mother, subject_of_measurement(kind))
     measurement_validate(
         mother=mother, kind=kind, measured_at=measured_at, value=value, method=method, now=now
     )
@@ -241,3 +249,150 @@ def pairing_end(*, pairing: Pairing, ends_at: dt.datetime, reason: PairingEndRea
     pairing.end_reason = reason
     pairing.save(update_fields=["ends_at", "end_reason", "updated_at"])
     return pairing
+
+
+def _require_consent(mother: Mother, subject: ConsentSubject) -> None:
+    if not processing_allowed(mother, subject):
+        raise DomainError(
+            CareErrorCode.CONSENT_WITHDRAWN,
+            _("Consent for this data was withdrawn; nothing more is recorded."),
+            field=None,
+        )
+
+
+@transaction.atomic
+def consent_give(
+    *,
+    mother: Mother,
+    subject: ConsentSubject,
+    text_version: str,
+    given_at: dt.datetime,
+    by: User | None,
+    given_by: ConsentGivenBy = ConsentGivenBy.MOTHER,
+) -> Consent:
+    """Record consent for `subject` under `text_version` (one active consent per subject)."""
+    if Consent.objects.filter(mother=mother, subject=subject, withdrawn_at__isnull=True).exists():
+        raise DomainError(
+            CareErrorCode.CONSENT_ALREADY_ACTIVE,
+            _("This consent is already recorded and active."),
+            field="subject",
+        )
+    return Consent.objects.create(
+        mother=mother,
+        subject=subject,
+        text_version=text_version,
+        given_by=given_by,
+        given_at=given_at,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, withdrawn_at: dt.datetime, by: User | None, reason: str = ""
+) -> Consent:
+    """Withdraw `consent`: from `withdrawn_at` nothing more is processed for its subject."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise DomainError(
+            CareErrorCode.CONSENT_ALREADY_WITHDRAWN,
+            _("This consent was already withdrawn."),
+            field="consent",
+        )
+    consent.withdrawn_at = withdrawn_at
+    consent.withdrawal_recorded_by = by
+    consent.withdrawal_reason = reason
+    consent.save(
+        update_fields=["withdrawn_at", "withdrawal_recorded_by", "withdrawal_reason", "updated_at"]
+    )
+    return consent
+
+
+def massage_session_validate(
+    *,
+    mother: Mother,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    comfort: int | None,
+    now: dt.datetime,
+) -> None:
+    if ended_at <= started_at:
+        raise DomainError(
+            CareErrorCode.SESSION_ENDS_BEFORE_START,
+            _("A session must end after it starts."),
+            field="ended_at",
+        )
+    if ended_at > now:
+        raise DomainError(
+            CareErrorCode.SESSION_IN_FUTURE,
+            _("A session cannot end in the future."),
+            field="ended_at",
+        )
+    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    if delivery is not None and started_at < delivery.delivered_at:
+        raise DomainError(
+            CareErrorCode.SESSION_BEFORE_DELIVERY,
+            _("A post-partum massage cannot start before the delivery."),
+            field="started_at",
+        )
+    if comfort is not None and not 1 <= comfort <= 5:
+        raise DomainError(
+            CareErrorCode.SESSION_COMFORT_OUT_OF_RANGE,
+            _("Comfort is scored from 1 to 5."),
+            field="comfort",
+        )
+
+
+@transaction.atomic
+def massage_session_record(
+    *,
+    mother: Mother,
+    performed_by: PerformedBy,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    now: dt.datetime,
+    by: User | None = None,
+    cadre: Cadre | None = None,
+    scheduled_session: ScheduledSession | None = None,
+    steps_done: list[int] | tuple[int, ...] = (),
+    comfort: int | None = None,
+    complaints: str = "",
+    adverse_event: str = "",
+    notes: str = "",
+    public_id=None,
+) -> MassageSession:
+    """Append a massage that was done. A session shorter or longer than the protocol is recorded
+    (flag rules judge it), never refused. With a `public_id` already stored for this mother the
+    stored row is returned unchanged."""
+    if public_id is not None:
+        existing = MassageSession.objects.filter(public_id=public_id).first()
+        if existing is not None:
+            if existing.mother_id != mother.pk:
+                raise DomainError(
+                    CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
+                    _("This record id is already used for another mother."),
+                    field="id",
+                )
+            return existing
+    _require_consent(mother, ConsentSubject.MOTHER)
+    massage_session_validate(
+        mother=mother, started_at=started_at, ended_at=ended_at, comfort=comfort, now=now
+    )
+    fields = {
+        "mother": mother,
+        "district": _district_of(mother.posyandu),
+        "scheduled_session": scheduled_session,
+        "cadre": cadre,
+        "performed_by": performed_by,
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "steps_done": sorted({int(step) for step in steps_done}),
+        "comfort": comfort,
+        "complaints": complaints,
+        "adverse_event": adverse_event,
+        "notes": notes,
+        "recorded_by": by,
+    }
+    if public_id is not None:
+        fields["public_id"] = public_id
+    return MassageSession.objects.create(**fields)

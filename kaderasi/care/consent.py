@@ -1,0 +1,20 @@
+"""Whether a mother's or infant's data may be processed (UU PDP): reads only."""
+
+from kaderasi.care.models import Consent, ConsentSubject, MeasurementKind, Mother
+
+INFANT_KINDS = frozenset(
+    {MeasurementKind.WET_NAPPIES, MeasurementKind.STOOLS, MeasurementKind.INFANT_WEIGHT}
+)
+
+
+def processing_allowed(mother: Mother, subject: ConsentSubject) -> bool:
+    """False once the consent for `subject` was withdrawn and not given again. A mother registered
+    before consents were recorded (imported historical data) is not blocked."""
+    consents = Consent.objects.filter(mother=mother, subject=subject)
+    if consents.filter(withdrawn_at__isnull=True).exists():
+        return True
+    return not consents.filter(withdrawn_at__isnull=False).exists()
+
+
+def subject_of_measurement(kind: str) -> ConsentSubject:
+    return ConsentSubject.INFANT if kind in INFANT_KINDS else ConsentSubject.MOTHER

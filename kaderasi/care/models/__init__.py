@@ -1,0 +1,69 @@
+"""Care records, one module per concept; import models from here."""
+
+from kaderasi.care.models.consents import Consent, ConsentGivenBy, ConsentSubject
+from kaderasi.care.models.flags import (
+    Flag,
+    FlagRule,
+    FlagSeverity,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+)
+from kaderasi.care.models.measurements import (
+    MAX_MILK_VOLUME_ML,
+    BreastSide,
+    Measurement,
+    MeasurementKind,
+    MilkBasis,
+    MilkMethod,
+    MilkPhase,
+)
+from kaderasi.care.models.mothers import Mother, StudyGroup
+from kaderasi.care.models.pairings import Pairing, PairingEndReason
+from kaderasi.care.models.pregnancies import (
+    Delivery,
+    DeliveryPlace,
+    DeliveryType,
+    Infant,
+    InfantSex,
+    Pregnancy,
+)
+from kaderasi.care.models.sessions import (
+    MassageSession,
+    PerformedBy,
+    ScheduledSession,
+    SessionStatus,
+)
+
+__all__ = [
+    "MAX_MILK_VOLUME_ML",
+    "BreastSide",
+    "Consent",
+    "ConsentGivenBy",
+    "ConsentSubject",
+    "Delivery",
+    "DeliveryPlace",
+    "DeliveryType",
+    "Flag",
+    "FlagRule",
+    "FlagSeverity",
+    "Infant",
+    "InfantSex",
+    "MassageSession",
+    "Measurement",
+    "MeasurementKind",
+    "MilkBasis",
+    "MilkMethod",
+    "MilkPhase",
+    "Mother",
+    "Pairing",
+    "PairingEndReason",
+    "PerformedBy",
+    "Pregnancy",
+    "Referral",
+    "ReferralOutcome",
+    "ReferralStatus",
+    "ScheduledSession",
+    "SessionStatus",
+    "StudyGroup",
+]

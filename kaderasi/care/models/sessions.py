@@ -1,0 +1,147 @@
+"""Massage sessions: the schedule derived from the delivery and the protocol, and what was done."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.care.models.mothers import Mother
+from kaderasi.core.models import BaseModel
+
+
+class SessionStatus(models.TextChoices):
+    """Derived (never stored) from the window, the clock and the session done."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    DUE = "due", _("Due")
+    DONE = "done", _("Done")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ScheduledSession(BaseModel):
+    """One planned massage session: postpartum `day`, `slot` within the day (1 = morning …)
+    and the window in which it should happen. Rows are re-derived when the delivery time or the
+    protocol changes: superseded rows are cancelled, never deleted, so reminders and history stay
+    traceable."""
+
+    mother = models.ForeignKey(
+        Mother,
+        verbose_name=_("mother"),
+        on_delete=models.CASCADE,
+        related_name="scheduled_sessions",
+    )
+    district = models.ForeignKey(
+        "regions.Area", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    postpartum_day = models.PositiveSmallIntegerField(_("postpartum day"))
+    slot = models.PositiveSmallIntegerField(_("session of the day"))
+    window_starts_at = models.DateTimeField(_("window starts at"))
+    window_ends_at = models.DateTimeField(_("window ends at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled session")
+        verbose_name_plural = _("scheduled sessions")
+        ordering = ["window_starts_at"]
+        indexes = [models.Index(fields=["district", "window_starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_ends_at__gt=F("window_starts_at")),
+                name="scheduled_session_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(postpartum_day__gte=1) & Q(slot__gte=1),
+                name="scheduled_session_day_and_slot_from_1",
+            ),
+            models.UniqueConstraint(
+                fields=["mother", "postpartum_day", "slot"],
+                condition=Q(cancelled_at__isnull=True),
+                name="scheduled_session_one_live_per_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother.code} day {self.postpartum_day} #{self.slot}"
+
+
+class PerformedBy(models.TextChoices):
+    CADRE = "cadre", _("Cadre")
+    HUSBAND = "husband", _("Husband")
+    FAMILY = "family", _("Family member taught by the cadre")
+    MIDWIFE = "midwife", _("Midwife")
+
+
+class MassageSession(BaseModel):
+    """A massage actually done: an append-only event. The offline client generates `public_id`,
+    so a re-sent session is recognised, never stored twice."""
+
+    mother = models.ForeignKey(
+        Mother, verbose_name=_("mother"), on_delete=models.CASCADE, related_name="massage_sessions"
+    )
+    district = models.ForeignKey(
+        "regions.Area", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    scheduled_session = models.OneToOneField(
+        ScheduledSession,
+        verbose_name=_("scheduled session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="massage_session",
+    )
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("accompanying cadre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="massage_sessions",
+    )
+    performed_by = models.CharField(_("massaged by"), max_length=10, choices=PerformedBy.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"))
+    steps_done = models.JSONField(
+        _("SOP steps done"), default=list, blank=True, help_text=_("Numbers of the SOP steps done.")
+    )
+    comfort = models.PositiveSmallIntegerField(_("mother's comfort (1–5)"), null=True, blank=True)
+    complaints = models.TextField(_("complaints"), blank=True)
+    adverse_event = models.TextField(_("adverse event"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("massage session")
+        verbose_name_plural = _("massage sessions")
+        ordering = ["started_at"]
+        indexes = [models.Index(fields=["mother", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gt=F("started_at")),
+                name="massage_session_ends_after_it_starts",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(comfort__isnull=True) | (Q(comfort__gte=1) & Q(comfort__lte=5)),
+                name="massage_session_comfort_1_to_5",
+                violation_error_message=_("Comfort is scored from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(performed_by__in=PerformedBy.values),
+                name="massage_session_performer_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother.code} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_minutes(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds() / 60
