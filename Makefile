@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint format messages check vendor clean
+.PHONY: install demo test lint format messages check bench vendor clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ messages: $(STAMP)
 
 check: $(STAMP)
 	DEBUG=true $(BIN)/kaderasi makemigrations --check --dry-run
+
+# Speed and memory goals are measured here, never in timed unit tests; results in bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH)
 
 vendor:
 	$(PYTHON) scripts/vendor.py
