@@ -442,6 +442,11 @@ def _norms_section(norms: dict[str, Any]) -> Section:
             ],
         )
     )
+    # Citations are long: the table numbers them and a second table lists them once.
+    sources: list[str] = []
+    for row in norms["references"]:
+        if row["source"] not in sources:
+            sources.append(row["source"])
     tables.append(
         Table(
             caption=_("Reference 24-hour milk volumes"),
@@ -458,12 +463,23 @@ def _norms_section(norms: dict[str, Any]) -> Section:
                     decimal(row["lower_ml"], None),
                     decimal(row["mean_ml"], None),
                     decimal(row["upper_ml"], None),
-                    text(row["source"]),
+                    text(f"[{sources.index(row['source']) + 1}]"),
                 ]
                 for row in norms["references"]
             ],
         )
     )
+    if sources:
+        tables.append(
+            Table(
+                caption=_("Sources of the reference volumes"),
+                header=["", _("Source")],
+                rows=[
+                    [text(f"[{number}]"), text(source)]
+                    for number, source in enumerate(sources, start=1)
+                ],
+            )
+        )
     if compared_total:
         tables.append(_norms_summary(norms))
         tables.append(_norms_rows(norms))

@@ -12,8 +12,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
+from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import MilkMethod, Mother, StudyGroup
+from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.evaluation.limitations import EvaluationFacts, limitations
 from kaderasi.evaluation.norms import (
     BASES,
@@ -228,3 +231,18 @@ def _median_day(volumes: Sequence) -> int | None:
         return None
     # The lower median keeps the day a whole day that some mother was actually measured on.
     return descriptive.median_low(days)
+
+
+def programme_evaluation_for(user: User, programme: Programme) -> tuple[dict[str, Any], bool]:
+    """The evaluation of `programme` over the cadres and mothers `user` may see, and whether that
+    is only part of the programme (so the page can say that its numbers are partial)."""
+    cadres = cadres_visible_to(user)
+    mothers = mothers_visible_to(user)
+    evaluation = programme_evaluation(programme, cadres=cadres, mothers=mothers)
+    partial = (
+        cadres.filter(programme=programme).count()
+        < Cadre.objects.filter(programme=programme).count()
+        or mothers.filter(programme=programme).count()
+        < Mother.objects.filter(programme=programme).count()
+    )
+    return evaluation, partial

@@ -38,6 +38,8 @@ class CadreScores:
     code: str
     pre: float | None
     post: float | None
+    pre_taken_on: dt.date | None = None
+    post_taken_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def knowledge_scores(programme: Programme, cadres: QuerySet[Cadre]) -> list[Cadr
     )
     first_training: dict[int, int] = {}
     scores: dict[int, dict[str, float]] = defaultdict(dict)
+    dates: dict[int, dict[str, dt.date | None]] = defaultdict(dict)
     codes: dict[int, str] = {}
     for attempt in attempts:
         training_id = first_training.setdefault(attempt.cadre_id, attempt.training_id)
@@ -85,11 +88,14 @@ def knowledge_scores(programme: Programme, cadres: QuerySet[Cadre]) -> list[Cadr
             continue
         codes[attempt.cadre_id] = attempt.cadre.code
         scores[attempt.cadre_id][attempt.phase] = float(attempt.score)
+        dates[attempt.cadre_id][attempt.phase] = attempt.taken_on
     return [
         CadreScores(
             code=codes[cadre_id],
             pre=scores[cadre_id].get(TestPhase.PRE),
             post=scores[cadre_id].get(TestPhase.POST),
+            pre_taken_on=dates[cadre_id].get(TestPhase.PRE),
+            post_taken_on=dates[cadre_id].get(TestPhase.POST),
         )
         for cadre_id in codes
     ]
