@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from kaderasi.interop.validation import ImportIssue
+from kaderasi.interop.plan import ImportIssue
 
 
 def issue_line(issue: ImportIssue) -> str:

@@ -25,15 +25,9 @@ from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.interop.models import ImportSource, ProgrammeImport
-from kaderasi.interop.validation import (
-    NOON,
-    ImportIssue,
-    ImportPlan,
-    ImportRejected,
-    key_of,
-    validate_new_slug,
-    validate_workbook,
-)
+from kaderasi.interop.placement import NOON, moment
+from kaderasi.interop.plan import ImportIssue, ImportPlan, ImportRejected, key_of
+from kaderasi.interop.validation import validate_new_slug, validate_workbook
 from kaderasi.interop.workbook import (
     MILK_VOLUMES,
     MOTHERS,
@@ -375,4 +369,4 @@ class _Writer:
         return min(self._at(self.programme.starts_on, NOON), self.now)
 
     def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, time), self.zone)
+        return moment(day, time, self.zone)

@@ -9,25 +9,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Measurement, MeasurementKind, Mother
 from kaderasi.care.services import PLAUSIBLE_RANGES
-from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
-from kaderasi.core.phones import normalize_phone
+from kaderasi.interop import cells
 from kaderasi.interop.areas import AreaProblem, AreaResolver, PosyanduTarget, area_from_reference
 from kaderasi.interop.errors import InteropErrorCode
+from kaderasi.interop.placement import Misplaced, delivery_moment, measurement_moment
+from kaderasi.interop.plan import (
+    CadrePlan,
+    ImportIssue,
+    ImportPlan,
+    ImportRejected,
+    MotherPlan,
+    ProgrammePlan,
+    ScorePlan,
+    VolumePlan,
+    key_of,
+)
 from kaderasi.interop.workbook import (
     BASES,
     CADRES,
@@ -58,147 +66,6 @@ PARITY_RANGE = (1, 20)
 SCORE_RANGE = (Decimal(0), Decimal(100))
 SCORE_DECIMALS = 2
 VOLUME_DECIMALS = 1
-# A date without a time is stored at local noon: the middle of the day keeps the calendar date
-# in every time zone of Indonesia and leaves room on both sides to place a postpartum day.
-NOON = dt.time(12, 0)
-CANDIDATE_STEP = dt.timedelta(minutes=15)
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S")
-TRUE_WORDS = {"yes", "ya", "true", "1", "y"}
-FALSE_WORDS = {"no", "tidak", "false", "0", "n"}
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """One problem of the file: `sheet` and `row` are empty for the file as a whole."""
-
-    sheet: str
-    row: int | None
-    column: str
-    code: StrEnum
-    message: str
-
-
-SHEET_ORDER = (PROGRAMME, *SHEETS)
-
-
-def _issue_order(issue: ImportIssue) -> tuple:
-    sheet_position = SHEET_ORDER.index(issue.sheet) if issue.sheet in SHEET_ORDER else -1
-    columns = SHEETS[issue.sheet].column_names if issue.sheet in SHEETS else PROGRAMME_COLUMNS
-    column_position = columns.index(issue.column) if issue.column in columns else len(columns)
-    return (sheet_position, issue.row or 0, column_position)
-
-
-class ImportRejected(DomainError):
-    """The workbook has problems; nothing was saved. `issues` lists every one of them, in the
-    order of the sheets, rows and columns."""
-
-    def __init__(self, issues: list[ImportIssue]):
-        issues = sorted(issues, key=_issue_order)
-        super().__init__(
-            InteropErrorCode.INVALID_ROWS,
-            ngettext(
-                "The file has %(n)d problem; nothing was imported.",
-                "The file has %(n)d problems; nothing was imported.",
-                len(issues),
-            )
-            % {"n": len(issues)},
-        )
-        self.issues = issues
-
-
-@dataclass
-class ProgrammePlan:
-    name: str = ""
-    description: str = ""
-    area: Area | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    design: str = ""
-    is_illustrative: bool = False
-    data_note: str = ""
-    ends_on_row: int | None = None
-
-
-@dataclass
-class CadrePlan:
-    row: int
-    code: str
-    name: str
-    phone: str
-    target: PosyanduTarget | None
-
-
-@dataclass
-class ScorePlan:
-    row: int
-    cadre_key: str
-    phase: str
-    score: Decimal
-    taken_on: dt.date | None
-
-
-@dataclass
-class MotherPlan:
-    row: int
-    code: str
-    name: str
-    cadre_key: str | None
-    group: str
-    delivery_date: dt.date | None
-    delivered_at: dt.datetime | None
-    delivery_type: str
-    parity: int | None
-    target: PosyanduTarget | None
-
-
-@dataclass
-class VolumePlan:
-    """`measured_at` is None when the workbook gives no date at all and the mother no delivery:
-    the volume is then stored on the programme's first day."""
-
-    row: int
-    mother_key: str
-    phase: str
-    volume_ml: Decimal
-    measured_at: dt.datetime | None
-    method: str
-    basis: str
-
-
-@dataclass
-class ImportPlan:
-    programme: ProgrammePlan
-    resolver: AreaResolver | None
-    cadres: list[CadrePlan] = field(default_factory=list)
-    scores: list[ScorePlan] = field(default_factory=list)
-    mothers: list[MotherPlan] = field(default_factory=list)
-    volumes: list[VolumePlan] = field(default_factory=list)
-    existing_cadres: dict[str, Cadre] = field(default_factory=dict)
-    existing_mothers: dict[str, Mother] = field(default_factory=dict)
-
-    @property
-    def row_count(self) -> int:
-        return len(self.cadres) + len(self.scores) + len(self.mothers) + len(self.volumes)
-
-    def earliest_date(self) -> dt.date | None:
-        dates = [plan.taken_on for plan in self.scores if plan.taken_on]
-        dates += [plan.delivery_date for plan in self.mothers if plan.delivery_date]
-        dates += [
-            timezone.localtime(plan.measured_at).date() for plan in self.volumes if plan.measured_at
-        ]
-        return min(dates) if dates else None
-
-
-def key_of(code: str) -> str:
-    """Codes are matched across sheets without regard to case or surrounding spaces."""
-    return code.strip().casefold()
-
-
-class _Invalid(Exception):
-    def __init__(self, code: InteropErrorCode, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def validate_workbook(
@@ -229,6 +96,7 @@ class _Validator:
         self.now = now
         self.today = timezone.localdate(now)
         self.zone = timezone.get_default_timezone()
+        self.past_date = cells.past_date(self.today)
         self.issues: list[ImportIssue] = []
         self.present_columns: dict[str, set[str]] = {}
 
@@ -358,7 +226,7 @@ class _Validator:
             return None
         try:
             return parse(raw)
-        except _Invalid as invalid:
+        except cells.CellInvalid as invalid:
             self._issue(sheet, row.number, column, invalid.code, invalid.message)
             return None
 
@@ -404,13 +272,13 @@ class _Validator:
             row = given.get(field_name)
             return self._cell(PROGRAMME, row, "value", parse) if row else None
 
-        plan.name = value("name", self._text(PROGRAMME_NAME_MAX_LENGTH)) or ""
+        plan.name = value("name", cells.text(PROGRAMME_NAME_MAX_LENGTH)) or ""
         plan.description = value("description", str) or ""
         plan.data_note = value("data_note", str) or ""
-        plan.starts_on = value("starts_on", self._date)
-        plan.ends_on = value("ends_on", self._any_date)
-        plan.design = value("design", self._choice(StudyDesign.values)) or ""
-        plan.is_illustrative = bool(value("is_illustrative", self._yes_no))
+        plan.starts_on = value("starts_on", self.past_date)
+        plan.ends_on = value("ends_on", cells.any_date)
+        plan.design = value("design", cells.choice(StudyDesign.values)) or ""
+        plan.is_illustrative = bool(value("is_illustrative", cells.yes_no))
         sheet_area = value("area", self._area)
         if "ends_on" in given:
             plan.ends_on_row = given["ends_on"].number
@@ -428,136 +296,23 @@ class _Validator:
         plan.name = (self.name or plan.name or self.slug).strip()
         if len(plan.name) > PROGRAMME_NAME_MAX_LENGTH:
             raise DomainError(
-                InteropErrorCode.INVALID_SLUG,
+                InteropErrorCode.TOO_LONG,
                 _("The programme name is longer than %(max)s characters.")
                 % {"max": PROGRAMME_NAME_MAX_LENGTH},
                 field="name",
             )
         return plan
 
-    # --- parsers: raise _Invalid with a translated message ------------------------------------
-
-    def _text(self, max_length: int) -> Callable[[Any], str]:
-        def parse(raw: Any) -> str:
-            text = _as_text(raw)
-            if len(text) > max_length:
-                raise _Invalid(
-                    InteropErrorCode.TOO_LONG,
-                    _("At most %(max)s characters (this has %(length)s).")
-                    % {"max": max_length, "length": len(text)},
-                )
-            return text
-
-        return parse
-
-    def _choice(self, allowed) -> Callable[[Any], str]:
-        def parse(raw: Any) -> str:
-            text = _as_text(raw).casefold().replace(" ", "_").replace("-", "_")
-            if text not in allowed:
-                raise _Invalid(
-                    InteropErrorCode.INVALID_CHOICE,
-                    _("“%(value)s” is not allowed here; use one of: %(allowed)s.")
-                    % {"value": _as_text(raw), "allowed": ", ".join(allowed)},
-                )
-            return text
-
-        return parse
-
-    def _decimal(self, low: Decimal, high: Decimal, places: int) -> Callable[[Any], Decimal]:
-        def parse(raw: Any) -> Decimal:
-            number = _as_decimal(raw)
-            if not low <= number <= high:
-                raise _Invalid(
-                    InteropErrorCode.OUT_OF_RANGE,
-                    _("%(value)s is outside the allowed range %(low)s to %(high)s.")
-                    % {"value": _plain(number), "low": _plain(low), "high": _plain(high)},
-                )
-            if -number.normalize().as_tuple().exponent > places:
-                raise _Invalid(
-                    InteropErrorCode.TOO_MANY_DECIMALS,
-                    ngettext(
-                        "%(value)s has more than %(places)d decimal place.",
-                        "%(value)s has more than %(places)d decimal places.",
-                        places,
-                    )
-                    % {"value": _plain(number), "places": places},
-                )
-            return number.quantize(Decimal(1).scaleb(-places))
-
-        return parse
-
-    def _integer(self, low: int, high: int) -> Callable[[Any], int]:
-        def parse(raw: Any) -> int:
-            number = _as_decimal(raw, code=InteropErrorCode.INVALID_INTEGER)
-            if number != number.to_integral_value():
-                raise _Invalid(
-                    InteropErrorCode.INVALID_INTEGER,
-                    _("“%(value)s” is not a whole number.") % {"value": _as_text(raw)},
-                )
-            if not low <= number <= high:
-                raise _Invalid(
-                    InteropErrorCode.OUT_OF_RANGE,
-                    _("%(value)s is outside the allowed range %(low)s to %(high)s.")
-                    % {"value": _plain(number), "low": low, "high": high},
-                )
-            return int(number)
-
-        return parse
-
-    def _any_date(self, raw: Any) -> dt.date:
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        text = _as_text(raw)
-        for date_format in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, date_format).date()
-            except ValueError:
-                continue
-        raise _Invalid(
-            InteropErrorCode.INVALID_DATE,
-            _("“%(value)s” is not a date; write it as 2018-04-11 or 11/04/2018 (day/month/year).")
-            % {"value": text},
-        )
-
-    def _date(self, raw: Any) -> dt.date:
-        """A date that has happened (not after today)."""
-        day = self._any_date(raw)
-        if day > self.today:
-            raise _Invalid(
-                InteropErrorCode.DATE_IN_FUTURE,
-                _("%(date)s is in the future.") % {"date": day.isoformat()},
-            )
-        return day
-
-    def _phone(self, raw: Any) -> str:
-        text = _as_text(raw)
-        try:
-            return normalize_phone(text)
-        except ValidationError as error:
-            raise _Invalid(InteropErrorCode.INVALID_PHONE, error.messages[0]) from error
-
-    def _yes_no(self, raw: Any) -> bool:
-        if isinstance(raw, bool):
-            return raw
-        text = _as_text(raw).casefold()
-        if text in TRUE_WORDS:
-            return True
-        if text in FALSE_WORDS:
-            return False
-        raise _Invalid(InteropErrorCode.INVALID_CHOICE, _("Write yes or no."))
-
     def _area(self, raw: Any) -> Area:
-        area = area_from_reference(_as_text(raw))
+        area = area_from_reference(cells.as_text(raw))
         if area is None:
-            raise _Invalid(
+            raise cells.CellInvalid(
                 InteropErrorCode.AREA_NOT_FOUND,
                 _(
                     "No area “%(value)s”: give its official code or its names from the province "
                     "down, separated by “/”."
                 )
-                % {"value": _as_text(raw)},
+                % {"value": cells.as_text(raw)},
             )
         return area
 
@@ -566,7 +321,7 @@ class _Validator:
     def _codes(
         self, sheet: str, row: RawRow, column: str, seen: dict[str, int], existing: dict
     ) -> str | None:
-        code = self._cell(sheet, row, column, self._text(CODE_MAX_LENGTH), required=True)
+        code = self._cell(sheet, row, column, cells.text(CODE_MAX_LENGTH), required=True)
         if code is None:
             return None
         key = key_of(code)
@@ -596,10 +351,10 @@ class _Validator:
         seen: dict[str, int] = {}
         for row in self._rows(CADRES):
             code = self._codes(CADRES, row, "code", seen, plan.existing_cadres)
-            name = self._cell(CADRES, row, "name", self._text(NAME_MAX_LENGTH), required=True)
-            phone = self._cell(CADRES, row, "phone", self._phone) or ""
-            village = self._cell(CADRES, row, "village", self._text(NAME_MAX_LENGTH))
-            posyandu = self._cell(CADRES, row, "posyandu", self._text(NAME_MAX_LENGTH))
+            name = self._cell(CADRES, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+            phone = self._cell(CADRES, row, "phone", cells.phone) or ""
+            village = self._cell(CADRES, row, "village", cells.text(NAME_MAX_LENGTH))
+            posyandu = self._cell(CADRES, row, "posyandu", cells.text(NAME_MAX_LENGTH))
             target = None
             if plan.resolver is not None:
                 resolution = plan.resolver.resolve(village=village, posyandu=posyandu)
@@ -626,18 +381,18 @@ class _Validator:
         known = self._cadre_keys(plan)
         seen: dict[tuple[str, str], int] = {}
         for row in self._rows(KNOWLEDGE_TESTS):
-            code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", _as_text, required=True)
+            code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
             phase = self._cell(
-                KNOWLEDGE_TESTS, row, "phase", self._choice(PHASES_KNOWLEDGE), required=True
+                KNOWLEDGE_TESTS, row, "phase", cells.choice(PHASES_KNOWLEDGE), required=True
             )
             score = self._cell(
                 KNOWLEDGE_TESTS,
                 row,
                 "score",
-                self._decimal(*SCORE_RANGE, SCORE_DECIMALS),
+                cells.decimal(*SCORE_RANGE, SCORE_DECIMALS),
                 required=True,
             )
-            taken_on = self._cell(KNOWLEDGE_TESTS, row, "taken_on", self._date)
+            taken_on = self._cell(KNOWLEDGE_TESTS, row, "taken_on", self.past_date)
             if code is not None and key_of(code) not in known:
                 self._issue(
                     KNOWLEDGE_TESTS,
@@ -683,12 +438,12 @@ class _Validator:
         seen: dict[str, int] = {}
         for row in self._rows(MOTHERS):
             code = self._codes(MOTHERS, row, "code", seen, plan.existing_mothers)
-            name = self._cell(MOTHERS, row, "name", self._text(NAME_MAX_LENGTH), required=True)
-            cadre_code = self._cell(MOTHERS, row, "cadre_code", _as_text)
-            group = self._cell(MOTHERS, row, "group", self._choice(GROUPS)) or GROUPS[0]
-            delivery_date = self._cell(MOTHERS, row, "delivery_date", self._date)
-            delivery_type = self._cell(MOTHERS, row, "delivery_type", self._choice(DELIVERY_TYPES))
-            parity = self._cell(MOTHERS, row, "parity", self._integer(*PARITY_RANGE))
+            name = self._cell(MOTHERS, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+            cadre_code = self._cell(MOTHERS, row, "cadre_code", cells.as_text)
+            group = self._cell(MOTHERS, row, "group", cells.choice(GROUPS)) or GROUPS[0]
+            delivery_date = self._cell(MOTHERS, row, "delivery_date", self.past_date)
+            delivery_type = self._cell(MOTHERS, row, "delivery_type", cells.choice(DELIVERY_TYPES))
+            parity = self._cell(MOTHERS, row, "parity", cells.integer(*PARITY_RANGE))
             if delivery_date is None and row.values.get("delivery_date") is None:
                 for column, value in (("delivery_type", delivery_type), ("parity", parity)):
                     if value is not None:
@@ -747,10 +502,7 @@ class _Validator:
     def _delivered_at(self, delivery_date: dt.date | None) -> dt.datetime | None:
         if delivery_date is None:
             return None
-        return min(self._at(delivery_date, NOON), self.now)
-
-    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, time), self.zone)
+        return delivery_moment(delivery_date, now=self.now, zone=self.zone)
 
     def _volumes(self, plan: ImportPlan) -> None:
         mothers = {key_of(mother.code): mother for mother in plan.mothers}
@@ -760,21 +512,21 @@ class _Validator:
         low, high = PLAUSIBLE_RANGES[MeasurementKind.MILK_VOLUME]
         seen: dict[tuple[str, str], int] = {}
         for row in self._rows(MILK_VOLUMES):
-            code = self._cell(MILK_VOLUMES, row, "mother_code", _as_text, required=True)
-            phase = self._cell(MILK_VOLUMES, row, "phase", self._choice(PHASES_MILK), required=True)
+            code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
+            phase = self._cell(MILK_VOLUMES, row, "phase", cells.choice(PHASES_MILK), required=True)
             volume = self._cell(
                 MILK_VOLUMES,
                 row,
                 "volume_ml",
-                self._decimal(low, high, VOLUME_DECIMALS),
+                cells.decimal(low, high, VOLUME_DECIMALS),
                 required=True,
             )
-            measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self._date)
+            measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self.past_date)
             day = self._cell(
-                MILK_VOLUMES, row, "postpartum_day", self._integer(1, MAX_POSTPARTUM_DAY)
+                MILK_VOLUMES, row, "postpartum_day", cells.integer(1, MAX_POSTPARTUM_DAY)
             )
-            method = self._cell(MILK_VOLUMES, row, "method", self._choice(METHODS)) or ""
-            basis = self._cell(MILK_VOLUMES, row, "basis", self._choice(BASES)) or "unknown"
+            method = self._cell(MILK_VOLUMES, row, "method", cells.choice(METHODS)) or ""
+            basis = self._cell(MILK_VOLUMES, row, "basis", cells.choice(BASES)) or "unknown"
             if code is None:
                 continue
             key = key_of(code)
@@ -820,8 +572,20 @@ class _Validator:
                 continue
             if row.values.get("postpartum_day") is not None and day is None:
                 continue
-            measured_at = self._measured_at(row, measured_on, day, delivered_at)
-            if measured_at is False or phase is None or volume is None:
+            try:
+                measured_at = measurement_moment(
+                    measured_on=measured_on,
+                    day=day,
+                    delivered_at=delivered_at,
+                    now=self.now,
+                    zone=self.zone,
+                )
+            except Misplaced as misplaced:
+                self._issue(
+                    MILK_VOLUMES, row.number, misplaced.column, misplaced.code, misplaced.message
+                )
+                continue
+            if phase is None or volume is None:
                 continue
             plan.volumes.append(
                 VolumePlan(
@@ -842,7 +606,7 @@ class _Validator:
         for row in self._rows(MOTHERS):
             code = row.values.get("code")
             if code is not None:
-                codes.add(key_of(_as_text(code)))
+                codes.add(key_of(cells.as_text(code)))
         return codes
 
     def _existing_care(self, existing_mothers: dict[str, Mother]):
@@ -865,95 +629,6 @@ class _Validator:
             phases.add((key_by_pk[measurement["mother"]], measurement["phase"]))
         return deliveries, phases
 
-    def _measured_at(
-        self,
-        row: RawRow,
-        measured_on: dt.date | None,
-        day: int | None,
-        delivered_at: dt.datetime | None,
-    ) -> dt.datetime | bool | None:
-        """When the volume was measured, placed so that its postpartum day is the one the
-        workbook gives; None for a volume without any date (see VolumePlan); False after
-        recording an issue."""
-
-        def problem(column: str, code: InteropErrorCode, message: str) -> bool:
-            self._issue(MILK_VOLUMES, row.number, column, code, message)
-            return False
-
-        if day is not None and delivered_at is None:
-            return problem(
-                "postpartum_day",
-                InteropErrorCode.DELIVERY_DATE_REQUIRED,
-                _(
-                    "kaderasi derives the postpartum day from the delivery: fill in the mother's "
-                    "delivery_date in the mothers sheet, or leave postpartum_day empty."
-                ),
-            )
-        if measured_on is None:
-            if day is not None:
-                measured_at = delivered_at + dt.timedelta(days=day - 1)
-                if measured_at > self.now:
-                    return problem(
-                        "postpartum_day",
-                        InteropErrorCode.DATE_IN_FUTURE,
-                        _("Postpartum day %(day)s of this mother has not come yet.") % {"day": day},
-                    )
-                return measured_at
-            if delivered_at is not None:
-                return problem(
-                    "measured_on",
-                    InteropErrorCode.MEASUREMENT_DATE_REQUIRED,
-                    _(
-                        "The mother's delivery date is known: fill in measured_on or "
-                        "postpartum_day, so that the postpartum day of the volume is known."
-                    ),
-                )
-            return None
-        if delivered_at is None:
-            return min(self._at(measured_on, NOON), self.now)
-        delivery_day = timezone.localtime(delivered_at, self.zone).date()
-        if measured_on < delivery_day:
-            return problem(
-                "measured_on",
-                InteropErrorCode.MEASURED_BEFORE_DELIVERY,
-                _("The volume is measured before the delivery (%(date)s).")
-                % {"date": delivery_day.isoformat()},
-            )
-        start = self._at(measured_on, dt.time(0))
-        candidates = [
-            moment
-            for moment in (start + CANDIDATE_STEP * step for step in range(96))
-            if delivered_at <= moment <= self.now
-        ]
-        if day is not None:
-            possible = sorted({postpartum_day(delivered_at, moment) for moment in candidates})
-            candidates = [m for m in candidates if postpartum_day(delivered_at, m) == day]
-            if not candidates:
-                return problem(
-                    "postpartum_day",
-                    InteropErrorCode.POSTPARTUM_DAY_MISMATCH,
-                    _(
-                        "Postpartum day %(day)s does not fit: a volume measured on %(measured)s "
-                        "after a delivery on %(delivered)s is on postpartum day %(possible)s."
-                    )
-                    % {
-                        "day": day,
-                        "measured": measured_on.isoformat(),
-                        "delivered": delivery_day.isoformat(),
-                        "possible": f" {_('or')} ".join(str(value) for value in possible)
-                        if len(possible) < 3
-                        else ", ".join(str(value) for value in possible),
-                    },
-                )
-        if not candidates:
-            return problem(
-                "measured_on",
-                InteropErrorCode.MEASURED_BEFORE_DELIVERY,
-                _("The volume cannot be measured on %(date)s.") % {"date": measured_on.isoformat()},
-            )
-        noon = self._at(measured_on, NOON)
-        return min(candidates, key=lambda moment: abs(moment - noon))
-
 
 def validate_new_slug(slug: str) -> None:
     """Raise DomainError(INVALID_SLUG) unless `slug` can name a new programme."""
@@ -974,42 +649,3 @@ def validate_new_slug(slug: str) -> None:
             _("The programme code is longer than %(max)s characters.") % {"max": SLUG_MAX_LENGTH},
             field="slug",
         )
-
-
-def _as_text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if isinstance(raw, dt.datetime):
-        return raw.date().isoformat() if raw.time() == dt.time(0) else raw.isoformat()
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    return str(raw).strip()
-
-
-def _as_decimal(raw: Any, code: InteropErrorCode = InteropErrorCode.INVALID_NUMBER) -> Decimal:
-    if isinstance(raw, bool):
-        raise _Invalid(code, _("“%(value)s” is not a number.") % {"value": raw})
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        # Excel stores 45.1 as 45.100000000000001; six places remove that noise.
-        return Decimal(str(round(raw, 6)))
-    text = _as_text(raw).replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # Indonesian decimal comma
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise _Invalid(
-            code, _("“%(value)s” is not a number.") % {"value": _as_text(raw)}
-        ) from error
-    if not number.is_finite():
-        raise _Invalid(code, _("“%(value)s” is not a number.") % {"value": _as_text(raw)})
-    return number
-
-
-def _plain(number: Decimal | int) -> str:
-    if isinstance(number, int):
-        return str(number)
-    text = format(number.normalize(), "f")
-    return text

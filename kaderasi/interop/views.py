@@ -14,9 +14,9 @@ from kaderasi.interop.exports import programme_workbook
 from kaderasi.interop.forms import ImportForm
 from kaderasi.interop.issues import issue_line
 from kaderasi.interop.models import ImportSource
+from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.selectors import imports_visible_to
 from kaderasi.interop.services import programme_import
-from kaderasi.interop.validation import ImportRejected
 from kaderasi.programmes.selectors import programmes_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

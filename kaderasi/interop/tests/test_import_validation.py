@@ -10,9 +10,9 @@ from django.utils import translation
 
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.interop.errors import InteropErrorCode as Code
+from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.services import programme_import
 from kaderasi.interop.tests.builders import VALID, copy_of, xlsx_workbook
-from kaderasi.interop.validation import ImportRejected
 
 pytestmark = pytest.mark.django_db
 

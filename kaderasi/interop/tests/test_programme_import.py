@@ -238,7 +238,7 @@ def test_a_second_workbook_adds_volumes_for_mothers_already_in_the_programme(
 
 def test_unknown_posyandu_in_a_district_programme_needs_its_village(world, coordinator, now):
     sheets = {"cadres": [["code", "name", "posyandu"], ["K09", "Wati", "Posyandu Baru"]]}
-    from kaderasi.interop.validation import ImportRejected
+    from kaderasi.interop.plan import ImportRejected
 
     with pytest.raises(ImportRejected) as rejected:
         run_import(xlsx_workbook(sheets), by=coordinator, now=now)

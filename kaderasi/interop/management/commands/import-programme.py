@@ -13,9 +13,9 @@ from kaderasi.core.policies import Permission, can
 from kaderasi.interop.areas import area_from_reference
 from kaderasi.interop.issues import issue_line
 from kaderasi.interop.models import ImportSource
+from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.progress import ProgressBar
 from kaderasi.interop.services import programme_import
-from kaderasi.interop.validation import ImportRejected
 from kaderasi.interop.workbook import read_path
 
 FAILED = 1
