@@ -535,7 +535,10 @@ def _norms_summary(norms: dict[str, Any]) -> Table:
                 ]
             )
     return Table(
-        caption=_("Volumes compared with the reference range"),
+        caption=_(
+            "Volumes compared with the reference range; last column: share of mothers below its "
+            "lower bound"
+        ),
         header=[
             _("Group"),
             _("Phase"),
@@ -543,7 +546,7 @@ def _norms_summary(norms: dict[str, Any]) -> Table:
             _("Below"),
             _("Within"),
             _("Above"),
-            _("Mothers below the lower bound"),
+            _("Mothers below (%)"),
         ],
         rows=rows,
     )

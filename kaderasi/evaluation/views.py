@@ -34,7 +34,8 @@ def programme_evaluation(request, slug):
     return render(
         request,
         "evaluation/programme_evaluation.html",
-        {"programme": programme, "sections": sections},
+        # A phone should not have to scroll through one row per mother to reach the limitations.
+        {"programme": programme, "sections": sections, "collapse_long_tables": True},
     )
 
 

@@ -8,6 +8,9 @@ from kaderasi.interop.workbook import read_uploads
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.regions.models import AreaLevel
 
+# A web request should finish in well under a minute; larger files go through the console.
+WEB_MAX_ROWS = 5000
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -76,9 +79,20 @@ class ImportForm(forms.Form):
         files = cleaned.get("files")
         if files:
             try:
-                cleaned["workbook"] = read_uploads(files)
+                workbook = read_uploads(files)
             except DomainError as error:
                 self.add_error("files", ValidationError(str(error.message), code=error.code))
+            else:
+                if workbook.row_count > WEB_MAX_ROWS:
+                    self.add_error(
+                        "files",
+                        _(
+                            "This file has %(rows)s rows; the web page imports up to %(max)s. "
+                            "Ask an administrator to import it with kaderasi import-programme."
+                        )
+                        % {"rows": workbook.row_count, "max": WEB_MAX_ROWS},
+                    )
+                cleaned["workbook"] = workbook
         return cleaned
 
     @property

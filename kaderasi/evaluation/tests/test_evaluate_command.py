@@ -73,7 +73,7 @@ def test_the_paper_data_are_not_compared_with_norms_because_their_basis_is_unkno
     )
 
 
-def test_an_unknown_programme_is_a_clear_error_with_exit_status_2(demo_database):
+def test_an_unknown_programme_is_a_clear_error_with_exit_status_2(db):
     with pytest.raises(CommandError) as error:
         call_command("evaluate", "no-such-programme", "--language", "en")
     assert error.value.returncode == 2

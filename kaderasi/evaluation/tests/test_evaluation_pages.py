@@ -61,8 +61,10 @@ PAGES = ["evaluation:programme", "evaluation:programme-workbook", "evaluation:pr
     ],
 )
 def test_who_may_see_the_evaluation_of_the_wedi_programme(
-    request, client, world, outcomes, persona, status, page
+    request, client, world, outcomes, persona, status, page, monkeypatch
 ):
+    # Access is what is tested here; the document itself is tested with the command.
+    monkeypatch.setattr("kaderasi.evaluation.views.render_pdf", lambda sections, **_: b"%PDF")
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse(page, args=[world.programme.slug]))
     assert response.status_code == status

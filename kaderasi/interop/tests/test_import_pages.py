@@ -222,3 +222,14 @@ def test_the_web_export_holds_the_programme_in_the_import_format(client, world, 
         ("M01", "M01"),
         ("M02", "M02"),
     ]
+
+
+def test_a_very_large_file_is_sent_to_the_console(client, world, coordinator, monkeypatch):
+    monkeypatch.setattr("kaderasi.interop.forms.WEB_MAX_ROWS", 3)
+    client.force_login(coordinator)
+    response = client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
+    assert response.context["form"].errors["files"] == [
+        "This file has 12 rows; the web page imports up to 3. Ask an administrator to import it "
+        "with kaderasi import-programme."
+    ]
+    assert not Cadre.objects.exists()
