@@ -24,6 +24,9 @@ class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
     OVERRIDE_CERTIFICATION = "pairing.override_certification"
+    VIEW_EVALUATION = "evaluation.view"
+    IMPORT_PROGRAMME = "programme.import"
+    EXPORT_PROGRAMME = "programme.export"
 
 
 EVERYONE = frozenset(Role)
@@ -46,6 +49,13 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
     Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # A programme's results are read by the staff who run and supervise it, counted over the rows
+    # each may see; a cadre sees her own records instead.
+    Permission.VIEW_EVALUATION: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.IMPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.EXPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

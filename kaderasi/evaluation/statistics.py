@@ -278,7 +278,10 @@ def _signed_rank_test(differences: np.ndarray) -> dict[str, float | None]:
 def _cohen_dz(differences: np.ndarray, differences_constant: bool) -> float | None:
     if differences.size < 2 or differences_constant:
         return None
-    return _finite_or_none(np.mean(differences) / np.std(differences, ddof=1))
+    # Differences that are equal but for rounding can have a standard deviation that underflows
+    # to zero; the infinite ratio is then reported as None.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _finite_or_none(np.mean(differences) / np.std(differences, ddof=1))
 
 
 def _shapiro_p_value(differences: np.ndarray, differences_constant: bool) -> float | None:

@@ -1,4 +1,14 @@
 """Pages of the interop app (mounted at the site root inside the language prefix)."""
 
+from django.urls import path
+
+from kaderasi.interop import views
+
 app_name = "interop"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.programme_import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="template"),
+    path("import/<uuid:public_id>/", views.programme_import_done, name="import-done"),
+    path("programmes/<slug:slug>/export/", views.programme_export_page, name="export"),
+    path("programmes/<slug:slug>/export.xlsx", views.programme_export, name="export-workbook"),
+]

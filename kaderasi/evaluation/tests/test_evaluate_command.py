@@ -1,0 +1,126 @@
+"""`kaderasi evaluate`: the paper's numbers from the demo, in four formats."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_database():
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+
+
+def evaluate(*arguments: str) -> str:
+    out = io.StringIO()
+    call_command("evaluate", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_the_json_evaluation_of_pandes_2018_reproduces_the_paper(demo_database):
+    result = json.loads(evaluate("pandes-2018", "--format", "json"))
+
+    assert list(result) == [
+        "programme",
+        "knowledge",
+        "milk_volume",
+        "norms",
+        "limitations",
+    ]
+    assert result["programme"] == "pandes-2018"
+    milk = result["milk_volume"]
+    assert milk["n"] == 10
+    assert milk["before"]["mean"] == 66
+    assert milk["after"]["mean"] == 295
+    assert milk["mean_difference"] == 229
+    assert [round(bound, 2) for bound in milk["ci95"]] == [191.08, 266.92]
+    assert round(milk["percent_increase"]["of_means"], 2) == 346.97
+    assert round(milk["percent_increase"]["mean_per_mother"], 2) == 444.17
+    assert round(milk["percent_increase"]["median_per_mother"], 2) == 408.33
+    assert round(milk["paired_t"]["t"], 3) == 13.661
+    assert milk["paired_t"]["df"] == 9
+    assert f"{milk['paired_t']['p']:.3e}" == "2.534e-07"
+    assert milk["wilcoxon"]["w_plus"] == 55
+    assert milk["wilcoxon"]["p_exact"] == 0.001953125
+    assert round(milk["wilcoxon"]["p_approx"], 6) == 0.005793
+    assert round(milk["cohen_dz"], 3) == 4.320
+    knowledge = result["knowledge"]
+    assert knowledge["n"] == 40
+    assert knowledge["before"]["mean"] == 50
+    assert knowledge["after"]["mean"] == 90
+
+
+def test_the_paper_data_are_not_compared_with_norms_because_their_basis_is_unknown(
+    demo_database,
+):
+    result = json.loads(evaluate("pandes-2018", "--language", "en"))
+    assert result["norms"]["status"] == "basis_unknown"
+    assert result["norms"]["groups"]["intervention"]["compared"] == 0
+    assert result["norms"]["basis_counts"]["unknown"] == 20
+    limitations = result["limitations"]
+    assert limitations[0].startswith("Single group, before and after")
+    assert any("postpartum day 1 and the follow-up volumes on day 3" in s for s in limitations)
+    assert any("illustrative values" in sentence for sentence in limitations)
+    assert any(
+        sentence.startswith("The basis of the milk volumes is unknown") for sentence in limitations
+    )
+
+
+def test_an_unknown_programme_is_a_clear_error_with_exit_status_2(db):
+    with pytest.raises(CommandError) as error:
+        call_command("evaluate", "no-such-programme", "--language", "en")
+    assert error.value.returncode == 2
+    assert str(error.value) == "There is no programme with the slug “no-such-programme”."
+
+
+def test_the_text_report_carries_the_same_numbers_in_the_chosen_language(demo_database):
+    text = " ".join(evaluate("pandes-2018", "--format", "text", "--language", "en").split())
+    assert "Milk volume (ml)" in text
+    assert "mean difference of 229.00 ml (95 % confidence interval 191.08 to 266.92)" in text
+    assert "346.97 %" in text
+    assert "Limitations" in text
+
+
+def test_the_workbook_and_pdf_are_written_to_the_output_path(demo_database, tmp_path):
+    workbook_path = tmp_path / "evaluation.xlsx"
+    pdf_path = tmp_path / "evaluation.pdf"
+    call_command(
+        "evaluate",
+        "pandes-2018",
+        "--format",
+        "xlsx",
+        "--output",
+        str(workbook_path),
+        "--language",
+        "en",
+    )
+    call_command(
+        "evaluate",
+        "pandes-2018",
+        "--format",
+        "pdf",
+        "--output",
+        str(pdf_path),
+        "--language",
+        "en",
+    )
+    workbook = openpyxl.load_workbook(workbook_path)
+    assert workbook.sheetnames == [
+        "Programme",
+        "Knowledge",
+        "Milk volume",
+        "Norms",
+        "Limitations",
+        "Methods",
+    ]
+    values = [cell for row in workbook["Milk volume"].iter_rows(values_only=True) for cell in row]
+    assert 229 in values
+    assert 0.001953125 in values
+    assert pdf_path.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,22 @@
+"""How an import problem is written for a person."""
+
+from django.utils.translation import gettext as _
+
+from kaderasi.interop.plan import ImportIssue
+
+
+def issue_line(issue: ImportIssue) -> str:
+    """ "Sheet milk_volumes, row 5, column volume_ml: …" (only the parts the problem has)."""
+    if issue.sheet and issue.row is not None and issue.column:
+        where = _("Sheet %(sheet)s, row %(row)s, column %(column)s") % {
+            "sheet": issue.sheet,
+            "row": issue.row,
+            "column": issue.column,
+        }
+    elif issue.sheet and issue.row is not None:
+        where = _("Sheet %(sheet)s, row %(row)s") % {"sheet": issue.sheet, "row": issue.row}
+    elif issue.sheet:
+        where = _("Sheet %(sheet)s") % {"sheet": issue.sheet}
+    else:
+        return issue.message
+    return f"{where}: {issue.message}"

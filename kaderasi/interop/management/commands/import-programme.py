@@ -1,0 +1,134 @@
+"""kaderasi import-programme PATH --programme SLUG [--name NAME] [--area AREA] [--as USERNAME]"""
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kaderasi.accounts.models import Role, User
+from kaderasi.core import clock
+from kaderasi.core.errors import DomainError
+from kaderasi.core.policies import Permission, can
+from kaderasi.interop.areas import area_from_reference
+from kaderasi.interop.issues import issue_line
+from kaderasi.interop.models import ImportSource
+from kaderasi.interop.plan import ImportRejected
+from kaderasi.interop.progress import ProgressBar
+from kaderasi.interop.services import programme_import
+from kaderasi.interop.workbook import read_path
+
+FAILED = 1
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a programme from an .xlsx workbook or a folder of CSV files (sheets cadres, "
+        "knowledge_tests, mothers, milk_volumes). All or nothing: on any problem nothing is "
+        "saved and every problem is listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="an .xlsx file, or a folder of <sheet>.csv files")
+        parser.add_argument("--programme", required=True, dest="slug", help="programme slug")
+        parser.add_argument("--name", default="", help="name of a new programme")
+        parser.add_argument(
+            "--area",
+            default="",
+            help="area of a new programme: official code or names from the province down, "
+            "separated by '/' (default: the area field of the programme sheet)",
+        )
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default="",
+            help="the coordinator or administrator importing (default: the only administrator)",
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="language of the messages (default: the active language)",
+        )
+
+    def handle(self, *args, language, **options):
+        with translation.override(language or translation.get_language()):
+            self._import(**options)
+
+    def _import(self, *, path, slug, name, area, username, **options):
+        user = self._importer(username)
+        area_object = None
+        if area:
+            area_object = area_from_reference(area)
+            if area_object is None:
+                raise CommandError(
+                    _("There is no area “%(area)s”.") % {"area": area}, returncode=FAILED
+                )
+        try:
+            workbook = read_path(path)
+            with set_actor(user):
+                record = programme_import(
+                    workbook=workbook,
+                    slug=slug,
+                    by=user,
+                    now=clock.now(),
+                    name=name,
+                    area=area_object,
+                    source=ImportSource.CONSOLE,
+                    progress=ProgressBar(
+                        self._write_progress,
+                        label=_("Importing"),
+                        interactive=self.stderr.isatty(),
+                    ),
+                )
+        except ImportRejected as rejected:
+            for issue in rejected.issues:
+                self.stderr.write(issue_line(issue))
+            raise CommandError(str(rejected.message), returncode=FAILED) from rejected
+        except DomainError as error:
+            raise CommandError(str(error.message), returncode=FAILED) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Imported %(file)s into %(programme)s: %(cadres)s cadres, %(tests)s knowledge "
+                    "test scores, %(mothers)s mothers, %(volumes)s milk volumes."
+                )
+                % {
+                    "file": record.file_name,
+                    "programme": record.programme.slug,
+                    "cadres": record.cadres,
+                    "tests": record.knowledge_tests,
+                    "mothers": record.mothers,
+                    "volumes": record.milk_volumes,
+                }
+            )
+        )
+
+    def _write_progress(self, text: str) -> None:
+        self.stderr.write(text, style_func=str, ending="")
+        self.stderr.flush()
+
+    def _importer(self, username: str) -> User:
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(
+                    _("There is no active user “%(username)s”.") % {"username": username},
+                    returncode=FAILED,
+                )
+            if not can(user, Permission.IMPORT_PROGRAMME):
+                raise CommandError(
+                    _("%(username)s is not a coordinator or administrator and may not import.")
+                    % {"username": username},
+                    returncode=FAILED,
+                )
+            return user
+        admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
+        if len(admins) != 1:
+            raise CommandError(
+                _(
+                    "Say who is importing with --as USERNAME (a coordinator or administrator); "
+                    "the import records who paired the cadres and mothers."
+                ),
+                returncode=FAILED,
+            )
+        return admins[0]

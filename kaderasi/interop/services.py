@@ -1,0 +1,372 @@
+"""Importing a programme workbook: all or nothing, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kaderasi.accounts.models import User
+from kaderasi.accounts.selectors import scope_areas_of, sees_everything
+from kaderasi.cadres.models import Cadre
+from kaderasi.care import services as care
+from kaderasi.care.models import (
+    MeasurementKind,
+    Mother,
+    PairingEndReason,
+    Pregnancy,
+    StudyGroup,
+)
+from kaderasi.core.errors import DomainError
+from kaderasi.core.policies import Permission, can
+from kaderasi.interop.errors import InteropErrorCode
+from kaderasi.interop.models import ImportSource, ProgrammeImport
+from kaderasi.interop.placement import NOON, moment
+from kaderasi.interop.plan import ImportIssue, ImportPlan, ImportRejected, key_of
+from kaderasi.interop.validation import validate_new_slug, validate_workbook
+from kaderasi.interop.workbook import (
+    MILK_VOLUMES,
+    MOTHERS,
+    RawWorkbook,
+)
+from kaderasi.programmes.models import Programme, StudyDesign
+from kaderasi.programmes.selectors import programmes_visible_to
+from kaderasi.regions.models import Area
+from kaderasi.regions.selectors import areas_under
+from kaderasi.training.models import TestAttempt, Training
+
+Progress = Callable[[int, int], None]
+
+# Where a refusal of a care service lands in the workbook.
+FIELD_COLUMNS = {
+    MOTHERS: {"delivered_at": "delivery_date", "cadre": "cadre_code", "mother": "code"},
+    MILK_VOLUMES: {"value": "volume_ml", "measured_at": "measured_on", "method": "method"},
+}
+
+
+def programme_import(
+    *,
+    workbook: RawWorkbook,
+    slug: str,
+    by: User,
+    now: dt.datetime,
+    name: str = "",
+    area: Area | None = None,
+    source: str = ImportSource.CONSOLE,
+    progress: Progress | None = None,
+) -> ProgrammeImport:
+    """Import `workbook` into the programme `slug`, creating it (in `area`, named `name`) when it
+    does not exist yet. Either everything is saved, or nothing.
+
+    Raises DomainError when the import as a whole is refused (`by` may not import, cannot see the
+    programme or area, the same content was already imported into the programme) and
+    ImportRejected, listing every problem of the rows, when any row breaks a rule.
+    """
+    if not can(by, Permission.IMPORT_PROGRAMME):
+        raise DomainError(
+            InteropErrorCode.NOT_ALLOWED, _("Only a coordinator or an administrator may import.")
+        )
+    slug = slug.strip()
+    content_hash = workbook.content_hash()
+    programme = Programme.objects.filter(slug=slug).select_related("area").first()
+    if programme is not None:
+        _check_existing_programme(programme, by=by, content_hash=content_hash)
+    else:
+        validate_new_slug(slug)
+        if area is not None:
+            _check_area_in_scope(area, by=by)
+    plan = validate_workbook(
+        workbook, programme=programme, slug=slug, name=name, area=area, now=now
+    )
+    if programme is None:
+        _check_area_in_scope(plan.programme.area, by=by)
+    try:
+        with transaction.atomic():
+            writer = _Writer(
+                plan, by=by, now=now, file_name=workbook.source_name, progress=progress
+            )
+            created = programme is None
+            if created:
+                programme = writer.create_programme(slug)
+            writer.write(programme)
+            if writer.issues:
+                raise ImportRejected(writer.issues)
+            return ProgrammeImport.objects.create(
+                programme=programme,
+                file_name=workbook.source_name[:255],
+                content_sha256=content_hash,
+                source=source,
+                imported_by=by,
+                imported_at=now,
+                created_programme=created,
+                training=writer.training,
+                cadres=len(plan.cadres),
+                knowledge_tests=len(plan.scores),
+                mothers=len(plan.mothers),
+                milk_volumes=len(plan.volumes),
+            )
+    except IntegrityError as error:
+        # Two identical imports at the same moment: the second loses the race on the unique
+        # content hash (everything it wrote is rolled back).
+        if (
+            programme is not None
+            and ProgrammeImport.objects.filter(
+                programme=programme, content_sha256=content_hash
+            ).exists()
+        ):
+            raise _already_imported(programme) from error
+        raise
+
+
+def _check_existing_programme(programme: Programme, *, by: User, content_hash: str) -> None:
+    if not programmes_visible_to(by).filter(pk=programme.pk).exists():
+        raise DomainError(
+            InteropErrorCode.PROGRAMME_NOT_VISIBLE,
+            _(
+                "The code %(slug)s belongs to a programme outside your area; choose another "
+                "code for a new programme."
+            )
+            % {"slug": programme.slug},
+            field="slug",
+        )
+    if ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash).exists():
+        raise _already_imported(programme, content_hash)
+
+
+def _already_imported(programme: Programme, content_hash: str | None = None) -> DomainError:
+    previous = (
+        ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash)
+        .select_related("imported_by")
+        .first()
+        if content_hash
+        else None
+    )
+    if previous is None:
+        message = _("This content was already imported into %(programme)s; nothing was changed.")
+        values = {"programme": programme.slug}
+    else:
+        message = _(
+            "This content was already imported into %(programme)s on %(date)s by %(user)s "
+            "(file %(file)s); nothing was changed."
+        )
+        values = {
+            "programme": programme.slug,
+            "date": timezone.localtime(previous.imported_at).strftime("%Y-%m-%d %H:%M"),
+            "user": previous.imported_by.get_full_name() or previous.imported_by.username,
+            "file": previous.file_name,
+        }
+    return DomainError(InteropErrorCode.ALREADY_IMPORTED, message % values, field="file")
+
+
+def _check_area_in_scope(area: Area, *, by: User) -> None:
+    if sees_everything(by) or areas_under(scope_areas_of(by)).filter(pk=area.pk).exists():
+        return
+    raise DomainError(
+        InteropErrorCode.AREA_OUT_OF_SCOPE,
+        _("%(area)s is outside your area; a new programme must be in an area you cover.")
+        % {"area": area.name},
+        field="area",
+    )
+
+
+def importable_areas(user: User):
+    """The areas a new programme imported by `user` may be placed in (her scope's subtrees)."""
+    if sees_everything(user):
+        return Area.objects.all()
+    return areas_under(scope_areas_of(user))
+
+
+class _Writer:
+    """Creates what a validated plan describes; refusals of the care services become issues."""
+
+    def __init__(
+        self,
+        plan: ImportPlan,
+        *,
+        by: User,
+        now: dt.datetime,
+        file_name: str,
+        progress: Progress | None,
+    ):
+        self.plan = plan
+        self.by = by
+        self.now = now
+        self.file_name = file_name
+        self.progress = progress
+        self.done = 0
+        self.issues: list[ImportIssue] = []
+        self.training: Training | None = None
+        self.zone = timezone.get_default_timezone()
+
+    def create_programme(self, slug: str) -> Programme:
+        programme_plan = self.plan.programme
+        has_comparison = any(mother.group == StudyGroup.COMPARISON for mother in self.plan.mothers)
+        programme = Programme.objects.create(
+            slug=slug,
+            name=programme_plan.name,
+            area=programme_plan.area,
+            starts_on=programme_plan.starts_on,
+            ends_on=programme_plan.ends_on,
+            description=programme_plan.description,
+            design=programme_plan.design
+            or (StudyDesign.TWO_GROUP if has_comparison else StudyDesign.SINGLE_GROUP),
+            is_illustrative=programme_plan.is_illustrative,
+            data_note=programme_plan.data_note,
+        )
+        if not sees_everything(self.by):
+            programme.team.add(self.by)
+        return programme
+
+    def write(self, programme: Programme) -> None:
+        self.programme = programme
+        cadres = self._cadres()
+        self._scores(cadres)
+        mothers = self._mothers()
+        measured = self._volumes(mothers)
+        self._pairings(mothers, cadres, measured)
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.plan.row_count)
+
+    def _refused(self, sheet: str, row: int, error: DomainError) -> None:
+        column = FIELD_COLUMNS.get(sheet, {}).get(error.field or "", error.field or "")
+        self.issues.append(ImportIssue(sheet, row, column, error.code, str(error.message)))
+
+    def _cadres(self) -> dict[str, Cadre]:
+        cadres = dict(self.plan.existing_cadres)
+        for plan in self.plan.cadres:
+            cadres[key_of(plan.code)] = Cadre.objects.create(
+                programme=self.programme,
+                code=plan.code,
+                name=plan.name,
+                phone=plan.phone,
+                posyandu=self.plan.resolver.area_for(plan.target),
+            )
+            self._tick()
+        return cadres
+
+    def _scores(self, cadres: dict[str, Cadre]) -> None:
+        if not self.plan.scores:
+            return
+        dates = [plan.taken_on for plan in self.plan.scores if plan.taken_on]
+        first = min(dates) if dates else self.programme.starts_on
+        last = max(dates) if dates else first
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Knowledge tests imported from %(file)s") % {"file": self.file_name}
+        self.training = Training.objects.create(
+            programme=self.programme,
+            title=title[:200],
+            starts_at=self._at(first, dt.time(0)),
+            ends_at=self._at(last + dt.timedelta(days=1), dt.time(0)),
+        )
+        for plan in self.plan.scores:
+            TestAttempt.objects.create(
+                training=self.training,
+                cadre=cadres[plan.cadre_key],
+                phase=plan.phase,
+                score=plan.score,
+                taken_on=plan.taken_on,
+            )
+            self._tick()
+
+    def _mothers(self) -> dict[str, Mother]:
+        mothers = dict(self.plan.existing_mothers)
+        for plan in self.plan.mothers:
+            mother = Mother.objects.create(
+                programme=self.programme,
+                code=plan.code,
+                name=plan.name,
+                posyandu=self.plan.resolver.area_for(plan.target),
+                group=plan.group,
+            )
+            mothers[key_of(plan.code)] = mother
+            if plan.delivered_at is not None:
+                # The workbook has no pregnancy dates; the delivery date stands in for the
+                # estimated delivery date that a pregnancy record requires.
+                pregnancy = Pregnancy.objects.create(
+                    mother=mother, estimated_delivery_date=plan.delivery_date
+                )
+                try:
+                    care.delivery_record(
+                        pregnancy=pregnancy,
+                        delivered_at=plan.delivered_at,
+                        now=self.now,
+                        delivery_type=plan.delivery_type,
+                        parity=plan.parity,
+                    )
+                except DomainError as error:
+                    self._refused(MOTHERS, plan.row, error)
+            self._tick()
+        return mothers
+
+    def _volumes(self, mothers: dict[str, Mother]) -> dict[str, list[dt.datetime]]:
+        measured: dict[str, list[dt.datetime]] = {}
+        for plan in self.plan.volumes:
+            measured_at = plan.measured_at or self._placeholder()
+            try:
+                care.measurement_record(
+                    mother=mothers[plan.mother_key],
+                    kind=MeasurementKind.MILK_VOLUME,
+                    measured_at=measured_at,
+                    value=plan.volume_ml,
+                    now=self.now,
+                    by=self.by,
+                    method=plan.method,
+                    basis=plan.basis,
+                    phase=plan.phase,
+                )
+            except DomainError as error:
+                self._refused(MILK_VOLUMES, plan.row, error)
+            measured.setdefault(plan.mother_key, []).append(measured_at)
+            self._tick()
+        return measured
+
+    def _pairings(
+        self,
+        mothers: dict[str, Mother],
+        cadres: dict[str, Cadre],
+        measured: dict[str, list[dt.datetime]],
+    ) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Imported from %(file)s: certification not recorded in the workbook") % {
+                "file": self.file_name
+            }
+        window = dt.timedelta(
+            days=self.programme.start_postpartum_day - 1 + self.programme.protocol_days
+        )
+        for plan in self.plan.mothers:
+            if plan.cadre_key is None:
+                continue
+            key = key_of(plan.code)
+            times = sorted(measured.get(key, []))
+            starts_at = plan.delivered_at or (times[0] if times else self._placeholder())
+            try:
+                pairing = care.pairing_start(
+                    mother=mothers[key],
+                    cadre=cadres[plan.cadre_key],
+                    starts_at=starts_at,
+                    by=self.by,
+                    override_reason=reason,
+                )
+            except DomainError as error:
+                self._refused(MOTHERS, plan.row, error)
+                continue
+            # A historical accompaniment is over: it ends after the protocol's days and after the
+            # last volume. One still running stays open.
+            ends_at = max([starts_at + window, *(time + dt.timedelta(minutes=1) for time in times)])
+            if ends_at <= self.now:
+                care.pairing_end(
+                    pairing=pairing, ends_at=ends_at, reason=PairingEndReason.COMPLETED
+                )
+
+    def _placeholder(self) -> dt.datetime:
+        return min(self._at(self.programme.starts_on, NOON), self.now)
+
+    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return moment(day, time, self.zone)

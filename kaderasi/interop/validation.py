@@ -1,0 +1,651 @@
+"""Checking a programme workbook before anything is saved.
+
+Every cell is checked against its column's rule and every reference against the other sheets and
+the programme's existing rows; *all* problems are collected (sheet, row as Excel shows it, column,
+rule), so a coordinator fixes the file once. Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import Delivery, Measurement, MeasurementKind, Mother
+from kaderasi.care.services import PLAUSIBLE_RANGES
+from kaderasi.core.errors import DomainError
+from kaderasi.interop import cells
+from kaderasi.interop.areas import AreaProblem, AreaResolver, PosyanduTarget, area_from_reference
+from kaderasi.interop.errors import InteropErrorCode
+from kaderasi.interop.placement import Misplaced, delivery_moment, measurement_moment
+from kaderasi.interop.plan import (
+    CadrePlan,
+    ImportIssue,
+    ImportPlan,
+    ImportRejected,
+    MotherPlan,
+    ProgrammePlan,
+    ScorePlan,
+    VolumePlan,
+    key_of,
+)
+from kaderasi.interop.workbook import (
+    BASES,
+    CADRES,
+    DELIVERY_TYPES,
+    GROUPS,
+    KNOWLEDGE_TESTS,
+    METHODS,
+    MILK_VOLUMES,
+    MOTHERS,
+    PHASES_KNOWLEDGE,
+    PHASES_MILK,
+    PROGRAMME,
+    PROGRAMME_COLUMNS,
+    PROGRAMME_FIELDS,
+    SHEETS,
+    RawRow,
+    RawWorkbook,
+)
+from kaderasi.programmes.models import Programme, StudyDesign
+from kaderasi.regions.models import Area
+
+CODE_MAX_LENGTH = 32
+NAME_MAX_LENGTH = 120
+PROGRAMME_NAME_MAX_LENGTH = 200
+SLUG_MAX_LENGTH = 60
+MAX_POSTPARTUM_DAY = 42
+PARITY_RANGE = (1, 20)
+SCORE_RANGE = (Decimal(0), Decimal(100))
+SCORE_DECIMALS = 2
+VOLUME_DECIMALS = 1
+
+
+def validate_workbook(
+    workbook: RawWorkbook,
+    *,
+    programme: Programme | None,
+    slug: str,
+    name: str,
+    area: Area | None,
+    now: dt.datetime,
+) -> ImportPlan:
+    """Check `workbook` for an import into `programme` (None: a new programme `slug`).
+
+    Returns the plan of what to create. Raises DomainError for a problem of the import as a whole
+    (no area for a new programme, an invalid slug), and ImportRejected listing every problem of
+    the sheets, rows and cells otherwise.
+    """
+    return _Validator(workbook, programme=programme, slug=slug, name=name, area=area, now=now).run()
+
+
+class _Validator:
+    def __init__(self, workbook, *, programme, slug, name, area, now):
+        self.workbook = workbook
+        self.programme = programme
+        self.slug = slug
+        self.name = name
+        self.area = area
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.zone = timezone.get_default_timezone()
+        self.past_date = cells.past_date(self.today)
+        self.issues: list[ImportIssue] = []
+        self.present_columns: dict[str, set[str]] = {}
+
+    # --- the whole import --------------------------------------------------------------------
+
+    def run(self) -> ImportPlan:
+        self._check_structure()
+        programme_plan = self._programme_plan()
+        programme_area = self.programme.area if self.programme else programme_plan.area
+        resolver = AreaResolver(programme_area) if programme_area is not None else None
+        plan = ImportPlan(programme=programme_plan, resolver=resolver)
+        if self.programme is not None:
+            plan.existing_cadres = {
+                key_of(cadre.code): cadre
+                for cadre in Cadre.objects.filter(programme=self.programme).select_related(
+                    "posyandu__parent"
+                )
+            }
+            plan.existing_mothers = {
+                key_of(mother.code): mother
+                for mother in Mother.objects.filter(programme=self.programme)
+            }
+        self._cadres(plan)
+        self._scores(plan)
+        self._mothers(plan)
+        self._volumes(plan)
+        if self.programme is None:
+            self._programme_period(plan)
+        if not self.issues and plan.row_count == 0:
+            self._issue(
+                "",
+                None,
+                "",
+                InteropErrorCode.NO_DATA,
+                _(
+                    "The file has no rows to import: it needs at least one of the sheets "
+                    "cadres, knowledge_tests, mothers or milk_volumes, with a header row."
+                ),
+            )
+        if self.issues:
+            raise ImportRejected(self.issues)
+        return plan
+
+    def _programme_period(self, plan: ImportPlan) -> None:
+        """A new programme starts on the sheet's starts_on, else on the earliest date of its data,
+        else today; it cannot end before it starts."""
+        period = plan.programme
+        period.starts_on = period.starts_on or plan.earliest_date() or self.today
+        if period.ends_on is not None and period.ends_on < period.starts_on:
+            self._issue(
+                PROGRAMME,
+                period.ends_on_row,
+                "value",
+                InteropErrorCode.ENDS_BEFORE_START,
+                _("The programme cannot end (%(ends)s) before it starts (%(starts)s).")
+                % {"ends": period.ends_on.isoformat(), "starts": period.starts_on.isoformat()},
+            )
+
+    def _issue(self, sheet, row, column, code, message) -> None:
+        self.issues.append(ImportIssue(sheet, row, column, code, str(message)))
+
+    def _check_structure(self) -> None:
+        for sheet_name, sheet in self.workbook.sheets.items():
+            if sheet_name == PROGRAMME:
+                expected: tuple[str, ...] = PROGRAMME_COLUMNS
+                required: tuple[str, ...] = PROGRAMME_COLUMNS
+            else:
+                expected = SHEETS[sheet_name].column_names
+                required = SHEETS[sheet_name].required_names
+            if not sheet.header and not sheet.rows:
+                continue
+            seen: set[str] = set()
+            for column in sheet.header:
+                if not column:
+                    continue
+                if column in seen:
+                    self._issue(
+                        sheet_name,
+                        sheet.header_row,
+                        column,
+                        InteropErrorCode.DUPLICATE_COLUMN,
+                        _("The column appears twice in the header row."),
+                    )
+                elif column not in expected:
+                    self._issue(
+                        sheet_name,
+                        sheet.header_row,
+                        column,
+                        InteropErrorCode.UNKNOWN_COLUMN,
+                        _("Unknown column. The columns of this sheet are: %(columns)s.")
+                        % {"columns": ", ".join(expected)},
+                    )
+                seen.add(column)
+            for column in required:
+                if column not in seen:
+                    self._issue(
+                        sheet_name,
+                        sheet.header_row,
+                        column,
+                        InteropErrorCode.MISSING_COLUMN,
+                        _("The required column is missing from the header row."),
+                    )
+            self.present_columns[sheet_name] = seen
+
+    def _rows(self, sheet_name: str) -> list[RawRow]:
+        sheet = self.workbook.sheets.get(sheet_name)
+        return sheet.rows if sheet is not None else []
+
+    # --- cells -------------------------------------------------------------------------------
+
+    def _cell(
+        self,
+        sheet: str,
+        row: RawRow,
+        column: str,
+        parse: Callable[[Any], Any],
+        *,
+        required: bool = False,
+    ) -> Any:
+        """The parsed value of a cell, or None (recording an issue) when it breaks its rule."""
+        raw = row.values.get(column)
+        if raw is None:
+            if required and column in self.present_columns.get(sheet, ()):
+                self._issue(
+                    sheet, row.number, column, InteropErrorCode.REQUIRED, _("A value is required.")
+                )
+            return None
+        try:
+            return parse(raw)
+        except cells.CellInvalid as invalid:
+            self._issue(sheet, row.number, column, invalid.code, invalid.message)
+            return None
+
+    def _programme_plan(self) -> ProgrammePlan:
+        plan = ProgrammePlan()
+        if self.programme is not None:
+            # The programme sheet describes a programme when an import creates it; an import into
+            # an existing programme adds rows and leaves the programme's settings alone.
+            return plan
+        rows = (
+            self._rows(PROGRAMME)
+            if PROGRAMME_COLUMNS[0] in self.present_columns.get(PROGRAMME, ())
+            else []
+        )
+        given: dict[str, RawRow] = {}
+        for row in rows:
+            field_name = str(row.values.get("field") or "").strip().lower()
+            if not field_name:
+                continue
+            if field_name not in PROGRAMME_FIELDS:
+                self._issue(
+                    PROGRAMME,
+                    row.number,
+                    "field",
+                    InteropErrorCode.UNKNOWN_FIELD,
+                    _("Unknown field “%(field)s”. The fields are: %(fields)s.")
+                    % {"field": field_name, "fields": ", ".join(PROGRAMME_FIELDS)},
+                )
+                continue
+            if field_name in given:
+                self._issue(
+                    PROGRAMME,
+                    row.number,
+                    "field",
+                    InteropErrorCode.DUPLICATE_CODE,
+                    _("The field %(field)s is also given in row %(row)s.")
+                    % {"field": field_name, "row": given[field_name].number},
+                )
+                continue
+            given[field_name] = row
+
+        def value(field_name: str, parse: Callable[[Any], Any]) -> Any:
+            row = given.get(field_name)
+            return self._cell(PROGRAMME, row, "value", parse) if row else None
+
+        plan.name = value("name", cells.text(PROGRAMME_NAME_MAX_LENGTH)) or ""
+        plan.description = value("description", str) or ""
+        plan.data_note = value("data_note", str) or ""
+        plan.starts_on = value("starts_on", self.past_date)
+        plan.ends_on = value("ends_on", cells.any_date)
+        plan.design = value("design", cells.choice(StudyDesign.values)) or ""
+        plan.is_illustrative = bool(value("is_illustrative", cells.yes_no))
+        sheet_area = value("area", self._area)
+        if "ends_on" in given:
+            plan.ends_on_row = given["ends_on"].number
+        plan.area = self.area or sheet_area
+        area_written = "area" in given and given["area"].values.get("value") is not None
+        if plan.area is None and not area_written:
+            raise DomainError(
+                InteropErrorCode.AREA_REQUIRED,
+                _(
+                    "A new programme needs an area: choose one, or fill in the area field of the "
+                    "programme sheet."
+                ),
+                field="area",
+            )
+        plan.name = (self.name or plan.name or self.slug).strip()
+        if len(plan.name) > PROGRAMME_NAME_MAX_LENGTH:
+            raise DomainError(
+                InteropErrorCode.TOO_LONG,
+                _("The programme name is longer than %(max)s characters.")
+                % {"max": PROGRAMME_NAME_MAX_LENGTH},
+                field="name",
+            )
+        return plan
+
+    def _area(self, raw: Any) -> Area:
+        area = area_from_reference(cells.as_text(raw))
+        if area is None:
+            raise cells.CellInvalid(
+                InteropErrorCode.AREA_NOT_FOUND,
+                _(
+                    "No area “%(value)s”: give its official code or its names from the province "
+                    "down, separated by “/”."
+                )
+                % {"value": cells.as_text(raw)},
+            )
+        return area
+
+    # --- sheets ------------------------------------------------------------------------------
+
+    def _codes(
+        self, sheet: str, row: RawRow, column: str, seen: dict[str, int], existing: dict
+    ) -> str | None:
+        code = self._cell(sheet, row, column, cells.text(CODE_MAX_LENGTH), required=True)
+        if code is None:
+            return None
+        key = key_of(code)
+        if key in seen:
+            self._issue(
+                sheet,
+                row.number,
+                column,
+                InteropErrorCode.DUPLICATE_CODE,
+                _("The code %(code)s is also used in row %(row)s.")
+                % {"code": code, "row": seen[key]},
+            )
+            return None
+        seen[key] = row.number
+        if key in existing:
+            self._issue(
+                sheet,
+                row.number,
+                column,
+                InteropErrorCode.CODE_EXISTS,
+                _("The programme already has someone with the code %(code)s.") % {"code": code},
+            )
+            return None
+        return code
+
+    def _cadres(self, plan: ImportPlan) -> None:
+        seen: dict[str, int] = {}
+        for row in self._rows(CADRES):
+            code = self._codes(CADRES, row, "code", seen, plan.existing_cadres)
+            name = self._cell(CADRES, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+            phone = self._cell(CADRES, row, "phone", cells.phone) or ""
+            village = self._cell(CADRES, row, "village", cells.text(NAME_MAX_LENGTH))
+            posyandu = self._cell(CADRES, row, "posyandu", cells.text(NAME_MAX_LENGTH))
+            target = None
+            if plan.resolver is not None:
+                resolution = plan.resolver.resolve(village=village, posyandu=posyandu)
+                if isinstance(resolution, AreaProblem):
+                    self._issue(
+                        CADRES, row.number, resolution.column, resolution.code, resolution.message
+                    )
+                else:
+                    target = resolution
+            if code is not None and name is not None:
+                plan.cadres.append(
+                    CadrePlan(row=row.number, code=code, name=name, phone=phone, target=target)
+                )
+            elif code is not None:
+                # Keep the code known so that references to it do not raise a second problem.
+                plan.cadres.append(
+                    CadrePlan(row=row.number, code=code, name="", phone="", target=target)
+                )
+
+    def _cadre_keys(self, plan: ImportPlan) -> set[str]:
+        return {key_of(cadre.code) for cadre in plan.cadres} | set(plan.existing_cadres)
+
+    def _scores(self, plan: ImportPlan) -> None:
+        known = self._cadre_keys(plan)
+        seen: dict[tuple[str, str], int] = {}
+        for row in self._rows(KNOWLEDGE_TESTS):
+            code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
+            phase = self._cell(
+                KNOWLEDGE_TESTS, row, "phase", cells.choice(PHASES_KNOWLEDGE), required=True
+            )
+            score = self._cell(
+                KNOWLEDGE_TESTS,
+                row,
+                "score",
+                cells.decimal(*SCORE_RANGE, SCORE_DECIMALS),
+                required=True,
+            )
+            taken_on = self._cell(KNOWLEDGE_TESTS, row, "taken_on", self.past_date)
+            if code is not None and key_of(code) not in known:
+                self._issue(
+                    KNOWLEDGE_TESTS,
+                    row.number,
+                    "cadre_code",
+                    InteropErrorCode.UNKNOWN_CADRE,
+                    _("No cadre has the code %(code)s (see the cadres sheet).") % {"code": code},
+                )
+                continue
+            if code is None or phase is None:
+                continue
+            pair = (key_of(code), phase)
+            if pair in seen:
+                self._issue(
+                    KNOWLEDGE_TESTS,
+                    row.number,
+                    "phase",
+                    InteropErrorCode.DUPLICATE_SCORE,
+                    _("Cadre %(code)s already has a %(phase)s score in row %(row)s.")
+                    % {"code": code, "phase": phase, "row": seen[pair]},
+                )
+                continue
+            seen[pair] = row.number
+            if score is not None:
+                plan.scores.append(
+                    ScorePlan(
+                        row=row.number,
+                        cadre_key=key_of(code),
+                        phase=phase,
+                        score=score,
+                        taken_on=taken_on,
+                    )
+                )
+
+    def _mothers(self, plan: ImportPlan) -> None:
+        known = self._cadre_keys(plan)
+        targets = {key_of(cadre.code): cadre.target for cadre in plan.cadres}
+        for key, cadre in plan.existing_cadres.items():
+            targets[key] = PosyanduTarget(
+                village=cadre.posyandu.parent, name=cadre.posyandu.name, existing=cadre.posyandu
+            )
+        default_target = plan.resolver.default_target() if plan.resolver else None
+        seen: dict[str, int] = {}
+        for row in self._rows(MOTHERS):
+            code = self._codes(MOTHERS, row, "code", seen, plan.existing_mothers)
+            name = self._cell(MOTHERS, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+            cadre_code = self._cell(MOTHERS, row, "cadre_code", cells.as_text)
+            group = self._cell(MOTHERS, row, "group", cells.choice(GROUPS)) or GROUPS[0]
+            delivery_date = self._cell(MOTHERS, row, "delivery_date", self.past_date)
+            delivery_type = self._cell(MOTHERS, row, "delivery_type", cells.choice(DELIVERY_TYPES))
+            parity = self._cell(MOTHERS, row, "parity", cells.integer(*PARITY_RANGE))
+            if delivery_date is None and row.values.get("delivery_date") is None:
+                for column, value in (("delivery_type", delivery_type), ("parity", parity)):
+                    if value is not None:
+                        self._issue(
+                            MOTHERS,
+                            row.number,
+                            column,
+                            InteropErrorCode.DELIVERY_DATE_REQUIRED,
+                            _("%(column)s is kept with the delivery: fill in delivery_date too.")
+                            % {"column": column},
+                        )
+            cadre_key = None
+            target = default_target
+            if cadre_code is not None:
+                if key_of(cadre_code) not in known:
+                    self._issue(
+                        MOTHERS,
+                        row.number,
+                        "cadre_code",
+                        InteropErrorCode.UNKNOWN_CADRE,
+                        _("No cadre has the code %(code)s (see the cadres sheet).")
+                        % {"code": cadre_code},
+                    )
+                else:
+                    cadre_key = key_of(cadre_code)
+                    target = targets.get(cadre_key)
+            elif default_target is None and plan.resolver is not None:
+                self._issue(
+                    MOTHERS,
+                    row.number,
+                    "cadre_code",
+                    InteropErrorCode.VILLAGE_REQUIRED,
+                    _(
+                        "The programme covers several villages and the mothers sheet has no "
+                        "posyandu column: fill in her cadre_code so that she is registered at "
+                        "her cadre's posyandu."
+                    ),
+                )
+            if code is None or name is None:
+                continue
+            plan.mothers.append(
+                MotherPlan(
+                    row=row.number,
+                    code=code,
+                    name=name,
+                    cadre_key=cadre_key,
+                    group=group,
+                    delivery_date=delivery_date,
+                    delivered_at=self._delivered_at(delivery_date),
+                    delivery_type=delivery_type or "",
+                    parity=parity,
+                    target=target,
+                )
+            )
+
+    def _delivered_at(self, delivery_date: dt.date | None) -> dt.datetime | None:
+        if delivery_date is None:
+            return None
+        return delivery_moment(delivery_date, now=self.now, zone=self.zone)
+
+    def _volumes(self, plan: ImportPlan) -> None:
+        mothers = {key_of(mother.code): mother for mother in plan.mothers}
+        existing_mothers = plan.existing_mothers
+        known = set(mothers) | set(existing_mothers) | self._mother_codes_with_problems()
+        existing_deliveries, existing_phases = self._existing_care(existing_mothers)
+        low, high = PLAUSIBLE_RANGES[MeasurementKind.MILK_VOLUME]
+        seen: dict[tuple[str, str], int] = {}
+        for row in self._rows(MILK_VOLUMES):
+            code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
+            phase = self._cell(MILK_VOLUMES, row, "phase", cells.choice(PHASES_MILK), required=True)
+            volume = self._cell(
+                MILK_VOLUMES,
+                row,
+                "volume_ml",
+                cells.decimal(low, high, VOLUME_DECIMALS),
+                required=True,
+            )
+            measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self.past_date)
+            day = self._cell(
+                MILK_VOLUMES, row, "postpartum_day", cells.integer(1, MAX_POSTPARTUM_DAY)
+            )
+            method = self._cell(MILK_VOLUMES, row, "method", cells.choice(METHODS)) or ""
+            basis = self._cell(MILK_VOLUMES, row, "basis", cells.choice(BASES)) or "unknown"
+            if code is None:
+                continue
+            key = key_of(code)
+            if key not in known:
+                self._issue(
+                    MILK_VOLUMES,
+                    row.number,
+                    "mother_code",
+                    InteropErrorCode.UNKNOWN_MOTHER,
+                    _("No mother has the code %(code)s (see the mothers sheet).") % {"code": code},
+                )
+                continue
+            if phase is not None:
+                if (key, phase) in seen:
+                    self._issue(
+                        MILK_VOLUMES,
+                        row.number,
+                        "phase",
+                        InteropErrorCode.DUPLICATE_VOLUME,
+                        _(
+                            "Mother %(code)s already has a %(phase)s volume in row %(row)s; keep "
+                            "one volume per mother and phase (the one to analyse)."
+                        )
+                        % {"code": code, "phase": phase, "row": seen[(key, phase)]},
+                    )
+                    continue
+                seen[(key, phase)] = row.number
+                if (key, phase) in existing_phases:
+                    self._issue(
+                        MILK_VOLUMES,
+                        row.number,
+                        "phase",
+                        InteropErrorCode.VOLUME_EXISTS,
+                        _("Mother %(code)s already has a %(phase)s volume in kaderasi.")
+                        % {"code": code, "phase": phase},
+                    )
+                    continue
+            if key in mothers:
+                delivered_at = mothers[key].delivered_at
+            else:
+                delivered_at = existing_deliveries.get(key)
+            if row.values.get("measured_on") is not None and measured_on is None:
+                continue
+            if row.values.get("postpartum_day") is not None and day is None:
+                continue
+            try:
+                measured_at = measurement_moment(
+                    measured_on=measured_on,
+                    day=day,
+                    delivered_at=delivered_at,
+                    now=self.now,
+                    zone=self.zone,
+                )
+            except Misplaced as misplaced:
+                self._issue(
+                    MILK_VOLUMES, row.number, misplaced.column, misplaced.code, misplaced.message
+                )
+                continue
+            if phase is None or volume is None:
+                continue
+            plan.volumes.append(
+                VolumePlan(
+                    row=row.number,
+                    mother_key=key,
+                    phase=phase,
+                    volume_ml=volume,
+                    measured_at=measured_at,
+                    method=method,
+                    basis=basis,
+                )
+            )
+
+    def _mother_codes_with_problems(self) -> set[str]:
+        """Codes written in the mothers sheet whose row has another problem: references to them
+        are not reported a second time."""
+        codes = set()
+        for row in self._rows(MOTHERS):
+            code = row.values.get("code")
+            if code is not None:
+                codes.add(key_of(cells.as_text(code)))
+        return codes
+
+    def _existing_care(self, existing_mothers: dict[str, Mother]):
+        deliveries: dict[str, dt.datetime] = {}
+        phases: set[tuple[str, str]] = set()
+        if not existing_mothers:
+            return deliveries, phases
+        key_by_pk = {mother.pk: key for key, mother in existing_mothers.items()}
+        for delivery in Delivery.objects.filter(
+            pregnancy__mother__in=existing_mothers.values()
+        ).values("pregnancy__mother", "delivered_at"):
+            key = key_by_pk[delivery["pregnancy__mother"]]
+            if key not in deliveries or delivery["delivered_at"] > deliveries[key]:
+                deliveries[key] = delivery["delivered_at"]
+        for measurement in Measurement.objects.filter(
+            mother__in=existing_mothers.values(),
+            kind=MeasurementKind.MILK_VOLUME,
+            phase__in=PHASES_MILK,
+        ).values("mother", "phase"):
+            phases.add((key_by_pk[measurement["mother"]], measurement["phase"]))
+        return deliveries, phases
+
+
+def validate_new_slug(slug: str) -> None:
+    """Raise DomainError(INVALID_SLUG) unless `slug` can name a new programme."""
+    try:
+        validate_slug(slug)
+    except ValidationError as error:
+        raise DomainError(
+            InteropErrorCode.INVALID_SLUG,
+            _(
+                "The programme code may contain only letters, digits, hyphens and underscores, "
+                "e.g. pandes-2018."
+            ),
+            field="slug",
+        ) from error
+    if len(slug) > SLUG_MAX_LENGTH:
+        raise DomainError(
+            InteropErrorCode.INVALID_SLUG,
+            _("The programme code is longer than %(max)s characters.") % {"max": SLUG_MAX_LENGTH},
+            field="slug",
+        )
