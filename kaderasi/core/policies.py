@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
     OVERRIDE_CERTIFICATION = "pairing.override_certification"
+    SEND_REMINDERS = "reminders.send"
+    MANAGE_REMINDER_CONTACTS = "reminders.manage_contacts"
 
 
 EVERYONE = frozenset(Role)
@@ -46,6 +48,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
     Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The cadre sends her clients' reminders from her own WhatsApp (no gateway).
+    Permission.SEND_REMINDERS: frozenset({Role.CADRE}),
+    # Who massages at home, and who asked for no more messages.
+    Permission.MANAGE_REMINDER_CONTACTS: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
+    ),
 }
 
 
