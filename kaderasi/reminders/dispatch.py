@@ -80,10 +80,10 @@ class DryRunChannel(MessageChannel):
 
 
 class Dispatcher:
-    def __init__(self, *, channel: MessageChannel, now: dt.datetime, batch_size: int = 25):
+    def __init__(self, *, channel: MessageChannel, now: dt.datetime, batch_size: int | None = None):
         self.channel = channel
         self.now = now
-        self.batch_size = batch_size
+        self.batch_size = batch_size or settings.KADERASI_REMINDER_CLAIM_BATCH
         self.outcome = DispatchOutcome()
         self.zones = ZoneResolver()
         self.settings_by_programme = {

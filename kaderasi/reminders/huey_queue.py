@@ -2,21 +2,24 @@
 HUEY["url"] is a redis:// URL, in memory and immediate for tests (HUEY["immediate"])."""
 
 import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 _lock = threading.Lock()
-_huey: Huey | None = None
+_huey = None
 
 
-def build_huey(config: dict) -> Huey:
-    """A Huey instance for `config` (the HUEY setting), with kaderasi's task runner registered."""
+def build_huey(config: dict):
+    """A Huey instance for `config` (the HUEY setting), with kaderasi's task runner registered.
+    (Huey, and with it the Redis and PostgreSQL clients, is imported only when first needed.)"""
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
     from kaderasi.reminders.task_backend import register_runner
 
     name = config.get("name") or "kaderasi"
@@ -28,12 +31,14 @@ def build_huey(config: dict) -> Huey:
             raise ImproperlyConfigured("HUEY_URL must be a redis://, rediss:// or unix:// URL.")
         huey = RedisHuey(name, url=url)
     else:
-        huey = SqliteHuey(name, filename=config.get("filename") or "huey.sqlite3")
+        filename = Path(config.get("filename") or "huey.sqlite3")
+        filename.parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(name, filename=str(filename))
     register_runner(huey)
     return huey
 
 
-def get_huey() -> Huey:
+def get_huey():
     """The process-wide Huey instance, built on first use from settings.HUEY."""
     global _huey
     with _lock:

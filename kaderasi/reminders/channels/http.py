@@ -58,5 +58,6 @@ def _read(status: int, raw: bytes) -> HttpResponse:
 
 
 def is_transient_status(status: int) -> bool:
-    """Worth trying again: rate limits, timeouts and server errors."""
-    return status in {408, 425, 429} or status >= 500
+    """Worth trying again: rate limits, timeouts, server errors, and refused credentials (an
+    expired token is renewed by an administrator while the message waits)."""
+    return status in {401, 408, 425, 429} or status >= 500

@@ -80,11 +80,7 @@ class WhatsAppChannel(MessageChannel):
             return Receipt(provider_message_id=provider_id)
         error = body.get("error") or {}
         code = error.get("code")
-        transient = (
-            is_transient_status(response.status)
-            or code in TRANSIENT_ERROR_CODES
-            or response.status == 401
-        )
+        transient = is_transient_status(response.status) or code in TRANSIENT_ERROR_CODES
         raise ChannelError(
             f"WhatsApp error {code or response.status}: {error.get('message', response.text)}",
             permanent=not transient,

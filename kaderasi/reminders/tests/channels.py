@@ -36,7 +36,7 @@ class SlowFileChannel(FileChannel):
     """The outbox file, a little slow (a real gateway takes time), so sweeps overlap."""
 
     def send(self, message: OutgoingMessage) -> Receipt:
-        time.sleep(0.02)
+        time.sleep(0.01)
         return super().send(message)
 
 

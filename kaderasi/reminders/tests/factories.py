@@ -13,6 +13,8 @@ from kaderasi.reminders.models import FamilyMember, ProgrammeReminderSettings, R
 from kaderasi.tests import factories as f
 
 WIB = ZoneInfo("Asia/Jakarta")
+WITA = ZoneInfo("Asia/Makassar")
+WIT = ZoneInfo("Asia/Jayapura")
 
 
 class ScheduledSessionFactory(factory.django.DjangoModelFactory):
