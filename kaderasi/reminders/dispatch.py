@@ -217,7 +217,7 @@ class Dispatcher:
             language=row.language,
             text=rendered.text,
             subject=rendered.subject,
-            whatsapp_template=row.rule.whatsapp_template if row.rule else "",
+            whatsapp_template=row.rule.whatsapp_template,
             whatsapp_parameters=rendered.whatsapp_parameters,
             sent_at=self.now.isoformat(),
         )

@@ -176,12 +176,9 @@ def plan_reminders(
             mothers_by_cadre[mother.cadre.id].append(mother)
     for cadre in cadres:
         for rule in rules.get(cadre.programme_id, ()):
-            if rule.kind == ReminderKind.MORNING_DIGEST:
-                planned.extend(
-                    _digest_reminders(rule, cadre, mothers_by_cadre.get(cadre.recipient.id, ()))
-                    if rule.recipient_role == RecipientRole.CADRE
-                    else ()
-                )
+            if rule.kind == ReminderKind.MORNING_DIGEST and rule.recipient_role == "cadre":
+                clients = mothers_by_cadre.get(cadre.recipient.id, ())
+                planned.extend(_digest_reminders(rule, cadre, clients))
     return [reminder for reminder in planned if reminder.due_at in window]
 
 

@@ -176,11 +176,8 @@ def render_reminder(reminder: Reminder, *, zone: ZoneInfo, cadre_name: str = "")
         )
         values["tasks"] = "\n".join(digest_lines(tasks, names=names, zone=zone, language=language))
     rule = reminder.rule
-    template = rule.message(language) if rule else ""
-    text = render_template(template, values).strip()
-    parameter_names = [
-        name.strip() for name in (rule.whatsapp_parameters if rule else "").split(",")
-    ]
+    text = render_template(rule.message(language), values).strip()
+    parameter_names = [name.strip() for name in rule.whatsapp_parameters.split(",")]
     with translation.override(language):
         subject = f"kaderasi: {ReminderKind(reminder.kind).label}"
     return RenderedMessage(

@@ -287,3 +287,13 @@ def relayed_reminder_for(user: User, public_id) -> Reminder:
 
 def send_line(reminder: Reminder) -> ReminderLine:
     return _line(reminder, ZoneResolver(), with_text=True)
+
+
+def recipients_with_phone(phone: str) -> list[Mother | FamilyMember | Cadre | User]:
+    """Everyone who receives reminders on `phone` (E.164)."""
+    return [
+        *Mother.objects.filter(phone=phone),
+        *FamilyMember.objects.filter(phone=phone, ended_at__isnull=True),
+        *Cadre.objects.filter(phone=phone),
+        *User.objects.filter(phone=phone),
+    ]

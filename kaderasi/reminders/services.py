@@ -38,6 +38,7 @@ from kaderasi.reminders.models import (
     StatusReason,
 )
 from kaderasi.reminders.rendering import PLACEHOLDERS, template_placeholders
+from kaderasi.reminders.selectors import recipients_with_phone
 
 logger = logging.getLogger(__name__)
 
@@ -302,16 +303,6 @@ def recipient_language_set(
         language=language
     )
     return preference
-
-
-def recipients_with_phone(phone: str) -> list[Mother | FamilyMember | Cadre | User]:
-    """Everyone who receives reminders on `phone` (E.164)."""
-    return [
-        *Mother.objects.filter(phone=phone),
-        *FamilyMember.objects.filter(phone=phone, ended_at__isnull=True),
-        *Cadre.objects.filter(phone=phone),
-        *User.objects.filter(phone=phone),
-    ]
 
 
 STOP_WORDS = frozenset({"stop", "berhenti", "unsubscribe", "stop semua", "batal"})

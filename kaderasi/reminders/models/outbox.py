@@ -38,10 +38,9 @@ class Reminder(BaseModel):
     rule = models.ForeignKey(
         "reminders.ReminderRule",
         verbose_name=_("rule"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+        on_delete=models.PROTECT,
         related_name="reminders",
+        help_text=_("A rule that planned reminders is switched off, never deleted."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
     recipient_role = models.CharField(_("recipient"), max_length=10, choices=RecipientRole.choices)
