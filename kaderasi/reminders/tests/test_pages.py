@@ -203,7 +203,8 @@ def test_the_panel_lists_every_reminder_with_its_status(client, midwife, househo
         response = client.get(reverse("reminders:mother-reminders", args=[sri.public_id]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Failed: failed after repeated attempts" in html
+    assert '<span class="status status-failed">Failed</span>' in html
+    assert '<span class="log-note">Failed after repeated attempts</span>' in html
     assert "Massage session coming up → Mother Sri Rahayu" in html
     assert "Planned" in html
 
