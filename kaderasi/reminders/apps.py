@@ -12,6 +12,7 @@ class RemindersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from kaderasi.reminders import (
+            checks,  # noqa: F401 - registers the message backend check
             huey_queue,  # noqa: F401 - resets Huey when HUEY changes
             models,
         )

@@ -278,3 +278,17 @@ def test_a_message_through_whatsapp_end_to_end_renders_the_rules_parameters(
         "wamid.HBgM123",
         "whatsapp",
     )
+
+
+def test_the_deploy_check_reports_a_backend_that_cannot_send(settings):
+    from kaderasi.reminders.checks import check_message_backend
+
+    settings.KADERASI_MESSAGE_BACKEND = "whatsapp"
+    settings.KADERASI_WHATSAPP_TOKEN = ""
+    (warning,) = check_message_backend()
+    assert warning.id == "reminders.W001"
+    assert "KADERASI_WHATSAPP_TOKEN" in warning.msg
+    settings.KADERASI_MESSAGE_BACKEND = "pigeon"
+    assert [message.id for message in check_message_backend()] == ["reminders.E001"]
+    settings.KADERASI_MESSAGE_BACKEND = "file"
+    assert check_message_backend() == []
