@@ -37,5 +37,9 @@ def run_periodic_jobs(
             outcomes.append(JobOutcome(job=path, ok=False, summary={}))
             continue
         summary = result.as_dict() if hasattr(result, "as_dict") else {}
+        counts = {key: value for key, value in summary.items() if isinstance(value, int) and value}
+        if counts:
+            # Counts only: what happened, never to whom.
+            logger.info("periodic job %s: %s", path, counts)
         outcomes.append(JobOutcome(job=path, ok=True, summary=summary))
     return outcomes

@@ -23,7 +23,7 @@ from huey.exceptions import TaskException
 
 logger = logging.getLogger(__name__)
 
-RUNNER_NAME = "kaderasi.run_django_task"
+RUNNER_NAME = "run_django_task"
 
 # The runner task registered on each Huey instance.
 _runners: "weakref.WeakKeyDictionary[Huey, Any]" = weakref.WeakKeyDictionary()
