@@ -200,3 +200,41 @@ LOGGING = {
         "matplotlib": {"level": "WARNING"},
     },
 }
+
+# --- Reminders (kaderasi.reminders): message channels, retries and the background worker ---
+INSTALLED_APPS += ["django_tasks"]
+# console (development), file ($KADERASI_DATA_DIR/outbox.jsonl), email, sms-http, whatsapp,
+# or the dotted path of a kaderasi.reminders.channels.MessageChannel subclass.
+KADERASI_MESSAGE_BACKEND = os.environ.get("KADERASI_MESSAGE_BACKEND", "console")
+KADERASI_OUTBOX_PATH = Path(os.environ.get("KADERASI_OUTBOX_PATH") or DATA_DIR / "outbox.jsonl")
+KADERASI_REMINDER_MAX_ATTEMPTS = envint("KADERASI_REMINDER_MAX_ATTEMPTS", 5)
+KADERASI_REMINDER_RETRY_SECONDS = envint("KADERASI_REMINDER_RETRY_SECONDS", 60)
+KADERASI_REMINDER_RETRY_MAX_SECONDS = envint("KADERASI_REMINDER_RETRY_MAX_SECONDS", 3600)
+KADERASI_REMINDER_CLAIM_LEASE_SECONDS = envint("KADERASI_REMINDER_CLAIM_LEASE_SECONDS", 300)
+KADERASI_REMINDER_CLAIM_BATCH = envint("KADERASI_REMINDER_CLAIM_BATCH", 20)
+KADERASI_SMS_HTTP_URL = os.environ.get("KADERASI_SMS_HTTP_URL", "")
+KADERASI_SMS_HTTP_STATUS_URL = os.environ.get("KADERASI_SMS_HTTP_STATUS_URL", "")
+KADERASI_SMS_HTTP_USERNAME = os.environ.get("KADERASI_SMS_HTTP_USERNAME", "")
+KADERASI_SMS_HTTP_PASSWORD = os.environ.get("KADERASI_SMS_HTTP_PASSWORD", "")
+KADERASI_SMS_HTTP_TOKEN = os.environ.get("KADERASI_SMS_HTTP_TOKEN", "")
+KADERASI_SMS_HTTP_SENDER = os.environ.get("KADERASI_SMS_HTTP_SENDER", "")
+KADERASI_SMS_HTTP_IDEMPOTENT = envbool("KADERASI_SMS_HTTP_IDEMPOTENT", False)
+KADERASI_SMS_HTTP_TIMEOUT_SECONDS = envint("KADERASI_SMS_HTTP_TIMEOUT_SECONDS", 10)
+KADERASI_SMS_HTTP_INBOUND_SECRET = os.environ.get("KADERASI_SMS_HTTP_INBOUND_SECRET", "")
+KADERASI_WHATSAPP_API_URL = os.environ.get(
+    "KADERASI_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0"
+)
+KADERASI_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("KADERASI_WHATSAPP_PHONE_NUMBER_ID", "")
+KADERASI_WHATSAPP_TOKEN = os.environ.get("KADERASI_WHATSAPP_TOKEN", "")
+KADERASI_WHATSAPP_APP_SECRET = os.environ.get("KADERASI_WHATSAPP_APP_SECRET", "")
+KADERASI_WHATSAPP_VERIFY_TOKEN = os.environ.get("KADERASI_WHATSAPP_VERIFY_TOKEN", "")
+KADERASI_WHATSAPP_TIMEOUT_SECONDS = envint("KADERASI_WHATSAPP_TIMEOUT_SECONDS", 10)
+# Background work: django-tasks' API on a Huey queue, stored in SQLite under the data directory,
+# or in Redis when HUEY_URL=redis://… (several workers on several machines).
+HUEY = {
+    "name": os.environ.get("HUEY_NAME", "kaderasi"),
+    "url": os.environ.get("HUEY_URL", ""),
+    "filename": str(DATA_DIR / "huey.sqlite3"),
+    "immediate": envbool("HUEY_IMMEDIATE", False),
+}
+TASKS = {"default": {"BACKEND": "kaderasi.reminders.task_backend.HueyTaskBackend"}}

@@ -18,7 +18,10 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     filter_horizontal = ["areas"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (
+            _("Person"),
+            {"fields": ["first_name", "last_name", "email", "phone", "preferred_language"]},
+        ),
         (_("Role and scope"), {"fields": ["role", "areas", "is_active"]}),
         (_("Technical"), {"fields": ["is_staff", "is_superuser", "last_login", "date_joined"]}),
     ]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.models import BaseModel
+from kaderasi.core.phones import PhoneNumberField
 
 
 class Role(models.TextChoices):
@@ -32,6 +33,11 @@ class User(AbstractUser, BaseModel):
         max_length=8,
         choices=[("id", "Bahasa Indonesia"), ("en", "English")],
         default="id",
+    )
+    phone = PhoneNumberField(
+        _("phone number"),
+        blank=True,
+        help_text=_("A midwife receives reminders about missed massage sessions on this number."),
     )
 
     class Meta:

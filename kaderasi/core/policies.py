@@ -27,6 +27,8 @@ class Permission(StrEnum):
     VIEW_EVALUATION = "evaluation.view"
     IMPORT_PROGRAMME = "programme.import"
     EXPORT_PROGRAMME = "programme.export"
+    SEND_REMINDERS = "reminders.send"
+    MANAGE_REMINDER_CONTACTS = "reminders.manage_contacts"
 
 
 EVERYONE = frozenset(Role)
@@ -56,6 +58,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.IMPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.EXPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The cadre sends her clients' reminders from her own WhatsApp (no gateway).
+    Permission.SEND_REMINDERS: frozenset({Role.CADRE}),
+    # Who massages at home, and who asked for no more messages.
+    Permission.MANAGE_REMINDER_CONTACTS: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
+    ),
 }
 
 

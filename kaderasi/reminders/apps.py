@@ -6,3 +6,22 @@ class RemindersConfig(AppConfig):
     name = "kaderasi.reminders"
     label = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self) -> None:
+        # Audit trail of who changed the rules, the contacts of the family and opt-outs.
+        from auditlog.registry import auditlog
+
+        from kaderasi.reminders import (
+            checks,  # noqa: F401 - registers the message backend check
+            huey_queue,  # noqa: F401 - resets Huey when HUEY changes
+            models,
+        )
+
+        for model in (
+            models.ReminderRule,
+            models.ProgrammeReminderSettings,
+            models.ProvinceTimeZone,
+            models.FamilyMember,
+            models.RecipientPreference,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,47 @@
+"""kaderasi worker: the background worker — the Huey consumer running queued tasks, plus the
+periodic jobs (the reminders sweep) every minute, in one process."""
+
+import logging
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from huey import crontab
+
+from kaderasi.reminders.huey_queue import get_huey
+from kaderasi.reminders.task_backend import register_periodic
+from kaderasi.reminders.tasks import periodic_jobs
+
+
+class Command(BaseCommand):
+    help = _(
+        "Run the background worker: queued tasks and, every minute, the periodic jobs "
+        "(planning and sending reminders). Stop with Ctrl+C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--threads", type=int, default=2, help=_("tasks run at the same time (default 2)")
+        )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help=_("only run queued tasks (when another worker runs the periodic jobs)"),
+        )
+
+    def handle(self, *args, threads: int, no_periodic: bool, **options):
+        logging.getLogger("huey").setLevel(logging.INFO)
+        huey = get_huey()
+        if huey.immediate:
+            self.stderr.write(_("HUEY_IMMEDIATE is on: tasks run where they are enqueued."))
+            return
+        if not no_periodic:
+            register_periodic(huey, periodic_jobs, crontab(minute="*"))
+        storage = type(huey.storage).__name__
+        self.stdout.write(
+            _("Worker started (%(storage)s, queue %(name)s, %(threads)s threads).")
+            % {"storage": storage, "name": huey.name, "threads": threads}
+        )
+        consumer = huey.create_consumer(
+            workers=max(threads, 1), worker_type="thread", periodic=not no_periodic
+        )
+        consumer.run()

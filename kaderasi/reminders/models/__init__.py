@@ -1,0 +1,47 @@
+"""Reminder models, one module per concept; import models from here."""
+
+from kaderasi.reminders.models.choices import (
+    CADRE_ONLY_KINDS,
+    OPEN_STATUSES,
+    Channel,
+    FamilyDelivery,
+    IndonesianTimeZone,
+    Language,
+    RecipientRole,
+    ReminderKind,
+    ReminderStatus,
+    StatusReason,
+)
+from kaderasi.reminders.models.contacts import (
+    FamilyMember,
+    OptOutSource,
+    RecipientPreference,
+    Relationship,
+)
+from kaderasi.reminders.models.outbox import Reminder
+from kaderasi.reminders.models.rules import (
+    ProgrammeReminderSettings,
+    ProvinceTimeZone,
+    ReminderRule,
+)
+
+__all__ = [
+    "CADRE_ONLY_KINDS",
+    "OPEN_STATUSES",
+    "Channel",
+    "FamilyDelivery",
+    "FamilyMember",
+    "IndonesianTimeZone",
+    "Language",
+    "OptOutSource",
+    "ProgrammeReminderSettings",
+    "ProvinceTimeZone",
+    "RecipientPreference",
+    "RecipientRole",
+    "Relationship",
+    "Reminder",
+    "ReminderKind",
+    "ReminderRule",
+    "ReminderStatus",
+    "StatusReason",
+]

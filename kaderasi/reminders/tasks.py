@@ -1,0 +1,20 @@
+"""Background tasks, written against Django's task API (django-tasks) and run by Huey."""
+
+from django_tasks import task
+
+from kaderasi.core import clock
+from kaderasi.reminders.periodic import run_periodic_jobs
+
+
+@task()
+def periodic_jobs() -> list[dict]:
+    """Every periodic job once, at the current time (the worker runs this every minute)."""
+    return [outcome.as_dict() for outcome in run_periodic_jobs(now=clock.now())]
+
+
+@task()
+def reminders_sweep() -> dict:
+    """One planning-and-dispatch sweep now, e.g. right after a change a user wants sent soon."""
+    from kaderasi.reminders.services import reminder_sweep
+
+    return reminder_sweep(now=clock.now()).as_dict()

@@ -1,0 +1,188 @@
+"""Background work: Django's task API on Huey (immediate in tests, SQLite or Redis in a worker),
+the periodic jobs, and `kaderasi worker` sending due reminders on its own."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+
+from kaderasi.reminders.huey_queue import build_huey, get_huey
+from kaderasi.reminders.models import RecipientRole, Reminder, ReminderKind, ReminderStatus
+from kaderasi.reminders.periodic import PERIODIC_JOBS, run_periodic_jobs
+from kaderasi.reminders.tasks import periodic_jobs, reminders_sweep
+from kaderasi.reminders.tests import factories as rf
+from kaderasi.reminders.tests import sample_tasks
+
+NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=rf.WIB)
+REPO = Path(django_settings.BASE_DIR)
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def test_in_immediate_mode_a_task_runs_where_it_is_enqueued():
+    result = sample_tasks.add.enqueue(2, 3)
+    assert (result.status, result.return_value) == (TaskResultStatus.SUCCESSFUL, 5)
+    assert sample_tasks.which_attempt.enqueue().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_failing_task_is_reported_failed_with_its_traceback():
+    result = sample_tasks.explode.enqueue()
+    assert result.status == TaskResultStatus.FAILED
+    assert "ValueError: boom" in result.errors[0].traceback
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_for_a_worker_waits_in_sqlite_and_runs_when_the_worker_takes_it(
+    settings, tmp_path
+):
+    settings.HUEY = {"name": "t", "url": "", "filename": str(tmp_path / "q.db"), "immediate": False}
+    huey = get_huey()
+    result = sample_tasks.add.enqueue(20, 22)
+    assert result.status == TaskResultStatus.READY
+    assert type(huey.storage).__name__ == "SqliteStorage"
+    assert huey.pending_count() == 1
+    message = huey.dequeue()
+    assert message.id == result.id
+    assert huey.execute(message) == 42
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deferred_task_is_not_run_before_its_time(settings, tmp_path):
+    settings.HUEY = {"name": "t", "url": "", "filename": str(tmp_path / "q.db"), "immediate": False}
+    later = timezone.now() + dt.timedelta(hours=1)
+    sample_tasks.add.using(run_after=later).enqueue(1, 1)
+    huey = get_huey()
+    assert huey.execute(huey.dequeue()) is None
+    assert (huey.pending_count(), huey.scheduled_count()) == (0, 1)
+
+
+def test_a_redis_url_selects_redis_storage_and_anything_else_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    huey = build_huey({"name": "t", "url": REDIS_URL, "immediate": False})
+    assert type(huey.storage).__name__ == "RedisStorage"
+    with pytest.raises(ImproperlyConfigured, match="redis://"):
+        build_huey({"name": "t", "url": "amqp://127.0.0.1", "immediate": False})
+
+
+def test_the_periodic_jobs_run_in_order_and_one_failing_does_not_stop_the_others():
+    sample_tasks.calls.clear()
+    jobs = tuple(
+        f"kaderasi.reminders.tests.sample_tasks.{name}"
+        for name in ("first_job", "failing_job", "last_job")
+    )
+    outcomes = run_periodic_jobs(now=NOW, jobs=jobs)
+    assert [(o.job.rsplit(".", 1)[1], o.ok) for o in outcomes] == [
+        ("first_job", True),
+        ("failing_job", False),
+        ("last_job", True),
+    ]
+    assert outcomes[0].as_dict()["planned"] == 2
+    assert sample_tasks.calls == [("first", NOW), ("last", NOW)]
+
+
+def test_the_reminders_sweep_is_a_registered_periodic_job():
+    assert "kaderasi.reminders.services.reminder_sweep" in PERIODIC_JOBS
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_runs_the_reminders_sweep_through_djangos_task_api(world):
+    result = periodic_jobs.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    (outcome,) = result.return_value
+    assert outcome["job"] == "kaderasi.reminders.services.reminder_sweep"
+    assert outcome["ok"] is True
+    assert reminders_sweep.enqueue().return_value["dry_run"] is False
+
+
+# --- The worker process ----------------------------------------------------------------------
+
+
+def redis_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("KADERASI_REQUIRE_REDIS"):
+            pytest.fail(
+                "KADERASI_REQUIRE_REDIS is set but Redis is not reachable on 127.0.0.1:6379"
+            )
+        pytest.skip(
+            "Redis is not reachable on 127.0.0.1:6379; start it (redis-server --daemonize yes) "
+            "to exercise the Redis-backed worker. CI starts it."
+        )
+    return REDIS_URL
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("storage", ["sqlite", "redis"])
+def test_the_worker_runs_queued_tasks_and_the_minute_sweep_sending_each_reminder_once(
+    storage, world, settings, shared_database, process_env, outbox, tmp_path
+):
+    url = redis_or_skip() if storage == "redis" else ""
+    name = f"kaderasi-test-{uuid.uuid4().hex[:10]}"
+    now = timezone.now()
+    rf.no_quiet_hours(world.programme)
+    cadre = rf.cadre_with_phone(programme=world.programme, posyandu=world.mawar)
+    mother = rf.mother_in_care(
+        programme=world.programme,
+        posyandu=world.mawar,
+        cadre=cadre,
+        delivered_at=now - dt.timedelta(hours=20),
+    )
+    rf.ScheduledSessionFactory(
+        mother=mother,
+        postpartum_day=1,
+        window_starts_at=now + dt.timedelta(minutes=10),
+    )
+    shared_database.share()
+    # A sweep asked for through Django's task API waits in the worker's queue.
+    settings.HUEY = {
+        "name": name,
+        "url": url,
+        "filename": str(Path(process_env["KADERASI_DATA_DIR"]) / "huey.sqlite3"),
+        "immediate": False,
+    }
+    huey = get_huey()
+    queued = reminders_sweep.enqueue()
+    assert huey.pending_count() == 1
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kaderasi", "worker", "--threads", "2"],
+        cwd=REPO,
+        env={**process_env, "HUEY_URL": url, "HUEY_NAME": name},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (huey.pending_count() == 0 and huey.result_count() >= 1 and outbox()):
+            assert worker.poll() is None, worker.communicate()
+            assert time.monotonic() < deadline, "the worker did not send in time"
+            time.sleep(0.1)
+        time.sleep(0.5)  # let the minute sweep started with the worker finish too
+    finally:
+        worker.send_signal(signal.SIGINT)
+        out, _err = worker.communicate(timeout=30)
+    assert type(huey.storage).__name__ == ("RedisStorage" if url else "SqliteStorage")
+    assert huey.result(queued.id)["now"]  # the queued sweep ran in the worker
+    assert "Worker started" in out
+    shared_database.collect()
+    to_cadre = Reminder.objects.get(
+        kind=ReminderKind.SESSION_DUE, recipient_role=RecipientRole.CADRE
+    )
+    assert to_cadre.status == ReminderStatus.SENT
+    written = [line["id"] for line in outbox()]
+    assert written.count(str(to_cadre.public_id)) == 1
+    assert len(written) == len(set(written))
+    if url:
+        huey.storage.conn.delete(*huey.storage.conn.keys(f"huey.*{name}*") or ["none"])
