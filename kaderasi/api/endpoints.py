@@ -173,7 +173,18 @@ def auth_token(request, payload: TokenIn):
     summary="My device tokens",
 )
 def auth_tokens_list(request):
-    return list(device_tokens_visible_to(request.auth).filter(user=request.auth))
+    return [
+        {
+            "id": token.public_id,
+            "device_name": token.device_name,
+            "hint": token.hint,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "last_used_at": token.last_used_at,
+            "revoked_at": token.revoked_at,
+        }
+        for token in device_tokens_visible_to(request.auth).filter(user=request.auth)
+    ]
 
 
 @api.delete(

@@ -42,12 +42,6 @@ class DeviceToken(BaseModel):
         verbose_name = _("device token")
         verbose_name_plural = _("device tokens")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
-                name="device_token_revoked_after_created",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.device_name} ({self.hint}…)"

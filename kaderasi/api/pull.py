@@ -7,10 +7,11 @@ pull, her open flags and those closed since. Mothers who entered the user's scop
 whatever their age; mothers who left it (a reassigned client, a mother moved to another village)
 come back as tombstones. The first pull of a cadre is therefore her clients only.
 
-Change positions are the rows' `updated_at`. Each pull looks back `KADERASI_SYNC_OVERLAP_SECONDS`
-before the previous pull started, so a row saved by a transaction that committed late, or
-stamped by a server whose clock lags a little, is still sent; rows sent twice are harmless
-because the phone replaces a mother's record by id. Large scopes are paged by mother id.
+Change positions are the rows' `updated_at`, read on the clock that stamps them. Each pull
+looks back `KADERASI_SYNC_OVERLAP_SECONDS` before the previous pull started, so a row saved by
+a transaction that committed late, or stamped by a server whose clock lags a little, is still
+sent; rows sent twice are harmless because the phone replaces a mother's record by id. Large
+scopes are paged by mother id.
 """
 
 import datetime as dt
@@ -20,7 +21,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kaderasi.accounts.models import User
 from kaderasi.api.content import content_version
@@ -94,6 +95,12 @@ def session_status(session: ScheduledSession, *, now: dt.datetime) -> SessionSta
     return SessionStatus.MISSED
 
 
+def _change_position() -> dt.datetime:
+    """Where the changes stand now, on the clock that stamps `updated_at` (auto_now reads
+    django.utils.timezone.now), which is not the domain clock passed in as `now`."""
+    return timezone.now()
+
+
 def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
     """What changed for `user` since `cursor` (everything she may see when there is none), with
     the cursor to send next time. Raises DomainError for a cursor that was not issued to her."""
@@ -114,7 +121,7 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
     else:
         visible = {str(public_id) for public_id in scope.values_list("public_id", flat=True)}
         current = _snapshot_for(user, visible)
-        until, after = now, 0
+        until, after = _change_position(), 0
         if previous is not None:
             tombstones = sorted(set(previous.mother_ids) - visible)
     reset = previous is None
@@ -166,8 +173,8 @@ def _bundles(mother_pks: list[int], *, since: dt.datetime | None, now: dt.dateti
         infants[infant.delivery_id].append(infant)
 
     live = Q(cancelled_at__isnull=True)
-    if since is not None:
-        live |= Q(cancelled_at__gt=since)
+    if since is not None:  # cancelled since the phone's last pull: it removes them
+        live |= Q(updated_at__gt=since)
     schedule = (
         ScheduledSession.objects.filter(live, mother__in=mother_pks)
         .select_related("mother", "massage_session")

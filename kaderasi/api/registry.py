@@ -88,7 +88,9 @@ def registry_row(
 
 
 def field_value_to_json(value):
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
@@ -108,9 +110,13 @@ def fields_changed_since(row: models.Model, since: dt.datetime) -> set[str]:
     """Fields of `row` changed by saves after the one that produced version `since`.
 
     auditlog writes an update's entry before the save stamps `updated_at`, so the entry of the
-    save that produced `since` is older than `since` and every later save's entry is newer."""
+    save that produced `since` is older than `since` and every later save's entry is newer.
+    (The creation's entry is written after the save: it never counts as a later change.)"""
     changed: set[str] = set()
-    for entry in LogEntry.objects.get_for_object(row).filter(timestamp__gt=since):
+    entries = LogEntry.objects.get_for_object(row).filter(
+        action=LogEntry.Action.UPDATE, timestamp__gt=since
+    )
+    for entry in entries:
         changed.update((entry.changes_dict or {}).keys())
     return changed
 

@@ -102,9 +102,7 @@ class RecordIn(Strict):
 class MilkVolumeIn(RecordIn):
     type: Literal["milk_volume"]
     measured_at: AwareDatetime
-    volume_ml: Annotated[
-        Decimal, Field(ge=0, le=MAX_MILK_VOLUME_ML, max_digits=5, decimal_places=1)
-    ]
+    volume_ml: Annotated[Decimal, Field(ge=0, le=MAX_MILK_VOLUME_ML, decimal_places=1)]
     method: MethodCode
     basis: BasisCode
     side: SideCode | None = None
@@ -124,7 +122,7 @@ class InfantWeightIn(RecordIn):
     measured_at: AwareDatetime
     value: Annotated[
         Decimal,
-        Field(ge=WEIGHT_MIN, le=WEIGHT_MAX, max_digits=5, decimal_places=1, description="Grams."),
+        Field(ge=WEIGHT_MIN, le=WEIGHT_MAX, decimal_places=1, description="Grams."),
     ]
 
 
