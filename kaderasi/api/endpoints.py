@@ -224,6 +224,7 @@ def me(request):
     response={200: PullOut, **ERRORS},
     tags=["sync"],
     operation_id="sync_pull",
+    url_name="sync-pull",
     summary="What changed since my cursor",
 )
 def pull(request, cursor: str | None = Query(default=None, max_length=4000)):
@@ -238,6 +239,7 @@ def pull(request, cursor: str | None = Query(default=None, max_length=4000)):
     response={200: PushOut, **ERRORS},
     tags=["sync"],
     operation_id="sync_push",
+    url_name="sync-push",
     summary="Send recorded sessions, measurements and registry edits",
 )
 def push(request, payload: PushIn):
