@@ -17,8 +17,8 @@ class MeasurementForm(forms.Form):
     kaderasi/api/schemas.py), so the offline app can queue what it describes, and a record sent
     both ways (form post and sync) is one row: `id` is the record's UUID."""
 
-    id = forms.UUIDField(widget=forms.HiddenInput)
-    mother_id = forms.UUIDField(widget=forms.HiddenInput)
+    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    mother_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
     type = forms.ChoiceField(
         label=_("What was measured"),
         choices=MeasurementKind.choices,
@@ -71,24 +71,41 @@ class MeasurementForm(forms.Form):
     MILK_FIELDS = ("volume_ml", "method", "basis", "side", "phase")
     MILK_ONLY = (*MILK_FIELDS, "expression_minutes", "minutes_since_feed")
 
-    def __init__(self, *args, mother_id: uuid.UUID, **kwargs):
+    def __init__(self, data=None, *args, mother_id: uuid.UUID, **kwargs):
+        # The form's first shape (`kind`, and `value` for every kind, method optional) is still
+        # accepted from pages and scripts written before the outbox contract.
+        self.legacy = data is not None and "type" not in data and "kind" in data
+        if self.legacy:
+            data = data.copy()
+            data["type"] = data["kind"]
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("id", uuid.uuid4())
         kwargs["initial"]["mother_id"] = mother_id
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
         self.mother_id = mother_id
 
+    def clean_id(self):
+        return self.cleaned_data["id"] or uuid.uuid4()
+
     def clean_mother_id(self):
-        if self.cleaned_data["mother_id"] != self.mother_id:
+        posted = self.cleaned_data["mother_id"]
+        if posted is not None and posted != self.mother_id:
             raise forms.ValidationError(_("This form belongs to another mother."))
-        return self.cleaned_data["mother_id"]
+        return self.mother_id
+
+    @property
+    def volume_field(self) -> str:
+        return "value" if self.legacy else "volume_ml"
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("type") == MeasurementKind.MILK_VOLUME:
-            for name in ("volume_ml", "method", "basis"):
+            required = ("value",) if self.legacy else ("volume_ml", "method", "basis")
+            for name in required:
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("This field is required."))
+            if self.legacy:
+                cleaned["volume_ml"] = cleaned.get("value")
         elif cleaned.get("type"):
             if cleaned.get("value") is None and "value" not in self.errors:
                 self.add_error("value", _("This field is required."))
@@ -116,5 +133,5 @@ class MeasurementForm(forms.Form):
     def field_for(self, error_field: str | None) -> str | None:
         """The form field a care rule's error belongs to (the milk value is `volume_ml`)."""
         if error_field == "value" and self.cleaned_data.get("type") == MeasurementKind.MILK_VOLUME:
-            return "volume_ml"
+            return self.volume_field
         return error_field if error_field in self.fields else None

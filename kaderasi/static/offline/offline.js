@@ -424,7 +424,9 @@
     for (const id of ids) {
       for (const pattern of CONFIG.mother_pages) urls.push(pattern.replace("{id}", id));
     }
-    if ((await askWorker({ type: "keep-pages", urls })) && everything) {
+    // Everything once: only the pages not kept yet (those just visited are fresh). After that:
+    // the pages of clients whose record changed, fetched again.
+    if ((await askWorker({ type: "keep-pages", urls, onlyMissing: everything })) && everything) {
       await meta("pages_kept", CONFIG.shell_version);
     }
   }

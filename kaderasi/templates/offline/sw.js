@@ -150,7 +150,7 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const reply = () => event.ports[0] && event.ports[0].postMessage("done");
   if (data.type === "keep-pages") {
-    event.waitUntil(keepPages(data.urls || []).then(reply));
+    event.waitUntil(keepPages(data.urls || [], Boolean(data.onlyMissing)).then(reply));
   } else if (data.type === "clear-personal") {
     event.waitUntil(
       caches
@@ -167,9 +167,10 @@ self.addEventListener("message", (event) => {
   }
 });
 
-async function keepPages(urls) {
+async function keepPages(urls, onlyMissing) {
   const cache = await caches.open(PAGES_CACHE);
   for (const url of urls) {
+    if (onlyMissing && (await cache.match(url, { ignoreVary: true }))) continue;
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
       if (keepable(response)) await cache.put(url, response);
