@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
@@ -20,7 +22,21 @@ def test_the_openapi_document_is_valid(client):
     assert document["info"]["title"] == "kaderasi API"
 
 
-def test_every_operation_answers_generated_requests_without_a_server_error(world, cadre_user, now):
+@pytest.fixture
+def keep_the_test_connection():
+    """Django closes the database connection at the start and end of each request; the test
+    client stops that for its requests, and so must this WSGI transport, or the test's
+    transaction is lost (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_answers_generated_requests_without_a_server_error(
+    world, cadre_user, now, keep_the_test_connection
+):
     mother = f.delivered_mother(programme=world.programme, posyandu=world.mawar)
     f.PairingFactory(mother=mother, cadre=cadre_user.cadre)
     phone = Phone(cadre_user, now)
