@@ -26,8 +26,8 @@ def service_worker(request):
         "fallbacks": shell.fallback_urls(),
         "defaultLanguage": settings.LANGUAGE_CODE,
         "networkOnly": shell.network_only_paths(),
-        "staticPrefix": static(""),
-        "mediaPrefix": "/" + settings.MEDIA_URL.lstrip("/"),
+        "staticPrefix": settings.STATIC_URL,
+        "mediaPrefix": settings.MEDIA_URL,
     }
     response = render(
         request,

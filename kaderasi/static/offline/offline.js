@@ -420,7 +420,8 @@
     const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
     const ids = everything ? await db.getAllKeys("mothers") : changedMotherIds;
     if (!everything && !ids.length) return;
-    const urls = [CONFIG.home, CONFIG.outbox];
+    // Home lists her clients, so it follows their changes; the outbox page is a shell.
+    const urls = everything ? [CONFIG.home, CONFIG.outbox] : [CONFIG.home];
     for (const id of ids) {
       for (const pattern of CONFIG.mother_pages) urls.push(pattern.replace("{id}", id));
     }
@@ -607,12 +608,15 @@
     await refreshStatus();
     let controlled = Promise.resolve();
     if ("serviceWorker" in navigator) {
+      let settle = () => {};
       controlled = navigator.serviceWorker.controller
         ? Promise.resolve()
-        : new Promise((resolve) =>
-            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
-          );
-      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => {});
+        : new Promise((resolve) => {
+            settle = resolve;
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+          });
+      // Without a worker (refused, or not served) the app still syncs; it just cannot keep pages.
+      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => settle());
     }
     if (navigator.storage && navigator.storage.persist) {
       navigator.storage.persisted().then((persisted) => persisted || navigator.storage.persist());
@@ -626,7 +630,10 @@
     const first = navigator.onLine ? sync() : Promise.resolve();
     // Ready: synced, and (on the first visit, once the worker controls the page) the cadre's
     // screens are kept for offline use.
-    return Promise.all([first, controlled]).then(() => keepPages([]));
+    // A worker that never takes control (its install failed) must not hold the app back; the
+    // pages are then kept at a later sync.
+    const waitForWorker = Promise.race([controlled, new Promise((r) => setTimeout(r, 30000))]);
+    return Promise.all([first, waitForWorker]).then(() => keepPages([]));
   }
 
   window.kaderasiOffline = { sync, records: myRecords, refreshStatus };
