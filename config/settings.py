@@ -238,3 +238,16 @@ HUEY = {
     "immediate": envbool("HUEY_IMMEDIATE", False),
 }
 TASKS = {"default": {"BACKEND": "kaderasi.reminders.task_backend.HueyTaskBackend"}}
+# --- api and offline (the sync API and the cadre's offline app) ---
+# ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from ninja's own static files (no CDN).
+INSTALLED_APPS.append("ninja")
+# Device tokens for the phone app: how long one lives, and the lockout after failed logins.
+KADERASI_API_TOKEN_DAYS = envint("KADERASI_API_TOKEN_DAYS", 90)
+KADERASI_API_LOGIN_MAX_FAILURES = envint("KADERASI_API_LOGIN_MAX_FAILURES", 5)
+KADERASI_API_LOCKOUT_SECONDS = envint("KADERASI_API_LOCKOUT_SECONDS", 15 * 60)
+KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE = envint("KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE", 20)
+# Sync: records per push, mothers per pull page, and how far back each pull looks again so a
+# change saved by a transaction that committed late (or on a host whose clock lags) is not missed.
+KADERASI_SYNC_MAX_RECORDS = envint("KADERASI_SYNC_MAX_RECORDS", 500)
+KADERASI_SYNC_PAGE_MOTHERS = envint("KADERASI_SYNC_PAGE_MOTHERS", 200)
+KADERASI_SYNC_OVERLAP_SECONDS = envint("KADERASI_SYNC_OVERLAP_SECONDS", 120)

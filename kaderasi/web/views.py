@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import Role
@@ -73,26 +72,25 @@ def mother_detail(request, public_id):
 
 @login_required
 def measurement_create(request, public_id):
+    """The generic measurement form. The offline app queues it as a push record; without it the
+    form posts here, to the same idempotent service, so a record sent both ways is one row."""
     mother = _get_mother_for_user(request.user, public_id)
     if not can(request.user, Permission.RECORD_MEASUREMENT):
         raise PermissionDenied
     now = clock.now()
-    partial = request.headers.get("HX-Request") == "true"
     form = MeasurementForm(
-        request.POST or None, initial={"measured_at": now, "kind": "milk_volume"}
+        request.POST or None,
+        mother_id=mother.public_id,
+        initial={"measured_at": timezone.localtime(now)},
     )
     if request.method == "POST" and form.is_valid():
         try:
             care_services.measurement_record(
-                mother=mother, now=now, by=request.user, **form.cleaned_data
+                mother=mother, now=now, by=request.user, **form.record()
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            form.add_error(form.field_for(error.field), str(error.message))
         else:
             messages.success(request, _("Measurement saved."))
-            target = reverse("mother-detail", kwargs={"public_id": mother.public_id})
-            if partial:
-                return HttpResponse(status=204, headers={"HX-Redirect": target})
-            return redirect(target)
-    template = "web/measurement_form.html#form" if partial else "web/measurement_form.html"
-    return render(request, template, {"mother": mother, "form": form})
+            return redirect("mother-detail", public_id=mother.public_id)
+    return render(request, "web/measurement_form.html", {"mother": mother, "form": form})

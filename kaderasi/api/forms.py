@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.api.models import Conflict, ConflictResolution
+from kaderasi.api.registry import MODELS
+
+
+class ConflictResolveForm(forms.Form):
+    """Keep the server's value, take the phone's, or enter another. `value` takes the form field
+    of the model field in conflict, so it is checked like any edit of that field."""
+
+    resolution = forms.ChoiceField(
+        label=_("Which value is right?"),
+        choices=ConflictResolution.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, conflict: Conflict, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_field = MODELS[conflict.record]._meta.get_field(conflict.field)
+        field = model_field.formfield(required=False)
+        if isinstance(field, forms.DateTimeField):
+            field.widget = forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
+        elif isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        field.label = _("Other value")
+        field.help_text = _("Only when you choose to enter another value.")
+        self.fields["value"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("resolution") != ConflictResolution.EDITED:
+            cleaned["value"] = None
+        elif cleaned.get("value") in (None, ""):
+            self.add_error("value", _("Enter the value to keep."))
+        return cleaned

@@ -1,0 +1,318 @@
+"""The pull: what a user may see that changed since her cursor, one mother at a time.
+
+The unit of change is the mother: when anything about her changes (her registry data, her
+pregnancy, delivery or infants, her schedule, her sessions, flags, referrals or pairings), the
+phone gets her whole record again, with her live schedule, the sessions cancelled since its last
+pull, her open flags and those closed since. Mothers who entered the user's scope are sent whole
+whatever their age; mothers who left it (a reassigned client, a mother moved to another village)
+come back as tombstones. The first pull of a cadre is therefore her clients only.
+
+Change positions are the rows' `updated_at`, read on the clock that stamps them. Each pull
+looks back `KADERASI_SYNC_OVERLAP_SECONDS` before the previous pull started, so a row saved by
+a transaction that committed late, or stamped by a server whose clock lags a little, is still
+sent; rows sent twice are harmless because the phone replaces a mother's record by id. Large
+scopes are paged by mother id.
+"""
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+
+from kaderasi.accounts.models import User
+from kaderasi.api.content import content_version
+from kaderasi.api.cursors import Cursor, cursor_decode, cursor_encode
+from kaderasi.api.models import SyncSnapshot
+from kaderasi.care.models import (
+    Delivery,
+    Flag,
+    Infant,
+    MassageSession,
+    Mother,
+    Pairing,
+    Pregnancy,
+    Referral,
+    ReferralStatus,
+    ScheduledSession,
+    SessionStatus,
+)
+from kaderasi.care.selectors import MotherRow, mother_rows, mothers_visible_to
+
+# Every table whose change changes what the phone shows about a mother, with the path from the
+# row to its mother.
+CHANGE_SOURCES: tuple[tuple[type, str], ...] = (
+    (Mother, "pk"),
+    (Pregnancy, "mother"),
+    (Delivery, "pregnancy__mother"),
+    (Infant, "delivery__pregnancy__mother"),
+    (Pairing, "mother"),
+    (ScheduledSession, "mother"),
+    (MassageSession, "mother"),
+    (Flag, "mother"),
+    (Referral, "mother"),
+)
+
+
+def _version(row) -> str:
+    return row.updated_at.isoformat()
+
+
+def _snapshot_for(user: User, public_ids: set[str]) -> SyncSnapshot:
+    ordered = sorted(public_ids)
+    digest = hashlib.sha256("\n".join(ordered).encode()).hexdigest()
+    existing = SyncSnapshot.objects.filter(user=user, digest=digest).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return SyncSnapshot.objects.create(user=user, digest=digest, mother_ids=ordered)
+    except IntegrityError:  # the same set stored by a concurrent pull
+        return SyncSnapshot.objects.get(user=user, digest=digest)
+
+
+def _changed_mothers(scope: QuerySet[Mother], since: dt.datetime) -> set[int]:
+    changed: set[int] = set()
+    for model, path in CHANGE_SOURCES:
+        rows = model.objects.filter(updated_at__gt=since, **{f"{path}__in": scope})
+        changed.update(rows.values_list(path, flat=True).distinct())
+    return changed
+
+
+def session_status(session: ScheduledSession, *, now: dt.datetime) -> SessionStatus:
+    """Derived from the window, the clock and the session done (never stored)."""
+    if session.cancelled_at is not None:
+        return SessionStatus.CANCELLED
+    if hasattr(session, "massage_session"):
+        return SessionStatus.DONE
+    if now < session.window_starts_at:
+        return SessionStatus.UPCOMING
+    if now < session.window_ends_at:
+        return SessionStatus.DUE
+    return SessionStatus.MISSED
+
+
+def _change_position() -> dt.datetime:
+    """Where the changes stand now, on the clock that stamps `updated_at` (auto_now reads
+    django.utils.timezone.now), which is not the domain clock passed in as `now`."""
+    return timezone.now()
+
+
+def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
+    """What changed for `user` since `cursor` (everything she may see when there is none), with
+    the cursor to send next time. Raises DomainError for a cursor that was not issued to her."""
+    state = cursor_decode(cursor, user=user) if cursor else Cursor()
+    scope = mothers_visible_to(user)
+    overlap = dt.timedelta(seconds=settings.KADERASI_SYNC_OVERLAP_SECONDS)
+    previous = (
+        SyncSnapshot.objects.filter(pk=state.snapshot, user=user).first()
+        if state.snapshot
+        else None
+    )
+    tombstones: list[str] = []
+    if state.is_paging:
+        current = SyncSnapshot.objects.filter(pk=state.next_snapshot, user=user).first()
+        if current is None:  # pruned while paging: start over
+            return sync_pull(user=user, cursor=None, now=now)
+        until, after = state.until, state.after
+    else:
+        visible = {str(public_id) for public_id in scope.values_list("public_id", flat=True)}
+        current = _snapshot_for(user, visible)
+        until, after = _change_position(), 0
+        if previous is not None:
+            tombstones = sorted(set(previous.mother_ids) - visible)
+    reset = previous is None
+    if reset:
+        candidates = scope
+    else:
+        entered = set(current.mother_ids) - set(previous.mother_ids)
+        changed = _changed_mothers(scope, state.position - overlap)
+        candidates = scope.filter(Q(pk__in=changed) | Q(public_id__in=entered))
+    page_size = settings.KADERASI_SYNC_PAGE_MOTHERS
+    page = list(
+        candidates.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[: page_size + 1]
+    )
+    has_more = len(page) > page_size
+    page = page[:page_size]
+    if has_more:
+        next_cursor = Cursor(
+            snapshot=state.snapshot if previous else None,
+            position=state.position,
+            next_snapshot=current.pk,
+            until=until,
+            after=page[-1],
+        )
+    else:
+        next_cursor = Cursor(snapshot=current.pk, position=until)
+    since = None if reset else state.position - overlap
+    version, sources = content_version(user)
+    return {
+        "cursor": cursor_encode(next_cursor, user=user),
+        "reset": reset and not state.is_paging,
+        "has_more": has_more,
+        "server_time": now,
+        **_bundles(page, since=since, now=now),
+        "tombstones": [{"type": "mother", "id": public_id} for public_id in tombstones],
+        "content": {"version": version, "sources": sources},
+    }
+
+
+def _bundles(mother_pks: list[int], *, since: dt.datetime | None, now: dt.datetime) -> dict:
+    """The records of these mothers, in a fixed number of queries."""
+    rows = mother_rows(Mother.objects.filter(pk__in=mother_pks).order_by("pk"), now=now)
+    deliveries = [
+        row.mother.ordered_pregnancies[0].delivery
+        for row in rows
+        if row.mother.ordered_pregnancies and hasattr(row.mother.ordered_pregnancies[0], "delivery")
+    ]
+    infants = defaultdict(list)
+    for infant in Infant.objects.filter(delivery__in=deliveries).order_by("created_at"):
+        infants[infant.delivery_id].append(infant)
+
+    live = Q(cancelled_at__isnull=True)
+    if since is not None:  # cancelled since the phone's last pull: it removes them
+        live |= Q(updated_at__gt=since)
+    schedule = (
+        ScheduledSession.objects.filter(live, mother__in=mother_pks)
+        .select_related("mother", "massage_session")
+        .order_by("window_starts_at", "pk")
+    )
+    flags = Flag.objects.filter(mother__in=mother_pks).select_related("mother", "rule", "referral")
+    return {
+        "mothers": [_mother(row, infants, now=now) for row in rows],
+        "schedule": [
+            {
+                "id": session.public_id,
+                "mother_id": session.mother.public_id,
+                "postpartum_day": session.postpartum_day,
+                "slot": session.slot,
+                "window_starts_at": session.window_starts_at,
+                "window_ends_at": session.window_ends_at,
+                "cancelled_at": session.cancelled_at,
+                "status": session_status(session, now=now),
+                "version": _version(session),
+            }
+            for session in schedule
+        ],
+        "flags": [
+            _flag(flag)
+            for flag in flags
+            if _flag_is_open(flag) or (since is not None and _flag_changed(flag, since))
+        ],
+    }
+
+
+def _referral(flag: Flag) -> Referral | None:
+    return getattr(flag, "referral", None)  # a missing reverse one-to-one raises AttributeError
+
+
+def _flag_is_open(flag: Flag) -> bool:
+    referral = _referral(flag)
+    return referral is None or referral.status != ReferralStatus.CLOSED
+
+
+def _flag_changed(flag: Flag, since: dt.datetime) -> bool:
+    referral = _referral(flag)
+    return flag.updated_at > since or (referral is not None and referral.updated_at > since)
+
+
+def _flag(flag: Flag) -> dict:
+    referral = _referral(flag)
+    return {
+        "id": flag.public_id,
+        "mother_id": flag.mother.public_id,
+        "rule": flag.rule.code,
+        "severity": flag.severity,
+        "title": flag.rule.title_id if _language() == "id" else flag.rule.title_en,
+        "raised_at": flag.raised_at,
+        "is_open": _flag_is_open(flag),
+        "referral_status": referral.status if referral else None,
+        "version": _version(flag),
+    }
+
+
+def _language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _mother(row: MotherRow, infants: dict, *, now: dt.datetime) -> dict:
+    mother = row.mother
+    pregnancy = mother.ordered_pregnancies[0] if mother.ordered_pregnancies else None
+    delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
+    programme = mother.programme
+    return {
+        "id": mother.public_id,
+        "version": _version(mother),
+        "code": mother.code,
+        "name": mother.name,
+        "phone": mother.phone,
+        "birth_date": mother.birth_date,
+        "programme": programme.slug,
+        "posyandu": mother.posyandu.name,
+        "stage": row.stage,
+        "postpartum_day": row.postpartum_day,
+        "gestational_age_days": row.gestational_age.total_days if row.gestational_age else None,
+        "computed_at": now,
+        "accompaniment_open": bool(mother.open_pairings),
+        "cadre": (
+            {"id": row.cadre.public_id, "code": row.cadre.code, "name": row.cadre.name}
+            if row.cadre
+            else None
+        ),
+        "protocol": {
+            "sessions_per_day": programme.sessions_per_day,
+            "session_minutes_min": programme.session_minutes_min,
+            "session_minutes_max": programme.session_minutes_max,
+            "protocol_days": programme.protocol_days,
+            "start_postpartum_day": programme.start_postpartum_day,
+        },
+        "pregnancy": (
+            {
+                "id": pregnancy.public_id,
+                "version": _version(pregnancy),
+                "last_menstrual_period": pregnancy.last_menstrual_period,
+                "estimated_delivery_date": pregnancy.estimated_delivery_date,
+            }
+            if pregnancy
+            else None
+        ),
+        "delivery": (
+            {
+                "id": delivery.public_id,
+                "version": _version(delivery),
+                "delivered_at": delivery.delivered_at,
+                "delivery_type": delivery.delivery_type,
+                "parity": delivery.parity,
+                "place": delivery.place,
+                "early_initiation": delivery.early_initiation,
+                "infants": [
+                    {
+                        "id": infant.public_id,
+                        "version": _version(infant),
+                        "sex": infant.sex,
+                        "birth_weight_g": infant.birth_weight_g,
+                    }
+                    for infant in infants.get(delivery.pk, [])
+                ],
+            }
+            if delivery
+            else None
+        ),
+    }
+
+
+def mother_record(*, user: User, public_id, now: dt.datetime) -> dict | None:
+    """One mother's record as a pull sends it, or None when `user` may not see her."""
+    mother = mothers_visible_to(user).filter(public_id=public_id).values_list("pk", flat=True)
+    pks = list(mother[:1])
+    if not pks:
+        return None
+    bundle = _bundles(pks, since=None, now=now)
+    return {
+        "mother": bundle["mothers"][0],
+        "schedule": bundle["schedule"],
+        "flags": bundle["flags"],
+    }

@@ -1,0 +1,330 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.test import Client
+from django.utils import translation
+
+from kaderasi.api.tests.conftest import Phone, milk, session
+from kaderasi.care.errors import CareErrorCode
+from kaderasi.care.models import (
+    ConsentSubject,
+    MassageSession,
+    Measurement,
+    ScheduledSession,
+)
+from kaderasi.care.services import consent_give, consent_withdraw
+from kaderasi.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return Measurement.objects.count(), MassageSession.objects.count()
+
+
+def test_a_batch_of_a_session_and_a_milk_volume_is_stored_once_each(phone, mother, cadre_user):
+    volume, massage = milk(mother, side="left", phase="before"), session(mother, comfort=4)
+
+    response = phone.push(volume, massage)
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {"id": volume["id"], "status": "created", "errors": [], "conflicts": []},
+        {"id": massage["id"], "status": "created", "errors": [], "conflicts": []},
+    ]
+    stored = Measurement.objects.get(public_id=volume["id"])
+    assert (stored.mother, stored.kind, stored.value) == (mother, "milk_volume", Decimal("22.5"))
+    assert (stored.method, stored.basis, stored.side, stored.phase) == (
+        "hand_expression",
+        "single_expression",
+        "left",
+        "before",
+    )
+    assert stored.recorded_by == cadre_user
+    assert stored.district.name == "Kecamatan Wedi"
+    done = MassageSession.objects.get(public_id=massage["id"])
+    assert (done.cadre, done.steps_done, done.comfort) == (cadre_user.cadre, [1, 2, 3, 4], 4)
+    assert done.duration_minutes == 12
+
+
+def test_re_pushing_a_batch_gives_all_duplicates_and_changes_nothing(phone, mother):
+    batch = [milk(mother), session(mother), milk(mother, type="feeds", value=8, volume_ml=None)]
+    del batch[2]["volume_ml"], batch[2]["method"], batch[2]["basis"]
+    phone.push(*batch)
+    before = _counts()
+    updated = {m.pk: m.updated_at for m in Measurement.objects.all()}
+
+    response = phone.push(*batch)
+
+    assert [r["status"] for r in response.json()["results"]] == ["duplicate"] * 3
+    assert _counts() == before == (2, 1)
+    assert {m.pk: m.updated_at for m in Measurement.objects.all()} == updated
+
+
+def test_a_record_sent_twice_in_one_batch_is_stored_once(phone, mother):
+    record = milk(mother)
+
+    response = phone.push(record, record)
+
+    assert [r["status"] for r in response.json()["results"]] == ["created", "duplicate"]
+    assert Measurement.objects.count() == 1
+
+
+def test_a_cadre_cannot_write_for_another_cadres_mother(phone, mother, other_mother):
+    mine, theirs = milk(mother), milk(other_mother)
+
+    response = phone.push(theirs, mine)
+
+    results = response.json()["results"]
+    assert results[0]["status"] == "rejected"
+    assert results[0]["errors"][0]["code"] == "mother_not_found"
+    assert results[0]["errors"][0]["field"] == "mother_id"
+    assert results[1]["status"] == "created"
+    assert not Measurement.objects.filter(mother=other_mother).exists()
+
+
+def test_a_district_officer_reads_but_does_not_record(district_officer, mother, now):
+    response = Phone(district_officer, now).push(milk(mother))
+
+    [result] = response.json()["results"]
+    assert result["status"] == "rejected"
+    assert result["errors"][0]["code"] == "not_allowed"
+    assert Measurement.objects.count() == 0
+
+
+def test_a_reassigned_client_is_no_longer_written_by_her_former_cadre(phone, mother, world, now):
+    pairing = mother.pairings.get()
+    pairing.ends_at, pairing.end_reason = now, "reassigned"
+    pairing.save()
+
+    [result] = phone.push(milk(mother)).json()["results"]
+
+    assert result["errors"][0]["code"] == "mother_not_found"
+    assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        (
+            {"measured_at": "2026-11-01T08:00:00+07:00"},
+            "measurement_before_delivery",
+            "measured_at",
+        ),
+        ({"measured_at": "2026-12-01T08:00:00+07:00"}, "measurement_in_future", "measured_at"),
+    ],
+)
+def test_a_milk_volume_breaking_a_care_rule_is_rejected_with_its_field(
+    phone, mother, overrides, code, field
+):
+    [result] = phone.push(milk(mother, **overrides)).json()["results"]
+
+    assert result["status"] == "rejected"
+    assert (result["errors"][0]["code"], result["errors"][0]["field"]) == (code, field)
+    assert Measurement.objects.count() == 0
+
+
+def test_a_session_ending_before_it_starts_is_rejected(phone, mother):
+    record = session(mother, ended_at="2026-11-10T06:00:00+07:00")
+
+    [result] = phone.push(record).json()["results"]
+
+    assert result["errors"][0]["code"] == CareErrorCode.SESSION_ENDS_BEFORE_START
+    assert result["errors"][0]["field"] == "ended_at"
+    assert MassageSession.objects.count() == 0
+
+
+def test_withdrawn_consent_refuses_new_records_and_stores_nothing(phone, mother, now, midwife):
+    consent = consent_give(
+        mother=mother,
+        subject=ConsentSubject.MOTHER,
+        text_version="v1",
+        given_at=now - dt.timedelta(days=20),
+        by=midwife,
+    )
+    consent_withdraw(consent=consent, withdrawn_at=now - dt.timedelta(days=1), by=midwife)
+
+    results = phone.push(milk(mother), session(mother)).json()["results"]
+
+    assert [r["errors"][0]["code"] for r in results] == ["consent_withdrawn"] * 2
+    assert _counts() == (0, 0)
+
+
+def test_infant_consent_withdrawn_refuses_infant_records_only(phone, mother, now, midwife):
+    consent = consent_give(
+        mother=mother,
+        subject=ConsentSubject.INFANT,
+        text_version="v1",
+        given_at=now - dt.timedelta(days=20),
+        by=midwife,
+    )
+    consent_withdraw(consent=consent, withdrawn_at=now - dt.timedelta(days=1), by=midwife)
+    weight = {
+        "id": str(uuid.uuid4()),
+        "type": "infant_weight",
+        "mother_id": str(mother.public_id),
+        "measured_at": "2026-11-10T08:00:00+07:00",
+        "value": 3100,
+    }
+
+    results = phone.push(weight, milk(mother)).json()["results"]
+
+    assert [r["status"] for r in results] == ["rejected", "created"]
+
+
+def test_an_id_already_used_for_another_mother_is_rejected(phone, mother, world, cadre_user):
+    record = milk(mother)
+    phone.push(record)
+    second = f.delivered_mother(programme=world.programme, posyandu=world.mawar)
+    f.PairingFactory(mother=second, cadre=cadre_user.cadre, ends_at=None)
+
+    [result] = phone.push({**record, "mother_id": str(second.public_id)}).json()["results"]
+
+    assert (result["status"], result["errors"][0]["code"]) == ("rejected", "record_id_in_use")
+    assert Measurement.objects.get().mother == mother
+
+
+def test_a_session_done_for_a_planned_session_is_linked_to_it(phone, mother, world):
+    planned = ScheduledSession.objects.create(
+        mother=mother,
+        district=world.wedi,
+        postpartum_day=3,
+        slot=1,
+        window_starts_at=dt.datetime(2026, 11, 10, 6, 0, tzinfo=dt.UTC),
+        window_ends_at=dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC),
+    )
+    first = session(mother, scheduled_session_id=str(planned.public_id))
+    second = session(mother, scheduled_session_id=str(planned.public_id))
+
+    results = phone.push(first, second).json()["results"]
+
+    assert [r["status"] for r in results] == ["created", "created"]
+    assert MassageSession.objects.get(public_id=first["id"]).scheduled_session == planned
+    assert MassageSession.objects.get(public_id=second["id"]).scheduled_session is None
+
+
+def test_a_batch_is_written_with_a_fixed_number_of_queries(
+    phone, mother, django_assert_max_num_queries
+):
+    records = [milk(mother) for _ in range(100)] + [session(mother) for _ in range(100)]
+
+    with django_assert_max_num_queries(25):
+        response = phone.push(*records)
+
+    assert {r["status"] for r in response.json()["results"]} == {"created"}
+    assert _counts() == (100, 100)
+
+
+def test_bulk_written_records_are_in_the_audit_log_with_their_author(phone, mother, cadre_user):
+    record = milk(mother)
+
+    phone.push(record)
+
+    stored = Measurement.objects.get()
+    entry = LogEntry.objects.get_for_object(stored).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor == cadre_user
+    assert entry.changes_dict["value"][1] == "22.5"
+
+
+# --- malformed payloads: 4xx with field errors, nothing stored ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mangle", "status", "code", "field"),
+    [
+        (lambda r: r.update(volume_ml="lots"), 422, "invalid_type", "records.0.volume_ml"),
+        (lambda r: r.pop("measured_at"), 422, "required", "records.0.measured_at"),
+        (lambda r: r.update(volume_ml=-5), 422, "too_small", "records.0.volume_ml"),
+        (lambda r: r.update(volume_ml=15000), 422, "too_large", "records.0.volume_ml"),
+        (lambda r: r.update(volume_ml=12.25), 422, "invalid_number", "records.0.volume_ml"),
+        (lambda r: r.update(type="milk"), 422, "unknown_type", "records.0.type"),
+        (lambda r: r.pop("type"), 422, "required", "records.0.type"),
+        (lambda r: r.update(colour="white"), 422, "unknown_field", "records.0.colour"),
+        (lambda r: r.update(method="by_hand"), 422, "not_a_choice", "records.0.method"),
+        (lambda r: r.update(id="not-a-uuid"), 422, "invalid_uuid", "records.0.id"),
+        (
+            lambda r: r.update(measured_at="2026-11-10T08:00:00"),
+            422,
+            "naive_datetime",
+            "records.0.measured_at",
+        ),
+    ],
+)
+def test_a_malformed_record_fails_the_whole_batch_with_its_field(
+    phone, mother, mangle, status, code, field
+):
+    good, bad = milk(mother), milk(mother)
+    mangle(bad)
+
+    with translation.override("en"):
+        response = phone.push(good, bad, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == status
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field.replace("records.0", "records.1"))
+    assert body["message"]
+    assert _counts() == (0, 0)
+
+
+def test_an_oversized_batch_is_refused_and_nothing_is_stored(phone, mother):
+    response = phone.push(*[milk(mother) for _ in range(501)])
+
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["field"]) == ("batch_too_large", "records")
+    assert _counts() == (0, 0)
+
+
+def test_a_body_that_is_not_json_is_a_400(phone):
+    response = phone.client.post("/api/v1/sync/push", "{oops", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_body_without_records_names_the_field(phone):
+    response = phone.client.post(
+        "/api/v1/sync/push", {"recordz": []}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"records", "recordz"}
+
+
+# --- the browser's session ------------------------------------------------------------------
+
+
+def test_the_logged_in_browser_pushes_with_its_session_and_csrf_token(cadre_user, mother):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cadre_user)
+    browser.get("/")  # sets the CSRF cookie, as any page does
+    token = browser.cookies["csrftoken"].value
+
+    refused = browser.post(
+        "/api/v1/sync/push", {"records": [milk(mother)]}, content_type="application/json"
+    )
+    accepted = browser.post(
+        "/api/v1/sync/push",
+        {"records": [milk(mother)]},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
+    assert accepted.status_code == 200
+    assert Measurement.objects.count() == 1
+
+
+def test_without_token_or_session_the_api_answers_401(mother):
+    response = Client().post(
+        "/api/v1/sync/push", {"records": [milk(mother)]}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert Measurement.objects.count() == 0

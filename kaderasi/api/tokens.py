@@ -1,0 +1,74 @@
+"""Device tokens: issue, recognise and revoke the bearer tokens of the phone app."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from kaderasi.accounts.models import User
+from kaderasi.accounts.selectors import sees_everything
+from kaderasi.api.models import DeviceToken
+
+TOKEN_PREFIX = "kds_"  # noqa: S105 - a public prefix that secret scanners recognise
+# Recording every use would write on every request; once every few minutes is enough to tell a
+# user which of her phones still syncs.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def device_token_issue(
+    *, user: User, device_name: str, now: dt.datetime
+) -> tuple[DeviceToken, str]:
+    """Create a token for one device of `user`. Returns the row and the secret; the secret is
+    stored only as its SHA-256, so this is the one time it can be shown."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = DeviceToken.objects.create(
+        user=user,
+        device_name=device_name.strip(),
+        secret_hash=secret_hash(secret),
+        hint=secret[: len(TOKEN_PREFIX) + 4],
+        expires_at=now + dt.timedelta(days=settings.KADERASI_API_TOKEN_DAYS),
+    )
+    return token, secret
+
+
+def device_token_authenticate(*, secret: str, now: dt.datetime) -> User | None:
+    """The active user holding a live (unexpired, unrevoked) token with this secret, or None.
+    Notes when the token was last used, at most once every few minutes."""
+    token = (
+        DeviceToken.objects.select_related("user")
+        .filter(secret_hash=secret_hash(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        DeviceToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def device_token_revoke(*, token: DeviceToken, by: User, now: dt.datetime) -> DeviceToken:
+    """Revoke `token` from `now` on (revoking twice keeps the first revocation)."""
+    token = DeviceToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = now
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return token
+
+
+def device_tokens_visible_to(user: User) -> QuerySet[DeviceToken]:
+    """Admin: every token. Anyone else: her own tokens."""
+    if not user.is_authenticated:
+        return DeviceToken.objects.none()
+    if sees_everything(user):
+        return DeviceToken.objects.all()
+    return DeviceToken.objects.filter(user=user)

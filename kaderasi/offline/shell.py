@@ -1,0 +1,95 @@
+"""What the service worker keeps: the app shell, its version, and the pages a cadre needs offline.
+
+The care engineer's guided session (and any other page a cadre must open offline for her
+client) plugs in by adding its URL name to `MOTHER_PAGES`: after each pull, the offline app asks
+the service worker to fetch and keep these pages for each of her clients."""
+
+import functools
+import hashlib
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+# Static files every page needs; cached when the service worker installs.
+SHELL_STATIC = (
+    "kaderasi/app.css",
+    "kaderasi/icon.svg",
+    "vendor/htmx/htmx.min.js",
+    "vendor/idb/umd.js",
+    "offline/offline.js",
+    "offline/offline.css",
+    "offline/icon-192.png",
+)
+# Pages of one mother (URL names taking `public_id`) a cadre keeps for each of her clients.
+MOTHER_PAGES = ("mother-detail", "measurement-create")
+PLACEHOLDER = uuid.UUID(int=0)
+# Never cached, always from the network: the API (personal data as JSON), the admin, login,
+# logout and language switching.
+NETWORK_ONLY_NAMES = ("login", "logout", "set_language")
+NETWORK_ONLY_PREFIXES = ("/api/", "/admin/", "/i18n/")
+
+
+def _default_language_url(name: str, **kwargs) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, kwargs=kwargs)
+
+
+def service_worker_url() -> str:
+    """/sw.js, at the root whatever the language, so its scope covers every page."""
+    return _default_language_url("offline:service-worker")
+
+
+def fallback_urls() -> dict[str, str]:
+    """The "you are offline" page in each language, by URL prefix."""
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls[code] = reverse("offline:fallback")
+    return urls
+
+
+def network_only_paths() -> list[str]:
+    paths = set(NETWORK_ONLY_PREFIXES)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name in NETWORK_ONLY_NAMES:
+                try:
+                    paths.add(reverse(name))
+                except NoReverseMatch:  # pragma: no cover - every name exists today
+                    continue
+            paths.add(reverse("admin:index"))
+    return sorted(paths)
+
+
+def mother_page_patterns() -> list[str]:
+    """URL patterns of the pages kept per client, `{id}` standing for her public id."""
+    patterns = []
+    for name in MOTHER_PAGES:
+        try:
+            url = reverse(name, kwargs={"public_id": PLACEHOLDER})
+        except NoReverseMatch:
+            continue
+        patterns.append(url.replace(str(PLACEHOLDER), "{id}"))
+    return patterns
+
+
+def shell_static_urls() -> list[str]:
+    return [static(path) for path in SHELL_STATIC]
+
+
+@functools.cache
+def shell_version() -> str:
+    """Changes whenever a shell file or the service worker changes, so a deploy installs a new
+    service worker with fresh caches (in production the static names carry content hashes)."""
+    digest = hashlib.sha256()
+    root = Path(settings.PACKAGE_DIR)
+    for path in SHELL_STATIC:
+        digest.update((root / "static" / path).read_bytes())
+    digest.update((root / "templates" / "offline" / "sw.js").read_bytes())
+    for url in shell_static_urls():
+        digest.update(url.encode())
+    return digest.hexdigest()[:12]

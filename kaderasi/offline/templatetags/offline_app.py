@@ -1,0 +1,85 @@
+"""`{% offline_config %}`: what the offline app's script needs to know on every page."""
+
+import json
+
+from django import template
+from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
+
+from kaderasi.offline import shell
+
+register = template.Library()
+
+
+def _strings() -> dict[str, str]:
+    return {
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "waiting": _("Waiting to send: %(count)s"),
+        "rejected": _("Refused by the server: %(count)s"),
+        "all_sent": _("Everything is sent"),
+        "last_sync": _("Last sync: %(when)s"),
+        "never_synced": _("Not synced yet"),
+        "syncing": _("Sending…"),
+        "sync_now": _("Sync now"),
+        "see_outbox": _("See what waits"),
+        "login_needed": _("Log in again to send your records."),
+        "server_unreachable": _("The server cannot be reached; your records wait on this phone."),
+        "saved_offline": _(
+            "Saved on this phone. It will be sent by itself when there is a connection."
+        ),
+        "saved_sent": _("Saved and sent."),
+        "fix_errors": _("The server refused this record; correct it and save again."),
+        "required": _("This field is required."),
+        "invalid_number": _("Enter a number."),
+        "logout_waiting": _(
+            "%(count)s record(s) have not reached the server yet. They stay on this phone and "
+            "are sent when you log in again. Log out now?"
+        ),
+        "delete_confirm": _("Delete this record from the phone for good? It was never stored."),
+        "try_again": _("Try again"),
+        "delete": _("Delete"),
+        "nothing_waits": _("Nothing waits on this phone."),
+        "conflicts": _("Sync conflicts to resolve: %(count)s"),
+        "storage_not_persistent": _(
+            "This browser may clear its storage when the phone is full; send your records often."
+        ),
+        "types": {
+            "milk_volume": _("Milk volume"),
+            "feeds": _("Feeds"),
+            "wet_nappies": _("Wet nappies"),
+            "stools": _("Stools"),
+            "infant_weight": _("Infant weight"),
+            "massage_session": _("Massage session"),
+            "mother_edit": _("Mother's data"),
+            "delivery_edit": _("Delivery"),
+            "infant_edit": _("Infant"),
+        },
+    }
+
+
+@register.simple_tag(takes_context=True)
+def offline_config(context) -> str:
+    """A <script type="application/json" id="kaderasi-offline"> block for offline.js."""
+    user = context.get("user")
+    signed_in = bool(user and user.is_authenticated)
+    config = {
+        "user": user.username if signed_in else None,
+        "role": user.role if signed_in else None,
+        "service_worker": shell.service_worker_url(),
+        "shell_version": shell.shell_version(),
+        "push": reverse("api:sync-push"),
+        "pull": reverse("api:sync-pull"),
+        "home": reverse("home"),
+        "outbox": reverse("offline:outbox"),
+        "login": reverse("login"),
+        "logout": reverse("logout"),
+        "mother_pages": shell.mother_page_patterns(),
+        "conflicts": {
+            "count": context.get("open_conflicts", 0),
+            "url": reverse("api-conflicts"),
+        },
+        "strings": _strings(),
+    }
+    return json_script(json.loads(json.dumps(config)), "kaderasi-offline")

@@ -1,0 +1,87 @@
+"""The cadre's first load and return visit stay light for a slow connection.
+
+Bytes on the wire (headers and bodies) of every request the page and its service worker make.
+Run against any server to measure it (docs/decisions/0051 has the production numbers):
+    python -m kaderasi.offline.tests.test_page_weight http://127.0.0.1:8000
+"""
+
+import sys
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The test server sends static files uncompressed; production (WhiteNoise) sends them compressed,
+# about half of these budgets.
+FIRST_LOAD_BUDGET = 200_000
+RETURN_VISIT_BUDGET = 15_000
+
+
+def transferred(requests) -> int:
+    total = 0
+    for request in requests:
+        response = request.response()
+        if response is None or response.from_service_worker:
+            continue  # answered by the service worker from its cache: nothing on the wire
+        sizes = request.sizes()
+        total += max(0, sizes["responseHeadersSize"]) + max(0, sizes["responseBodySize"])
+    return total
+
+
+def measure(page) -> tuple[int, int]:
+    """(first load, return visit) in bytes for the demo cadre on a fresh phone."""
+    finished = []
+    page.context.on("requestfinished", lambda request: finished.append(request))
+    page.goto("/login/")
+    page.fill("#id_username", "kader")
+    page.fill("#id_password", "kaderasi-demo")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    page.evaluate("window.kaderasiOffline.ready")
+    page.wait_for_timeout(500)
+    first = transferred(finished)
+    finished.clear()
+    page.goto("/")
+    page.wait_for_load_state()
+    page.evaluate("window.kaderasiOffline.ready")
+    page.wait_for_timeout(500)
+    return first, transferred(finished)
+
+
+def test_the_cadres_first_load_and_return_visit_stay_light(phone, now, settings):
+    from kaderasi.demo.seeding import seed_demo
+
+    seed_demo(now=now)
+    # The demo was written a moment ago; a real return visit comes long after the last change.
+    settings.KADERASI_SYNC_OVERLAP_SECONDS = 0
+
+    first, again = measure(phone)
+
+    print(f"cadre first load {first} bytes, return visit {again} bytes")
+    assert 0 < first < FIRST_LOAD_BUDGET
+    assert 0 < again < RETURN_VISIT_BUDGET
+
+
+if __name__ == "__main__":  # pragma: no cover - a measuring tool
+    import os
+
+    import django
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
+    django.setup()
+    from kaderasi.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale="id-ID",
+            base_url=sys.argv[1],
+            is_mobile=True,
+            has_touch=True,
+        )
+        first, again = measure(context.new_page())
+        print(f"first load: {first} bytes; return visit: {again} bytes")
+        browser.close()

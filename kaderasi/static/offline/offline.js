@@ -1,0 +1,641 @@
+/* kaderasi offline app: the outbox, sync and the sync status shown on every page.
+ *
+ * The outbox contract (shared with the care screens): a `form[data-outbox="<type>"]` whose field
+ * names are the fields of a push record of that type (see RECORD_FIELDS, and POST /api/v1/sync/push
+ * in /api/v1/docs), plus `id` (a UUID made here) and `mother_id`, is intercepted on submit: the
+ * record goes into the IndexedDB outbox and leaves it only when the server answers `created` or
+ * `duplicate`. A refused record stays, with the server's errors, until the user corrects or
+ * deletes it; nothing expires. A field named `type` in the form, when present, overrides
+ * `data-outbox`. `data-outbox-next` is where to go once the record is stored on the server.
+ * Sync runs at start, when the connection returns, on a timer and on demand.
+ * Needs: the idb library (vendor/idb/umd.js) loaded before this file.
+ */
+(function () {
+  "use strict";
+
+  const configElement = document.getElementById("kaderasi-offline");
+  if (!configElement || !("indexedDB" in window) || !window.idb) return;
+  const CONFIG = JSON.parse(configElement.textContent);
+  const S = CONFIG.strings;
+  const SYNC_EVERY_MS = 5 * 60 * 1000;
+  const BATCH = 500;
+
+  // The push record of each type: field → kind; "!" marks a required field.
+  const MEASURED = { measured_at: "datetime!" };
+  const RECORD_FIELDS = {
+    milk_volume: {
+      ...MEASURED,
+      volume_ml: "number!",
+      method: "text!",
+      basis: "text!",
+      side: "text",
+      phase: "text",
+      expression_minutes: "integer",
+      minutes_since_feed: "integer",
+    },
+    feeds: { ...MEASURED, value: "integer!" },
+    wet_nappies: { ...MEASURED, value: "integer!" },
+    stools: { ...MEASURED, value: "integer!" },
+    infant_weight: { ...MEASURED, value: "number!" },
+    massage_session: {
+      started_at: "datetime!",
+      ended_at: "datetime!",
+      performed_by: "text!",
+      steps_done: "integers!",
+      comfort: "integer",
+      complaints: "text",
+      adverse_event: "text",
+      notes: "text",
+      scheduled_session_id: "text",
+    },
+  };
+
+  // --- storage -------------------------------------------------------------------------------
+
+  const dbPromise = idb.openDB("kaderasi", 1, {
+    upgrade(db) {
+      const outbox = db.createObjectStore("outbox", { keyPath: "id" });
+      outbox.createIndex("owner", "owner");
+      db.createObjectStore("mothers", { keyPath: "id" });
+      db.createObjectStore("schedule", { keyPath: "id" });
+      db.createObjectStore("flags", { keyPath: "id" });
+      db.createObjectStore("meta");
+    },
+  });
+
+  async function meta(key, value) {
+    const db = await dbPromise;
+    if (value === undefined) return db.get("meta", key);
+    return value === null ? db.delete("meta", key) : db.put("meta", value, key);
+  }
+
+  async function currentUser() {
+    return CONFIG.user || (await meta("user"));
+  }
+
+  async function myRecords() {
+    const user = await currentUser();
+    if (!user) return [];
+    const db = await dbPromise;
+    const records = await db.getAllFromIndex("outbox", "owner", user);
+    return records.sort((a, b) => a.saved_at.localeCompare(b.saved_at));
+  }
+
+  async function forgetPulledData() {
+    const db = await dbPromise;
+    const tx = db.transaction(["mothers", "schedule", "flags", "meta"], "readwrite");
+    await Promise.all([
+      tx.objectStore("mothers").clear(),
+      tx.objectStore("schedule").clear(),
+      tx.objectStore("flags").clear(),
+      tx.objectStore("meta").delete("cursor"),
+      tx.objectStore("meta").delete("last_sync"),
+      tx.done,
+    ]);
+  }
+
+  async function clearPersonalCaches() {
+    if (!("caches" in window)) return;
+    const names = await caches.keys();
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith("kaderasi-pages-") || name === "kaderasi-media-v1")
+        .map((name) => caches.delete(name)),
+    );
+  }
+
+  // --- records from forms --------------------------------------------------------------------
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function recordType(form) {
+    const chosen = form.querySelector('[name="type"]:checked') || form.querySelector('select[name="type"], input[type="hidden"][name="type"]');
+    return (chosen && chosen.value) || form.dataset.outbox;
+  }
+
+  function convert(kind, values) {
+    const base = kind.replace("!", "");
+    if (base === "integers") return values.filter((v) => v !== "").map(Number);
+    const value = (values[0] || "").trim();
+    if (value === "") return undefined;
+    if (base === "datetime") {
+      const date = new Date(value);
+      return Number.isNaN(date.getTime()) ? value : date.toISOString();
+    }
+    if (base === "number" || base === "integer") {
+      const number = Number(value.replace(",", "."));
+      return Number.isNaN(number) ? value : number;
+    }
+    return value;
+  }
+
+  /** The push record a form describes, and the fields that are missing or malformed. */
+  function recordFrom(form) {
+    const type = recordType(form);
+    const data = new FormData(form);
+    const record = { id: data.get("id"), type, mother_id: data.get("mother_id") };
+    const errors = {};
+    for (const [name, kind] of Object.entries(RECORD_FIELDS[type] || {})) {
+      const value = convert(kind, data.getAll(name));
+      if (value === undefined) {
+        if (kind.endsWith("!")) errors[name] = S.required;
+        continue;
+      }
+      if ((kind.startsWith("number") || kind.startsWith("integer")) && typeof value !== "number") {
+        errors[name] = S.invalid_number;
+      }
+      record[name] = value;
+    }
+    return { record, errors };
+  }
+
+  function showErrors(form, errors) {
+    form.querySelectorAll(".offline-error").forEach((element) => element.remove());
+    form.querySelectorAll(".field.has-error").forEach((element) => element.classList.remove("has-error"));
+    let first = null;
+    for (const [name, message] of Object.entries(errors)) {
+      const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+      const field = input && input.closest(".field");
+      const text = document.createElement("p");
+      text.className = "error offline-error";
+      text.setAttribute("role", "alert");
+      text.textContent = message;
+      if (field) {
+        field.classList.add("has-error");
+        field.append(text);
+        first = first || input;
+      } else {
+        form.prepend(text);
+      }
+    }
+    if (first) first.focus();
+  }
+
+  function notice(form, message, kind) {
+    let box = form.querySelector(".offline-notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "offline-notice";
+      box.setAttribute("role", "status");
+      form.prepend(box);
+    }
+    box.textContent = message;
+    box.dataset.kind = kind;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  function freshId(form) {
+    const input = form.querySelector('input[name="id"]');
+    if (input) input.value = uuid4();
+  }
+
+  async function onSubmit(event) {
+    const form = event.target.closest && event.target.closest("form[data-outbox]");
+    if (!form || event.target !== form) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const user = await currentUser();
+    if (!user) return form.submit();
+    const input = form.querySelector('input[name="id"]');
+    if (input && !input.value) input.value = uuid4();
+    const { record, errors } = recordFrom(form);
+    if (Object.keys(errors).length) return showErrors(form, errors);
+    showErrors(form, {});
+    const db = await dbPromise;
+    await db.put("outbox", {
+      id: record.id,
+      owner: user,
+      record,
+      status: "waiting",
+      errors: [],
+      saved_at: new Date().toISOString(),
+      page: location.pathname,
+    });
+    await refreshStatus();
+    const outcome = navigator.onLine ? await sync() : null;
+    const answer = outcome && outcome.answers[record.id];
+    if (answer === "created" || answer === "duplicate") {
+      sessionStorage.setItem("kaderasi-flash", S.saved_sent);
+      location.assign(form.dataset.outboxNext || location.href);
+      return;
+    }
+    if (answer === "rejected") {
+      const stored = await db.get("outbox", record.id);
+      const fieldErrors = {};
+      for (const error of stored.errors) fieldErrors[error.field || "_"] = error.message;
+      notice(form, S.fix_errors, "error");
+      return showErrors(form, fieldErrors);
+    }
+    notice(form, S.saved_offline, "ok");
+    form.reset();
+    freshId(form);
+    form.querySelectorAll("input[data-outbox-now]").forEach((element) => {
+      element.value = localNow();
+    });
+  }
+
+  function localNow() {
+    const now = new Date();
+    now.setMinutes(now.getMinutes() - now.getTimezoneOffset());
+    return now.toISOString().slice(0, 16);
+  }
+
+  function prepareForm(form) {
+    const input = form.querySelector('input[name="id"]');
+    if (input && !input.value) input.value = uuid4();
+    if (!form.querySelector(".has-error")) {
+      form.querySelectorAll("input[data-outbox-now]").forEach((element) => {
+        element.value = localNow();
+      });
+    }
+    const update = () => {
+      const type = recordType(form);
+      form.querySelectorAll("[data-outbox-for]").forEach((group) => {
+        const shown = group.dataset.outboxFor.split(" ").includes(type);
+        group.hidden = !shown;
+        group.querySelectorAll("input, select, textarea").forEach((element) => {
+          element.disabled = !shown;
+        });
+      });
+    };
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "type") update();
+    });
+    form.addEventListener("reset", () => setTimeout(update));
+    update();
+  }
+
+  // --- sync ----------------------------------------------------------------------------------
+
+  let running = null;
+  let lastProblem = null;
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function api(url, options = {}) {
+    const response = await fetch(url, {
+      credentials: "same-origin",
+      ...options,
+      headers: {
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+        ...(options.body ? { "Content-Type": "application/json" } : {}),
+      },
+    });
+    if (response.status === 401 || response.status === 403) throw new Error("login");
+    return response;
+  }
+
+  function sync() {
+    if (!running) running = runSync().finally(() => (running = null));
+    return running;
+  }
+
+  async function runSync() {
+    const outcome = { answers: {} };
+    if (!CONFIG.user) return outcome;
+    setBusy(true);
+    try {
+      await pushAll(outcome);
+      const changed = await pullAll();
+      await meta("last_sync", new Date().toISOString());
+      lastProblem = null;
+      await keepPages(changed);
+    } catch (error) {
+      lastProblem = error.message === "login" ? "login" : "unreachable";
+    } finally {
+      setBusy(false);
+      await refreshStatus();
+    }
+    return outcome;
+  }
+
+  async function pushAll(outcome) {
+    const db = await dbPromise;
+    let waiting = (await myRecords()).filter((item) => item.status === "waiting");
+    while (waiting.length) {
+      const batch = waiting.slice(0, BATCH);
+      waiting = waiting.slice(BATCH);
+      const response = await api(CONFIG.push, {
+        method: "POST",
+        body: JSON.stringify({ records: batch.map((item) => item.record) }),
+      });
+      if (response.status === 422) {
+        // A record the schema refuses: keep it with its errors, send the others again.
+        const body = await response.json();
+        const refused = new Map();
+        for (const error of body.errors || []) {
+          const match = /^records\.(\d+)(?:\.(.+))?$/.exec(error.field || "");
+          if (!match) continue;
+          const item = batch[Number(match[1])];
+          if (!refused.has(item)) refused.set(item, []);
+          refused.get(item).push({ ...error, field: match[2] || null });
+        }
+        if (!refused.size) throw new Error("unreachable");
+        for (const [item, errors] of refused) {
+          await db.put("outbox", { ...item, status: "rejected", errors });
+          outcome.answers[item.id] = "rejected";
+        }
+        waiting = batch.filter((item) => !refused.has(item)).concat(waiting);
+        continue;
+      }
+      if (!response.ok) throw new Error("unreachable");
+      const body = await response.json();
+      for (const result of body.results) {
+        outcome.answers[result.id] = result.status;
+        const item = batch.find((candidate) => candidate.id === result.id);
+        if (result.status === "rejected") {
+          await db.put("outbox", { ...item, status: "rejected", errors: result.errors });
+        } else {
+          await db.delete("outbox", result.id);
+        }
+      }
+    }
+  }
+
+  async function pullAll() {
+    const db = await dbPromise;
+    let cursor = await meta("cursor");
+    let more = true;
+    let changed = [];
+    while (more) {
+      const url = cursor ? `${CONFIG.pull}?cursor=${encodeURIComponent(cursor)}` : CONFIG.pull;
+      let response = await api(url);
+      if (response.status === 400 && cursor) {
+        cursor = null; // an unusable cursor: start again from nothing
+        response = await api(CONFIG.pull);
+      }
+      if (!response.ok) throw new Error("unreachable");
+      const body = await response.json();
+      const tx = db.transaction(["mothers", "schedule", "flags", "meta"], "readwrite");
+      if (body.reset) {
+        await Promise.all(["mothers", "schedule", "flags"].map((name) => tx.objectStore(name).clear()));
+      }
+      for (const mother of body.mothers) tx.objectStore("mothers").put(mother);
+      for (const session of body.schedule) {
+        if (session.cancelled_at) tx.objectStore("schedule").delete(session.id);
+        else tx.objectStore("schedule").put(session);
+      }
+      for (const flag of body.flags) {
+        if (flag.is_open) tx.objectStore("flags").put(flag);
+        else tx.objectStore("flags").delete(flag.id);
+      }
+      for (const tombstone of body.tombstones) tx.objectStore("mothers").delete(tombstone.id);
+      tx.objectStore("meta").put(body.cursor, "cursor");
+      tx.objectStore("meta").put(body.content.version, "content_version");
+      await tx.done;
+      changed = changed.concat(body.mothers.map((mother) => mother.id));
+      cursor = body.cursor;
+      more = body.has_more;
+    }
+    return changed;
+  }
+
+  function askWorker(message) {
+    return new Promise((resolve) => {
+      const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+      if (!worker) return resolve(false);
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(true);
+      worker.postMessage(message, [channel.port2]);
+      setTimeout(() => resolve(false), 60000);
+    });
+  }
+
+  /** Have the service worker keep a cadre's screens for her clients: all of them once per app
+   * version (its caches start empty), then those of the clients whose record changed. */
+  async function keepPages(changedMotherIds) {
+    if (CONFIG.role !== "cadre" || !navigator.serviceWorker?.controller) return;
+    const db = await dbPromise;
+    const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
+    const ids = everything ? await db.getAllKeys("mothers") : changedMotherIds;
+    if (!everything && !ids.length) return;
+    // Home lists her clients, so it follows their changes; the outbox page is a shell.
+    const urls = everything ? [CONFIG.home, CONFIG.outbox] : [CONFIG.home];
+    for (const id of ids) {
+      for (const pattern of CONFIG.mother_pages) urls.push(pattern.replace("{id}", id));
+    }
+    // Everything once: only the pages not kept yet (those just visited are fresh). After that:
+    // the pages of clients whose record changed, fetched again.
+    if ((await askWorker({ type: "keep-pages", urls, onlyMissing: everything })) && everything) {
+      await meta("pages_kept", CONFIG.shell_version);
+    }
+  }
+
+  // --- status --------------------------------------------------------------------------------
+
+  let bar = null;
+
+  function buildBar() {
+    const header = document.querySelector(".topbar");
+    if (!header || !CONFIG.user) return;
+    bar = document.createElement("div");
+    bar.className = "sync-status";
+    bar.setAttribute("role", "status");
+    bar.setAttribute("aria-live", "polite");
+    bar.innerHTML =
+      '<span class="sync-dot" aria-hidden="true"></span>' +
+      '<span class="sync-text"></span>' +
+      '<a class="sync-link" hidden></a>' +
+      '<button type="button" class="sync-now"></button>';
+    bar.querySelector(".sync-now").textContent = S.sync_now;
+    bar.querySelector(".sync-now").addEventListener("click", () => sync());
+    header.after(bar);
+    if (CONFIG.conflicts.count > 0) {
+      const link = document.createElement("a");
+      link.className = "sync-conflicts";
+      link.href = CONFIG.conflicts.url;
+      link.textContent = S.conflicts.replace("%(count)s", CONFIG.conflicts.count);
+      bar.after(link);
+    }
+  }
+
+  let busy = false;
+
+  function setBusy(state) {
+    busy = state;
+    if (bar) bar.classList.toggle("busy", busy);
+    if (bar && busy) bar.querySelector(".sync-text").textContent = S.syncing;
+  }
+
+  function timeOf(iso) {
+    const date = new Date(iso);
+    const sameDay = date.toDateString() === new Date().toDateString();
+    const options = sameDay
+      ? { hour: "2-digit", minute: "2-digit" }
+      : { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+    return date.toLocaleString(document.documentElement.lang || undefined, options);
+  }
+
+  async function refreshStatus() {
+    const records = await myRecords();
+    const waiting = records.filter((item) => item.status === "waiting").length;
+    const rejected = records.length - waiting;
+    const lastSync = await meta("last_sync");
+    document.querySelectorAll("[data-outbox-count]").forEach((element) => {
+      element.textContent = String(waiting);
+    });
+    if (bar && !busy) {
+      const online = navigator.onLine;
+      bar.dataset.state = lastProblem || (online ? "online" : "offline");
+      const parts = [online ? S.online : S.offline];
+      parts.push(waiting ? S.waiting.replace("%(count)s", waiting) : S.all_sent);
+      if (rejected) parts.push(S.rejected.replace("%(count)s", rejected));
+      parts.push(lastSync ? S.last_sync.replace("%(when)s", timeOf(lastSync)) : S.never_synced);
+      if (lastProblem === "login") parts.push(S.login_needed);
+      else if (lastProblem === "unreachable" && online) parts.push(S.server_unreachable);
+      const text = bar.querySelector(".sync-text");
+      text.textContent = parts.join(" · ");
+      text.dataset.waiting = String(waiting);
+      const link = bar.querySelector(".sync-link");
+      link.hidden = !(waiting || rejected) || location.pathname === CONFIG.outbox;
+      link.href = lastProblem === "login" ? CONFIG.login : CONFIG.outbox;
+      link.textContent = lastProblem === "login" ? S.login_needed : S.see_outbox;
+    }
+    if (document.getElementById("outbox-list")) renderOutbox(records);
+  }
+
+  async function renderOutbox(records) {
+    const list = document.getElementById("outbox-list");
+    const db = await dbPromise;
+    list.replaceChildren();
+    if (!records.length) {
+      const empty = document.createElement("p");
+      empty.className = "empty";
+      empty.textContent = S.nothing_waits;
+      list.append(empty);
+      return;
+    }
+    for (const item of records) {
+      const mother = await db.get("mothers", item.record.mother_id);
+      const card = document.createElement("article");
+      card.className = `card outbox-item ${item.status}`;
+      const title = document.createElement("h3");
+      title.textContent = `${S.types[item.record.type] || item.record.type}${mother ? ` · ${mother.name}` : ""}`;
+      const when = document.createElement("p");
+      when.className = "muted small";
+      when.textContent = timeOf(item.saved_at);
+      card.append(title, when);
+      for (const error of item.errors || []) {
+        const line = document.createElement("p");
+        line.className = "error";
+        line.textContent = error.field ? `${error.field}: ${error.message}` : error.message;
+        card.append(line);
+      }
+      if (item.status === "rejected") {
+        const again = document.createElement("button");
+        again.type = "button";
+        again.className = "btn";
+        again.textContent = S.try_again;
+        again.addEventListener("click", async () => {
+          await db.put("outbox", { ...item, status: "waiting", errors: [] });
+          await sync();
+        });
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn danger";
+        remove.textContent = S.delete;
+        remove.addEventListener("click", async () => {
+          if (!window.confirm(S.delete_confirm)) return;
+          await db.delete("outbox", item.id);
+          await refreshStatus();
+        });
+        const actions = document.createElement("div");
+        actions.className = "outbox-actions";
+        actions.append(again, remove);
+        card.append(actions);
+      }
+      list.append(card);
+    }
+  }
+
+  // --- logout and a change of user -----------------------------------------------------------
+
+  async function onLogout(event) {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || new URL(form.action, location.href).pathname !== CONFIG.logout) {
+      return;
+    }
+    event.preventDefault();
+    const waiting = (await myRecords()).length;
+    if (waiting && !window.confirm(S.logout_waiting.replace("%(count)s", waiting))) return;
+    await clearPersonalCaches();
+    await forgetPulledData();
+    await meta("user", null);
+    await meta("pages_kept", null);
+    form.submit();
+  }
+
+  async function rememberUser() {
+    const previous = await meta("user");
+    if (CONFIG.user && previous && previous !== CONFIG.user) {
+      // Another person logged in on this phone: nothing of the previous one's pages or clients
+      // stays visible (her outbox stays, kept for her next login).
+      await clearPersonalCaches();
+      await forgetPulledData();
+      await meta("pages_kept", null);
+    }
+    if (CONFIG.user) await meta("user", CONFIG.user);
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  async function start() {
+    document.addEventListener("submit", onSubmit, true);
+    document.addEventListener("submit", onLogout, true);
+    document.querySelectorAll("form[data-outbox]").forEach(prepareForm);
+    const flash = sessionStorage.getItem("kaderasi-flash");
+    if (flash) {
+      sessionStorage.removeItem("kaderasi-flash");
+      const messages = document.createElement("p");
+      messages.className = "message offline-flash";
+      messages.setAttribute("role", "status");
+      messages.textContent = flash;
+      document.querySelector("main")?.prepend(messages);
+    }
+    buildBar();
+    await rememberUser();
+    await refreshStatus();
+    let controlled = Promise.resolve();
+    if ("serviceWorker" in navigator) {
+      let settle = () => {};
+      controlled = navigator.serviceWorker.controller
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            settle = resolve;
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
+          });
+      // Without a worker (refused, or not served) the app still syncs; it just cannot keep pages.
+      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => settle());
+    }
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persisted().then((persisted) => persisted || navigator.storage.persist());
+    }
+    window.addEventListener("online", () => sync());
+    window.addEventListener("offline", () => refreshStatus());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && navigator.onLine) sync();
+    });
+    setInterval(() => navigator.onLine && sync(), SYNC_EVERY_MS);
+    const first = navigator.onLine ? sync() : Promise.resolve();
+    // Ready: synced, and (on the first visit, once the worker controls the page) the cadre's
+    // screens are kept for offline use.
+    // A worker that never takes control (its install failed) must not hold the app back; the
+    // pages are then kept at a later sync.
+    const waitForWorker = Promise.race([controlled, new Promise((r) => setTimeout(r, 30000))]);
+    return Promise.all([first, waitForWorker]).then(() => keepPages([]));
+  }
+
+  window.kaderasiOffline = { sync, records: myRecords, refreshStatus };
+  window.kaderasiOffline.ready = start();
+})();

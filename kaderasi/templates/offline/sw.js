@@ -1,0 +1,181 @@
+/* kaderasi service worker (served at /sw.js by kaderasi.offline.views.service_worker).
+ *
+ * - App shell (CSS, scripts, icons, the offline page): cached at install, cache-first.
+ * - Static files: cache-first (their names carry a content hash in production).
+ * - Pages: network-first, so a cadre sees fresh data when there is signal; the copy kept from
+ *   her last visit (or fetched for her clients after a sync) when there is none.
+ * - Media she opened (booklet and SOP illustrations, training video): cache-first, and range
+ *   requests are answered from the cached file so a video plays offline.
+ * - Never cached: the API (its JSON holds personal data), the admin, login, logout.
+ * Caches are named with the shell version; a new deploy installs a new worker that drops the old
+ * caches. Pages and media are personal: the page asks this worker to clear them on logout.
+ */
+"use strict";
+
+const CONFIG = {{ config|safe }};
+const SHELL_CACHE = `kaderasi-shell-${CONFIG.version}`;
+const PAGES_CACHE = `kaderasi-pages-${CONFIG.version}`;
+const MEDIA_CACHE = "kaderasi-media-v1";
+const KEEP = new Set([SHELL_CACHE, PAGES_CACHE, MEDIA_CACHE]);
+const NETWORK_TIMEOUT_MS = 6000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll([...CONFIG.shell, ...Object.values(CONFIG.fallbacks)]))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("kaderasi-") && !KEEP.has(name))
+            .map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+function isNetworkOnly(url) {
+  return CONFIG.networkOnly.some((path) =>
+    path.endsWith("/") ? url.pathname.startsWith(path) : url.pathname === path,
+  );
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || isNetworkOnly(url)) return;
+  if (url.pathname.startsWith(CONFIG.staticPrefix)) {
+    event.respondWith(cacheFirst(request, SHELL_CACHE));
+  } else if (url.pathname.startsWith(CONFIG.mediaPrefix)) {
+    event.respondWith(media(request));
+  } else if (request.mode === "navigate" || (request.headers.get("Accept") || "").includes("text/html")) {
+    event.respondWith(page(request, url));
+  }
+});
+
+async function cacheFirst(request, cacheName) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.status === 200) {
+    const cache = await caches.open(cacheName);
+    cache.put(request, response.clone());
+  }
+  return response;
+}
+
+function keepable(response) {
+  // A redirect (to the login page when the session ended) or an error is never kept in place
+  // of the page.
+  return response && response.status === 200 && !response.redirected && response.type === "basic";
+}
+
+async function page(request, url) {
+  const cache = await caches.open(PAGES_CACHE);
+  const network = fetch(request).then((response) => {
+    if (keepable(response)) cache.put(request, response.clone());
+    return response;
+  });
+  network.catch(() => {}); // a failure is handled below; do not report it twice
+  const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_TIMEOUT_MS, null));
+  try {
+    const response = await Promise.race([network, timeout]);
+    if (response) return response;
+  } catch (error) {
+    // offline: fall through to the kept copy
+  }
+  const cached = await cache.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  try {
+    return await network; // slow, but there is nothing better to show
+  } catch (error) {
+    return (await caches.match(fallbackFor(url), { ignoreVary: true })) || Response.error();
+  }
+}
+
+function fallbackFor(url) {
+  const prefix = url.pathname.split("/")[1];
+  return CONFIG.fallbacks[prefix] || CONFIG.fallbacks[CONFIG.defaultLanguage];
+}
+
+async function media(request) {
+  const cache = await caches.open(MEDIA_CACHE);
+  const cached = await cache.match(request.url, { ignoreVary: true });
+  const range = request.headers.get("Range");
+  if (cached) return range ? sliced(cached, range) : cached;
+  if (range) {
+    // A video asks for ranges; a 206 cannot be cached, so keep the whole file in the background.
+    cache.add(request.url).catch(() => {});
+    return fetch(request);
+  }
+  const response = await fetch(request);
+  if (response.status === 200) cache.put(request.url, response.clone());
+  return response;
+}
+
+async function sliced(response, rangeHeader) {
+  const blob = await response.blob();
+  const match = /^bytes=(\d*)-(\d*)$/.exec(rangeHeader.trim());
+  if (!match) return new Response(null, { status: 416 });
+  const size = blob.size;
+  let start = match[1] === "" ? size - Number(match[2]) : Number(match[1]);
+  let end = match[1] === "" || match[2] === "" ? size - 1 : Number(match[2]);
+  start = Math.max(0, start);
+  end = Math.min(end, size - 1);
+  if (start > end) {
+    return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
+  }
+  return new Response(blob.slice(start, end + 1), {
+    status: 206,
+    headers: {
+      "Content-Type": response.headers.get("Content-Type") || "application/octet-stream",
+      "Content-Range": `bytes ${start}-${end}/${size}`,
+      "Content-Length": String(end - start + 1),
+      "Accept-Ranges": "bytes",
+    },
+  });
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const reply = () => event.ports[0] && event.ports[0].postMessage("done");
+  if (data.type === "keep-pages") {
+    event.waitUntil(keepPages(data.urls || [], Boolean(data.onlyMissing)).then(reply));
+  } else if (data.type === "clear-personal") {
+    event.waitUntil(
+      caches
+        .keys()
+        .then((names) =>
+          Promise.all(
+            names
+              .filter((name) => name.startsWith("kaderasi-pages-") || name === MEDIA_CACHE)
+              .map((name) => caches.delete(name)),
+          ),
+        )
+        .then(reply),
+    );
+  }
+});
+
+async function keepPages(urls, onlyMissing) {
+  const cache = await caches.open(PAGES_CACHE);
+  for (const url of urls) {
+    if (onlyMissing && (await cache.match(url, { ignoreVary: true }))) continue;
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (keepable(response)) await cache.put(url, response);
+    } catch (error) {
+      return; // offline again: the rest is fetched after the next sync
+    }
+  }
+}
