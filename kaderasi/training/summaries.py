@@ -42,6 +42,7 @@ from kaderasi.training.scoring import (
     band_counts,
     certification_eligibility,
     item_analysis,
+    knowledge_band,
     skill_outcome,
     skill_passed,
 )
@@ -96,6 +97,20 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
+class CadreScores:
+    cadre: Cadre
+    pre: Decimal | None
+    post: Decimal | None
+    pre_band: KnowledgeBand | None
+    post_band: KnowledgeBand | None
+    answering: list[str]
+
+    @property
+    def gain(self) -> Decimal | None:
+        return None if self.pre is None or self.post is None else self.post - self.pre
+
+
+@dataclass(frozen=True)
 class KnowledgeSummary:
     training: Training
     policy: TrainingPolicy
@@ -104,6 +119,7 @@ class KnowledgeSummary:
     items: list[ItemRow]
     item_analysis_unavailable: str | None
     illustrative: bool
+    rows: list[CadreScores] = field(default_factory=list)
 
 
 def knowledge_summary(training: Training, *, cadres: QuerySet[Cadre]) -> KnowledgeSummary:
@@ -159,7 +175,36 @@ def knowledge_summary(training: Training, *, cadres: QuerySet[Cadre]) -> Knowled
         items=items,
         item_analysis_unavailable=unavailable,
         illustrative=any(a["is_illustrative"] for a in completed),
+        rows=_cadre_rows(training, cadres, attempts, scores, bands),
     )
+
+
+def _cadre_rows(training, cadres, attempts, scores, bands) -> list[CadreScores]:
+    """One row per invited cadre (or cadre with a score), in code order."""
+    cadre_ids = {a["cadre_id"] for a in attempts} | set(
+        Participant.objects.filter(training=training, cadre__in=cadres).values_list(
+            "cadre_id", flat=True
+        )
+    )
+    answering: dict[int, list[str]] = defaultdict(list)
+    for attempt in attempts:
+        if attempt["status"] == AttemptStatus.IN_PROGRESS:
+            answering[attempt["cadre_id"]].append(attempt["phase"])
+    rows = []
+    for cadre in Cadre.objects.filter(pk__in=cadre_ids).order_by("code"):
+        pre = scores[TestPhase.PRE].get(cadre.pk)
+        post = scores[TestPhase.POST].get(cadre.pk)
+        rows.append(
+            CadreScores(
+                cadre=cadre,
+                pre=pre,
+                post=post,
+                pre_band=None if pre is None else knowledge_band(pre, bands),
+                post_band=None if post is None else knowledge_band(post, bands),
+                answering=answering[cadre.pk],
+            )
+        )
+    return rows
 
 
 def _item_rows(training: Training, completed: list[dict]) -> tuple[list[ItemRow], str | None]:
