@@ -200,3 +200,7 @@ LOGGING = {
         "matplotlib": {"level": "WARNING"},
     },
 }
+
+# Training (kaderasi.training): the largest training video a coordinator may upload. Phones on
+# village data plans stream it with HTTP range requests; keep videos short and compressed.
+KADERASI_TRAINING_VIDEO_MAX_MB = envint("KADERASI_TRAINING_VIDEO_MAX_MB", 300)
