@@ -22,6 +22,7 @@ from kaderasi.training.models import (
     Option,
     Participant,
     Question,
+    QuestionKind,
     TestAttempt,
     TestEntry,
     TestPhase,
@@ -73,9 +74,17 @@ def test_attempt_start(
         return existing
     rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 - order of options, not a secret
     questions = training.questionnaire.questions.prefetch_related("options")
+    # True/false keeps "Benar" first, as on paper: flipping it would test attention, not
+    # knowledge. Multiple-choice options move, except those marked to stay (e.g. "all of these").
     option_order = {
         str(question.pk): shuffled_option_ids(
-            [OptionPlace(option.pk, option.stays_in_place) for option in question.options.all()],
+            [
+                OptionPlace(
+                    option.pk,
+                    option.stays_in_place or question.kind == QuestionKind.TRUE_FALSE,
+                )
+                for option in question.options.all()
+            ],
             rng,
         )
         for question in questions
@@ -131,9 +140,17 @@ def test_attempt_submit(*, attempt: TestAttempt, now: dt.datetime) -> TestAttemp
     attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.status == AttemptStatus.COMPLETED:
         return attempt
-    items = attempt.questionnaire.questions.count()
+    questions = list(attempt.questionnaire.questions.all())
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    # An unanswered question is recorded as a blank, like on a paper sheet, so that the item
+    # analysis counts it as wrong rather than as not asked.
+    ItemAnswer.objects.bulk_create(
+        ItemAnswer(attempt=attempt, question=question, option=None, is_correct=False)
+        for question in questions
+        if question.pk not in answered
+    )
     correct = attempt.answers.filter(is_correct=True).count()
-    attempt.score = percent_score(correct, items)
+    attempt.score = percent_score(correct, len(questions))
     attempt.status = AttemptStatus.COMPLETED
     attempt.completed_at = now
     attempt.save(update_fields=["score", "status", "completed_at", "updated_at"])

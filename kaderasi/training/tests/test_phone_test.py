@@ -38,6 +38,9 @@ def test_starting_a_test_stores_a_shuffled_order_of_every_questions_options(
         key: sorted(ids) for key, ids in printed.items()
     }
     assert any(attempt.option_order[key] != printed[key] for key in printed)
+    for question in questions:
+        if question.kind == "true_false":  # Benar stays first, as on paper
+            assert attempt.option_order[str(question.pk)] == printed[str(question.pk)]
     all_of_these = next(q for q in questions if q.options.filter(stays_in_place=True).exists())
     assert (
         attempt.option_order[str(all_of_these.pk)][-1]
@@ -75,6 +78,8 @@ def test_a_question_left_unanswered_counts_as_wrong(open_post_test, wati, now):
         attempt=attempt, question=question, option=correct_option(question), now=now
     )
     assert services.test_attempt_submit(attempt=attempt, now=now).score == Decimal("5.00")
+    blanks = attempt.answers.filter(option__isnull=True)
+    assert (blanks.count(), blanks.filter(is_correct=True).count()) == (19, 0)
 
 
 def test_a_second_answer_to_the_same_question_replaces_the_first(open_post_test, wati, now):

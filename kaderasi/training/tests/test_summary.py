@@ -146,3 +146,17 @@ def test_a_training_outside_the_readers_area_is_not_found(client, training, worl
     client.force_login(sleman_midwife)
     response = client.get(reverse("training:training-summary", args=[training.public_id]))
     assert response.status_code == 404
+
+
+def test_the_summaries_of_a_room_of_40_take_a_fixed_handful_of_queries(
+    pandes, django_assert_max_num_queries
+):
+    from kaderasi.training.summaries import certification_rows, skill_overview
+
+    cadres = Cadre.objects.all()
+    with django_assert_max_num_queries(6):
+        knowledge_summary(pandes, cadres=cadres)
+    with django_assert_max_num_queries(6):
+        skill_overview(pandes, cadres=cadres)
+    with django_assert_max_num_queries(12):
+        certification_rows(pandes, cadres=cadres)
