@@ -4,6 +4,8 @@ verification page."""
 
 import datetime as dt
 import io
+import re
+from dataclasses import replace
 
 import segno
 from django.template.loader import render_to_string
@@ -32,8 +34,22 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+# WeasyPrint (70) cannot break a line at a space that sits just before an inline element such as
+# <strong> and falls back to the paragraph's first break ("Milk / increases by itself …"). Moving
+# that space inside the element gives it a break opportunity it handles.
+_SPACE_BEFORE_INLINE = re.compile(r" <(strong|em|a)((?:\s[^>]*)?)>")
+
+
+def _printable(html: SafeString) -> SafeString:
+    return mark_safe(_SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html))  # noqa: S308 - already safe
+
+
 def booklet_pdf(booklet: Booklet, *, language: str) -> bytes:
     """The booklet as an A5 PDF: cover, contents, one chapter per section, sources at the back."""
+    chapters = [
+        replace(chapter, html=_printable(chapter.html))
+        for chapter in rendered_chapters(booklet, language=language)
+    ]
     with translation.override(language):
         html = render_to_string(
             "training/pdf/booklet.html",
@@ -41,7 +57,7 @@ def booklet_pdf(booklet: Booklet, *, language: str) -> bytes:
                 "booklet": booklet,
                 "title": booklet.localized("title", language),
                 "subtitle": booklet.localized("subtitle", language),
-                "chapters": rendered_chapters(booklet, language=language),
+                "chapters": chapters,
                 "language": language,
             },
         )

@@ -162,3 +162,12 @@ def test_a_question_needs_exactly_one_correct_option_in_the_admin(client, admin_
     assert response.status_code == 200
     assert "Mark exactly one option as correct." in response.content.decode()
     assert question.options.filter(is_correct=True).count() == 1
+
+
+def test_the_print_version_gives_weasyprint_a_break_before_bold_words():
+    from kaderasi.training.documents import _printable
+
+    html = render_markdown("Pijat oksitosin **membantu**, lihat [WHO](https://who.int).")
+    assert str(_printable(html)) == (
+        '<p>Pijat oksitosin<strong> membantu</strong>, lihat<a href="https://who.int"> WHO</a>.</p>'
+    )
