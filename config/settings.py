@@ -251,3 +251,6 @@ KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE = envint("KADERASI_API_LOGIN_ATTEMPTS_PER
 KADERASI_SYNC_MAX_RECORDS = envint("KADERASI_SYNC_MAX_RECORDS", 500)
 KADERASI_SYNC_PAGE_MOTHERS = envint("KADERASI_SYNC_PAGE_MOTHERS", 200)
 KADERASI_SYNC_OVERLAP_SECONDS = envint("KADERASI_SYNC_OVERLAP_SECONDS", 120)
+# Training (kaderasi.training): the largest training video a coordinator may upload. Phones on
+# village data plans stream it with HTTP range requests; keep videos short and compressed.
+KADERASI_TRAINING_VIDEO_MAX_MB = envint("KADERASI_TRAINING_VIDEO_MAX_MB", 300)

@@ -20,6 +20,10 @@ class Permission(StrEnum):
     REGISTER_MOTHER = "mother.register"
     RECORD_MEASUREMENT = "measurement.record"
     MANAGE_TRAINING = "training.manage"
+    VIEW_TRAINING = "training.view"
+    TAKE_TEST = "training.take_test"
+    READ_MATERIALS = "training.read_materials"
+    ISSUE_CERTIFICATE = "training.issue_certificate"
     USE_ADMIN = "admin.use"
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
@@ -47,6 +51,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
     ),
     Permission.MANAGE_TRAINING: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.VIEW_TRAINING: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.TAKE_TEST: frozenset({Role.CADRE}),
+    Permission.READ_MATERIALS: EVERYONE,
+    Permission.ISSUE_CERTIFICATE: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.USE_ADMIN: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),

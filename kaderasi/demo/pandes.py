@@ -27,8 +27,16 @@ from kaderasi.care.models import (
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import AreaLevel
 from kaderasi.regions.services import area_get_or_create
-from kaderasi.training.models import TestAttempt, TestPhase, Training
-from kaderasi.training.services import certificate_issue
+from kaderasi.training.models import Attendance, PracticePartner, TestAttempt, TestPhase
+from kaderasi.training.services import (
+    ObservedAttempt,
+    certificates_issue_for_training,
+    participants_record,
+    skill_assessments_record_many,
+    standard_content_load,
+    training_create,
+    training_policy_set,
+)
 
 SLUG = "pandes-2018"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -90,7 +98,8 @@ POST_OFFSETS = [-10, -5, 0, 5, 10, 0, 5, -5] * 5
 DATA_NOTE = (
     "Dari makalah: tempat, tanggal dan jam pelatihan, 40 kader, rerata pengetahuan 50 → 90, dan "
     "volume ASI sepuluh ibu (Tabel 1). Ilustrasi: nama posyandu dan kader, skor pengetahuan "
-    "per kader (dibuat agar reratanya tepat 50 dan 90), waktu persalinan dan data kelahiran. "
+    "per kader (dibuat agar reratanya tepat 50 dan 90), hasil redemonstrasi per langkah, waktu "
+    "persalinan dan data kelahiran. "
     "Metode dan dasar pengukuran volume ASI tidak disebutkan dalam makalah."
 )
 
@@ -149,16 +158,27 @@ def seed_pandes(*, now: dt.datetime) -> Programme:
         for number, name in enumerate(cadre_names(), start=1)
     ]
 
-    training = Training.objects.create(
+    content = standard_content_load()
+    training_policy_set(
+        programme=programme,
+        certificate_issuer="Poltekkes Kemenkes Surakarta",
+        certificate_signatory="Tim Pengabdian Masyarakat Poltekkes Kemenkes Surakarta",
+    )
+    training = training_create(
         programme=programme,
         title="Pelatihan Pijat Oksitosin dan Optimalisasi Produksi ASI",
         starts_at=dt.datetime(2018, 4, 11, 8, 0, tzinfo=WIB),
         ends_at=dt.datetime(2018, 4, 11, 13, 0, tzinfo=WIB),
         venue="Desa Pandes, Wedi, Klaten",
+        questionnaire=content.questionnaire,
+        skill_checklist=content.checklist,
+        booklet=content.booklet,
+        notes=(
+            "Penyuluhan dengan booklet dan pemutaran video, demonstrasi pijat oksitosin oleh "
+            "tim, lalu redemonstrasi berpasangan dua kali."
+        ),
     )
-    for cadre in cadres:
-        # Illustrative: the paper reports that the cadres re-demonstrated the SOP after training.
-        certificate_issue(cadre=cadre, training=training, issued_on=dt.date(2018, 4, 11))
+    participants_record(training=training, attendance=dict.fromkeys(cadres, Attendance.PRESENT))
     for cadre, (pre, post) in zip(cadres, knowledge_scores(), strict=True):
         for phase, score in ((TestPhase.PRE, pre), (TestPhase.POST, post)):
             TestAttempt.objects.create(
@@ -169,6 +189,11 @@ def seed_pandes(*, now: dt.datetime) -> Programme:
                 taken_on=dt.date(2018, 4, 11),
                 is_illustrative=True,
             )
+
+    _seed_skill_assessments(training=training, cadres=cadres)
+    # Every cadre passed the post-test mark and her second re-demonstration: the paper's cadres
+    # all went on to accompany mothers.
+    certificates_issue_for_training(training=training, on=dt.date(2018, 4, 11))
 
     for index, (name, before, after) in enumerate(TABLE_1):
         _seed_mother(
@@ -182,6 +207,49 @@ def seed_pandes(*, now: dt.datetime) -> Programme:
             now=now,
         )
     return programme
+
+
+# Illustrative: how often a step was missed in each re-demonstration (step number → share). The
+# paper reports only that the cadres re-demonstrated twice and were corrected step by step; these
+# rates make the trainer's "most often missed steps" view meaningful. Critical steps are never
+# missed in the second re-demonstration, so that every cadre passes it, as in the paper.
+FIRST_ATTEMPT_MISSES = {
+    1: 0.05,
+    3: 0.35,
+    4: 0.10,
+    5: 0.15,
+    9: 0.20,
+    11: 0.30,
+    14: 0.25,
+    15: 0.10,
+    16: 0.30,
+    17: 0.45,
+    18: 0.15,
+    20: 0.25,
+    21: 0.20,
+    23: 0.40,
+}
+SECOND_ATTEMPT_MISSES = {5: 0.05, 9: 0.05, 16: 0.10, 17: 0.15, 20: 0.10, 21: 0.05}
+
+
+def _seed_skill_assessments(*, training, cadres) -> None:
+    rng = random.Random(411)  # noqa: S311 - reproducible illustration, not security
+    steps = list(training.skill_checklist.steps.all())
+    observed = [
+        ObservedAttempt(
+            cadre=cadre,
+            attempt=attempt,
+            results={step: (rng.random() >= rates.get(step.number, 0.0), "") for step in steps},
+            assessor=None,
+            assessed_at=dt.datetime(2018, 4, 11, hour, 0, tzinfo=WIB),
+            partner=PracticePartner.PEER,
+            note="Ilustrasi: bukan hasil pengamatan yang dipublikasikan.",
+            is_illustrative=True,
+        )
+        for cadre in cadres
+        for attempt, rates, hour in ((1, FIRST_ATTEMPT_MISSES, 11), (2, SECOND_ATTEMPT_MISSES, 12))
+    ]
+    skill_assessments_record_many(training=training, observed=observed)
 
 
 def _seed_mother(*, programme, index, name, before, after, cadre, posyandu, now) -> Mother:

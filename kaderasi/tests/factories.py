@@ -130,6 +130,8 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issued_on = dt.date(2026, 1, 10)
     expires_on = dt.date(2028, 1, 10)
     verification_code = factory.Sequence(lambda n: f"TEST{n:06d}")
+    # A revoked certificate always says why (a database constraint).
+    revoked_reason = factory.Maybe("revoked_on", "Revoked in a test", "")
 
 
 def certified_cadre(**kwargs) -> Cadre:

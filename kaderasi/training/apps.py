@@ -8,9 +8,19 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        # Audit trail of personal and health data (UU PDP): who changed what, and when.
+        # Audit trail of personal data (UU PDP): who changed what, and when.
         from auditlog.registry import auditlog
 
-        from kaderasi.training.models import TestAttempt
+        from kaderasi.training import models
 
-        auditlog.register(TestAttempt)
+        for model in (
+            models.Training,
+            models.Participant,
+            models.TestAttempt,
+            models.ItemAnswer,
+            models.SkillAssessment,
+            models.SkillStepResult,
+            models.Certificate,
+            models.TrainingPolicy,
+        ):
+            auditlog.register(model)

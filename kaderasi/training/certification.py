@@ -2,10 +2,30 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.training.models import Certificate
+
+
+class CertificateStatus(TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
+
+
+def certificate_status(certificate: Certificate, *, on: dt.date) -> CertificateStatus:
+    """The status of one certificate on `on`: revoked from its revocation day, expired from its
+    expiry day (exclusive end), valid in between."""
+    if certificate.revoked_on is not None and certificate.revoked_on <= on:
+        return CertificateStatus.REVOKED
+    if on < certificate.issued_on:
+        return CertificateStatus.NOT_YET_VALID
+    if on >= certificate.expires_on:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
 
 
 def valid_certificate(cadre: Cadre, *, on: dt.date) -> Certificate | None:

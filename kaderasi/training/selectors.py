@@ -1,21 +1,166 @@
-"""Reads over trainings and test scores, scoped like the programmes they belong to."""
+"""Reads over trainings, tests and certificates, scoped like the programmes and cadres they
+belong to."""
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from kaderasi.accounts.models import User
+from django.db.models import Q, QuerySet
+
+from kaderasi.accounts.models import Role, User
+from kaderasi.cadres.models import Cadre
+from kaderasi.cadres.selectors import cadres_visible_to
+from kaderasi.programmes.models import Programme
 from kaderasi.programmes.selectors import programmes_visible_to
-from kaderasi.training.models import TestAttempt, TestPhase, Training
+from kaderasi.training.models import (
+    AttemptStatus,
+    Certificate,
+    ItemAnswer,
+    Participant,
+    Questionnaire,
+    SkillAssessment,
+    TestAttempt,
+    TestPhase,
+    Training,
+    TrainingPolicy,
+)
 
 
 def trainings_visible_to(user: User) -> QuerySet[Training]:
+    """Trainings of the programmes `user` may see. A cadre sees her programme's trainings (she
+    takes tests only in those she is invited to)."""
     return Training.objects.filter(programme__in=programmes_visible_to(user))
 
 
-def paired_scores(training: Training) -> list[tuple[float, float]]:
-    """(pre, post) score pairs of the cadres who took both tests, ordered by cadre code."""
-    rows = TestAttempt.objects.filter(training=training).select_related("cadre")
+def training_for_user(user: User, public_id) -> Training:
+    """The training if `user` may see it; Training.DoesNotExist otherwise."""
+    return trainings_visible_to(user).select_related("programme").get(public_id=public_id)
+
+
+def attempts_visible_to(user: User) -> QuerySet[TestAttempt]:
+    return TestAttempt.objects.filter(
+        training__in=trainings_visible_to(user), cadre__in=cadres_visible_to(user)
+    )
+
+
+def participants_visible_to(user: User) -> QuerySet[Participant]:
+    return Participant.objects.filter(
+        training__in=trainings_visible_to(user), cadre__in=cadres_visible_to(user)
+    )
+
+
+def skill_assessments_visible_to(user: User) -> QuerySet[SkillAssessment]:
+    return SkillAssessment.objects.filter(
+        training__in=trainings_visible_to(user), cadre__in=cadres_visible_to(user)
+    )
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def training_policies_visible_to(user: User) -> QuerySet[TrainingPolicy]:
+    return TrainingPolicy.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def training_policy_for(programme: Programme) -> TrainingPolicy:
+    """The programme's stored policy, or (unsaved) the defaults when it has none."""
+    policy = TrainingPolicy.objects.filter(programme=programme).first()
+    return policy or TrainingPolicy(programme=programme)
+
+
+def paired_scores(
+    training: Training, *, cadres: QuerySet[Cadre] | None = None
+) -> list[tuple[float, float]]:
+    """(pre, post) scores of the cadres who completed both tests, ordered by cadre code; only
+    the `cadres` given when a scope is passed."""
+    rows = TestAttempt.objects.completed().filter(training=training)
+    if cadres is not None:
+        rows = rows.filter(cadre__in=cadres)
     pre: dict[int, float] = {}
     post: dict[int, float] = {}
-    for row in rows.order_by("cadre__code"):
-        (pre if row.phase == TestPhase.PRE else post)[row.cadre_id] = float(row.score)
+    for cadre_id, phase, score in rows.order_by("cadre__code").values_list(
+        "cadre_id", "phase", "score"
+    ):
+        (pre if phase == TestPhase.PRE else post)[cadre_id] = float(score)
     return [(pre[c], post[c]) for c in pre if c in post]
+
+
+def cadre_of(user: User) -> Cadre | None:
+    """The cadre record a cadre's login belongs to."""
+    if not user.is_authenticated or user.role != Role.CADRE:
+        return None
+    return Cadre.objects.filter(user=user).select_related("programme", "posyandu").first()
+
+
+@dataclass(frozen=True)
+class OpenTest:
+    training: Training
+    phase: TestPhase
+    attempt: TestAttempt | None
+
+    @property
+    def answered(self) -> int:
+        return len(self.attempt.answers.all()) if self.attempt else 0
+
+
+def open_tests_for(cadre: Cadre) -> list[OpenTest]:
+    """Tests open now in trainings `cadre` is invited to and that she has not finished."""
+    trainings = (
+        Training.objects.filter(participants__cadre=cadre)
+        .exclude(open_test="")
+        .exclude(questionnaire__isnull=True)
+        .select_related("programme", "questionnaire")
+        .order_by("starts_at")
+    )
+    attempts = {
+        (attempt.training_id, attempt.phase): attempt
+        for attempt in TestAttempt.objects.filter(
+            cadre=cadre, training__in=trainings
+        ).prefetch_related("answers")
+    }
+    result = []
+    for training in trainings:
+        attempt = attempts.get((training.pk, training.open_test))
+        if attempt is None or attempt.status == AttemptStatus.IN_PROGRESS:
+            result.append(OpenTest(training, TestPhase(training.open_test), attempt))
+    return result
+
+
+def attempts_of_cadre(cadre: Cadre) -> QuerySet[TestAttempt]:
+    return (
+        TestAttempt.objects.completed()
+        .filter(cadre=cadre)
+        .select_related("training")
+        .order_by("-training__starts_at", "-phase")
+    )
+
+
+def certificates_of_cadre(cadre: Cadre) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(cadre=cadre).select_related("training", "cadre__programme")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code (case-insensitive, spaces and dashes
+    ignored), for the public verification page."""
+    normalized = "".join(character for character in code.upper() if character.isalnum())
+    return (
+        Certificate.objects.filter(verification_code=normalized)
+        .select_related("cadre", "cadre__programme", "training")
+        .first()
+    )
+
+
+def questionnaire_answered(questionnaire: Questionnaire) -> bool:
+    """Whether any cadre answered this version item by item (then it must not be edited)."""
+    return ItemAnswer.objects.filter(attempt__questionnaire=questionnaire).exists()
+
+
+def refresher_due(cadres: QuerySet[Cadre], *, on: dt.date) -> QuerySet[Certificate]:
+    """Valid certificates of `cadres` whose refresher date has come."""
+    return (
+        Certificate.objects.filter(
+            cadre__in=cadres, refresher_due_on__lte=on, expires_on__gt=on, issued_on__lte=on
+        )
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+        .select_related("cadre")
+    )

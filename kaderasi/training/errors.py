@@ -1,0 +1,28 @@
+from enum import StrEnum
+
+
+class TrainingErrorCode(StrEnum):
+    TRAINING_OTHER_PROGRAMME = "training_cadre_other_programme"
+    TRAINING_ENDS_BEFORE_START = "training_ends_before_start"
+    TRAINING_NO_QUESTIONNAIRE = "training_no_questionnaire"
+    TRAINING_NO_CHECKLIST = "training_no_checklist"
+    VIDEO_TYPE = "training_video_type"
+    VIDEO_TOO_LARGE = "training_video_too_large"
+    TEST_NOT_OPEN = "test_not_open"
+    TEST_NOT_INVITED = "test_cadre_not_invited"
+    TEST_ALREADY_COMPLETED = "test_already_completed"
+    TEST_WRONG_OPTION = "test_option_of_other_question"
+    TEST_QUESTION_OTHER_QUESTIONNAIRE = "test_question_of_other_questionnaire"
+    TEST_ANSWERED_ON_PHONE = "test_answered_on_phone"
+    ANSWER_SHEET_INCOMPLETE = "answer_sheet_incomplete"
+    ANSWER_SHEET_UNKNOWN_LETTER = "answer_sheet_unknown_letter"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+    SCORE_HAS_ITEM_ANSWERS = "score_has_item_answers"
+    SKILL_ATTEMPT_OUT_OF_RANGE = "skill_attempt_out_of_range"
+    SKILL_STEPS_INCOMPLETE = "skill_steps_incomplete"
+    SKILL_STEP_OTHER_CHECKLIST = "skill_step_of_other_checklist"
+    CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"
+    CERTIFICATE_ALREADY_REVOKED = "certificate_already_revoked"
+    CERTIFICATE_REASON_REQUIRED = "certificate_revoke_reason_required"
+    CONTENT_INVALID = "content_invalid"
+    CONTENT_IN_USE = "content_in_use"

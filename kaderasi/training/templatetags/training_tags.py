@@ -1,0 +1,80 @@
+"""Template helpers of the training pages: bilingual content, p-values, and the small panels
+the programme page and the cadre's home page include."""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+
+from kaderasi.core import clock
+from kaderasi.core.policies import Permission, can
+from kaderasi.training.booklets import illustration_svg
+from kaderasi.training.certification import certificate_status, valid_certificate
+from kaderasi.training.models import Booklet
+from kaderasi.training.selectors import cadre_of, open_tests_for, trainings_visible_to
+
+register = template.Library()
+
+
+@register.filter
+def localized(content, name: str) -> str:
+    """`{{ question|localized:"text" }}`: the text in the active language (Indonesian when the
+    English text is missing)."""
+    return content.localized(name) if content is not None else ""
+
+
+@register.filter
+def pvalue(value) -> str:
+    """A p-value as statisticians write it, in the active language's number format: three
+    decimals, '< 0.001' below that, '—' if there is none."""
+    if value is None:
+        return "—"
+    if value < 0.001:
+        return f"< {number_format(0.001, 3)}"
+    return number_format(value, 3)
+
+
+@register.filter
+def p_statement(value) -> str:
+    """'p = 0.253', 'p < 0.001' or 'p —'."""
+    text = pvalue(value)
+    return f"p {text}" if text.startswith("<") or text == "—" else f"p = {text}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("training/programme_panel.html", takes_context=True)
+def programme_training_panel(context, programme):
+    user = context["user"]
+    return {
+        "programme": programme,
+        "trainings": trainings_visible_to(user).filter(programme=programme).order_by("-starts_at"),
+        "can_view": can(user, Permission.VIEW_TRAINING),
+        "can_manage": can(user, Permission.MANAGE_TRAINING),
+        "booklet": Booklet.objects.order_by("code", "-version").first(),
+    }
+
+
+@register.inclusion_tag("training/cadre_panel.html", takes_context=True)
+def cadre_training_panel(context):
+    user = context["user"]
+    cadre = cadre_of(user)
+    if cadre is None:
+        return {"cadre": None}
+    today = clock.today()
+    certificate = valid_certificate(cadre, on=today)
+    latest = certificate or cadre.certificates.order_by("-expires_on").first()
+    return {
+        "cadre": cadre,
+        "open_tests": open_tests_for(cadre),
+        "certificate": latest,
+        "status": certificate_status(latest, on=today) if latest else None,
+    }
+
+
+@register.filter
+def illustration(name: str) -> SafeString:
+    """`{{ "hand-placement"|illustration }}`: one of kaderasi's own SVG drawings, inline."""
+    return mark_safe(illustration_svg(name) or "")  # noqa: S308 - shipped files, not input

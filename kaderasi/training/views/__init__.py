@@ -1,0 +1,1 @@
+"""Pages of the training app: thin function views, one module per concept."""
