@@ -230,6 +230,7 @@ MASSAGE_STEPS: list[dict] = [
     },
     {
         "number": 4,
+        "timed": True,
         "illustration": "oil",
         "title_id": "Lumuri minyak",
         "title_en": "Apply oil",
@@ -238,6 +239,7 @@ MASSAGE_STEPS: list[dict] = [
     },
     {
         "number": 5,
+        "timed": True,
         "illustration": "start_point",
         "title_id": "Temukan titik awal",
         "title_en": "Find the starting point",
@@ -248,6 +250,7 @@ MASSAGE_STEPS: list[dict] = [
     },
     {
         "number": 6,
+        "timed": True,
         "illustration": "fists",
         "title_id": "Pijat melingkar dengan ibu jari",
         "title_en": "Small circles with the thumbs",
@@ -258,6 +261,7 @@ MASSAGE_STEPS: list[dict] = [
     },
     {
         "number": 7,
+        "timed": True,
         "illustration": "move_down",
         "title_id": "Turun sampai tulang belikat",
         "title_en": "Move down to the shoulder blades",

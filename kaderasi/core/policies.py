@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
     OVERRIDE_CERTIFICATION = "pairing.override_certification"
+    RECORD_SESSION = "session.record"
+    HANDLE_REFERRAL = "referral.handle"
 
 
 EVERYONE = frozenset(Role)
@@ -46,6 +48,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
     Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.RECORD_SESSION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}),
+    Permission.HANDLE_REFERRAL: FIELD_STAFF,
 }
 
 

@@ -32,6 +32,14 @@ class MassageStep(BaseModel):
     instruction_id = models.TextField(_("instruction (Indonesian)"))
     instruction_en = models.TextField(_("instruction (English)"))
     illustration = models.CharField(_("illustration"), max_length=20, choices=Illustration.choices)
+    timed = models.BooleanField(
+        _("part of the timed massage"),
+        default=False,
+        help_text=_(
+            "The session's timer runs from the first timed step to the end of the last one: "
+            "the protocol's 10-15 minutes are the massage itself, not the preparation."
+        ),
+    )
     source = models.TextField(_("source"))
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -3,7 +3,9 @@
 
 from kaderasi.care.services.enrolment import (
     danger_signs_report,
+    delivery_and_infant_record,
     mother_register,
+    pairing_assign,
     pairing_reassign,
     pregnancy_record,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "consent_give",
     "consent_withdraw",
     "danger_signs_report",
+    "delivery_and_infant_record",
     "delivery_record",
     "delivery_validate",
     "flags_raise",
@@ -42,6 +45,7 @@ __all__ = [
     "measurement_record",
     "measurement_validate",
     "mother_register",
+    "pairing_assign",
     "pairing_end",
     "pairing_reassign",
     "pairing_start",

@@ -20,6 +20,7 @@ from kaderasi.care.models import (
     DangerSignContext,
     DangerSignGroup,
     DangerSignReport,
+    Delivery,
     Mother,
     Pairing,
     PairingEndReason,
@@ -28,7 +29,12 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of
 from kaderasi.care.services.flags import flags_raise
-from kaderasi.care.services.records import pairing_end, pairing_start
+from kaderasi.care.services.records import (
+    delivery_record,
+    infant_record,
+    pairing_end,
+    pairing_start,
+)
 from kaderasi.core.errors import DomainError
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
@@ -190,6 +196,56 @@ def pairing_reassign(
     return pairing_start(
         mother=mother, cadre=cadre, starts_at=at, by=by, override_reason=override_reason
     )
+
+
+@transaction.atomic
+def pairing_assign(
+    *,
+    mother: Mother,
+    cadre: Cadre,
+    at: dt.datetime,
+    by: User | None = None,
+    override_reason: str = "",
+) -> Pairing:
+    """Pair the mother with `cadre` from `at`: a first pairing, or a reassignment when she is
+    already paired (see `pairing_reassign`)."""
+    if Pairing.objects.filter(mother=mother, ends_at__isnull=True).exists():
+        return pairing_reassign(
+            mother=mother, cadre=cadre, at=at, by=by, override_reason=override_reason
+        )
+    return pairing_start(
+        mother=mother, cadre=cadre, starts_at=at, by=by, override_reason=override_reason
+    )
+
+
+@transaction.atomic
+def delivery_and_infant_record(
+    *,
+    pregnancy: Pregnancy,
+    delivered_at: dt.datetime,
+    now: dt.datetime,
+    delivery_type: str = "",
+    parity: int | None = None,
+    place: str = "",
+    early_initiation: bool | None = None,
+    infant: dict | None = None,
+) -> Delivery:
+    """Record (or correct) the delivery and, when `infant` (sex, birth_weight_g) is given, its
+    first infant: both or neither."""
+    delivery = delivery_record(
+        pregnancy=pregnancy,
+        delivered_at=delivered_at,
+        now=now,
+        delivery_type=delivery_type,
+        parity=parity,
+        place=place,
+        early_initiation=early_initiation,
+    )
+    if infant:
+        infant_record(
+            delivery=delivery, sex=infant["sex"], birth_weight_g=infant.get("birth_weight_g")
+        )
+    return delivery
 
 
 @transaction.atomic
