@@ -185,7 +185,6 @@ class MotherRegisterForm(forms.Form):
     nik = forms.CharField(
         label=_("NIK"),
         required=False,
-        max_length=16,
         validators=[nik_field_validator],
         help_text=_("Optional. 16 digits, from her KTP or KK."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -147,10 +147,10 @@ def mother_register(request):
                 now=clock.now(),
             )
         except DomainError as error:
-            _put_error(form, error)
             duplicates = possible_duplicates(
                 request.user, nik=data["nik"], phone=data["phone"] or ""
             )
+            _put_error(form, error)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": mother.name})
             return redirect("care:consent-give", public_id=mother.public_id, subject="mother")
