@@ -37,6 +37,7 @@ from kaderasi.care.village_list import (
     village_list,
     villages_of,
 )
+from kaderasi.core.policies import Permission, can
 
 
 def village_list_context(user: User, params, *, now: dt.datetime) -> dict:
@@ -66,11 +67,20 @@ def village_list_context(user: User, params, *, now: dt.datetime) -> dict:
     }
 
 
-def timeline_context(mother: Mother, *, now: dt.datetime) -> dict:
+def timeline_context(mother: Mother, *, user: User, now: dt.datetime) -> dict:
+    """The mother's page, and what `user` may do on it (a session needs a delivery and consent)."""
     timeline = mother_timeline(mother, now=now)
+    allowed = processing_allowed(mother, ConsentSubject.MOTHER)
     return {
+        "mother": mother,
         "timeline": timeline,
-        "processing_allowed": processing_allowed(mother, ConsentSubject.MOTHER),
+        "processing_allowed": allowed,
+        "can_session": can(user, Permission.RECORD_SESSION)
+        and timeline.delivery is not None
+        and allowed,
+        "can_record": can(user, Permission.RECORD_MEASUREMENT),
+        "can_register": can(user, Permission.REGISTER_MOTHER),
+        "can_handle": can(user, Permission.HANDLE_REFERRAL),
         "milk_chart": _milk_chart(timeline),
         "weight_chart": _weight_chart(timeline),
         "guidance": GUIDANCE,

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -98,16 +99,7 @@ def mother_list(request):
 def mother_detail(request, public_id):
     require(request.user, Permission.VIEW_MOTHER)
     mother = _mother_for(request.user, public_id)
-    context = timeline_context(mother, now=clock.now())
-    context.update(
-        mother=mother,
-        can_session=can(request.user, Permission.RECORD_SESSION)
-        and context["timeline"].delivery is not None
-        and context["processing_allowed"],
-        can_record=can(request.user, Permission.RECORD_MEASUREMENT),
-        can_register=can(request.user, Permission.REGISTER_MOTHER),
-        can_handle=can(request.user, Permission.HANDLE_REFERRAL),
-    )
+    context = timeline_context(mother, user=request.user, now=clock.now())
     return render(request, "care/mother_detail.html", context)
 
 
@@ -153,7 +145,9 @@ def mother_register(request):
             _put_error(form, error)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": mother.name})
-            return redirect("care:consent-give", public_id=mother.public_id, subject="mother")
+            consent = reverse("care:consent-give", args=[mother.public_id, "mother"])
+            # A mother registered after the birth goes on to her delivery once consent is recorded.
+            return redirect(consent + ("?then=delivery" if data["stage"] == "delivered" else ""))
     return render(request, "care/mother_register.html", {"form": form, "duplicates": duplicates})
 
 
@@ -189,8 +183,12 @@ def consent_give(request, public_id, subject):
             _put_error(form, error)
         else:
             messages.success(request, _("Consent recorded."))
+            then = "?then=delivery" if request.GET.get("then") == "delivery" else ""
             if subject == ConsentSubject.MOTHER:
-                return redirect("care:consent-give", public_id=mother.public_id, subject="infant")
+                infant = reverse("care:consent-give", args=[mother.public_id, "infant"])
+                return redirect(infant + then)
+            if then:
+                return redirect("care:delivery-record", public_id=mother.public_id)
             return redirect("mother-detail", public_id=mother.public_id)
     return render(
         request,

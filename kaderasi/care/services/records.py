@@ -456,6 +456,8 @@ def massage_session_record(
     )
     if scheduled_session is None:
         scheduled_session = _free_scheduled_session(mother, started_at)
+    if cadre is not None and cadre.programme_id != mother.programme_id:
+        cadre = None  # a login's row in another programme: take the row paired with her
     if cadre is None:
         pairing = (
             Pairing.objects.filter(mother=mother, starts_at__lte=started_at)

@@ -141,3 +141,17 @@ def test_a_person_has_one_row_per_programme(world, cadre_user, second_programme_
             posyandu=world.mawar,
             same_person_as=cadre_user.cadre,
         )
+
+
+def test_a_session_given_her_row_of_another_programme_is_attributed_to_the_paired_row(
+    world, cadre_user, second_programme_row
+):
+    live_mother = delivered(
+        programme=second_programme_row.programme,
+        posyandu=world.mawar,
+        delivered_at=at(9, 20),
+        now=NOW,
+    )
+    services.pairing_start(mother=live_mother, cadre=second_programme_row, starts_at=at(9, 21))
+    done = session(live_mother, at(10, 7), now=NOW, cadre=cadre_user.cadre, by=cadre_user)
+    assert done.cadre == second_programme_row

@@ -334,3 +334,21 @@ def test_a_mother_outside_the_area_is_a_404(client, world):
     for name in ["care:pairing", "care:delivery-record", "care:milk-volume"]:
         assert client.get(reverse(name, args=[outside.public_id])).status_code == 404
     assert client.get(reverse("mother-detail", args=[outside.public_id])).status_code == 404
+
+
+def test_a_mother_registered_after_the_birth_goes_from_consent_to_her_delivery(
+    client, midwife, world
+):
+    client.force_login(midwife)
+    response = client.post(
+        reverse("care:mother-register"), _register_data(world, stage="delivered")
+    )
+    mother = Mother.objects.get()
+    assert response.url.endswith("?then=delivery")
+    response = client.post(
+        response.url, {"given_by": "mother", "given_at": "2026-11-20T08:00", "text_read": "on"}
+    )
+    response = client.post(
+        response.url, {"given_by": "parent", "given_at": "2026-11-20T08:00", "text_read": "on"}
+    )
+    assert response.url == reverse("care:delivery-record", args=[mother.public_id])
