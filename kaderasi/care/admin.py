@@ -1,9 +1,36 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.care import services
-from kaderasi.care.models import Delivery, Infant, Measurement, Mother, Pairing, Pregnancy
-from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.flag_rules import parameters_problem
+from kaderasi.care.models import (
+    Consent,
+    ConsentText,
+    DangerSign,
+    DangerSignReport,
+    Delivery,
+    Flag,
+    FlagRule,
+    Infant,
+    MassageSession,
+    MassageStep,
+    Measurement,
+    Mother,
+    Pairing,
+    Pregnancy,
+    Referral,
+    ScheduledSession,
+)
+from kaderasi.care.selectors import (
+    consents_visible_to,
+    danger_sign_reports_visible_to,
+    flags_visible_to,
+    massage_sessions_visible_to,
+    mothers_visible_to,
+    referrals_visible_to,
+    scheduled_sessions_visible_to,
+)
 from kaderasi.core import clock
 from kaderasi.core.admin_site import ScopedAdmin
 from kaderasi.core.policies import Permission
@@ -77,6 +104,20 @@ class DeliveryAdmin(ScopedAdmin):
             now=clock.now(),
         )
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the mother's schedule follows the (corrected) delivery time.
+        data = form.cleaned_data
+        saved = services.delivery_record(
+            pregnancy=data["pregnancy"],
+            delivered_at=data["delivered_at"],
+            delivery_type=data.get("delivery_type", ""),
+            parity=data.get("parity"),
+            place=data.get("place", ""),
+            early_initiation=data.get("early_initiation"),
+            now=clock.now(),
+        )
+        obj.pk = saved.pk
+
 
 @admin.register(Infant)
 class InfantAdmin(ScopedAdmin):
@@ -132,3 +173,165 @@ class MeasurementAdmin(ScopedAdmin):
             **{key: value for key, value in data.items() if value is not None},
         )
         obj.pk = saved.pk
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    """Rows written only by services (events, derived rows): readable here, never edited."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    """Consent is given and withdrawn on the mother's page, so both are recorded with their
+    author and the schedule follows."""
+
+    visible = consents_visible_to
+    list_display = ["mother", "subject", "text_version", "given_by", "given_at", "withdrawn_at"]
+    list_filter = ["subject", "text_version", "mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    list_select_related = ["mother"]
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(ScopedAdmin):
+    """A new wording is a new version: an existing version is never rewritten."""
+
+    visible = staticmethod(lambda user: ConsentText.objects.all())
+    manage = Permission.MANAGE_PROGRAMME
+    list_display = ["subject", "version", "effective_from"]
+    list_filter = ["subject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["subject", "version", "text_id", "text_en"] if obj else []
+
+
+@admin.register(ScheduledSession)
+class ScheduledSessionAdmin(ReadOnlyAdmin):
+    """Derived from the delivery and the protocol; re-derived, never edited by hand."""
+
+    visible = scheduled_sessions_visible_to
+    list_display = [
+        "mother",
+        "postpartum_day",
+        "slot",
+        "window_starts_at",
+        "window_ends_at",
+        "cancelled_at",
+    ]
+    list_filter = ["mother__programme", ("cancelled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["mother__code", "mother__name"]
+    date_hierarchy = "window_starts_at"
+    list_select_related = ["mother"]
+
+
+@admin.register(MassageSession)
+class MassageSessionAdmin(ReadOnlyAdmin):
+    """Append-only: sessions come from the guided session or the sync API."""
+
+    visible = massage_sessions_visible_to
+    list_display = ["mother", "started_at", "ended_at", "performed_by", "cadre", "comfort"]
+    list_filter = ["performed_by", "mother__programme"]
+    search_fields = ["mother__code", "mother__name", "cadre__code"]
+    date_hierarchy = "started_at"
+    list_select_related = ["mother", "cadre"]
+
+
+@admin.register(DangerSignReport)
+class DangerSignReportAdmin(ReadOnlyAdmin):
+    visible = danger_sign_reports_visible_to
+    list_display = ["mother", "observed_at", "context", "signs"]
+    list_filter = ["context", "mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    date_hierarchy = "observed_at"
+    list_select_related = ["mother"]
+
+
+@admin.register(FlagRule)
+class FlagRuleAdmin(ScopedAdmin):
+    """A clinician changes a threshold here, without a deploy. The code selects the evaluation in
+    care/flag_rules.py and cannot change; parameters are checked before they are saved."""
+
+    visible = staticmethod(lambda user: FlagRule.objects.all())
+    manage = Permission.MANAGE_PROGRAMME
+    list_display = ["code", "severity", "title_en", "parameters", "is_active"]
+    list_filter = ["severity", "is_active"]
+    search_fields = ["code", "title_en", "title_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # flags point at their rule; switch a rule off instead
+
+    def validate(self, form) -> None:
+        code = form.cleaned_data.get("code") or (form.instance.code if form.instance.pk else "")
+        problem = parameters_problem(code, form.cleaned_data.get("parameters"))
+        if problem:
+            raise ValidationError({"parameters": problem})
+
+
+@admin.register(DangerSign)
+class DangerSignAdmin(ScopedAdmin):
+    visible = staticmethod(lambda user: DangerSign.objects.all())
+    manage = Permission.MANAGE_PROGRAMME
+    list_display = ["code", "group", "text_en", "order", "is_active"]
+    list_filter = ["group", "is_active"]
+    search_fields = ["code", "text_en", "text_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # checks record the codes; switch a sign off instead
+
+
+@admin.register(MassageStep)
+class MassageStepAdmin(ScopedAdmin):
+    visible = staticmethod(lambda user: MassageStep.objects.all())
+    manage = Permission.MANAGE_PROGRAMME
+    list_display = ["number", "title_en", "illustration", "timed", "is_active"]
+    list_filter = ["timed", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["number"] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # sessions record step numbers; switch a step off instead
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    visible = flags_visible_to
+    list_display = ["mother", "rule", "severity", "raised_at"]
+    list_filter = ["severity", "rule", "mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    date_hierarchy = "raised_at"
+    list_select_related = ["mother", "rule"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    """Referrals are acknowledged and closed on their page, by the midwife."""
+
+    visible = referrals_visible_to
+    list_display = [
+        "mother",
+        "flag",
+        "status",
+        "opened_at",
+        "acknowledged_at",
+        "closed_at",
+        "outcome",
+    ]
+    list_filter = ["status", "outcome", "mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    date_hierarchy = "opened_at"
+    list_select_related = ["mother", "flag__rule"]

@@ -4,21 +4,44 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, TextChoices
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.models import Role, User
 from kaderasi.accounts.selectors import scope_areas_of, sees_everything
 from kaderasi.cadres.models import Cadre
+from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
 from kaderasi.care.models import (
+    Consent,
+    DangerSignReport,
     Delivery,
+    Flag,
+    FlagSeverity,
+    MassageSession,
     Measurement,
     MeasurementKind,
     Mother,
     Pairing,
     PairingEndReason,
     Pregnancy,
+    Referral,
+    ReferralStatus,
+    ScheduledSession,
 )
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.regions.selectors import within_areas_q
@@ -26,17 +49,19 @@ from kaderasi.regions.selectors import within_areas_q
 
 def mothers_visible_to(user: User) -> QuerySet[Mother]:
     """Admin: all. Cadre: the mothers she accompanies now or whose accompaniment she completed
-    (not those reassigned away from her). Midwife and district office: mothers registered at a
-    posyandu in their areas. Coordinator: the same, plus every mother of her team's programmes."""
+    (not those reassigned away from her), in every programme her login acts for. Midwife and
+    district office: mothers registered at a posyandu in their areas. Coordinator: the same, plus
+    every mother of her team's programmes."""
     if not user.is_authenticated:
         return Mother.objects.none()
     if sees_everything(user):
         return Mother.objects.all()
     if user.role == Role.CADRE:
-        return Mother.objects.filter(
-            Q(pairings__ends_at__isnull=True) | Q(pairings__end_reason=PairingEndReason.COMPLETED),
-            pairings__cadre__user=user,
-        ).distinct()
+        pairings = Pairing.objects.filter(
+            Q(ends_at__isnull=True) | Q(end_reason=PairingEndReason.COMPLETED),
+            cadre__in=cadres_of_login(user),
+        )
+        return Mother.objects.filter(pk__in=pairings.values("mother_id"))
     condition = within_areas_q(scope_areas_of(user), lookup="posyandu")
     if user.role == Role.COORDINATOR:
         condition |= Q(programme__team=user)
@@ -135,3 +160,141 @@ def _row(mother: Mother, now: dt.datetime) -> MotherRow:
         baseline_volume_ml=by_phase.get("before"),
         follow_up_volume_ml=by_phase.get("after"),
     )
+
+
+# Every care row is seen through its mother: a row is visible exactly when its mother is.
+
+
+def _through_mother(model, user: User) -> QuerySet:
+    return model.objects.filter(mother__in=mothers_visible_to(user))
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    return _through_mother(Referral, user)
+
+
+def flags_visible_to(user: User) -> QuerySet[Flag]:
+    return _through_mother(Flag, user)
+
+
+def consents_visible_to(user: User) -> QuerySet[Consent]:
+    return _through_mother(Consent, user)
+
+
+def scheduled_sessions_visible_to(user: User) -> QuerySet[ScheduledSession]:
+    return _through_mother(ScheduledSession, user)
+
+
+def massage_sessions_visible_to(user: User) -> QuerySet[MassageSession]:
+    return _through_mother(MassageSession, user)
+
+
+def danger_sign_reports_visible_to(user: User) -> QuerySet[DangerSignReport]:
+    return _through_mother(DangerSignReport, user)
+
+
+def open_referrals(user: User) -> QuerySet[Referral]:
+    """The referrals `user` must act on, red first, then the oldest."""
+    return (
+        referrals_visible_to(user)
+        .filter(status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED])
+        .select_related("flag__rule", "mother__posyandu", "acknowledged_by")
+        .annotate(
+            severity_order=Case(
+                When(flag__severity=FlagSeverity.RED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("severity_order", "opened_at")
+    )
+
+
+def flags_of_referral(referral: Referral) -> QuerySet[Flag]:
+    """The referral's own flag and the later flags of the same rule for the same mother, raised
+    while it was open (they opened no referral of their own)."""
+    flags = Flag.objects.filter(
+        mother_id=referral.mother_id,
+        rule_id=referral.flag.rule_id,
+        raised_at__gte=referral.opened_at,
+    )
+    if referral.closed_at is not None:
+        flags = flags.filter(raised_at__lte=referral.closed_at)
+    return flags.select_related("rule").order_by("raised_at")
+
+
+@dataclass(frozen=True)
+class PairingCandidate:
+    cadre: Cadre
+    certified: bool
+    active_clients: int
+    at_capacity: bool
+    same_posyandu: bool
+
+
+def pairing_candidates(user: User, mother: Mother, *, on: dt.date) -> list[PairingCandidate]:
+    """The cadres of the mother's programme `user` may see, with whether each holds a valid
+    certificate on `on` (the rule of training.certification.valid_certificate) and how many
+    clients she accompanies now: certified and free first, then her own posyandu's."""
+    from kaderasi.training.models import Certificate
+
+    valid = Certificate.objects.filter(
+        cadre=OuterRef("pk"), issued_on__lte=on, expires_on__gt=on
+    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+    open_pairings = (
+        Pairing.objects.filter(cadre=OuterRef("pk"), ends_at__isnull=True)
+        .order_by()
+        .values("cadre")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    cadres = (
+        Cadre.objects.filter(
+            pk__in=cadres_visible_to(user).values("pk"), programme_id=mother.programme_id
+        )
+        .select_related("posyandu")
+        .annotate(
+            certified=Exists(valid),
+            active_clients=Coalesce(Subquery(open_pairings, output_field=IntegerField()), 0),
+        )
+    )
+    cap = mother.programme.max_active_clients_per_cadre
+    candidates = [
+        PairingCandidate(
+            cadre=cadre,
+            certified=cadre.certified,
+            active_clients=cadre.active_clients,
+            at_capacity=cadre.active_clients >= cap,
+            same_posyandu=cadre.posyandu_id == mother.posyandu_id,
+        )
+        for cadre in cadres
+    ]
+    return sorted(
+        candidates,
+        key=lambda c: (not c.certified, c.at_capacity, not c.same_posyandu, c.cadre.code),
+    )
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A registered mother sharing the NIK or phone number typed. `mother` is None when she lies
+    outside what the user may see: the user learns only that she exists."""
+
+    matched_on: str
+    mother: Mother | None
+
+
+def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[PossibleDuplicate]:
+    condition = Q(pk__in=[])
+    if nik:
+        condition |= Q(nik=nik)
+    if phone:
+        condition |= Q(phone=phone)
+    if not (nik or phone):
+        return []
+    visible = set(mothers_visible_to(user).filter(condition).values_list("pk", flat=True))
+    found = []
+    for mother in Mother.objects.filter(condition).select_related("programme", "posyandu")[:10]:
+        matched_on = "nik" if nik and mother.nik == nik else "phone"
+        found.append(PossibleDuplicate(matched_on, mother if mother.pk in visible else None))
+    return found

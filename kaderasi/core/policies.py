@@ -33,6 +33,8 @@ class Permission(StrEnum):
     EXPORT_PROGRAMME = "programme.export"
     SEND_REMINDERS = "reminders.send"
     MANAGE_REMINDER_CONTACTS = "reminders.manage_contacts"
+    RECORD_SESSION = "session.record"
+    HANDLE_REFERRAL = "referral.handle"
 
 
 EVERYONE = frozenset(Role)
@@ -74,6 +76,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_REMINDER_CONTACTS: frozenset(
         {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
     ),
+    Permission.RECORD_SESSION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}),
+    Permission.HANDLE_REFERRAL: FIELD_STAFF,
 }
 
 

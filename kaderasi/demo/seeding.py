@@ -8,7 +8,7 @@ from django.db import transaction
 from kaderasi.accounts.models import Role
 from kaderasi.accounts.services import user_ensure
 from kaderasi.cadres.models import Cadre
-from kaderasi.demo import pandes
+from kaderasi.demo import live, pandes
 from kaderasi.regions.models import Area
 
 DEMO_PASSWORD = "kaderasi-demo"  # noqa: S105 - published demo credential
@@ -67,6 +67,7 @@ def seed_demo(*, now: dt.datetime) -> list[DemoLogin]:
         Cadre.objects.filter(user=cadre_user).update(user=None)
         cadre.user = cadre_user
         cadre.save(update_fields=["user", "updated_at"])
+    live.seed_live(now=now, kader=cadre, posyandus=live.village_posyandus(village))
     return [
         DemoLogin("admin", Role.ADMIN, "/"),
         DemoLogin("koordinator", Role.COORDINATOR, "/"),

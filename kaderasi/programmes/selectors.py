@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from kaderasi.accounts.models import Role, User
 from kaderasi.accounts.selectors import sees_everything
+from kaderasi.cadres.selectors import cadres_of_login
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.selectors import within_areas_q
 
@@ -17,7 +18,7 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
     if sees_everything(user):
         return Programme.objects.all()
     if user.role == Role.CADRE:
-        return Programme.objects.filter(cadres__user=user).distinct()
+        return Programme.objects.filter(pk__in=cadres_of_login(user).values("programme_id"))
     own = list(user.areas.all())
     overlap = within_areas_q(own, lookup="area")
     for area in own:

@@ -2,11 +2,15 @@
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, F
+from django.http import QueryDict
 
 from kaderasi.accounts.models import Role, User
-from kaderasi.cadres.selectors import cadres_visible_to
-from kaderasi.care.selectors import MotherStage, mother_rows, mothers_visible_to
+from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
+from kaderasi.care.pages import village_list_context
+from kaderasi.care.selectors import mother_rows, mothers_visible_to, open_referrals
+from kaderasi.care.today import clients_today
+from kaderasi.core.policies import Permission, can
 from kaderasi.programmes.models import Programme
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.programmes.summaries import programme_summaries
@@ -16,14 +20,25 @@ from kaderasi.training.selectors import paired_scores, trainings_visible_to
 def home_context(user: User, *, role: Role, now: dt.datetime) -> dict:
     programmes = programmes_visible_to(user)
     context: dict = {"summaries": _summaries(user, programmes)}
-    if role in {Role.MIDWIFE, Role.CADRE}:
-        rows = mother_rows(mothers_visible_to(user), now=now)
-        context["active_rows"] = [
-            r for r in rows if r.stage in {MotherStage.PREGNANT, MotherStage.POSTPARTUM}
-        ]
-        context["past_rows"] = [r for r in rows if r not in context["active_rows"]]
+    if role == Role.MIDWIFE:
+        # The midwife's day: referrals to act on first, then every mother of her villages.
+        context.update(village_list_context(user, QueryDict(), now=now))
+        context["referrals"] = open_referrals(user)
+        context["can_register"] = can(user, Permission.REGISTER_MOTHER)
     if role == Role.CADRE:
-        context["cadre"] = cadres_visible_to(user).select_related("posyandu").first()
+        # "Hari ini": her clients now, with the sessions and measurements due.
+        context["clients"] = clients_today(user, now=now)
+        current = {day.mother.pk for day in context["clients"]}
+        context["past_rows"] = mother_rows(
+            mothers_visible_to(user).exclude(pk__in=current), now=now
+        )
+        # Her own row (the one holding the login) names her; rows in other programmes follow it.
+        context["cadre"] = (
+            cadres_of_login(user)
+            .select_related("posyandu")
+            .order_by(F("same_person_as").asc(nulls_first=True))
+            .first()
+        )
     if role in {Role.DISTRICT_OFFICE, Role.ADMIN}:
         context["villages"] = (
             mothers_visible_to(user)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from kaderasi.care import views as care_views
 from kaderasi.web import views
 
 urlpatterns = [
@@ -14,7 +15,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
-    path("mothers/<uuid:public_id>/", views.mother_detail, name="mother-detail"),
+    path("mothers/<uuid:public_id>/", care_views.mother_detail, name="mother-detail"),
     path(
         "mothers/<uuid:public_id>/measurements/new/",
         views.measurement_create,

@@ -9,12 +9,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import Role
 from kaderasi.care import services as care_services
-from kaderasi.care.selectors import (
-    latest_delivery,
-    measurements_of,
-    mother_rows,
-    mothers_visible_to,
-)
+from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can, require
@@ -49,24 +44,6 @@ def programme_detail(request, slug):
 def _get_mother_for_user(user, public_id):
     return get_object_or_404(
         mothers_visible_to(user).select_related("programme", "posyandu"), public_id=public_id
-    )
-
-
-@login_required
-def mother_detail(request, public_id):
-    require(request.user, Permission.VIEW_MOTHER)
-    mother = _get_mother_for_user(request.user, public_id)
-    row = mother_rows(mothers_visible_to(request.user).filter(pk=mother.pk), now=clock.now())[0]
-    return render(
-        request,
-        "web/mother_detail.html",
-        {
-            "mother": mother,
-            "row": row,
-            "delivery": latest_delivery(mother),
-            "measurements": measurements_of(mother),
-            "can_record": can(request.user, Permission.RECORD_MEASUREMENT),
-        },
     )
 
 

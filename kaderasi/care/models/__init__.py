@@ -1,6 +1,12 @@
 """Care records, one module per concept; import models from here."""
 
-from kaderasi.care.models.consents import Consent, ConsentGivenBy, ConsentSubject
+from kaderasi.care.models.consents import Consent, ConsentGivenBy, ConsentSubject, ConsentText
+from kaderasi.care.models.danger_signs import (
+    DangerSign,
+    DangerSignContext,
+    DangerSignGroup,
+    DangerSignReport,
+)
 from kaderasi.care.models.flags import (
     Flag,
     FlagRule,
@@ -9,6 +15,7 @@ from kaderasi.care.models.flags import (
     ReferralOutcome,
     ReferralStatus,
 )
+from kaderasi.care.models.guidance import Illustration, MassageStep
 from kaderasi.care.models.measurements import (
     MAX_MILK_VOLUME_ML,
     BreastSide,
@@ -41,15 +48,22 @@ __all__ = [
     "Consent",
     "ConsentGivenBy",
     "ConsentSubject",
+    "ConsentText",
+    "DangerSign",
+    "DangerSignContext",
+    "DangerSignGroup",
+    "DangerSignReport",
     "Delivery",
     "DeliveryPlace",
     "DeliveryType",
     "Flag",
     "FlagRule",
     "FlagSeverity",
+    "Illustration",
     "Infant",
     "InfantSex",
     "MassageSession",
+    "MassageStep",
     "Measurement",
     "MeasurementKind",
     "MilkBasis",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.care.models.mothers import Mother
@@ -76,3 +77,33 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.mother.code} {self.subject} {self.text_version}"
+
+
+class ConsentText(BaseModel):
+    """A version of the consent text read to the mother (or the parent, for the infant's data).
+    A consent records the `version` it was given under; a new wording is a new version."""
+
+    subject = models.CharField(_("consent for"), max_length=10, choices=ConsentSubject.choices)
+    version = models.CharField(_("version"), max_length=20)
+    text_id = models.TextField(_("text (Indonesian)"))
+    text_en = models.TextField(_("text (English)"))
+    effective_from = models.DateField(_("in use from"))
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["subject", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "version"],
+                name="consent_text_version_unique_per_subject",
+                violation_error_message=_("This version of the consent text already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.version}"
+
+    @property
+    def text(self) -> str:
+        return self.text_id if (get_language() or "id").startswith("id") else self.text_en

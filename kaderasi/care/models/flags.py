@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.care.models.mothers import Mother
@@ -38,6 +39,10 @@ class FlagRule(BaseModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def title(self) -> str:
+        return self.title_id if (get_language() or "id").startswith("id") else self.title_en
 
 
 class Flag(BaseModel):
@@ -79,12 +84,38 @@ class Flag(BaseModel):
         blank=True,
         related_name="flags",
     )
+    danger_sign_report = models.ForeignKey(
+        "care.DangerSignReport",
+        verbose_name=_("danger-sign check"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
 
     class Meta:
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["district", "raised_at"])]
+        indexes = [
+            models.Index(fields=["district", "raised_at"]),
+            models.Index(fields=["mother", "rule"]),
+        ]
+        # A rule judges one record once: re-evaluating it (a re-sent record, a sweep that runs
+        # every minute) never raises the same flag twice.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", field],
+                condition=Q(**{f"{field}__isnull": False}),
+                name=f"flag_once_per_rule_and_{field}",
+            )
+            for field in (
+                "measurement",
+                "massage_session",
+                "scheduled_session",
+                "danger_sign_report",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mother.code} {self.rule.code}"

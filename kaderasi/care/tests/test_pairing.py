@@ -69,9 +69,23 @@ def test_a_cadre_of_another_programme_cannot_be_paired(world, mother, now):
 
 def test_a_pairing_cannot_end_before_it_starts(cadre, mother, now):
     pairing = pairing_start(mother=mother, cadre=cadre, starts_at=now)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DomainError) as error:
         pairing_end(
             pairing=pairing, ends_at=now - dt.timedelta(hours=1), reason=PairingEndReason.OTHER
+        )
+    assert (error.value.code, error.value.field) == (
+        CareErrorCode.PAIRING_ENDS_BEFORE_START,
+        "ends_at",
+    )
+    pairing.refresh_from_db()
+    assert pairing.ends_at is None
+
+
+def test_the_database_refuses_a_pairing_that_ends_before_it_starts(cadre, mother, now):
+    pairing = pairing_start(mother=mother, cadre=cadre, starts_at=now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Pairing.objects.filter(pk=pairing.pk).update(
+            ends_at=now - dt.timedelta(hours=1), end_reason=PairingEndReason.OTHER
         )
 
 

@@ -1,4 +1,5 @@
-"""Writes to the care records. Every function owns its transaction and takes the clock as `now`."""
+"""Writes to the care records: deliveries, infants, measurements, pairings, consent, massage
+sessions. Every function owns its transaction and takes the clock as `now`."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
+from kaderasi.care import flag_rules
 from kaderasi.care.consent import processing_allowed, subject_of_measurement
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
@@ -27,10 +29,12 @@ from kaderasi.care.models import (
     Pregnancy,
     ScheduledSession,
 )
+from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of, latest_delivery_of
+from kaderasi.care.services.flags import flags_raise
+from kaderasi.care.services.schedule import match_scheduled_session, schedule_reconcile
+from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
-from kaderasi.regions.models import Area, AreaLevel
-from kaderasi.regions.selectors import ancestor_of_level
 from kaderasi.training.certification import is_certified
 
 # Plausibility bounds (inclusive) for input checks; not clinical thresholds.
@@ -43,11 +47,7 @@ PLAUSIBLE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
 }
 
 
-def _district_of(posyandu: Area) -> Area:
-    district = ancestor_of_level(posyandu, AreaLevel.DISTRICT)
-    if district is None:  # pragma: no cover - the tree constraints make a posyandu sit under one
-        raise ValueError("posyandu without a district")
-    return district
+_district_of = district_of
 
 
 def delivery_validate(*, pregnancy: Pregnancy, delivered_at: dt.datetime, now: dt.datetime) -> None:
@@ -78,7 +78,8 @@ def delivery_record(
     place: str = "",
     early_initiation: bool | None = None,
 ) -> Delivery:
-    """Record (or correct) the delivery of `pregnancy`."""
+    """Record (or correct) the delivery of `pregnancy`, then (re-)derive the mother's schedule of
+    massage sessions from it."""
     delivery_validate(pregnancy=pregnancy, delivered_at=delivered_at, now=now)
     delivery, _created = Delivery.objects.update_or_create(
         pregnancy=pregnancy,
@@ -90,6 +91,7 @@ def delivery_record(
             "early_initiation": early_initiation,
         },
     )
+    schedule_reconcile(mother=pregnancy.mother, now=now)
     return delivery
 
 
@@ -116,13 +118,13 @@ def measurement_validate(
             % {"kind": MeasurementKind(kind).label, "low": low, "high": high},
             field="value",
         )
-    if measured_at > now:
+    if measured_at > now + CLOCK_TOLERANCE:
         raise DomainError(
             CareErrorCode.MEASUREMENT_IN_FUTURE,
             _("The measurement time cannot be in the future."),
             field="measured_at",
         )
-    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    delivery = latest_delivery_of(mother)
     if delivery is not None and measured_at < delivery.delivered_at:
         raise DomainError(
             CareErrorCode.MEASUREMENT_BEFORE_DELIVERY,
@@ -149,11 +151,20 @@ def measurement_record(
     minutes_since_feed: int | None = None,
     public_id=None,
 ) -> Measurement:
-    """Append one observation. With a `public_id` already stored, the stored row is returned
-    unchanged (a re-sent record is not a second observation)."""
+    """Append one observation, then judge it with the flag rules. With a `public_id` already
+    stored for this mother, the stored row is returned unchanged (a re-sent record is not a second
+    observation)."""
+    # Serialise writes for one mother, so a record sent twice at once is still stored once.
+    Mother.objects.select_for_update().filter(pk=mother.pk).first()
     if public_id is not None:
         existing = Measurement.objects.filter(public_id=public_id).first()
         if existing is not None:
+            if existing.mother_id != mother.pk:
+                raise DomainError(
+                    CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
+                    _("This record id is already used for another mother."),
+                    field="id",
+                )
             return existing
     value = Decimal(str(value))
     _require_consent(mother, subject_of_measurement(kind))
@@ -178,7 +189,44 @@ def measurement_record(
     }
     if public_id is not None:
         fields["public_id"] = public_id
-    return Measurement.objects.create(**fields)
+    measurement = Measurement.objects.create(**fields)
+    flags_raise(
+        mother=mother, facts=_measurement_facts(measurement), now=now, measurement=measurement
+    )
+    return measurement
+
+
+def _measurement_facts(measurement: Measurement) -> list[flag_rules.Facts]:
+    delivery = latest_delivery_of(measurement.mother)
+    if delivery is None:
+        return []
+    infant = delivery.infants.order_by("created_at").first()
+    facts: list[flag_rules.Facts] = [
+        flag_rules.MeasurementFacts(
+            kind=measurement.kind,
+            value=measurement.value,
+            postpartum_day=postpartum_day(delivery.delivered_at, measurement.measured_at),
+            basis=measurement.basis,
+            birth_weight_g=infant.birth_weight_g if infant else None,
+        )
+    ]
+    if measurement.kind == MeasurementKind.STOOLS:
+        stools = Measurement.objects.filter(
+            mother=measurement.mother,
+            kind=MeasurementKind.STOOLS,
+            measured_at__gte=delivery.delivered_at,
+            measured_at__lte=measurement.measured_at,
+        ).values_list("value", flat=True)
+        counts = list(stools)
+        hours = Decimal(str((measurement.measured_at - delivery.delivered_at).total_seconds()))
+        facts.append(
+            flag_rules.StoolFacts(
+                hours_since_birth=hours / 3600,
+                counts_recorded=len(counts),
+                stools_total=sum(counts, Decimal(0)),
+            )
+        )
+    return facts
 
 
 @transaction.atomic
@@ -245,6 +293,19 @@ def pairing_start(
 
 @transaction.atomic
 def pairing_end(*, pairing: Pairing, ends_at: dt.datetime, reason: PairingEndReason) -> Pairing:
+    """End an open pairing at `ends_at` (exclusive) for `reason`; the row stays as history."""
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if pairing.ends_at is not None:
+        raise DomainError(
+            CareErrorCode.PAIRING_NOT_OPEN, _("This pairing has already ended."), field=None
+        )
+    if ends_at <= pairing.starts_at:
+        raise DomainError(
+            CareErrorCode.PAIRING_ENDS_BEFORE_START,
+            _("A pairing must end after it started (%(starts_at)s).")
+            % {"starts_at": timezone.localtime(pairing.starts_at).strftime("%Y-%m-%d %H:%M")},
+            field="ends_at",
+        )
     pairing.ends_at = ends_at
     pairing.end_reason = reason
     pairing.save(update_fields=["ends_at", "end_reason", "updated_at"])
@@ -269,6 +330,7 @@ def consent_give(
     given_at: dt.datetime,
     by: User | None,
     given_by: ConsentGivenBy = ConsentGivenBy.MOTHER,
+    now: dt.datetime | None = None,
 ) -> Consent:
     """Record consent for `subject` under `text_version` (one active consent per subject)."""
     if Consent.objects.filter(mother=mother, subject=subject, withdrawn_at__isnull=True).exists():
@@ -277,7 +339,7 @@ def consent_give(
             _("This consent is already recorded and active."),
             field="subject",
         )
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         mother=mother,
         subject=subject,
         text_version=text_version,
@@ -285,13 +347,22 @@ def consent_give(
         given_at=given_at,
         recorded_by=by,
     )
+    if subject == ConsentSubject.MOTHER:
+        schedule_reconcile(mother=mother, now=now or given_at)
+    return consent
 
 
 @transaction.atomic
 def consent_withdraw(
-    *, consent: Consent, withdrawn_at: dt.datetime, by: User | None, reason: str = ""
+    *,
+    consent: Consent,
+    withdrawn_at: dt.datetime,
+    by: User | None,
+    reason: str = "",
+    now: dt.datetime | None = None,
 ) -> Consent:
-    """Withdraw `consent`: from `withdrawn_at` nothing more is processed for its subject."""
+    """Withdraw `consent`: from `withdrawn_at` nothing more is processed for its subject. For the
+    mother's own consent, her sessions not yet over are cancelled (so no reminder goes out)."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise DomainError(
@@ -305,6 +376,8 @@ def consent_withdraw(
     consent.save(
         update_fields=["withdrawn_at", "withdrawal_recorded_by", "withdrawal_reason", "updated_at"]
     )
+    if consent.subject == ConsentSubject.MOTHER:
+        schedule_reconcile(mother=consent.mother, now=now or withdrawn_at)
     return consent
 
 
@@ -322,13 +395,13 @@ def massage_session_validate(
             _("A session must end after it starts."),
             field="ended_at",
         )
-    if ended_at > now:
+    if ended_at > now + CLOCK_TOLERANCE:
         raise DomainError(
             CareErrorCode.SESSION_IN_FUTURE,
             _("A session cannot end in the future."),
             field="ended_at",
         )
-    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    delivery = latest_delivery_of(mother)
     if delivery is not None and started_at < delivery.delivered_at:
         raise DomainError(
             CareErrorCode.SESSION_BEFORE_DELIVERY,
@@ -362,8 +435,11 @@ def massage_session_record(
     public_id=None,
 ) -> MassageSession:
     """Append a massage that was done. A session shorter or longer than the protocol is recorded
-    (flag rules judge it), never refused. With a `public_id` already stored for this mother the
-    stored row is returned unchanged."""
+    (flag rules judge it), never refused. Without `scheduled_session`, the session counts for the
+    free scheduled session whose window holds its start (else the nearest of its postpartum day);
+    without `cadre`, the accompanying cadre is the one paired with the mother when it started.
+    With a `public_id` already stored for this mother the stored row is returned unchanged."""
+    Mother.objects.select_for_update().filter(pk=mother.pk).first()
     if public_id is not None:
         existing = MassageSession.objects.filter(public_id=public_id).first()
         if existing is not None:
@@ -378,6 +454,18 @@ def massage_session_record(
     massage_session_validate(
         mother=mother, started_at=started_at, ended_at=ended_at, comfort=comfort, now=now
     )
+    if scheduled_session is None:
+        scheduled_session = _free_scheduled_session(mother, started_at)
+    if cadre is not None and cadre.programme_id != mother.programme_id:
+        cadre = None  # a login's row in another programme: take the row paired with her
+    if cadre is None:
+        pairing = (
+            Pairing.objects.filter(mother=mother, starts_at__lte=started_at)
+            .exclude(ends_at__lte=started_at)
+            .select_related("cadre")
+            .first()
+        )
+        cadre = pairing.cadre if pairing else None
     fields = {
         "mother": mother,
         "district": _district_of(mother.posyandu),
@@ -395,4 +483,27 @@ def massage_session_record(
     }
     if public_id is not None:
         fields["public_id"] = public_id
-    return MassageSession.objects.create(**fields)
+    session = MassageSession.objects.create(**fields)
+    programme = mother.programme
+    facts = flag_rules.SessionFacts(
+        duration_minutes=Decimal(str((ended_at - started_at).total_seconds())) / 60,
+        minutes_min=programme.session_minutes_min,
+        minutes_max=programme.session_minutes_max,
+        adverse_event=adverse_event,
+    )
+    flags_raise(mother=mother, facts=[facts], now=now, massage_session=session)
+    return session
+
+
+def _free_scheduled_session(mother: Mother, started_at: dt.datetime) -> ScheduledSession | None:
+    delivery = latest_delivery_of(mother)
+    if delivery is None:
+        return None
+    free = list(
+        ScheduledSession.objects.filter(
+            mother=mother, cancelled_at__isnull=True, massage_session__isnull=True
+        ).order_by("window_starts_at")
+    )
+    return match_scheduled_session(
+        rows=free, started_at=started_at, delivered_at=delivery.delivered_at
+    )

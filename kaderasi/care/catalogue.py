@@ -1,0 +1,400 @@
+"""The care catalogue as first shipped: flag rules, danger signs, massage steps and consent texts,
+each with its source. They are DATA: a data migration loads them once and a coordinator edits them
+in the admin afterwards (a clinician changes a threshold without a deploy). `catalogue_ensure`
+only creates what is missing, so it never undoes an edit."""
+
+import datetime as dt
+
+SOURCE_FLAG_PROPOSAL = (
+    "Proposed rule (domain reference §3.5, marked [S]): needs the programme midwife's sign-off "
+    "before it is relied on."
+)
+
+FLAG_RULES: list[dict] = [
+    {
+        "code": "danger_sign",
+        "severity": "red",
+        "title_id": "Tanda bahaya atau kondisi henti-dan-rujuk",
+        "title_en": "Danger sign or stop-and-refer condition",
+        "parameters": {},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " Any maternal or newborn danger sign (§3.4: Indonesian health-education leaflet; "
+        "Buku KIA-based education) or stop-and-refer condition before a massage (§1.3).",
+    },
+    {
+        "code": "infant_weight_loss_referral",
+        "severity": "red",
+        "title_id": "Berat bayi turun banyak dari berat lahir",
+        "title_en": "Large infant weight loss from birth weight",
+        "parameters": {"loss_percent_at_least": 10},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.2: a loss at or near 10 % needs a feeding plan; above 10 % raises the risk of "
+        "hypernatraemia (Galactapedia, https://galactapedia.org/weight-loss/; ABM).",
+    },
+    {
+        "code": "infant_weight_loss_review",
+        "severity": "amber",
+        "title_id": "Berat bayi turun, perlu ditinjau",
+        "title_en": "Infant weight loss to review",
+        "parameters": {"loss_percent_above": 7},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.2: a loss above 7 % prompts a lactation evaluation (Galactapedia; AAP via "
+        "HealthyChildren). Mean loss of exclusively breastfed infants is 5.7-6.6 % (SD ~2 %).",
+    },
+    {
+        "code": "wet_nappies_below_day_of_life",
+        "severity": "red",
+        "title_id": "Popok basah lebih sedikit dari umur bayi (hari)",
+        "title_en": "Fewer wet nappies than the day of life",
+        "parameters": {"from_day": 3, "expected_at_most": 6},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.3: wet nappies equal the day of life up to day 5, then at least 6 a day "
+        "(HSE Ireland; UnityPoint).",
+    },
+    {
+        "code": "no_stool_by_48_hours",
+        "severity": "red",
+        "title_id": "Bayi belum BAB sampai 48 jam",
+        "title_en": "No stool by 48 hours",
+        "parameters": {"hours": 48},
+        "source": SOURCE_FLAG_PROPOSAL + " §3.3: 99 % of newborns have passed stool by 48 h "
+        "(https://blk-pediatric-practice.com/2020/12/10/stool-colour-frequency/).",
+    },
+    {
+        "code": "feeds_below_minimum",
+        "severity": "amber",
+        "title_id": "Bayi menyusu kurang dari 8 kali sehari",
+        "title_en": "Fewer feeds than the minimum in 24 hours",
+        "parameters": {"minimum_feeds": 8},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.3: a newborn feeds 8-12 times in 24 hours (ABM; the paper).",
+    },
+    {
+        "code": "milk_volume_below_reference",
+        "severity": "amber",
+        "title_id": "Volume ASI 24 jam di bawah acuan hari nifas",
+        "title_en": "24-hour milk volume below the day's lower reference",
+        "parameters": {"lower_ml_by_day": {"3": 100, "5": 450}},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.5 and §3.1: day 3 below ~100 ml, day 5 below ~450 ml (lower ranges of Saint, "
+        "Smith & Hartmann, Br J Nutr 1984;52:87). Only a 24-hour estimate is compared; a single "
+        "expression is never judged against a 24-hour norm.",
+    },
+    {
+        "code": "missed_session",
+        "severity": "amber",
+        "title_id": "Sesi pijat terlewat",
+        "title_en": "Massage session missed",
+        "parameters": {"delay_minutes": 120, "look_back_hours": 72},
+        "source": "Programme protocol (the paper: massage at least twice a day for 3 days, "
+        "One Kader One Client). A session counts as missed `delay_minutes` after its window "
+        "closes without a recorded session; windows that closed more than `look_back_hours` ago "
+        "are not flagged (imported history).",
+    },
+    {
+        "code": "session_duration_outside_protocol",
+        "severity": "amber",
+        "title_id": "Lama pijat di luar protokol",
+        "title_en": "Session shorter or longer than the protocol",
+        "parameters": {"tolerance_minutes": 0},
+        "source": "Programme protocol: 10-15 minutes a session (domain reference §1.1: Alfiani, "
+        "RSIA Bunda Semarang; Bandung trial summary). The session is recorded, then flagged so "
+        "the midwife can check the technique.",
+    },
+    {
+        "code": "adverse_event_reported",
+        "severity": "amber",
+        "title_id": "Kejadian tidak diinginkan saat pijat",
+        "title_en": "Adverse event during a massage",
+        "parameters": {},
+        "source": "SOP pijat oksitosin: observe the mother's response and record complaints and "
+        "danger signs (domain reference §1.2, steps 18 and 23).",
+    },
+]
+
+SOURCE_STOP = (
+    "Domain reference §1.3 (proposal [S]): no SOP consulted lists contraindications; these "
+    "stop-and-refer conditions need the programme midwife's sign-off."
+)
+SOURCE_MOTHER = (
+    "Domain reference §3.4: Indonesian health-education leaflet "
+    "(https://fdokumen.com/document/leaflet-gizi-ibu-post-partum-ok-565204df8b45e.html)."
+)
+SOURCE_BREAST = "Domain reference §3.4: StatPearls, Acute mastitis; ABM Protocol #36 (2022)."
+SOURCE_NEWBORN = (
+    "Domain reference §3.4: Buku KIA-derived health education (https://pwmu.co/?p=71720)."
+)
+
+DANGER_SIGNS: list[tuple[str, str, str, str, str]] = [
+    # Before the massage (stop and refer).
+    ("back_wound", "before_massage", SOURCE_STOP,
+     "Ada luka, ruam, luka bakar, atau infeksi di punggung ibu?",
+     "Is there a wound, rash, burn or infection on the mother's back?"),
+    ("back_injury", "before_massage", SOURCE_STOP,
+     "Apakah ibu baru mengalami cedera tulang belakang atau punggung?",
+     "Has the mother recently injured her spine or back?"),
+    ("severe_back_pain", "before_massage", SOURCE_STOP,
+     "Apakah ibu mengeluh nyeri punggung yang berat?",
+     "Does the mother report severe back pain?"),
+    ("fever_or_unwell", "before_massage", SOURCE_STOP,
+     "Apakah ibu demam (38 °C atau lebih) atau merasa tidak enak badan?",
+     "Does the mother have a fever (38 °C or more) or feel unwell?"),
+    ("bleeding_or_danger_sign", "before_massage", SOURCE_STOP,
+     "Apakah ada perdarahan banyak dari jalan lahir atau tanda bahaya lain pada ibu?",
+     "Is there heavy vaginal bleeding or another danger sign in the mother?"),
+    ("very_high_blood_pressure", "before_massage", SOURCE_STOP,
+     "Jika tekanan darah ibu sudah diukur: apakah sangat tinggi?",
+     "If her blood pressure was measured: was it very high?"),
+    ("mother_declines", "before_massage", SOURCE_STOP,
+     "Apakah ibu menolak dipijat atau merasa tidak nyaman?",
+     "Does the mother decline the massage or feel uncomfortable?"),
+    # Mother.
+    ("heavy_bleeding", "mother", SOURCE_MOTHER,
+     "Perdarahan tiba-tiba atau banyak (2 pembalut penuh dalam setengah jam)",
+     "Sudden or heavy vaginal bleeding (2 pads soaked in half an hour)"),
+    ("foul_discharge", "mother", SOURCE_MOTHER,
+     "Keluar cairan berbau busuk dari jalan lahir",
+     "Foul-smelling vaginal discharge"),
+    ("abdominal_or_back_pain", "mother", SOURCE_MOTHER,
+     "Nyeri perut bagian bawah atau punggung",
+     "Lower-abdominal or back pain"),
+    ("headache_or_vision", "mother", SOURCE_MOTHER,
+     "Sakit kepala terus-menerus, nyeri ulu hati, atau pandangan kabur",
+     "Persistent headache, epigastric pain or problems with vision"),
+    ("swelling_face_hands", "mother", SOURCE_MOTHER,
+     "Bengkak di wajah atau tangan",
+     "Swelling of the face or hands"),
+    ("painful_red_breast_fever", "mother", SOURCE_BREAST,
+     "Payudara merah, bengkak, dan nyeri, disertai demam",
+     "A red, swollen, painful breast with fever"),
+    # Newborn.
+    ("not_feeding", "newborn", SOURCE_NEWBORN,
+     "Bayi tidak mau menyusu", "The baby will not feed"),
+    ("convulsions", "newborn", SOURCE_NEWBORN, "Kejang", "Convulsions"),
+    ("weak_or_lethargic", "newborn", SOURCE_NEWBORN,
+     "Bayi lemah atau lemas", "The baby is weak or lethargic"),
+    ("difficult_breathing", "newborn", SOURCE_NEWBORN,
+     "Sesak atau sulit bernapas", "Difficulty breathing"),
+    ("red_umbilicus", "newborn", SOURCE_NEWBORN,
+     "Tali pusat kemerahan", "Reddened umbilical stump"),
+    ("fever_or_cold", "newborn", SOURCE_NEWBORN,
+     "Demam (di atas 37,5 °C) atau tubuh dingin (di bawah 36,5 °C)",
+     "Fever (above 37.5 °C) or cold (below 36.5 °C)"),
+    ("eye_pus", "newborn", SOURCE_NEWBORN,
+     "Mata bernanah banyak", "Eyes with a lot of pus"),
+    ("jaundice", "newborn", SOURCE_NEWBORN,
+     "Kuning dalam 24 jam pertama, lebih dari 14 hari, atau sampai telapak kaki",
+     "Jaundice in the first 24 hours, lasting over 14 days, or reaching the soles"),
+]  # fmt: skip
+
+SOURCE_SOP = (
+    "SOP Pijat Oksitosin (thesis appendix, https://vdocuments.net/"
+    "standar-operasional-pijat-oksitosin.html) steps a-i; SOP Universitas Muhammadiyah "
+    "Banjarmasin; domain reference §1.1-1.2."
+)
+
+MASSAGE_STEPS: list[dict] = [
+    {
+        "number": 1,
+        "illustration": "wash_hands",
+        "title_id": "Cuci tangan dan minta izin",
+        "title_en": "Wash hands and ask consent",
+        "instruction_id": "Sapa ibu, jelaskan tujuan pijat, dan minta persetujuan ibu dan "
+        "keluarga. Tutup pintu atau gorden. Cuci tangan dengan sabun; pakai masker (dan sarung "
+        "tangan bila ada).",
+        "instruction_en": "Greet the mother, explain the purpose and ask for her (and the "
+        "family's) consent. Close the door or curtain. Wash your hands with soap; put on a mask "
+        "(and gloves if you have them).",
+    },
+    {
+        "number": 2,
+        "illustration": "prepare",
+        "title_id": "Siapkan alat",
+        "title_en": "Prepare the equipment",
+        "instruction_id": "Kursi, meja, bantal, handuk, minyak (baby oil atau minyak kelapa), "
+        "waslap dan air hangat atau tisu basah.",
+        "instruction_en": "Chair, table, pillow, towel, oil (baby oil or coconut oil), and a "
+        "washcloth with warm water or wet wipes.",
+    },
+    {
+        "number": 3,
+        "illustration": "position",
+        "title_id": "Atur posisi ibu",
+        "title_en": "Position the mother",
+        "instruction_id": "Ibu melepas baju atas dan bra, duduk condong ke depan, tangan "
+        "dilipat di atas meja atau bantal, kepala di atas lengan. Payudara menggantung bebas. "
+        "Tutup dengan handuk. Setelah operasi sesar, pilih posisi yang tidak menekan luka.",
+        "instruction_en": "The mother takes off her top and bra and sits leaning forward, arms "
+        "folded on the table or a pillow, head resting on them. Her breasts hang free. Drape a "
+        "towel. After a caesarean, choose a position that does not strain the wound.",
+    },
+    {
+        "number": 4,
+        "timed": True,
+        "illustration": "oil",
+        "title_id": "Lumuri minyak",
+        "title_en": "Apply oil",
+        "instruction_id": "Lumuri telapak tangan Anda dan punggung ibu dengan minyak secukupnya.",
+        "instruction_en": "Put a little oil on your palms and on the mother's back.",
+    },
+    {
+        "number": 5,
+        "timed": True,
+        "illustration": "start_point",
+        "title_id": "Temukan titik awal",
+        "title_en": "Find the starting point",
+        "instruction_id": "Mulai dari tengkuk (tulang yang menonjol di pangkal leher), di kiri "
+        "dan kanan tulang belakang, bukan di atas tulang belakang.",
+        "instruction_en": "Start at the base of the neck (the bony bump), on both sides of the "
+        "spine, never on the spine itself.",
+    },
+    {
+        "number": 6,
+        "timed": True,
+        "illustration": "fists",
+        "title_id": "Pijat melingkar dengan ibu jari",
+        "title_en": "Small circles with the thumbs",
+        "instruction_id": "Kepalkan kedua tangan, ibu jari menunjuk ke depan. Tekan dengan kedua "
+        "ibu jari membentuk lingkaran kecil. Lembut tapi mantap: tidak sakit, tidak memar.",
+        "instruction_en": "Make two fists with the thumbs pointing forward. Press with both "
+        "thumbs in small circles. Firm but gentle: no pain, no bruising.",
+    },
+    {
+        "number": 7,
+        "timed": True,
+        "illustration": "move_down",
+        "title_id": "Turun sampai tulang belikat",
+        "title_en": "Move down to the shoulder blades",
+        "instruction_id": "Pijat pelan-pelan turun sampai setinggi tulang belikat (garis bra). "
+        "Ulangi 3-5 kali dari atas ke bawah. Tanyakan kenyamanan ibu; hentikan bila ibu nyeri "
+        "atau pusing.",
+        "instruction_en": "Work slowly down to the level of the shoulder blades (the bra line). "
+        "Repeat 3-5 times from top to bottom. Ask how she feels; stop if she has pain or feels "
+        "dizzy.",
+    },
+    {
+        "number": 8,
+        "illustration": "clean",
+        "title_id": "Bersihkan punggung",
+        "title_en": "Clean the back",
+        "instruction_id": "Bersihkan punggung ibu dengan waslap air hangat atau tisu basah, lalu "
+        "bantu ibu berpakaian.",
+        "instruction_en": "Clean her back with a warm washcloth or a wet wipe, then help her "
+        "dress.",
+    },
+    {
+        "number": 9,
+        "illustration": "feed",
+        "title_id": "Menyusui dan cuci tangan",
+        "title_en": "Breastfeed and wash hands",
+        "instruction_id": "Anjurkan ibu segera menyusui atau memerah ASI dan minum air. Sepakati "
+        "jadwal pijat berikutnya. Cuci tangan Anda.",
+        "instruction_en": "Encourage the mother to breastfeed or express soon and to drink "
+        "water. Agree the time of the next session. Wash your hands.",
+    },
+]
+
+CONSENT_TEXTS: list[dict] = [
+    {
+        "subject": "mother",
+        "version": "2026-1",
+        "effective_from": dt.date(2026, 1, 1),
+        "text_id": (
+            "Ibu diajak ikut program pijat oksitosin oleh kader terlatih. Kader akan "
+            "mendampingi ibu setelah melahirkan, memijat punggung ibu dua kali sehari selama "
+            "tiga hari, dan mencatat jumlah ASI serta keadaan ibu. Data ibu (nama, NIK bila "
+            "diberikan, nomor telepon, data persalinan dan kesehatan) disimpan dengan aman dan "
+            "hanya dilihat oleh bidan, kader pendamping, dan tim program di wilayah ibu. "
+            "Data ini digunakan untuk pendampingan dan untuk evaluasi program tanpa menyebut "
+            "nama ibu. Ikut serta bersifat sukarela. Ibu boleh menolak atau berhenti kapan saja "
+            "dengan memberi tahu bidan atau kader; setelah itu data ibu tidak diproses lagi dan "
+            "pengingat dihentikan."
+        ),
+        "text_en": (
+            "You are invited to take part in an oxytocin-massage programme run by trained "
+            "cadres. A cadre will accompany you after the birth, massage your back twice a day "
+            "for three days, and record how much milk you produce and how you are. Your data "
+            "(name, NIK if you give it, phone number, delivery and health data) are kept "
+            "securely and seen only by the midwife, your cadre and the programme team of your "
+            "area. They are used for your care and, without your name, to evaluate the "
+            "programme. Taking part is voluntary. You may refuse or stop at any time by telling "
+            "the midwife or the cadre; after that your data are no longer processed and "
+            "reminders stop."
+        ),
+    },
+    {
+        "subject": "infant",
+        "version": "2026-1",
+        "effective_from": dt.date(2026, 1, 1),
+        "text_id": (
+            "Sebagai orang tua atau wali, Anda diminta persetujuan untuk mencatat data bayi: "
+            "jenis kelamin, berat lahir, berat badan, jumlah menyusu, popok basah, dan BAB. "
+            "Data ini membantu bidan melihat apakah bayi cukup ASI dan merujuk bila ada tanda "
+            "bahaya. Data anak termasuk data pribadi yang bersifat spesifik (UU PDP); data "
+            "disimpan dengan aman dan hanya dilihat oleh bidan, kader pendamping, dan tim "
+            "program. Anda boleh menolak atau menarik persetujuan kapan saja; setelah itu data "
+            "bayi tidak diproses lagi."
+        ),
+        "text_en": (
+            "As the parent or guardian, you are asked to consent to recording your baby's data: "
+            "sex, birth weight, weight, number of feeds, wet nappies and stools. These data help "
+            "the midwife see whether the baby gets enough milk and refer if there is a danger "
+            "sign. A child's data are specific personal data (UU PDP); they are kept securely "
+            "and seen only by the midwife, the accompanying cadre and the programme team. You "
+            "may refuse or withdraw consent at any time; after that the baby's data are no "
+            "longer processed."
+        ),
+    },
+]
+
+
+def catalogue_ensure(apps) -> None:
+    """Create every catalogue row that is missing (by its code, number or version); never change
+    an existing row. `apps` is a migration's app registry or `django.apps.apps`."""
+    flag_rule = apps.get_model("care", "FlagRule")
+    danger_sign = apps.get_model("care", "DangerSign")
+    massage_step = apps.get_model("care", "MassageStep")
+    consent_text = apps.get_model("care", "ConsentText")
+    for rule in FLAG_RULES:
+        flag_rule.objects.get_or_create(
+            code=rule["code"], defaults={k: v for k, v in rule.items() if k != "code"}
+        )
+    for order, (code, group, source, text_id, text_en) in enumerate(DANGER_SIGNS, start=1):
+        danger_sign.objects.get_or_create(
+            code=code,
+            defaults={
+                "group": group,
+                "source": source,
+                "text_id": text_id,
+                "text_en": text_en,
+                "order": order,
+            },
+        )
+    for step in MASSAGE_STEPS:
+        massage_step.objects.get_or_create(
+            number=step["number"],
+            defaults={**{k: v for k, v in step.items() if k != "number"}, "source": SOURCE_SOP},
+        )
+    for text in CONSENT_TEXTS:
+        consent_text.objects.get_or_create(
+            subject=text["subject"],
+            version=text["version"],
+            defaults={k: v for k, v in text.items() if k not in {"subject", "version"}},
+        )
+
+
+def catalogue_remove(apps) -> None:
+    """Undo `catalogue_ensure` (the reverse of the data migration)."""
+    apps.get_model("care", "FlagRule").objects.filter(
+        code__in=[rule["code"] for rule in FLAG_RULES]
+    ).delete()
+    apps.get_model("care", "DangerSign").objects.filter(
+        code__in=[sign[0] for sign in DANGER_SIGNS]
+    ).delete()
+    apps.get_model("care", "MassageStep").objects.filter(
+        number__in=[step["number"] for step in MASSAGE_STEPS]
+    ).delete()
+    for text in CONSENT_TEXTS:
+        apps.get_model("care", "ConsentText").objects.filter(
+            subject=text["subject"], version=text["version"]
+        ).delete()

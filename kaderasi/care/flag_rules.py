@@ -1,0 +1,323 @@
+"""What each flag rule checks (pure functions, no database).
+
+A `FlagRule` row is the data (severity, thresholds in `parameters`, source, on/off); its `code`
+selects one evaluation here. Each evaluation judges one kind of facts, reads its thresholds from
+the parameters and returns a `Finding` (the values that fired it) or None. Thresholds are never
+constants in this module: a clinician changes them in the admin without a deploy.
+"""
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MeasurementFacts:
+    """A new measurement, with the birth it is judged against."""
+
+    kind: str
+    value: Decimal
+    postpartum_day: int | None
+    basis: str = ""
+    birth_weight_g: int | None = None
+
+
+@dataclass(frozen=True)
+class StoolFacts:
+    """What is known about the infant's stools `hours_since_birth` after the birth."""
+
+    hours_since_birth: Decimal
+    counts_recorded: int
+    stools_total: Decimal
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """A massage session done, and the protocol's minutes."""
+
+    duration_minutes: Decimal
+    minutes_min: int
+    minutes_max: int
+    adverse_event: str = ""
+
+
+@dataclass(frozen=True)
+class DangerSignFacts:
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MissedSessionFacts:
+    """A scheduled session whose window closed `minutes_since_window_closed` ago."""
+
+    minutes_since_window_closed: Decimal
+    done: bool
+
+
+Facts = MeasurementFacts | StoolFacts | SessionFacts | DangerSignFacts | MissedSessionFacts
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """The data of one active rule, as handed to `evaluate`."""
+
+    code: str
+    severity: str
+    parameters: Mapping[str, Any]
+
+
+class ParameterError(ValueError):
+    """A rule's parameters lack a threshold or hold one that is not a number."""
+
+
+def _number(parameters: Mapping[str, Any], key: str) -> Decimal:
+    try:
+        return Decimal(str(parameters[key]))
+    except KeyError as error:
+        raise ParameterError(f"missing parameter {key!r}") from error
+    except (InvalidOperation, ValueError) as error:
+        raise ParameterError(f"parameter {key!r} is not a number") from error
+
+
+def _loss_percent(facts: MeasurementFacts) -> Decimal | None:
+    if facts.kind != "infant_weight" or not facts.birth_weight_g:
+        return None
+    birth = Decimal(facts.birth_weight_g)
+    return (birth - facts.value) * 100 / birth
+
+
+def _weight_detail(facts: MeasurementFacts, loss: Decimal, threshold: Decimal) -> dict:
+    return {
+        "loss_percent": float(round(loss, 1)),
+        "weight_g": float(facts.value),
+        "birth_weight_g": facts.birth_weight_g,
+        "threshold_percent": float(threshold),
+    }
+
+
+def infant_weight_loss_referral(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """Weight loss from birth weight at or above `loss_percent_at_least`."""
+    threshold = _number(parameters, "loss_percent_at_least")
+    loss = _loss_percent(facts)
+    if loss is None or loss < threshold:
+        return None
+    return _weight_detail(facts, loss, threshold)
+
+
+def infant_weight_loss_review(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """Weight loss from birth weight above `loss_percent_above`."""
+    threshold = _number(parameters, "loss_percent_above")
+    loss = _loss_percent(facts)
+    if loss is None or loss <= threshold:
+        return None
+    return _weight_detail(facts, loss, threshold)
+
+
+def wet_nappies_below_day_of_life(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """From postpartum day `from_day`, fewer wet nappies in 24 hours than the day of life (at
+    most `expected_at_most`, the daily minimum once the first days are over)."""
+    if facts.kind != "wet_nappies" or facts.postpartum_day is None:
+        return None
+    if facts.postpartum_day < _number(parameters, "from_day"):
+        return None
+    expected = min(Decimal(facts.postpartum_day), _number(parameters, "expected_at_most"))
+    if facts.value >= expected:
+        return None
+    return {
+        "wet_nappies": float(facts.value),
+        "expected_at_least": float(expected),
+        "postpartum_day": facts.postpartum_day,
+    }
+
+
+def no_stool_by_48_hours(parameters: Mapping, facts: StoolFacts) -> dict | None:
+    """`hours` after the birth, stools have been counted and none was passed."""
+    hours = _number(parameters, "hours")
+    if facts.hours_since_birth < hours or facts.counts_recorded == 0 or facts.stools_total > 0:
+        return None
+    return {"hours_since_birth": float(round(facts.hours_since_birth, 1)), "hours": float(hours)}
+
+
+def feeds_below_minimum(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """Fewer feeds in 24 hours than `minimum_feeds`."""
+    minimum = _number(parameters, "minimum_feeds")
+    if facts.kind != "feeds" or facts.value >= minimum:
+        return None
+    return {"feeds": float(facts.value), "minimum_feeds": float(minimum)}
+
+
+def milk_volume_below_reference(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """A 24-hour estimate below the lower reference of its postpartum day, for the days listed
+    in `lower_ml_by_day`. A single expression or a volume of unknown basis is never judged."""
+    if facts.kind != "milk_volume" or facts.basis != "24h_estimate":
+        return None
+    lower_by_day = parameters.get("lower_ml_by_day")
+    if not isinstance(lower_by_day, Mapping):
+        raise ParameterError("parameter 'lower_ml_by_day' must map days to volumes")
+    if facts.postpartum_day is None or str(facts.postpartum_day) not in lower_by_day:
+        return None
+    lower = _number(lower_by_day, str(facts.postpartum_day))
+    if facts.value >= lower:
+        return None
+    return {
+        "volume_ml": float(facts.value),
+        "lower_ml": float(lower),
+        "postpartum_day": facts.postpartum_day,
+    }
+
+
+def missed_session(parameters: Mapping, facts: MissedSessionFacts) -> dict | None:
+    """A session not done `delay_minutes` after its window closed, unless the window closed more
+    than `look_back_hours` ago."""
+    delay = _number(parameters, "delay_minutes")
+    look_back_minutes = _number(parameters, "look_back_hours") * 60
+    if facts.done or not delay <= facts.minutes_since_window_closed <= look_back_minutes:
+        return None
+    return {"minutes_since_window_closed": float(round(facts.minutes_since_window_closed))}
+
+
+def session_duration_outside_protocol(parameters: Mapping, facts: SessionFacts) -> dict | None:
+    """A session shorter than the protocol's minimum or longer than its maximum, by more than
+    `tolerance_minutes`."""
+    tolerance = _number(parameters, "tolerance_minutes")
+    low = facts.minutes_min - tolerance
+    high = facts.minutes_max + tolerance
+    if low <= facts.duration_minutes <= high:
+        return None
+    return {
+        "duration_minutes": float(round(facts.duration_minutes, 1)),
+        "minutes_min": facts.minutes_min,
+        "minutes_max": facts.minutes_max,
+    }
+
+
+def adverse_event_reported(parameters: Mapping, facts: SessionFacts) -> dict | None:
+    if not facts.adverse_event.strip():
+        return None
+    return {"adverse_event": facts.adverse_event.strip()[:300]}
+
+
+def danger_sign(parameters: Mapping, facts: DangerSignFacts) -> dict | None:
+    if not facts.signs:
+        return None
+    return {"signs": list(facts.signs)}
+
+
+@dataclass(frozen=True)
+class RuleDefinition:
+    evaluate: Callable[[Mapping, Any], dict | None]
+    facts: type
+    # Rules on one topic judge the same value at two severities: when the red one fires, the
+    # amber one is not raised for the same event.
+    topic: str
+    parameters: tuple[str, ...]
+
+
+RULES: dict[str, RuleDefinition] = {
+    "danger_sign": RuleDefinition(danger_sign, DangerSignFacts, "danger_sign", ()),
+    "infant_weight_loss_referral": RuleDefinition(
+        infant_weight_loss_referral, MeasurementFacts, "infant_weight", ("loss_percent_at_least",)
+    ),
+    "infant_weight_loss_review": RuleDefinition(
+        infant_weight_loss_review, MeasurementFacts, "infant_weight", ("loss_percent_above",)
+    ),
+    "wet_nappies_below_day_of_life": RuleDefinition(
+        wet_nappies_below_day_of_life,
+        MeasurementFacts,
+        "wet_nappies",
+        ("from_day", "expected_at_most"),
+    ),
+    "no_stool_by_48_hours": RuleDefinition(no_stool_by_48_hours, StoolFacts, "stools", ("hours",)),
+    "feeds_below_minimum": RuleDefinition(
+        feeds_below_minimum, MeasurementFacts, "feeds", ("minimum_feeds",)
+    ),
+    "milk_volume_below_reference": RuleDefinition(
+        milk_volume_below_reference, MeasurementFacts, "milk_volume", ("lower_ml_by_day",)
+    ),
+    "missed_session": RuleDefinition(
+        missed_session, MissedSessionFacts, "missed_session", ("delay_minutes", "look_back_hours")
+    ),
+    "session_duration_outside_protocol": RuleDefinition(
+        session_duration_outside_protocol, SessionFacts, "duration", ("tolerance_minutes",)
+    ),
+    "adverse_event_reported": RuleDefinition(
+        adverse_event_reported, SessionFacts, "adverse_event", ()
+    ),
+}
+
+SEVERITY_ORDER = {"red": 0, "amber": 1}
+
+
+def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Finding]:
+    """Run every rule on the facts of its kind. A rule whose code has no evaluation, or whose
+    parameters are broken, is skipped (and logged) rather than refusing the record it judges; on
+    one topic a red finding hides the amber one. Red findings come first."""
+    facts_list = list(facts)
+    found: list[tuple[RuleSetting, Finding]] = []
+    for rule in sorted(rules, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.code)):
+        definition = RULES.get(rule.code)
+        if definition is None:
+            logger.warning("flag rule %s has no evaluation; skipped", rule.code)
+            continue
+        if any(definition.topic == RULES[f.code].topic for _, f in found):
+            continue
+        for item in facts_list:
+            if not isinstance(item, definition.facts):
+                continue
+            try:
+                detail = definition.evaluate(rule.parameters, item)
+            except ParameterError as error:
+                logger.warning("flag rule %s skipped: %s", rule.code, error)
+                break
+            if detail is not None:
+                found.append((rule, Finding(rule.code, detail)))
+                break
+    return [finding for _, finding in found]
+
+
+def parameters_problem(code: str, parameters: Any) -> str | None:
+    """Why `parameters` cannot drive rule `code` (a translated message for the admin form), or
+    None when they can."""
+    definition = RULES.get(code)
+    if definition is None:
+        return _("No evaluation exists for the code %(code)s.") % {"code": code}
+    if not isinstance(parameters, Mapping):
+        return _("The parameters must be a JSON object.")
+    for key in definition.parameters:
+        if key not in parameters:
+            return _("The parameter %(key)s is missing.") % {"key": key}
+        value = parameters[key]
+        if key == "lower_ml_by_day":
+            if not isinstance(value, Mapping) or not value:
+                return _("%(key)s must map postpartum days to volumes in ml.") % {"key": key}
+            entries = list(value.items())
+        else:
+            entries = [(key, value)]
+        for name, number in entries:
+            if key == "lower_ml_by_day" and not str(name).isdigit():
+                return _("%(name)s is not a postpartum day.") % {"name": name}
+            if not _is_number(number):
+                return _("%(name)s must be a number.") % {"name": name}
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    try:
+        Decimal(str(value))
+    except InvalidOperation:
+        return False
+    return True

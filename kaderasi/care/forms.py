@@ -1,0 +1,351 @@
+"""Input forms of the care pages. The record forms (session, measurements, danger signs) carry
+exactly the field names of the sync API's records, so the offline app can queue the same form."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.care.models import (
+    BreastSide,
+    ConsentGivenBy,
+    DangerSignContext,
+    DeliveryPlace,
+    DeliveryType,
+    InfantSex,
+    MeasurementKind,
+    MilkBasis,
+    MilkMethod,
+    MilkPhase,
+    PairingEndReason,
+    PerformedBy,
+    ReferralOutcome,
+    StudyGroup,
+)
+from kaderasi.core.phones import PhoneNumberFormField
+
+nik_field_validator = RegexValidator(
+    r"^\d{16}$", _("A NIK has exactly 16 digits."), code="invalid_nik"
+)
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _blank(choices) -> list:
+    return [("", "—"), *choices]
+
+
+class RecordForm(forms.Form):
+    """The two fields every offline record has: its id (a UUID the browser generates) and the
+    mother's public id."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput)
+    mother_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class OffsetDateTimeInput(forms.HiddenInput):
+    """A hidden ISO 8601 time with its UTC offset, kept in step by care/records.js with a visible
+    local-time picker that has no name (so only the contract's field is posted)."""
+
+    def format_value(self, value):
+        if hasattr(value, "isoformat"):
+            return value.isoformat(timespec="seconds")
+        return value
+
+
+class MassageSessionForm(RecordForm):
+    started_at = forms.DateTimeField(label=_("Started at"), widget=OffsetDateTimeInput)
+    ended_at = forms.DateTimeField(label=_("Ended at"), widget=OffsetDateTimeInput)
+    performed_by = forms.ChoiceField(
+        label=_("Who massaged"), choices=PerformedBy.choices, widget=forms.RadioSelect
+    )
+    steps_done = forms.CharField(label=_("Steps done"), required=False)
+    comfort = forms.TypedChoiceField(
+        label=_("How comfortable was the mother? (1 = very uncomfortable, 5 = very comfortable)"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    complaints = forms.CharField(
+        label=_("Complaints"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    adverse_event = forms.CharField(
+        label=_("Adverse event (pain, dizziness, bruising…)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, steps: list[int] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = list(steps)
+
+    def clean_steps_done(self) -> list[int]:
+        """A repeated field or one comma-separated value, of known step numbers."""
+        values = self.data.getlist("steps_done") if hasattr(self.data, "getlist") else []
+        numbers: list[int] = []
+        for value in values:
+            for part in str(value).split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not part.isdigit() or (self.steps and int(part) not in self.steps):
+                    raise forms.ValidationError(
+                        _("Unknown step: %(step)s."), code="unknown_step", params={"step": part}
+                    )
+                numbers.append(int(part))
+        return sorted(set(numbers))
+
+
+class MilkVolumeForm(RecordForm):
+    measured_at = forms.DateTimeField(label=_("Measured at"), widget=OffsetDateTimeInput)
+    volume_ml = forms.DecimalField(
+        label=_("Milk volume (ml)"),
+        max_digits=8,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "1", "min": "0"}),
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=MilkMethod.choices)
+    basis = forms.ChoiceField(
+        label=_("What the volume covers"),
+        choices=MilkBasis.choices,
+        initial=MilkBasis.SINGLE_EXPRESSION,
+        help_text=_("Only a 24-hour estimate is compared with the norms for the day."),
+    )
+    side = forms.ChoiceField(label=_("Breast"), choices=_blank(BreastSide.choices), required=False)
+    phase = forms.ChoiceField(
+        label=_("Baseline or follow-up"), choices=_blank(MilkPhase.choices), required=False
+    )
+    expression_minutes = forms.IntegerField(
+        label=_("Expression took (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=240,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    minutes_since_feed = forms.IntegerField(
+        label=_("Minutes since the last feed or expression"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+VALUE_LABELS = {
+    MeasurementKind.FEEDS: _("Feeds in the last 24 hours"),
+    MeasurementKind.WET_NAPPIES: _("Wet nappies in the last 24 hours"),
+    MeasurementKind.STOOLS: _("Stools in the last 24 hours"),
+    MeasurementKind.INFANT_WEIGHT: _("Infant weight (g)"),
+}
+
+
+class MeasurementValueForm(RecordForm):
+    measured_at = forms.DateTimeField(label=_("Measured at"), widget=OffsetDateTimeInput)
+    value = forms.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].label = VALUE_LABELS[kind]
+
+
+class DangerSignsForm(RecordForm):
+    observed_at = forms.DateTimeField(label=_("Checked at"), widget=OffsetDateTimeInput)
+    context = forms.ChoiceField(
+        choices=DangerSignContext.choices,
+        initial=DangerSignContext.DAILY_CHECK,
+        widget=forms.HiddenInput,
+    )
+    signs = forms.MultipleChoiceField(
+        label=_("Signs present"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, signs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signs"].choices = [(sign.code, sign.text) for sign in signs]
+
+
+class MotherRegisterForm(forms.Form):
+    STAGES = [("pregnant", _("Pregnant")), ("delivered", _("Has given birth"))]
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    posyandu = forms.ModelChoiceField(label=_("Posyandu"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        validators=[nik_field_validator],
+        help_text=_("Optional. 16 digits, from her KTP or KK."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = PhoneNumberFormField(
+        label=_("Phone number"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE)
+    stage = forms.ChoiceField(
+        label=_("She is"), choices=STAGES, initial="pregnant", widget=forms.RadioSelect
+    )
+    last_menstrual_period = forms.DateField(
+        label=_("First day of last menstrual period (HPHT)"), required=False, widget=DATE
+    )
+    estimated_delivery_date = forms.DateField(
+        label=_("Estimated delivery date (HPL)"), required=False, widget=DATE
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=32,
+        help_text=_("Leave empty to number her automatically (M001, M002, …)."),
+    )
+    group = forms.ChoiceField(
+        label=_("Study group"), choices=StudyGroup.choices, initial=StudyGroup.INTERVENTION
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I checked: she is not the mother already registered"), required=False
+    )
+
+    def __init__(self, *args, programmes, posyandus, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["posyandu"].queryset = posyandus
+        if programmes.count() == 1:
+            self.fields["programme"].initial = programmes.first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("last_menstrual_period") and not cleaned.get("estimated_delivery_date"):
+            self.add_error(
+                "last_menstrual_period",
+                _("Enter the last menstrual period or the estimated delivery date (Buku KIA)."),
+            )
+        return cleaned
+
+
+class PregnancyForm(forms.Form):
+    last_menstrual_period = MotherRegisterForm.base_fields["last_menstrual_period"]
+    estimated_delivery_date = MotherRegisterForm.base_fields["estimated_delivery_date"]
+
+
+class ConsentGiveForm(forms.Form):
+    given_by = forms.ChoiceField(
+        label=_("Consent given by"), choices=ConsentGivenBy.choices, widget=forms.RadioSelect
+    )
+    given_at = forms.DateTimeField(label=_("Given at"), widget=LOCAL_DATETIME)
+    text_read = forms.BooleanField(
+        label=_("I read this text to her and she agreed"),
+        error_messages={"required": _("Read the text to her first; consent needs it.")},
+    )
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_at = forms.DateTimeField(label=_("Withdrawn at"), widget=LOCAL_DATETIME)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeliveryForm(forms.Form):
+    delivered_at = forms.DateTimeField(label=_("Date and time of birth"), widget=LOCAL_DATETIME)
+    delivery_type = forms.ChoiceField(
+        label=_("Type of delivery"), choices=DeliveryType.choices, widget=forms.RadioSelect
+    )
+    parity = forms.IntegerField(
+        label=_("Parity"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("Number of births including this one."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    place = forms.ChoiceField(
+        label=_("Place of delivery"), choices=_blank(DeliveryPlace.choices), required=False
+    )
+    early_initiation = forms.NullBooleanField(
+        label=_("Early initiation of breastfeeding (IMD) done"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+    )
+
+
+class InfantForm(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), choices=InfantSex.choices, widget=forms.RadioSelect)
+    birth_weight_g = forms.IntegerField(
+        label=_("Birth weight (g)"),
+        required=False,
+        min_value=300,
+        max_value=6500,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PairingForm(forms.Form):
+    cadre = forms.ChoiceField(label=_("Cadre"), widget=forms.RadioSelect)
+    starts_at = forms.DateTimeField(label=_("From"), widget=LOCAL_DATETIME)
+    override_reason = forms.CharField(
+        label=_("Reason for pairing a cadre without a valid certificate"),
+        required=False,
+        help_text=_("Only a coordinator can record this."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.cadre.public_id): c for c in candidates}
+        self.fields["cadre"].choices = [(key, str(c.cadre)) for key, c in self.candidates.items()]
+
+    def clean_cadre(self):
+        return self.candidates[self.cleaned_data["cadre"]].cadre
+
+
+class PairingEndForm(forms.Form):
+    ends_at = forms.DateTimeField(label=_("Ended at"), widget=LOCAL_DATETIME)
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (PairingEndReason.COMPLETED, PairingEndReason.COMPLETED.label),
+            (PairingEndReason.WITHDRAWN, PairingEndReason.WITHDRAWN.label),
+            (PairingEndReason.OTHER, PairingEndReason.OTHER.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class ReferralCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ReferralOutcome.choices, widget=forms.RadioSelect
+    )
+    action_taken = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VillageFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search name or code"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    village = forms.TypedChoiceField(
+        label=_("Village"), required=False, coerce=int, empty_value=None
+    )
+    flagged = forms.BooleanField(label=_("Open flags only"), required=False)
+    unpaired = forms.BooleanField(label=_("Without a cadre"), required=False)
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, stages, villages, sorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages
+        self.fields["village"].choices = [("", _("All villages"))] + [
+            (village.pk, village.name) for village in villages
+        ]
+        self.fields["sort"].choices = [(key, key) for key in sorts]

@@ -1,0 +1,95 @@
+"""Danger signs and stop-and-refer conditions (data with their sources), and the checks a cadre
+records against them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.care.models.mothers import Mother
+from kaderasi.core.models import BaseModel
+
+
+class DangerSignGroup(models.TextChoices):
+    BEFORE_MASSAGE = "before_massage", _("Before the massage: stop and refer")
+    MOTHER = "mother", _("Mother")
+    NEWBORN = "newborn", _("Newborn")
+
+
+class DangerSign(BaseModel):
+    """One condition a cadre asks about. The stop-and-refer questions before a massage (domain
+    reference §1.3) need a midwife's sign-off; the maternal and newborn danger signs come from the
+    Buku KIA-based health education (§3.4). Any sign ticked raises a red flag."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    group = models.CharField(_("group"), max_length=16, choices=DangerSignGroup.choices)
+    text_id = models.CharField(_("question (Indonesian)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300)
+    source = models.TextField(_("source"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("danger sign")
+        verbose_name_plural = _("danger signs")
+        ordering = ["group", "order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__in=DangerSignGroup.values), name="danger_sign_group_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return self.text_id if (get_language() or "id").startswith("id") else self.text_en
+
+
+class DangerSignContext(models.TextChoices):
+    BEFORE_MASSAGE = "before_massage", _("Questions before a massage")
+    DAILY_CHECK = "daily_check", _("Daily danger-sign check")
+
+
+class DangerSignReport(BaseModel):
+    """A check of the danger signs, append-only: `signs` holds the codes answered "yes" (empty
+    when the cadre checked and found none). The offline client generates `public_id`."""
+
+    mother = models.ForeignKey(
+        Mother,
+        verbose_name=_("mother"),
+        on_delete=models.CASCADE,
+        related_name="danger_sign_reports",
+    )
+    district = models.ForeignKey(
+        "regions.Area", verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    observed_at = models.DateTimeField(_("observed at"))
+    context = models.CharField(_("context"), max_length=16, choices=DangerSignContext.choices)
+    signs = models.JSONField(_("signs present"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("danger-sign check")
+        verbose_name_plural = _("danger-sign checks")
+        ordering = ["observed_at"]
+        indexes = [models.Index(fields=["mother", "observed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(context__in=DangerSignContext.values),
+                name="danger_sign_report_context_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mother.code} {self.observed_at:%Y-%m-%d %H:%M}"

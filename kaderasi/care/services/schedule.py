@@ -1,0 +1,320 @@
+"""Keeping each mother's scheduled sessions in step with her delivery, her consent and the
+programme's protocol; and the sweep that acts on the clock passing."""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
+
+from kaderasi.care import scheduling
+from kaderasi.care.flag_rules import MissedSessionFacts, StoolFacts
+from kaderasi.care.models import (
+    Consent,
+    ConsentSubject,
+    Delivery,
+    Flag,
+    FlagRule,
+    MassageSession,
+    MeasurementKind,
+    Mother,
+    ScheduledSession,
+    StudyGroup,
+)
+from kaderasi.care.services.common import district_of
+from kaderasi.care.services.flags import flags_raise
+from kaderasi.care.timing import postpartum_day
+from kaderasi.programmes.models import Programme
+
+logger = logging.getLogger(__name__)
+
+DAY = dt.timedelta(days=1)
+
+
+def programme_is_running(programme: Programme, *, now: dt.datetime) -> bool:
+    """A programme that has ended plans no new sessions (its data are history, often imported)."""
+    return programme.ends_on is None or programme.ends_on >= timezone.localdate(now)
+
+
+def protocol_ends_at(programme: Programme, delivered_at: dt.datetime) -> dt.datetime:
+    """When the last postpartum day of the protocol is over."""
+    return delivered_at + (programme.start_postpartum_day - 1 + programme.protocol_days) * DAY
+
+
+def schedule_plan(
+    *,
+    mother: Mother,
+    delivery: Delivery | None,
+    consents: list[dt.datetime | None],
+    now: dt.datetime,
+) -> list[scheduling.PlannedSession] | None:
+    """The sessions `mother` should have now, or None when her schedule must be left as it is
+    (her programme has ended). `consents` are the withdrawal times of her own consents (None for
+    one still active). Nothing is planned for a mother of a comparison group or before her
+    delivery; after she withdraws consent, only the sessions whose window had closed by then
+    remain."""
+    programme = mother.programme
+    if not programme_is_running(programme, now=now):
+        return None
+    if mother.group != StudyGroup.INTERVENTION or delivery is None:
+        return []
+    planned = scheduling.derive_schedule(
+        delivered_at=delivery.delivered_at,
+        sessions_per_day=programme.sessions_per_day,
+        protocol_days=programme.protocol_days,
+        start_postpartum_day=programme.start_postpartum_day,
+        time_zone=timezone.get_default_timezone(),
+    )
+    # The same reading of consent as care.consent.processing_allowed, over rows already loaded.
+    if consents and None not in consents:
+        withdrawn_at = max(consents)
+        planned = [p for p in planned if p.window_ends_at <= withdrawn_at]
+    return planned
+
+
+def _consents(mother_ids) -> dict[int, list[dt.datetime | None]]:
+    found: dict[int, list[dt.datetime | None]] = {}
+    rows = Consent.objects.filter(mother_id__in=mother_ids, subject=ConsentSubject.MOTHER)
+    for mother_id, withdrawn_at in rows.values_list("mother_id", "withdrawn_at"):
+        found.setdefault(mother_id, []).append(withdrawn_at)
+    return found
+
+
+@transaction.atomic
+def schedule_reconcile(*, mother: Mother, now: dt.datetime) -> list[ScheduledSession]:
+    """Bring `mother`'s live scheduled sessions to her plan: create the missing ones, cancel (never
+    delete) those superseded by a new delivery time, protocol or withdrawal, and keep every
+    massage session linked to the scheduled session it counts for. Idempotent: a second call
+    changes nothing. Returns her live sessions in time order."""
+    Mother.objects.select_for_update().filter(pk=mother.pk).first()
+    mother = Mother.objects.select_related("programme", "posyandu").get(pk=mother.pk)
+    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    planned = schedule_plan(
+        mother=mother,
+        delivery=delivery,
+        consents=_consents([mother.pk]).get(mother.pk, []),
+        now=now,
+    )
+    live = list(ScheduledSession.objects.filter(mother=mother, cancelled_at__isnull=True))
+    if planned is None:
+        return sorted(live, key=lambda row: row.window_starts_at)
+    wanted = {(p.postpartum_day, p.slot): p for p in planned}
+    kept: list[ScheduledSession] = []
+    superseded: list[ScheduledSession] = []
+    for row in live:
+        plan = wanted.get((row.postpartum_day, row.slot))
+        same = plan is not None and (plan.window_starts_at, plan.window_ends_at) == (
+            row.window_starts_at,
+            row.window_ends_at,
+        )
+        (kept if same else superseded).append(row)
+    for row in superseded:
+        row.cancelled_at = now
+        row.save(update_fields=["cancelled_at", "updated_at"])
+    kept_keys = {(row.postpartum_day, row.slot) for row in kept}
+    district = _district_id(mother)
+    created = [
+        ScheduledSession.objects.create(
+            mother=mother,
+            district_id=district,
+            postpartum_day=plan.postpartum_day,
+            slot=plan.slot,
+            window_starts_at=plan.window_starts_at,
+            window_ends_at=plan.window_ends_at,
+        )
+        for key, plan in sorted(wanted.items(), key=lambda item: item[1].window_starts_at)
+        if key not in kept_keys
+    ]
+    rows = sorted(kept + created, key=lambda row: row.window_starts_at)
+    if superseded or created:
+        _relink_sessions(mother=mother, delivery=delivery, rows=rows)
+        logger.info(
+            "schedule of mother %s: %d created, %d cancelled",
+            mother.public_id,
+            len(created),
+            len(superseded),
+        )
+    return rows
+
+
+def _district_id(mother: Mother) -> int:
+    return district_of(mother.posyandu).pk
+
+
+def _relink_sessions(
+    *, mother: Mother, delivery: Delivery | None, rows: list[ScheduledSession]
+) -> None:
+    """Link each massage session that counts for no live scheduled session (never linked, or
+    linked to one just cancelled) to the live one it now counts for."""
+    if delivery is None:
+        return
+    taken = set(
+        MassageSession.objects.filter(scheduled_session__in=rows).values_list(
+            "scheduled_session_id", flat=True
+        )
+    )
+    loose = MassageSession.objects.filter(mother=mother).exclude(
+        scheduled_session__cancelled_at__isnull=True
+    )
+    for session in loose.order_by("started_at"):
+        row = match_scheduled_session(
+            rows=[r for r in rows if r.pk not in taken],
+            started_at=session.started_at,
+            delivered_at=delivery.delivered_at,
+        )
+        if row is not None:
+            session.scheduled_session = row
+            session.save(update_fields=["scheduled_session", "updated_at"])
+            taken.add(row.pk)
+
+
+def match_scheduled_session(
+    *, rows: list[ScheduledSession], started_at: dt.datetime, delivered_at: dt.datetime
+) -> ScheduledSession | None:
+    """Among free live `rows`, the one a massage started at `started_at` counts for."""
+    by_plan = {
+        scheduling.PlannedSession(
+            row.postpartum_day, row.slot, row.window_starts_at, row.window_ends_at
+        ): row
+        for row in rows
+    }
+    plan = scheduling.best_match(
+        started_at, by_plan, postpartum_day=postpartum_day(delivered_at, started_at)
+    )
+    return by_plan[plan] if plan is not None else None
+
+
+def schedules_reconcile_programme(*, programme: Programme, now: dt.datetime) -> int:
+    """Re-derive the schedules of every mother of `programme` still inside her protocol (after
+    its protocol changed). Mothers whose protocol days are over keep their history. Reads in a
+    fixed number of queries and writes only the schedules that changed; returns their number."""
+    if not programme_is_running(programme, now=now):
+        return 0
+    horizon = (programme.start_postpartum_day + programme.protocol_days) * DAY
+    recent = Delivery.objects.filter(
+        pregnancy__mother__programme=programme, delivered_at__gte=now - horizon
+    ).values_list("pregnancy__mother_id", flat=True)
+    open_rows = ScheduledSession.objects.filter(
+        mother__programme=programme, cancelled_at__isnull=True, window_ends_at__gt=now
+    ).values_list("mother_id", flat=True)
+    mother_ids = set(recent) | set(open_rows)
+    if not mother_ids:
+        return 0
+    mothers = Mother.objects.filter(pk__in=mother_ids).select_related("programme")
+    deliveries: dict[int, Delivery] = {}
+    for delivery in (
+        Delivery.objects.filter(pregnancy__mother_id__in=mother_ids)
+        .select_related("pregnancy")
+        .order_by("delivered_at")
+    ):
+        deliveries[delivery.pregnancy.mother_id] = delivery  # the latest wins
+    consents = _consents(mother_ids)
+    live: dict[int, set] = {}
+    for mother_id, *key in ScheduledSession.objects.filter(
+        mother_id__in=mother_ids, cancelled_at__isnull=True
+    ).values_list("mother_id", "postpartum_day", "slot", "window_starts_at", "window_ends_at"):
+        live.setdefault(mother_id, set()).add(tuple(key))
+    changed = 0
+    for mother in mothers:
+        planned = schedule_plan(
+            mother=mother,
+            delivery=deliveries.get(mother.pk),
+            consents=consents.get(mother.pk, []),
+            now=now,
+        )
+        if planned is None:
+            continue
+        wanted = {(p.postpartum_day, p.slot, p.window_starts_at, p.window_ends_at) for p in planned}
+        if wanted != live.get(mother.pk, set()):
+            schedule_reconcile(mother=mother, now=now)
+            changed += 1
+    return changed
+
+
+def schedule_sweep(*, now: dt.datetime) -> dict[str, int]:
+    """What the clock passing calls for; idempotent and safe to run every minute:
+    re-derive schedules that no longer match their protocol, raise a flag for each session
+    missed (rule `missed_session`) and for an infant without stool by the rule's hours
+    (`no_stool_by_48_hours`). Returns counts of what it did."""
+    counts = {"schedules_changed": 0, "missed_flags": 0, "stool_flags": 0}
+    for programme in Programme.objects.all():
+        if programme_is_running(programme, now=now):
+            counts["schedules_changed"] += schedules_reconcile_programme(
+                programme=programme, now=now
+            )
+    counts["missed_flags"] = _flag_missed_sessions(now=now)
+    counts["stool_flags"] = _flag_no_stool(now=now)
+    return counts
+
+
+def _active_rule(code: str) -> FlagRule | None:
+    return FlagRule.objects.filter(code=code, is_active=True).first()
+
+
+def _flag_missed_sessions(*, now: dt.datetime) -> int:
+    rule = _active_rule("missed_session")
+    if rule is None:
+        return 0
+    try:
+        delay = dt.timedelta(minutes=float(rule.parameters["delay_minutes"]))
+        look_back = dt.timedelta(hours=float(rule.parameters["look_back_hours"]))
+    except (KeyError, TypeError, ValueError):
+        logger.warning("flag rule missed_session has broken parameters; skipped")
+        return 0
+    candidates = (
+        ScheduledSession.objects.filter(
+            cancelled_at__isnull=True,
+            window_ends_at__lte=now - delay,
+            window_ends_at__gte=now - look_back,
+            massage_session__isnull=True,
+        )
+        .exclude(Exists(Flag.objects.filter(rule=rule, scheduled_session=OuterRef("pk"))))
+        .select_related("mother")
+    )
+    raised = 0
+    for row in candidates:
+        facts = MissedSessionFacts(
+            minutes_since_window_closed=_minutes(now - row.window_ends_at), done=False
+        )
+        raised += len(flags_raise(mother=row.mother, facts=[facts], now=now, scheduled_session=row))
+    return raised
+
+
+def _flag_no_stool(*, now: dt.datetime) -> int:
+    rule = _active_rule("no_stool_by_48_hours")
+    if rule is None:
+        return 0
+    try:
+        hours = dt.timedelta(hours=float(rule.parameters["hours"]))
+    except (KeyError, TypeError, ValueError):
+        logger.warning("flag rule no_stool_by_48_hours has broken parameters; skipped")
+        return 0
+    deliveries = (
+        Delivery.objects.filter(
+            delivered_at__lte=now - hours, delivered_at__gte=now - hours - 2 * DAY
+        )
+        .exclude(Exists(Flag.objects.filter(rule=rule, mother_id=OuterRef("pregnancy__mother_id"))))
+        .select_related("pregnancy__mother")
+    )
+    raised = 0
+    for delivery in deliveries:
+        mother = delivery.pregnancy.mother
+        stools = mother.measurements.filter(
+            kind=MeasurementKind.STOOLS, measured_at__gte=delivery.delivered_at
+        )
+        counted = stools.count()
+        if not counted:
+            continue
+        facts = StoolFacts(
+            hours_since_birth=_minutes(now - delivery.delivered_at) / 60,
+            counts_recorded=counted,
+            stools_total=stools.aggregate(total=Sum("value"))["total"],
+        )
+        raised += len(flags_raise(mother=mother, facts=[facts], now=now))
+    return raised
+
+
+def _minutes(delta: dt.timedelta) -> Decimal:
+    return Decimal(str(delta.total_seconds())) / 60
