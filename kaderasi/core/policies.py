@@ -24,6 +24,11 @@ class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_AREAS = "areas.manage"
     OVERRIDE_CERTIFICATION = "pairing.override_certification"
+    VIEW_DASHBOARD = "dashboard.view"
+    VIEW_PROGRAMME_REPORT = "programme_report.view"
+    EXPORT_PROGRAMME_REPORT = "programme_report.export"
+    EXPORT_IDENTIFIABLE_DATA = "programme_report.export_identifiable"
+    EDIT_PROGRAMME_REPORT = "programme_report.edit"
 
 
 EVERYONE = frozenset(Role)
@@ -46,6 +51,19 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
     Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Reports: dashboards for those who watch many mothers; the programme report for those who
+    # evaluate programmes; names and phone numbers leave kaderasi only with a programme manager.
+    Permission.VIEW_DASHBOARD: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.VIEW_PROGRAMME_REPORT: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.EXPORT_PROGRAMME_REPORT: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.EXPORT_IDENTIFIABLE_DATA: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.EDIT_PROGRAMME_REPORT: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 
