@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from auditlog.context import disable_auditlog
 
 from kaderasi.care.models import PairingEndReason, ReferralStatus
 from kaderasi.evaluation.norms import ReferenceRange
@@ -58,6 +59,12 @@ def references():
 
 @pytest.fixture
 def field(world) -> Field:
+    # The audit trail is not what these tests look at, and writing it triples the set-up time.
+    with disable_auditlog():
+        return _field(world)
+
+
+def _field(world) -> Field:
     programme = world.programme
     training = f.TrainingFactory(
         programme=programme,
