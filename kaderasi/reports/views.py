@@ -24,6 +24,7 @@ from kaderasi.reports.selectors import (
     exports_visible_to,
     programme_report_allowed,
     programme_report_for,
+    report_programmes_for,
 )
 
 DASHBOARD_TEMPLATES = {
@@ -53,7 +54,14 @@ def dashboard(request):
     return render(
         request,
         DASHBOARD_TEMPLATES[role],
-        {"form": form, "board": board, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "board": board,
+            "query": request.GET.urlencode(),
+            "programmes": report_programmes_for(request.user)
+            if can(request.user, Permission.VIEW_PROGRAMME_REPORT)
+            else [],
+        },
     )
 
 

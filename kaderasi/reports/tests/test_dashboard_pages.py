@@ -238,3 +238,23 @@ def test_each_list_page_takes_a_bounded_number_of_queries(
     for name, show in [("reports:dashboard-mothers", "all"), ("reports:dashboard-cadres", "all")]:
         with django_assert_max_num_queries(20):
             assert client.get(reverse(name), {"show": show}).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "district_officer", "admin_user"])
+def test_the_home_page_leads_to_the_dashboard(client, counted, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("home"))
+
+    assert reverse("reports:dashboard") in response.content.decode()
+
+
+def test_the_dashboard_leads_to_the_reports_of_visible_programmes(
+    client, counted, coordinator, world
+):
+    client.force_login(coordinator)
+
+    text = client.get(reverse("reports:dashboard")).content.decode()
+
+    assert reverse("reports:programme-report", args=[world.programme.slug]) in text
+    assert reverse("reports:programme-report", args=[world.other_programme.slug]) not in text
