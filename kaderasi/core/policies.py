@@ -35,6 +35,11 @@ class Permission(StrEnum):
     MANAGE_REMINDER_CONTACTS = "reminders.manage_contacts"
     RECORD_SESSION = "session.record"
     HANDLE_REFERRAL = "referral.handle"
+    VIEW_DASHBOARD = "dashboard.view"
+    VIEW_PROGRAMME_REPORT = "programme_report.view"
+    EXPORT_PROGRAMME_REPORT = "programme_report.export"
+    EXPORT_IDENTIFIABLE_DATA = "programme_report.export_identifiable"
+    EDIT_PROGRAMME_REPORT = "programme_report.edit"
 
 
 EVERYONE = frozenset(Role)
@@ -78,6 +83,19 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.RECORD_SESSION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}),
     Permission.HANDLE_REFERRAL: FIELD_STAFF,
+    # Reports: dashboards for those who watch many mothers; the programme report for those who
+    # evaluate programmes; names and phone numbers leave kaderasi only with a programme manager.
+    Permission.VIEW_DASHBOARD: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.VIEW_PROGRAMME_REPORT: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.EXPORT_PROGRAMME_REPORT: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
+    ),
+    Permission.EXPORT_IDENTIFIABLE_DATA: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.EDIT_PROGRAMME_REPORT: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

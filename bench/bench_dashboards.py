@@ -1,0 +1,299 @@
+"""Benchmark of the dashboards and their rollups at district-to-province scale.
+
+`run()` builds a synthetic field in a throwaway test database (one regency, `districts` ×
+`villages` × 2 posyandus, `mothers` post-partum mothers with six scheduled sessions each, most of
+them done, milk volumes, referrals, cadres with scores and certificates), then measures:
+
+* the full rebuild of the rollups (`kaderasi rollups rebuild`);
+* refreshing one mother after a change (what a service triggers on commit);
+* the periodic refresh after 1 % of the mothers changed;
+* rendering each role's dashboard: time and number of SQL queries (the query count must not
+  depend on the number of mothers).
+
+Run: `python bench/bench_dashboards.py [MOTHERS]` from the repository root; `run()` returns the
+numbers as a dict (the `make bench` target collects them into bench/results.json).
+"""
+
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
+
+
+def _django() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    import django
+
+    django.setup()
+
+
+def run(mothers: int = 5000, *, districts: int = 5, villages: int = 10) -> dict:
+    """Measure the dashboards on a synthetic field of `mothers` mothers; returns the numbers."""
+    _django()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        return _measure(mothers, districts=districts, villages=villages)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def _measure(mothers: int, *, districts: int, villages: int) -> dict:
+    from auditlog.context import disable_auditlog
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kaderasi.reports.rollups import (
+        rollups_rebuild,
+        rollups_refresh_due,
+        rollups_refresh_for_mother,
+    )
+
+    with disable_auditlog():
+        field = _synthetic_field(mothers, districts=districts, villages=villages)
+
+    started = time.perf_counter()
+    rollups_rebuild(now=NOW)
+    rebuild_seconds = time.perf_counter() - started
+
+    one_mother = []
+    for mother in field["mothers"][:20]:
+        started = time.perf_counter()
+        rollups_refresh_for_mother(mother=mother, now=NOW)
+        one_mother.append(time.perf_counter() - started)
+
+    from kaderasi.care.models import Mother
+    from kaderasi.reports.models import RollupState
+    from kaderasi.reports.rollups import WATERMARK_OVERLAP
+
+    # The synthetic field was written seconds ago, inside the watermark's look-back; in the field
+    # the last run is minutes old. Move the watermark past the look-back, then change 1 %.
+    later = dt.datetime.now(dt.UTC) + WATERMARK_OVERLAP + dt.timedelta(seconds=1)
+    RollupState.objects.update(refreshed_through=later)
+    changed = [m.pk for m in field["mothers"][::100]]
+    Mother.objects.filter(pk__in=changed).update(updated_at=later + dt.timedelta(seconds=1))
+    started = time.perf_counter()
+    rollups_refresh_due(now=NOW)
+    due_seconds = time.perf_counter() - started
+
+    import kaderasi.core.clock as clock
+
+    clock.now = lambda: NOW
+    pages = {}
+    for username in ("admin", "dinkes", "koordinator", "bidan"):
+        client = Client()
+        client.force_login(field["users"][username])
+        client.get("/dashboard/")  # warm the chart cache and the template loader
+        timings = []
+        for _repeat in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/dashboard/", {"period": "12w"})
+                timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.status_code
+        pages[username] = {
+            "median_ms": round(1000 * statistics.median(timings), 1),
+            "queries": len(queries),
+        }
+    return {
+        "mothers": mothers,
+        "posyandus": districts * villages * 2,
+        "rebuild_seconds": round(rebuild_seconds, 2),
+        "refresh_one_mother_median_ms": round(1000 * statistics.median(one_mother), 1),
+        "refresh_due_after_1_percent_changed_seconds": round(due_seconds, 2),
+        "mothers_changed": len(changed),
+        "dashboard": pages,
+    }
+
+
+def _synthetic_field(mothers: int, *, districts: int, villages: int) -> dict:
+    """A regency of `districts` districts of `villages` villages of two posyandus each."""
+    import random
+    from decimal import Decimal
+
+    from kaderasi.accounts.models import Role
+    from kaderasi.accounts.services import user_ensure
+    from kaderasi.cadres.models import Cadre
+    from kaderasi.care.models import (
+        Delivery,
+        Flag,
+        FlagRule,
+        MassageSession,
+        Measurement,
+        Mother,
+        Pairing,
+        Pregnancy,
+        Referral,
+        ScheduledSession,
+    )
+    from kaderasi.programmes.models import Programme
+    from kaderasi.regions.services import area_create
+    from kaderasi.training.models import Certificate, TestAttempt, Training
+
+    rng = random.Random(2026)  # noqa: S311 - reproducible synthetic data
+    province = area_create(name="Provinsi Uji", level="province")
+    regency = area_create(name="Kabupaten Uji", level="regency", parent=province)
+    posyandus, district_of = [], {}
+    for d in range(districts):
+        district = area_create(name=f"Kecamatan {d}", level="district", parent=regency)
+        for v in range(villages):
+            village = area_create(name=f"Desa {d}-{v}", level="village", parent=district)
+            for p in range(2):
+                posyandu = area_create(
+                    name=f"Posyandu {d}-{v}-{p}", level="posyandu", parent=village
+                )
+                posyandus.append(posyandu)
+                district_of[posyandu.pk] = district
+    first_district = district_of[posyandus[0].pk]
+    first_village = posyandus[0].parent
+    programme = Programme.objects.create(
+        slug="bench", name="Bench programme", area=regency, starts_on=dt.date(2026, 1, 1)
+    )
+    users = {
+        "admin": user_ensure(username="admin", password="x" * 12, role=Role.ADMIN),
+        "dinkes": user_ensure(
+            username="dinkes", password="x" * 12, role=Role.DISTRICT_OFFICE, areas=[regency]
+        ),
+        "koordinator": user_ensure(
+            username="koordinator",
+            password="x" * 12,
+            role=Role.COORDINATOR,
+            areas=[first_district],
+        ),
+        "bidan": user_ensure(
+            username="bidan", password="x" * 12, role=Role.MIDWIFE, areas=[first_village]
+        ),
+    }
+    programme.team.add(users["koordinator"])
+    training = Training.objects.create(
+        programme=programme,
+        title="Pelatihan",
+        starts_at=NOW - dt.timedelta(days=200),
+        ends_at=NOW - dt.timedelta(days=200, hours=-5),
+    )
+    cadres = Cadre.objects.bulk_create(
+        Cadre(
+            programme=programme,
+            code=f"K{i:05d}",
+            name=f"Kader {i}",
+            posyandu=posyandus[i % len(posyandus)],
+        )
+        for i in range(max(len(posyandus) * 4, mothers // 5))
+    )
+    TestAttempt.objects.bulk_create(
+        TestAttempt(training=training, cadre=c, phase=phase, score=Decimal(rng.randint(30, 100)))
+        for c in cadres
+        for phase in ("pre", "post")
+    )
+    Certificate.objects.bulk_create(
+        Certificate(
+            cadre=c,
+            issued_on=dt.date(2025, 6, 1),
+            expires_on=dt.date(2027, 6, 1),
+            refresher_due_on=dt.date(2027, 3, 1),
+            verification_code=f"B{c.pk:09d}",
+        )
+        for c in cadres
+    )
+    mother_rows = Mother.objects.bulk_create(
+        Mother(
+            programme=programme,
+            code=f"M{i:06d}",
+            name=f"Ibu {i}",
+            posyandu=posyandus[i % len(posyandus)],
+        )
+        for i in range(mothers)
+    )
+    pregnancies = Pregnancy.objects.bulk_create(
+        Pregnancy(mother=m, last_menstrual_period=dt.date(2026, 1, 1)) for m in mother_rows
+    )
+    delivered = {m.pk: NOW - dt.timedelta(hours=rng.randint(6, 24 * 80)) for m in mother_rows}
+    Delivery.objects.bulk_create(
+        Delivery(pregnancy=p, delivered_at=delivered[p.mother_id]) for p in pregnancies
+    )
+    Pairing.objects.bulk_create(
+        Pairing(mother=m, cadre=cadres[i % len(cadres)], starts_at=delivered[m.pk])
+        for i, m in enumerate(mother_rows)
+        if i % 5
+    )
+    sessions = ScheduledSession.objects.bulk_create(
+        ScheduledSession(
+            mother=m,
+            district=district_of[m.posyandu_id],
+            postpartum_day=day,
+            slot=slot,
+            window_starts_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=2 + 8 * slot),
+            window_ends_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=6 + 8 * slot),
+        )
+        for m in mother_rows
+        for day in (1, 2, 3)
+        for slot in (1, 2)
+    )
+    MassageSession.objects.bulk_create(
+        MassageSession(
+            mother_id=s.mother_id,
+            district_id=s.district_id,
+            scheduled_session=s,
+            performed_by="cadre",
+            started_at=s.window_starts_at + dt.timedelta(minutes=30),
+            ended_at=s.window_starts_at + dt.timedelta(minutes=42),
+        )
+        for s in sessions
+        if s.window_starts_at < NOW and rng.random() < 0.8
+    )
+    Measurement.objects.bulk_create(
+        Measurement(
+            mother=m,
+            district=district_of[m.posyandu_id],
+            kind="milk_volume",
+            measured_at=delivered[m.pk] + dt.timedelta(hours=hours),
+            value=Decimal(volume),
+            basis="24h_estimate",
+            phase=phase,
+            method="hand_expression",
+        )
+        for m in mother_rows
+        for phase, hours, volume in (
+            ("before", 5, rng.randint(5, 120)),
+            ("after", 60, rng.randint(80, 700)),
+        )
+        if delivered[m.pk] + dt.timedelta(hours=hours) < NOW
+    )
+    rule = FlagRule.objects.create(
+        code="bench", severity="amber", title_id="Uji", title_en="Test", source="bench"
+    )
+    flags = Flag.objects.bulk_create(
+        Flag(
+            mother=m,
+            district=district_of[m.posyandu_id],
+            rule=rule,
+            severity="amber",
+            raised_at=delivered[m.pk] + dt.timedelta(hours=30),
+        )
+        for m in mother_rows[::20]
+    )
+    Referral.objects.bulk_create(
+        Referral(flag=f, mother_id=f.mother_id, district_id=f.district_id, opened_at=f.raised_at)
+        for f in flags
+    )
+    return {"mothers": mother_rows, "users": users}
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    print(json.dumps(run(size), indent=2))

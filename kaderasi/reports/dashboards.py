@@ -1,0 +1,647 @@
+"""Dashboards: indicators by area and period, read only from the rollups (never from the raw care
+tables), in a fixed number of queries whatever the number of mothers.
+
+Every number is scoped exactly like `mothers_visible_to` / `cadres_visible_to`, through the
+rollups' denormalised area path and programme (`rollup_scope_q`), so a midwife never counts
+another village's mothers; and each number has a list behind it (`mother_rollups_for`,
+`cadre_rollups_for`) filtered by the same conditions.
+
+"Now" numbers (stage, coverage, certification, open referrals) are as of `now`; flow numbers
+(sessions, deliveries, referrals opened, training) are summed over the chosen period.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.accounts.models import Role, User
+from kaderasi.accounts.selectors import scope_areas_of, sees_everything
+from kaderasi.care.selectors import PUERPERIUM_DAYS
+from kaderasi.evaluation.norms import ReferenceRange
+from kaderasi.programmes.models import Programme
+from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
+from kaderasi.reports.formatting import share
+from kaderasi.reports.models import (
+    CadreRollup,
+    KnowledgeRollup,
+    MotherRollup,
+    PosyanduDayRollup,
+    RollupState,
+)
+from kaderasi.reports.rollups import STATE_NAME, _local_date
+
+
+class Granularity(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the viewer asked for. `area` and `programme` narrow her scope, never widen it."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+    granularity: Granularity = Granularity.WEEK
+    area: Area | None = None
+    programme: Programme | None = None
+
+
+def rollup_scope_q(user: User) -> Q:
+    """Rollup rows (of mothers, cadres, posyandu-days) the user may count: the same scope as
+    `mothers_visible_to` and `cadres_visible_to`. Cadres have no dashboard: nothing."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if sees_everything(user):
+        return Q()
+    if user.role == Role.CADRE:
+        return Q(pk__in=[])
+    condition = Q(pk__in=[])
+    for area in scope_areas_of(user):
+        condition |= Q(area_path__startswith=area.path)
+    if user.role == Role.COORDINATOR:
+        # A subquery, not a join: joining the team would count a row once per team member.
+        condition |= Q(programme_id__in=Programme.objects.filter(team=user).values("pk"))
+    return condition
+
+
+def _filter_q(filters: DashboardFilters) -> Q:
+    condition = Q()
+    if filters.area is not None:
+        condition &= Q(area_path__startswith=filters.area.path)
+    if filters.programme is not None:
+        condition &= Q(programme_id=filters.programme.pk)
+    return condition
+
+
+# --- mothers: the conditions behind each number ------------------------------------------------
+
+
+class MotherList(StrEnum):
+    """The lists behind the mother numbers; each is one condition on `MotherRollup`."""
+
+    ALL = "all"
+    PREGNANT = "pregnant"
+    POSTPARTUM = "postpartum"
+    ENDED = "ended"
+    UNKNOWN = "unknown"
+    ACCOMPANIED = "accompanied"
+    UNACCOMPANIED = "unaccompanied"
+    BELOW_REFERENCE = "below_reference"
+    NOT_COMPARABLE = "not_comparable"
+    MISSED_SESSIONS = "missed_sessions"
+    SESSIONS_IN_PERIOD = "sessions_in_period"
+    OPEN_REFERRALS = "open_referrals"
+
+
+MOTHER_LIST_TITLES = {
+    MotherList.ALL: _("All mothers"),
+    MotherList.PREGNANT: _("Pregnant mothers"),
+    MotherList.POSTPARTUM: _("Mothers in the puerperium (day 1–42)"),
+    MotherList.ENDED: _("Mothers whose puerperium has ended"),
+    MotherList.UNKNOWN: _("Mothers with no pregnancy recorded"),
+    MotherList.ACCOMPANIED: _("Postpartum mothers accompanied by a cadre"),
+    MotherList.UNACCOMPANIED: _("Postpartum mothers without a cadre"),
+    MotherList.BELOW_REFERENCE: _("Postpartum mothers below the day's reference"),
+    MotherList.NOT_COMPARABLE: _("Postpartum mothers whose milk volume cannot be compared"),
+    MotherList.MISSED_SESSIONS: _("Postpartum mothers with a missed massage session"),
+    MotherList.SESSIONS_IN_PERIOD: _("Mothers with massage sessions in the period"),
+    MotherList.OPEN_REFERRALS: _("Mothers with an open referral"),
+}
+
+
+def _stage_q(now: dt.datetime) -> dict[str, Q]:
+    puerperium_start = now - dt.timedelta(days=PUERPERIUM_DAYS)
+    return {
+        "pregnant": Q(has_pregnancy=True, delivered_at__isnull=True),
+        "postpartum": Q(delivered_at__gt=puerperium_start, delivered_at__lte=now),
+        "ended": Q(delivered_at__lte=puerperium_start),
+        "unknown": Q(has_pregnancy=False),
+    }
+
+
+def _compared_q(references: Sequence[ReferenceRange]) -> tuple[Q, Q]:
+    """(compared, below): a mother's latest 24-hour volume on a day with a reference range, and
+    that volume under the range's lower bound."""
+    compared = Q(pk__in=[])
+    below = Q(pk__in=[])
+    for reference in references:
+        day = Q(latest_24h_day=reference.postpartum_day, latest_24h_ml__isnull=False)
+        compared |= day
+        below |= day & Q(latest_24h_ml__lt=reference.lower_ml)
+    return compared, below
+
+
+def mother_list_q(
+    which: MotherList,
+    *,
+    now: dt.datetime,
+    references: Sequence[ReferenceRange],
+    filters: DashboardFilters,
+) -> Q:
+    stages = _stage_q(now)
+    compared, below = _compared_q(references)
+    postpartum = stages["postpartum"]
+    conditions = {
+        MotherList.ALL: Q(),
+        MotherList.PREGNANT: stages["pregnant"],
+        MotherList.POSTPARTUM: postpartum,
+        MotherList.ENDED: stages["ended"],
+        MotherList.UNKNOWN: stages["unknown"],
+        MotherList.ACCOMPANIED: postpartum & Q(accompanied=True),
+        MotherList.UNACCOMPANIED: postpartum & Q(accompanied=False),
+        MotherList.BELOW_REFERENCE: postpartum & below,
+        MotherList.NOT_COMPARABLE: postpartum & Q(milk_volumes__gt=0) & ~compared,
+        MotherList.MISSED_SESSIONS: postpartum & Q(sessions_missed__gt=0),
+        MotherList.SESSIONS_IN_PERIOD: Q(
+            first_window_on__lte=filters.ends_on, last_window_on__gte=filters.starts_on
+        ),
+        MotherList.OPEN_REFERRALS: Q(open_red_referrals__gt=0) | Q(open_amber_referrals__gt=0),
+    }
+    return conditions[which]
+
+
+class CadreList(StrEnum):
+    ALL = "all"
+    TRAINED = "trained"
+    CERTIFIED = "certified"
+    EXPIRING = "expiring"
+    NOT_CERTIFIED = "not_certified"
+
+
+CADRE_LIST_TITLES = {
+    CadreList.ALL: _("All cadres"),
+    CadreList.TRAINED: _("Trained cadres (post-test taken)"),
+    CadreList.CERTIFIED: _("Cadres holding a valid certificate"),
+    CadreList.EXPIRING: _("Certified cadres due for a refresher"),
+    CadreList.NOT_CERTIFIED: _("Cadres without a valid certificate"),
+}
+
+
+def cadre_list_q(which: CadreList, *, today: dt.date) -> Q:
+    certified = Q(certified_from__lte=today, certified_until__gt=today)
+    conditions = {
+        CadreList.ALL: Q(),
+        CadreList.TRAINED: Q(trained_on__lte=today),
+        CadreList.CERTIFIED: certified,
+        CadreList.EXPIRING: certified & Q(refresher_due_on__lte=today),
+        CadreList.NOT_CERTIFIED: ~certified,
+    }
+    return conditions[which]
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendBucket:
+    starts_on: dt.date
+    label: str
+    sessions_due: int
+    sessions_done: int
+    deliveries: int
+    mothers_registered: int
+    referrals_opened: int
+
+    @property
+    def adherence(self) -> float | None:
+        return share(self.sessions_done, self.sessions_due)
+
+
+@dataclass(frozen=True)
+class KnowledgeRow:
+    training_title: str
+    training_on: dt.date
+    pairs: int
+    pre_mean: float | None
+    post_mean: float | None
+
+    @property
+    def gain(self) -> float | None:
+        if self.pre_mean is None or self.post_mean is None:
+            return None
+        return self.post_mean - self.pre_mean
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    area: Area
+    mothers: int
+    postpartum: int
+    accompanied: int
+    sessions_due: int
+    sessions_done: int
+    open_referrals: int
+    cadres: int
+    cadres_certified: int
+
+    @property
+    def coverage(self) -> float | None:
+        return share(self.accompanied, self.postpartum)
+
+    @property
+    def adherence(self) -> float | None:
+        return share(self.sessions_done, self.sessions_due)
+
+
+@dataclass(frozen=True)
+class ReferralAge:
+    label: str
+    red: int
+    amber: int
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    today: dt.date
+    refreshed_at: dt.datetime | None
+    references: Sequence[ReferenceRange]
+    mothers: dict[str, int]
+    cadres: dict[str, int]
+    period: dict[str, int]
+    referral_ages: list[ReferralAge]
+    oldest_open_referral_on: dict[str, dt.date | None]
+    knowledge: list[KnowledgeRow]
+    trend: list[TrendBucket]
+    breakdown_level: str | None
+    breakdown: list[AreaRow] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float | None:
+        return share(self.mothers["accompanied"], self.mothers["postpartum"])
+
+    @property
+    def adherence(self) -> float | None:
+        return share(self.period["sessions_done"], self.period["sessions_due"])
+
+    @property
+    def open_red(self) -> int:
+        return sum(age.red for age in self.referral_ages)
+
+    @property
+    def open_amber(self) -> int:
+        return sum(age.amber for age in self.referral_ages)
+
+    def oldest_age_days(self, colour: str) -> int | None:
+        opened_on = self.oldest_open_referral_on.get(colour)
+        return None if opened_on is None else (self.today - opened_on).days
+
+    @property
+    def oldest_age_days_red(self) -> int | None:
+        return self.oldest_age_days("red")
+
+    @property
+    def oldest_age_days_amber(self) -> int | None:
+        return self.oldest_age_days("amber")
+
+    @property
+    def has_sessions(self) -> bool:
+        return any(bucket.sessions_due for bucket in self.trend)
+
+    @property
+    def trend_chart(self):
+        from kaderasi.reports.charts import TrendPoint, sessions_trend
+
+        return sessions_trend(
+            [TrendPoint(b.label, b.sessions_due, b.sessions_done) for b in self.trend],
+            period_label=str(
+                _("month") if self.filters.granularity == Granularity.MONTH else _("week")
+            ),
+        )
+
+
+def dashboard_for(
+    user: User,
+    filters: DashboardFilters,
+    *,
+    now: dt.datetime,
+    references: Sequence[ReferenceRange],
+) -> Dashboard:
+    """Every number of the dashboard for `user`, from the rollups only."""
+    scope = rollup_scope_q(user) & _filter_q(filters)
+    today = _local_date(now)
+    period_end = min(filters.ends_on, today)
+    stages = _stage_q(now)
+    compared, below = _compared_q(references)
+    postpartum = stages["postpartum"]
+
+    mothers = _counts(
+        MotherRollup.objects.filter(scope),
+        total=Q(),
+        pregnant=stages["pregnant"],
+        postpartum=postpartum,
+        ended=stages["ended"],
+        unknown=stages["unknown"],
+        accompanied=postpartum & Q(accompanied=True),
+        unaccompanied=postpartum & Q(accompanied=False),
+        compared=postpartum & compared,
+        below_reference=postpartum & below,
+        not_comparable=postpartum & Q(milk_volumes__gt=0) & ~compared,
+        missed_sessions=postpartum & Q(sessions_missed__gt=0),
+        with_open_referral=Q(open_red_referrals__gt=0) | Q(open_amber_referrals__gt=0),
+    )
+    cadres = _counts(
+        CadreRollup.objects.filter(scope),
+        total=Q(),
+        **{
+            which.value: cadre_list_q(which, today=today)
+            for which in CadreList
+            if which != CadreList.ALL
+        },
+    )
+    days = PosyanduDayRollup.objects.filter(scope)
+    in_period = days.filter(day__gte=filters.starts_on, day__lte=period_end)
+    flow_fields = [
+        "mothers_registered",
+        "deliveries",
+        "sessions_due",
+        "sessions_done",
+        "sessions_missed",
+        "massages_recorded",
+        "referrals_opened_red",
+        "referrals_opened_amber",
+        "cadres_trained",
+        "certificates_issued",
+    ]
+    period = {
+        name: value or 0
+        for name, value in in_period.aggregate(**{f: Sum(f) for f in flow_fields}).items()
+    }
+    referral_ages, oldest = _referral_ages(days, today)
+    level = _breakdown_level(user, filters)
+    return Dashboard(
+        filters=filters,
+        today=today,
+        refreshed_at=_refreshed_at(),
+        references=references,
+        mothers=mothers,
+        cadres={k: v or 0 for k, v in cadres.items()},
+        period=period,
+        referral_ages=referral_ages,
+        oldest_open_referral_on=oldest,
+        knowledge=_knowledge(scope, filters, period_end),
+        trend=_trend(in_period, filters, period_end),
+        breakdown_level=level,
+        breakdown=_breakdown(level, scope, filters, now=now, today=today, period_end=period_end),
+    )
+
+
+def _counts(rows: QuerySet, **conditions: Q) -> dict[str, int]:
+    """One query counting the rows meeting each condition (aliases kept apart from field names,
+    which an aggregate may not shadow)."""
+    totals = rows.aggregate(
+        **{f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    return {name: totals[f"n_{name}"] or 0 for name in conditions}
+
+
+def _refreshed_at() -> dt.datetime | None:
+    state = RollupState.objects.filter(name=STATE_NAME).only("last_run_at").first()
+    return state.last_run_at if state else None
+
+
+def _referral_ages(days: QuerySet, today: dt.date) -> tuple[list[ReferralAge], dict]:
+    """Open referrals by how long ago they were opened (from the day they were opened on)."""
+    rows = (
+        days.filter(Q(referrals_open_red__gt=0) | Q(referrals_open_amber__gt=0))
+        .values("day")
+        .annotate(red=Sum("referrals_open_red"), amber=Sum("referrals_open_amber"))
+        .order_by("day")
+    )
+    buckets = [
+        (0, 0, _("opened today")),
+        (1, 2, _("1–2 days ago")),
+        (3, 6, _("3–6 days ago")),
+        (7, None, _("7 days ago or more")),
+    ]
+    counts = {label: [0, 0] for _low, _high, label in buckets}
+    oldest: dict[str, dt.date | None] = {"red": None, "amber": None}
+    for row in rows:
+        age = (today - row["day"]).days
+        for low, high, label in buckets:
+            if age >= low and (high is None or age <= high):
+                counts[label][0] += row["red"] or 0
+                counts[label][1] += row["amber"] or 0
+                break
+        for colour in ("red", "amber"):
+            if row[colour] and oldest[colour] is None:
+                oldest[colour] = row["day"]
+    return [
+        ReferralAge(label=str(label), red=counts[label][0], amber=counts[label][1])
+        for _low, _high, label in buckets
+    ], oldest
+
+
+def _knowledge(scope: Q, filters: DashboardFilters, period_end: dt.date) -> list[KnowledgeRow]:
+    rows = (
+        KnowledgeRollup.objects.filter(
+            scope, training_on__gte=filters.starts_on, training_on__lte=period_end
+        )
+        .values("training_id", "training__title", "training_on")
+        .annotate(pairs=Sum("pairs"), pre=Sum("pre_sum"), post=Sum("post_sum"))
+        .order_by("-training_on", "training__title")
+    )
+    return [
+        KnowledgeRow(
+            training_title=row["training__title"],
+            training_on=row["training_on"],
+            pairs=row["pairs"],
+            pre_mean=float(row["pre"]) / row["pairs"] if row["pairs"] else None,
+            post_mean=float(row["post"]) / row["pairs"] if row["pairs"] else None,
+        )
+        for row in rows
+    ]
+
+
+def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
+    if granularity == Granularity.MONTH:
+        return day.replace(day=1)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _trend(in_period: QuerySet, filters: DashboardFilters, period_end: dt.date):
+    """Flows per week (Monday first) or month, every bucket of the period present, even empty."""
+    per_day = in_period.values("day").annotate(
+        due=Sum("sessions_due"),
+        done=Sum("sessions_done"),
+        deliveries=Sum("deliveries"),
+        registered=Sum("mothers_registered"),
+        referrals=Sum(F("referrals_opened_red") + F("referrals_opened_amber")),
+    )
+    totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for row in per_day:
+        bucket = totals[bucket_start(row["day"], filters.granularity)]
+        for index, key in enumerate(("due", "done", "deliveries", "registered", "referrals")):
+            bucket[index] += row[key] or 0
+    starts = []
+    cursor = bucket_start(filters.starts_on, filters.granularity)
+    while cursor <= period_end and len(starts) < 400:
+        starts.append(cursor)
+        cursor = (
+            (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            if filters.granularity == Granularity.MONTH
+            else cursor + dt.timedelta(days=7)
+        )
+    return [
+        TrendBucket(
+            starts_on=start,
+            label=_bucket_label(start, filters.granularity),
+            sessions_due=totals[start][0],
+            sessions_done=totals[start][1],
+            deliveries=totals[start][2],
+            mothers_registered=totals[start][3],
+            referrals_opened=totals[start][4],
+        )
+        for start in starts
+    ]
+
+
+def _bucket_label(start: dt.date, granularity: Granularity) -> str:
+    from django.utils import formats
+
+    if granularity == Granularity.MONTH:
+        return formats.date_format(start, "M Y")
+    return formats.date_format(start, "j M")
+
+
+def _breakdown_level(user: User, filters: DashboardFilters) -> str | None:
+    """The level one below the area being looked at: the selected area, else the viewer's own
+    area when she covers one, else provinces."""
+    base = filters.area
+    if base is None and not sees_everything(user):
+        own = list(user.areas.all()[:2])
+        base = own[0] if len(own) == 1 else None
+    if base is None:
+        return AreaLevel.PROVINCE if sees_everything(user) else None
+    index = LEVEL_ORDER.index(base.level)
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+def _breakdown(
+    level: str | None,
+    scope: Q,
+    filters: DashboardFilters,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    period_end: dt.date,
+) -> list[AreaRow]:
+    if level is None:
+        return []
+    column = f"{level}_id"
+    postpartum = _stage_q(now)["postpartum"]
+    mothers = {
+        row[column]: row
+        for row in MotherRollup.objects.filter(scope)
+        .values(column)
+        .annotate(
+            mothers=Count("pk"),
+            postpartum=Count("pk", filter=postpartum),
+            accompanied=Count("pk", filter=postpartum & Q(accompanied=True)),
+        )
+    }
+    days = {
+        row[column]: row
+        for row in PosyanduDayRollup.objects.filter(scope)
+        .values(column)
+        .annotate(
+            due=Sum("sessions_due", filter=Q(day__gte=filters.starts_on, day__lte=period_end)),
+            done=Sum("sessions_done", filter=Q(day__gte=filters.starts_on, day__lte=period_end)),
+            open_referrals=Sum(F("referrals_open_red") + F("referrals_open_amber")),
+        )
+    }
+    cadres = {
+        row[column]: row
+        for row in CadreRollup.objects.filter(scope)
+        .values(column)
+        .annotate(
+            cadres=Count("pk"),
+            certified=Count("pk", filter=cadre_list_q(CadreList.CERTIFIED, today=today)),
+        )
+    }
+    area_ids = {key for key in (*mothers, *days, *cadres) if key is not None}
+    areas = {area.pk: area for area in Area.objects.filter(pk__in=area_ids)}
+    rows = []
+    for area_id in area_ids:
+        m, d, c = mothers.get(area_id, {}), days.get(area_id, {}), cadres.get(area_id, {})
+        rows.append(
+            AreaRow(
+                area=areas[area_id],
+                mothers=m.get("mothers", 0),
+                postpartum=m.get("postpartum", 0),
+                accompanied=m.get("accompanied", 0),
+                sessions_due=d.get("due") or 0,
+                sessions_done=d.get("done") or 0,
+                open_referrals=d.get("open_referrals") or 0,
+                cadres=c.get("cadres", 0),
+                cadres_certified=c.get("certified", 0),
+            )
+        )
+    return sorted(rows, key=lambda row: row.area.name)
+
+
+# --- lists behind the numbers ------------------------------------------------------------------
+
+
+def mother_rollups_for(
+    user: User,
+    filters: DashboardFilters,
+    which: MotherList,
+    *,
+    now: dt.datetime,
+    references: Sequence[ReferenceRange],
+) -> QuerySet[MotherRollup]:
+    """The mothers behind a number: the same scope and condition as the number itself."""
+    condition = mother_list_q(which, now=now, references=references, filters=filters)
+    return (
+        MotherRollup.objects.filter(rollup_scope_q(user) & _filter_q(filters) & condition)
+        .select_related("mother", "posyandu", "village", "cadre")
+        .order_by("-delivered_at", "mother__code")
+    )
+
+
+def cadre_rollups_for(
+    user: User, filters: DashboardFilters, which: CadreList, *, today: dt.date
+) -> QuerySet[CadreRollup]:
+    condition = cadre_list_q(which, today=today)
+    return (
+        CadreRollup.objects.filter(rollup_scope_q(user) & _filter_q(filters) & condition)
+        .select_related("cadre", "posyandu", "village", "programme")
+        .order_by("cadre__code")
+    )
+
+
+def open_referrals_for(user: User, filters: DashboardFilters, *, severity: str = ""):
+    """The open (or acknowledged, not yet closed) referrals behind the referral numbers, oldest
+    first, of mothers the user may see."""
+    from kaderasi.care.models import Referral, ReferralStatus
+    from kaderasi.care.selectors import mothers_visible_to
+
+    rows = (
+        Referral.objects.filter(
+            mother__in=mothers_visible_to(user).values("pk"),
+            status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED],
+        )
+        .select_related("mother__posyandu", "flag__rule")
+        .order_by("opened_at")
+    )
+    if filters.area is not None:
+        rows = rows.filter(mother__posyandu__path__startswith=filters.area.path)
+    if filters.programme is not None:
+        rows = rows.filter(mother__programme=filters.programme)
+    if severity in {"red", "amber"}:
+        rows = rows.filter(flag__severity=severity)
+    return rows
+
+
+def earliest_day(user: User) -> dt.date | None:
+    """The first day with any activity the user may see (for the "all time" period)."""
+    return PosyanduDayRollup.objects.filter(rollup_scope_q(user)).aggregate(first=Min("day"))[
+        "first"
+    ]

@@ -1,0 +1,388 @@
+"""Reports: the coordinator's editable parts of a programme report, background exports, and the
+summary tables (rollups) the dashboards read instead of the raw care and training tables."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kaderasi.core.models import BaseModel
+from kaderasi.reports.storage import private_storage
+
+
+class ProgrammeReport(BaseModel):
+    """What a coordinator edits before exporting the programme report: the conclusion in each
+    language, and the knowledge bands (a convention the programme chooses, kept with its source)."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="report",
+    )
+    conclusion_id = models.TextField(_("conclusion (Indonesian)"), blank=True)
+    conclusion_en = models.TextField(_("conclusion (English)"), blank=True)
+    good_band_from = models.DecimalField(
+        _("'good' knowledge from (score)"), max_digits=5, decimal_places=1, default=Decimal(76)
+    )
+    fair_band_from = models.DecimalField(
+        _("'fair' knowledge from (score)"), max_digits=5, decimal_places=1, default=Decimal(56)
+    )
+    bands_source = models.CharField(
+        _("source of the knowledge bands"),
+        max_length=300,
+        default="Arikunto-style bands (good ≥ 76, fair 56–75, poor < 56); common convention in "
+        "Indonesian studies, to be confirmed by the programme",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("programme report")
+        verbose_name_plural = _("programme reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fair_band_from__gte=0)
+                & Q(good_band_from__gt=F("fair_band_from"))
+                & Q(good_band_from__lte=100),
+                name="programme_report_bands_ordered",
+                violation_error_message=_(
+                    "The 'good' band must start above the 'fair' band, within 0–100."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", _("PDF document")
+    XLSX = "xlsx", _("Excel workbook")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportStep(models.TextChoices):
+    """Where a long export is, shown beside its progress bar."""
+
+    WAITING = "waiting", _("Waiting for a worker")
+    COLLECTING = "collecting", _("Collecting the programme's data")
+    CHARTS = "charts", _("Drawing the charts")
+    TABLES = "tables", _("Writing the tables")
+    LAYOUT = "layout", _("Laying out the pages")
+    SAVING = "saving", _("Saving the file")
+    FINISHED = "finished", _("Finished")
+
+
+class ReportExport(BaseModel):
+    """One requested export of a programme report. A worker fills it in, reporting `progress`;
+    the finished file lives in private storage and is served only to its requester."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="report_exports",
+    )
+    format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
+    language = models.CharField(_("language"), max_length=8, default="id")
+    pseudonymised = models.BooleanField(_("codes instead of names"), default=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(
+        _("step"), max_length=12, choices=ExportStep.choices, default=ExportStep.WAITING
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to="report-exports/")
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_export_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.DONE) | ~Q(file=""),
+                name="report_export_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=ExportFormat.values), name="report_export_format_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="report_export_status_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} {self.format} {self.status}"
+
+
+class AreaColumns(models.Model):
+    """The area of a rollup row, denormalised: the posyandu's path for scoping by prefix, and
+    each ancestor for grouping dashboards by village, district or regency without joins."""
+
+    posyandu = models.ForeignKey(
+        "regions.Area", verbose_name=_("posyandu"), on_delete=models.CASCADE, related_name="+"
+    )
+    village = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    regency = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("regency"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    province = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    area_path = models.CharField(_("area path"), max_length=255, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class MotherRollup(BaseModel, AreaColumns):
+    """One row per mother: what every dashboard number about mothers is counted from. Values that
+    change with the clock alone (stage, referral age) are stored as times and compared at read
+    time; `next_change_at` says when a stored count next changes (a session window opens)."""
+
+    mother = models.OneToOneField(
+        "care.Mother", verbose_name=_("mother"), on_delete=models.CASCADE, related_name="rollup"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group = models.CharField(_("study group"), max_length=16)
+    registered_on = models.DateField(_("registered on"))
+    has_pregnancy = models.BooleanField(_("pregnancy recorded"), default=False)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    cadre = models.ForeignKey(
+        "cadres.Cadre",
+        verbose_name=_("cadre"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    has_open_pairing = models.BooleanField(_("paired now"), default=False)
+    accompanied = models.BooleanField(
+        _("accompanied"),
+        default=False,
+        help_text=_("Paired now, or her accompaniment was completed."),
+    )
+    sessions_due = models.PositiveIntegerField(_("sessions due"), default=0)
+    sessions_done = models.PositiveIntegerField(_("sessions done"), default=0)
+    sessions_missed = models.PositiveIntegerField(_("sessions missed"), default=0)
+    first_window_on = models.DateField(_("first session day"), null=True, blank=True)
+    last_window_on = models.DateField(_("last session day"), null=True, blank=True)
+    baseline_ml = models.DecimalField(
+        _("baseline volume (ml)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    follow_up_ml = models.DecimalField(
+        _("follow-up volume (ml)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    latest_24h_ml = models.DecimalField(
+        _("latest 24-hour volume (ml)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    latest_24h_day = models.PositiveSmallIntegerField(
+        _("postpartum day of the latest 24-hour volume"), null=True, blank=True
+    )
+    milk_volumes = models.PositiveIntegerField(_("milk volumes recorded"), default=0)
+    milk_volumes_24h = models.PositiveIntegerField(_("24-hour milk volumes recorded"), default=0)
+    open_red_referrals = models.PositiveSmallIntegerField(_("open red referrals"), default=0)
+    open_amber_referrals = models.PositiveSmallIntegerField(_("open amber referrals"), default=0)
+    oldest_open_referral_at = models.DateTimeField(
+        _("oldest open referral opened at"), null=True, blank=True
+    )
+    next_change_at = models.DateTimeField(_("next change at"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("mother rollup")
+        verbose_name_plural = _("mother rollups")
+        indexes = [
+            models.Index(fields=["programme", "area_path"]),
+            models.Index(fields=["next_change_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup of mother {self.mother_id}"
+
+
+class CadreRollup(BaseModel, AreaColumns):
+    """One row per cadre: trained, certified (the validity window of her current certificate) and
+    how many mothers she accompanies now."""
+
+    cadre = models.OneToOneField(
+        "cadres.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="rollup"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    trained_on = models.DateField(_("first post-test on"), null=True, blank=True)
+    certified_from = models.DateField(_("certified from"), null=True, blank=True)
+    certified_until = models.DateField(_("certified until (exclusive)"), null=True, blank=True)
+    refresher_due_on = models.DateField(_("refresher due on"), null=True, blank=True)
+    active_clients = models.PositiveSmallIntegerField(_("mothers accompanied now"), default=0)
+    next_change_at = models.DateTimeField(_("next change at"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("cadre rollup")
+        verbose_name_plural = _("cadre rollups")
+        indexes = [models.Index(fields=["programme", "area_path"])]
+
+    def __str__(self) -> str:
+        return f"rollup of cadre {self.cadre_id}"
+
+
+class KnowledgeRollup(BaseModel, AreaColumns):
+    """Knowledge scores of one training, summed per posyandu over the cadres who took both the
+    pre-test and the post-test."""
+
+    training = models.ForeignKey(
+        "training.Training",
+        verbose_name=_("training"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    training_on = models.DateField(_("training day"))
+    pairs = models.PositiveIntegerField(_("cadres with both tests"), default=0)
+    pre_sum = models.DecimalField(_("sum of pre-test scores"), max_digits=10, decimal_places=2)
+    post_sum = models.DecimalField(_("sum of post-test scores"), max_digits=10, decimal_places=2)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("knowledge rollup")
+        verbose_name_plural = _("knowledge rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "programme", "posyandu"],
+                name="knowledge_rollup_one_per_posyandu",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"knowledge rollup {self.training_id}/{self.posyandu_id}"
+
+
+class PosyanduDayRollup(BaseModel, AreaColumns):
+    """What happened at one posyandu, for one programme, on one (local) day: the flows the trends
+    and period numbers are summed from. Sessions count on the day their window opens."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    mothers_registered = models.PositiveIntegerField(_("mothers registered"), default=0)
+    deliveries = models.PositiveIntegerField(_("deliveries"), default=0)
+    sessions_due = models.PositiveIntegerField(_("sessions due"), default=0)
+    sessions_done = models.PositiveIntegerField(_("sessions done"), default=0)
+    sessions_missed = models.PositiveIntegerField(_("sessions missed"), default=0)
+    massages_recorded = models.PositiveIntegerField(_("massages recorded"), default=0)
+    milk_volumes_recorded = models.PositiveIntegerField(_("milk volumes recorded"), default=0)
+    referrals_opened_red = models.PositiveIntegerField(_("red referrals opened"), default=0)
+    referrals_opened_amber = models.PositiveIntegerField(_("amber referrals opened"), default=0)
+    referrals_open_red = models.PositiveIntegerField(
+        _("red referrals opened this day and still open"), default=0
+    )
+    referrals_open_amber = models.PositiveIntegerField(
+        _("amber referrals opened this day and still open"), default=0
+    )
+    cadres_trained = models.PositiveIntegerField(_("cadres post-tested"), default=0)
+    certificates_issued = models.PositiveIntegerField(_("certificates issued"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("posyandu day rollup")
+        verbose_name_plural = _("posyandu day rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "posyandu", "day"], name="posyandu_day_rollup_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "day"]),
+            models.Index(fields=["programme", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posyandu_id} {self.day}"
+
+
+class RollupState(BaseModel):
+    """The watermark of the periodic refresh: every change saved before `refreshed_through` (the
+    database's time) is in the rollups; `last_run_at` is the clock time of the last run, shown on
+    the dashboards. One row, claimed by a conditional update so two overlapping runs do not both
+    work."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    refreshed_through = models.DateTimeField(_("refreshed through"), null=True, blank=True)
+    last_run_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
+    last_rebuild_at = models.DateTimeField(_("last full rebuild at"), null=True, blank=True)
+    run_started_at = models.DateTimeField(_("run started at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup states")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,153 @@
+"""Writes of the reports app: the coordinator's edits to a programme report, and the life of a
+background export (requested → running with progress → done with its file, or failed)."""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kaderasi.accounts.models import User
+from kaderasi.core.errors import DomainError
+from kaderasi.core.policies import Permission, can
+from kaderasi.programmes.models import Programme
+from kaderasi.reports.errors import ReportErrorCode
+from kaderasi.reports.models import (
+    ExportFormat,
+    ExportStatus,
+    ExportStep,
+    ProgrammeReport,
+    ReportExport,
+)
+
+logger = logging.getLogger(__name__)
+
+EXPORT_KEPT_FOR = dt.timedelta(days=7)
+
+
+@transaction.atomic
+def programme_report_update(
+    *,
+    programme: Programme,
+    by: User,
+    conclusions: dict[str, str] | None = None,
+    good_band_from: Decimal | None = None,
+    fair_band_from: Decimal | None = None,
+    bands_source: str | None = None,
+) -> ProgrammeReport:
+    """Save the conclusion in some languages ({"id": text, "en": text}; an empty text means "use
+    the suggested conclusion") and/or the knowledge bands of the programme's report."""
+    report, _created = ProgrammeReport.objects.select_for_update().get_or_create(
+        programme=programme
+    )
+    for language, text in (conclusions or {}).items():
+        field = "conclusion_en" if language == "en" else "conclusion_id"
+        setattr(report, field, text.strip())
+    good = report.good_band_from if good_band_from is None else good_band_from
+    fair = report.fair_band_from if fair_band_from is None else fair_band_from
+    if not (0 <= fair < good <= 100):
+        raise DomainError(
+            ReportErrorCode.BANDS_NOT_ORDERED,
+            _("The 'good' band must start above the 'fair' band, within 0–100."),
+            field="good_band_from",
+        )
+    report.good_band_from, report.fair_band_from = good, fair
+    if bands_source is not None:
+        report.bands_source = bands_source.strip() or report.bands_source
+    report.updated_by = by
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_export_request(
+    *,
+    programme: Programme,
+    by: User,
+    format: ExportFormat,
+    language: str,
+    pseudonymised: bool,
+) -> ReportExport:
+    """Queue an export of the programme report; the worker starts it once this commits. Names
+    and phone numbers leave kaderasi only with someone who manages programmes."""
+    if not pseudonymised and not can(by, Permission.EXPORT_IDENTIFIABLE_DATA):
+        raise DomainError(
+            ReportErrorCode.IDENTIFIABLE_EXPORT_NOT_ALLOWED,
+            _("Your role may export this report only with codes instead of names."),
+            field="pseudonymised",
+        )
+    export = ReportExport.objects.create(
+        programme=programme,
+        requested_by=by,
+        format=format,
+        language=language,
+        pseudonymised=pseudonymised,
+    )
+    from kaderasi.reports.tasks import report_export_run
+
+    transaction.on_commit(lambda: report_export_run.enqueue(export_id=export.pk))
+    logger.info("report export %s queued (%s)", export.public_id, format)
+    return export
+
+
+def report_export_start(*, export: ReportExport, now: dt.datetime) -> bool:
+    """Claim a queued export for this worker (a conditional update, so a re-delivered task never
+    builds the same file twice). False when another worker already has it."""
+    claimed = ReportExport.objects.filter(pk=export.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING,
+        started_at=now,
+        progress=1,
+        step=ExportStep.COLLECTING,
+        updated_at=now,
+    )
+    return bool(claimed)
+
+
+def report_export_progress(*, export: ReportExport, percent: int, step: str) -> None:
+    """Record how far a running export is (never backwards, at most 99 until it is done)."""
+    ReportExport.objects.filter(
+        Q(progress__lt=percent) | ~Q(step=step), pk=export.pk, status=ExportStatus.RUNNING
+    ).update(progress=max(1, min(99, percent)), step=step)
+
+
+@transaction.atomic
+def report_export_finish(
+    *, export: ReportExport, content: bytes, file_name: str, now: dt.datetime
+) -> ReportExport:
+    export = ReportExport.objects.select_for_update().get(pk=export.pk)
+    export.file.save(file_name, ContentFile(content), save=False)
+    export.status = ExportStatus.DONE
+    export.progress = 100
+    export.step = ExportStep.FINISHED
+    export.finished_at = now
+    export.save()
+    logger.info("report export %s done (%s bytes)", export.public_id, len(content))
+    return export
+
+
+def report_export_fail(*, export: ReportExport, error: str, now: dt.datetime) -> None:
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.FAILED, error=error[:2000], finished_at=now
+    )
+    logger.error("report export %s failed: %s", export.public_id, error[:200])
+
+
+def report_exports_purge(*, now: dt.datetime, kept_for: dt.timedelta = EXPORT_KEPT_FOR) -> int:
+    """Delete exports (and their files) older than `kept_for`: a file of personal data is not
+    kept longer than it is needed (UU PDP). Returns how many were deleted."""
+    old = ReportExport.objects.filter(created_at__lt=now - kept_for)
+    count = 0
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        count += 1
+    return count
+
+
+def export_file_name(export: ReportExport) -> str:
+    stem = _("report") if export.format == ExportFormat.PDF else _("report-and-data")
+    return f"{export.programme.slug}-{stem}-{export.language}.{export.format}"

@@ -1,0 +1,144 @@
+"""Numbers as a results section writes them, and charts that print in black and white with a
+title and a text alternative."""
+
+import io
+
+import pytest
+from django.utils import translation
+
+from kaderasi.reports import charts
+from kaderasi.reports import formatting as fmt
+from kaderasi.reports.progress import TerminalProgress
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "indonesian"),
+    [
+        (2.534e-7, "< 0.001", "< 0,001"),
+        (0.001, "0.00100", "0,00100"),
+        (0.001953125, "0.00195", "0,00195"),
+        (0.0497, "0.0497", "0,0497"),
+        (0.51, "0.510", "0,510"),
+        (1.0, "1.00", "1,00"),
+        (None, "—", "—"),
+    ],
+)
+def test_p_values_have_three_significant_digits_or_a_floor(value, english, indonesian):
+    with translation.override("en"):
+        assert fmt.p_value(value) == english
+    with translation.override("id"):
+        assert fmt.p_value(value) == indonesian
+
+
+def test_means_have_one_decimal_rounded_half_up():
+    with translation.override("en"):
+        assert fmt.mean(66) == "66.0"
+        assert fmt.mean(0.25) == "0.3"
+        assert fmt.number(2.5, 0) == "3"
+        assert fmt.number(1234.5, 0) == "1,235"
+
+
+def test_intervals_have_two_decimals():
+    with translation.override("id"):
+        assert fmt.interval([191.0834, 266.9166]) == "191,08 – 266,92"
+        assert fmt.interval(None) == "—"
+
+
+def test_changes_carry_their_sign():
+    with translation.override("en"):
+        assert fmt.signed(229) == "+229.0"
+        assert fmt.signed(-12.5) == "−12.5"
+        assert fmt.signed(0) == "0.0"
+
+
+def test_a_share_of_nothing_is_undefined():
+    assert fmt.share(3, 0) is None
+    assert fmt.share(1, 4) == 25.0
+
+
+@pytest.fixture
+def slope():
+    with translation.override("en"):
+        return charts.slope_chart(
+            [charts.PairedValue("M1", 30, 250), charts.PairedValue("M2", 100, 90)]
+        )
+
+
+def test_a_chart_is_one_accessible_image(slope):
+    assert slope.svg.startswith('<svg role="img" aria-labelledby="chart-slope-')
+    assert "<title id=" in slope.svg
+    assert "<desc id=" in slope.svg
+    assert slope.title == "Milk volume of each mother, before and after"
+    assert slope.description == (
+        "Slope chart of 2 mothers with both measurements: 1 rose, 1 fell, 0 stayed the same. "
+        "Mean 65.0 ml before and 170.0 ml after."
+    )
+
+
+def test_chart_text_stays_text_and_styles_are_attributes(slope):
+    assert "<text" in slope.svg
+    assert "DejaVu Sans" in slope.svg
+    assert " style=" not in slope.svg
+
+
+def test_two_charts_on_one_page_never_share_an_id():
+    with translation.override("en"):
+        first = charts.box_plots([1, 2, 3], [4, 5, 6])
+        second = charts.box_plots([1, 2, 3], [4, 5, 7])
+    import re
+
+    ids = lambda svg: set(re.findall(r' id="([^"]+)"', svg))  # noqa: E731
+    assert ids(first.svg).isdisjoint(ids(second.svg))
+
+
+def test_the_same_data_draws_the_same_chart():
+    with translation.override("en"):
+        assert charts.box_plots([1, 2], [3, 4]).svg == charts.box_plots([1, 2], [3, 4]).svg
+
+
+def test_the_chart_language_follows_the_active_language():
+    with translation.override("en"):
+        english = charts.box_plots([1, 2], [3, 4])
+    with translation.override("id"):
+        indonesian = charts.box_plots([1, 2], [3, 4])
+
+    assert ">Before<" in english.svg
+    assert english.svg != indonesian.svg
+
+
+def test_the_norms_chart_says_when_the_range_is_only_for_orientation():
+    with translation.override("en"):
+        chart = charts.norms_chart(
+            [charts.DayVolume("M1", "before", 1, 30), charts.DayVolume("M1", "after", 3, 250)],
+            [charts.DayRange(1, 7, 122.5), charts.DayRange(3, 98, 775)],
+            comparable=False,
+        )
+
+    assert "Day 1: 7.0–122.5 ml." in chart.description
+    assert "for orientation only" in chart.description
+
+
+def test_an_empty_knowledge_plot_still_draws():
+    with translation.override("en"):
+        chart = charts.knowledge_dot_plot([], [], bands=charts.Bands(76, 56))
+
+    assert chart.svg.startswith("<svg")
+
+
+def test_a_progress_bar_in_a_log_prints_each_tenth_once():
+    stream = io.StringIO()
+    bar = TerminalProgress(stream, label="PDF")
+
+    for percent in (1, 5, 15, 18, 60, 95):
+        bar.update(percent, "charts")
+    bar.finish()
+
+    lines = stream.getvalue().splitlines()
+    assert [line.split("]")[1].split("%")[0].strip() for line in lines] == [
+        "1",
+        "15",
+        "60",
+        "95",
+        "100",
+    ]
+    assert lines[0].startswith("PDF [")

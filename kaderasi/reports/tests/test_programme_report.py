@@ -1,0 +1,273 @@
+"""The programme report as data, on the paper's own programme (pandes-2018): its evaluation, its
+tables and figures, its honesty about the design, and its languages."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import translation
+
+from kaderasi.care.models import StudyGroup
+from kaderasi.demo.pandes import seed_pandes
+from kaderasi.programmes.models import StudyDesign
+from kaderasi.reports.documents import (
+    programme_report_document,
+    render_programme_report_html,
+)
+from kaderasi.reports.evaluation_input import programme_evaluation
+from kaderasi.reports.models import ProgrammeReport
+from kaderasi.reports.programme_data import programme_data
+from kaderasi.reports.programme_report import SkillStep
+from kaderasi.reports.tests.conftest import NOW, REFERENCES
+
+pytestmark = pytest.mark.django_db
+
+SAINT = [r for r in REFERENCES if r.postpartum_day in (1, 3)]
+
+
+@pytest.fixture
+def pandes():
+    return seed_pandes(now=NOW)
+
+
+def evaluation_of(programme, references=(), language="en"):
+    with translation.override(language):
+        return programme_evaluation(programme_data(programme), references=references)
+
+
+def document_of(programme, *, language="en", references=(), **options):
+    return programme_report_document(
+        programme=programme,
+        evaluation=evaluation_of(programme, references, language),
+        now=NOW,
+        language=language,
+        references=references,
+        **options,
+    )
+
+
+def cell_texts(table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def test_the_evaluation_has_the_contracted_shape_and_the_papers_numbers(pandes):
+    evaluation = evaluation_of(pandes)
+
+    assert list(evaluation) == [
+        "programme",
+        "knowledge",
+        "milk_volume",
+        "norms",
+        "limitations",
+    ]
+    milk = evaluation["milk_volume"]
+    assert milk["n"] == 10
+    assert (milk["before"]["mean"], milk["after"]["mean"]) == (66.0, 295.0)
+    assert milk["ci95"] == pytest.approx([191.08, 266.92], abs=0.005)
+    assert milk["wilcoxon"]["p_exact"] == 0.001953125
+    knowledge = evaluation["knowledge"]
+    assert (knowledge["n"], knowledge["before"]["mean"], knowledge["after"]["mean"]) == (
+        40,
+        50.0,
+        90.0,
+    )
+
+
+def test_a_two_group_programme_adds_the_comparison(pandes):
+    pandes.design = StudyDesign.TWO_GROUP
+    pandes.save()
+    pandes.mothers.filter(code__in=["M09", "M10"]).update(group=StudyGroup.COMPARISON)
+
+    evaluation = evaluation_of(pandes)
+
+    assert "comparison" in evaluation
+    assert evaluation["comparison"]["n_comparison"] == 2
+    assert evaluation["milk_volume"]["n"] == 8
+
+
+def test_the_per_mother_table_is_table_1_of_the_paper_with_the_change(pandes):
+    document = document_of(pandes)
+
+    table = next(t for t in document.tables if t.key == "per_mother")
+    rows = cell_texts(table)
+    assert rows[0] == ["1", "M01", "K01", "1", "30.0", "3", "250.0", "+220.0", "+733.3"]
+    assert rows[8] == ["9", "M09", "K09", "1", "150.0", "3", "350.0", "+200.0", "+133.3"]
+    assert [cell.text for cell in table.footer[0]] == [
+        "Mean",
+        "",
+        "",
+        "",
+        "66.0",
+        "",
+        "295.0",
+        "+229.0",
+        "+444.2",
+    ]
+
+
+def test_statistics_are_rounded_the_way_a_results_section_writes_them(pandes):
+    document = document_of(pandes)
+
+    stats = dict(cell_texts(next(t for t in document.tables if t.key == "milk_statistics")))
+    assert stats["Before: mean ± SD (median)"] == "66.0 ± 36.0 (55.0)"
+    assert stats["Mean difference, after − before (95 % CI)"] == "+229.0 ml (191.08 – 266.92)"
+    assert stats["Paired t-test"] == "t(9) = 13.66; p < 0.001"
+    assert stats["Wilcoxon signed-rank test"] == (
+        "W+ = 55.0; exact p = 0.00195 (normal approximation p = 0.00579)"
+    )
+    assert stats["Effect size, Cohen's dz"] == "4.32"
+
+
+def test_indonesian_numbers_use_a_decimal_comma(pandes):
+    document = document_of(pandes, language="id")
+
+    milk = next(t for t in document.tables if t.key == "milk_statistics")
+    texts = [row[1].text for row in milk.rows]
+    assert "+229,0 ml (191,08 – 266,92)" in texts
+
+
+def test_the_report_says_the_rise_cannot_be_attributed_to_the_massage(pandes):
+    document = document_of(pandes)
+
+    milk_text = " ".join(str(p) for p in document.section("milk").paragraphs)
+    assert "cannot be attributed to the massage" in milk_text
+    assert "postpartum day 1 and the follow-up on day 3" in milk_text
+    assert any("lactogenesis" in limitation for limitation in document.limitations)
+    assert "cannot be attributed to the massage" in document.conclusion
+    assert document.conclusion_is_suggestion is True
+
+
+def test_unknown_basis_volumes_are_not_judged_against_the_norm(pandes):
+    document = document_of(pandes, references=SAINT)
+
+    norms = document.section("norms")
+    assert "none of the 20 volumes can be judged" in " ".join(map(str, norms.paragraphs))
+    assert not [t for t in document.tables if t.key == "norms"]
+    figure = next(b for b in norms.blocks if b.kind == "figure")
+    assert "for orientation only" in figure.chart.description
+    assert [t.key for t in document.tables if t.key == "references"] == ["references"]
+
+
+def test_24_hour_volumes_are_compared_with_their_days_reference(pandes):
+    from kaderasi.care.models import Measurement
+
+    Measurement.objects.filter(mother__programme=pandes).update(basis="24h_estimate")
+
+    document = document_of(pandes, references=SAINT)
+
+    table = next(t for t in document.tables if t.key == "norms")
+    # Ny. Df's 150 ml on day 1 is above Saint's day-1 range (7–122.5 ml).
+    assert cell_texts(table) == [
+        ["Before (baseline)", "10", "0", "9", "1", "0 %"],
+        ["After (follow-up)", "10", "0", "10", "0", "0 %"],
+    ]
+
+
+def test_knowledge_bands_follow_the_programmes_settings(pandes):
+    ProgrammeReport.objects.create(programme=pandes, good_band_from=90, fair_band_from=60)
+
+    document = document_of(pandes)
+
+    bands = cell_texts(next(t for t in document.tables if t.key == "knowledge_bands"))
+    assert bands == [
+        ["Good (≥ 90)", "0 (0 %)", "25 (63 %)"],
+        ["Fair (60–89)", "10 (25 %)", "15 (38 %)"],
+        ["Poor (< 60)", "30 (75 %)", "0 (0 %)"],
+    ]
+
+
+def test_skills_are_pass_rates_per_step(pandes):
+    skills = [
+        SkillStep(number=2, title="Obtains consent", critical=True, assessed=40, passed=38),
+        SkillStep(number=16, title="Repeats 3–5 passes", critical=False, assessed=40, passed=30),
+    ]
+
+    document = document_of(pandes, skills=skills)
+
+    table = next(t for t in document.tables if t.key == "skills")
+    assert cell_texts(table) == [
+        ["2", "Obtains consent (K)", "40", "38", "95 %"],
+        ["16", "Repeats 3–5 passes", "40", "30", "75 %"],
+    ]
+    assert "step 16" in str(document.section("skills").paragraphs[0])
+
+
+def test_no_skill_assessment_is_said_plainly(pandes):
+    document = document_of(pandes)
+
+    assert document.section("skills").empty_message.startswith("No skill assessments recorded")
+
+
+def test_codes_replace_names_unless_asked_otherwise(pandes):
+    hidden = render_programme_report_html(document_of(pandes))
+    shown = render_programme_report_html(document_of(pandes, pseudonymised=False))
+
+    assert "Ny. Am" not in hidden
+    assert "Sri Rahayu" not in hidden
+    assert "M01 · Ny. Am" in shown
+    assert "K01 · Sri Rahayu" in shown
+
+
+def test_the_coordinators_conclusion_replaces_the_suggestion_in_its_language(pandes):
+    ProgrammeReport.objects.create(
+        programme=pandes, conclusion_id="Kesimpulan tim.", conclusion_en=""
+    )
+
+    indonesian = document_of(pandes, language="id")
+    english = document_of(pandes, language="en")
+
+    assert (indonesian.conclusion, indonesian.conclusion_is_suggestion) == (
+        "Kesimpulan tim.",
+        False,
+    )
+    assert english.conclusion_is_suggestion is True
+
+
+def test_every_figure_has_a_title_and_a_text_alternative(pandes):
+    document = document_of(pandes, references=SAINT)
+
+    assert [figure.number for figure in document.figures] == [1, 2, 3, 4]
+    for figure in document.figures:
+        svg = figure.chart.svg
+        assert svg.startswith('<svg role="img"')
+        assert f'<title id="{_prefix(svg)}-title">{figure.chart.title}</title>' in svg.replace(
+            "&#x27;", "'"
+        )
+        assert "<desc id=" in svg
+        assert " style=" not in svg
+        assert len(figure.chart.description) > 40
+
+
+def _prefix(svg: str) -> str:
+    return re.search(r'aria-labelledby="([^ ]+)-title', svg).group(1)
+
+
+def test_tables_and_figures_are_numbered_in_order(pandes):
+    document = document_of(pandes, references=SAINT)
+
+    assert [t.number for t in document.tables] == list(range(1, len(document.tables) + 1))
+    assert [t.key for t in document.tables] == [
+        "knowledge_statistics",
+        "knowledge_bands",
+        "per_mother",
+        "milk_statistics",
+        "references",
+        "cadre_scores",
+    ]
+
+
+def test_the_print_document_has_a_title_page_contents_and_page_numbers(pandes):
+    html = render_programme_report_html(document_of(pandes, language="id"))
+
+    assert 'class="title-page"' in html
+    assert "target-counter(attr(href), page)" in html
+    assert "counter(page)" in html
+    assert "string-set: running-title" in html
+    assert "break-inside: avoid" in html
+    assert '<html lang="id">' in html
+
+
+def test_the_generation_date_is_the_given_day(pandes):
+    document = document_of(pandes)
+
+    assert document.generated_on == dt.date(2026, 11, 29)

@@ -1,0 +1,201 @@
+"""The report as files: the PDF, the workbook (its tables and its raw sheets in the import
+format), and the round trip through `kaderasi import-programme`."""
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import call_command, get_commands
+from django.utils import translation
+
+from kaderasi.demo.pandes import seed_pandes
+from kaderasi.reports.documents import (
+    IMPORT_COLUMNS,
+    render_programme_report_html,
+    render_programme_report_pdf,
+    render_programme_report_xlsx,
+)
+from kaderasi.reports.evaluation_input import programme_evaluation
+from kaderasi.reports.programme_data import programme_data
+from kaderasi.reports.tests.conftest import NOW, REFERENCES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pandes():
+    return seed_pandes(now=NOW)
+
+
+def evaluation_of(programme):
+    with translation.override("en"):
+        return programme_evaluation(programme_data(programme), references=REFERENCES)
+
+
+def workbook(programme, **options) -> openpyxl.Workbook:
+    content = render_programme_report_xlsx(
+        programme=programme,
+        evaluation=evaluation_of(programme),
+        now=NOW,
+        language="en",
+        references=REFERENCES,
+        **options,
+    )
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def sheet_rows(book, name) -> list[tuple]:
+    return list(book[name].iter_rows(values_only=True))
+
+
+def test_the_pdf_is_laid_out_on_several_pages_with_its_anchors(pandes):
+    from weasyprint import HTML
+
+    from kaderasi.reports.documents import programme_report_document
+
+    document = programme_report_document(
+        programme=pandes, evaluation=evaluation_of(pandes), now=NOW, language="id"
+    )
+    rendered = HTML(string=render_programme_report_html(document)).render()
+    pdf = rendered.write_pdf()
+
+    assert 8 <= len(rendered.pages) <= 16
+    anchors = {anchor for page in rendered.pages for anchor in page.anchors}
+    assert {"section-knowledge", "section-milk", "table-3", "figure-2"} <= anchors
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) > 50_000
+
+
+def test_the_pdf_renderer_reports_its_progress_in_order(pandes, monkeypatch):
+    class Printer:
+        def __init__(self, string, base_url=None):
+            self.html = string
+
+        def write_pdf(self, **options):
+            return b"%PDF-1.7 stub"
+
+    monkeypatch.setattr("weasyprint.HTML", Printer)
+    steps = []
+
+    pdf = render_programme_report_pdf(
+        programme=pandes,
+        evaluation=evaluation_of(pandes),
+        now=NOW,
+        language="en",
+        progress=lambda percent, step: steps.append((percent, step)),
+    )
+
+    assert pdf == b"%PDF-1.7 stub"
+    assert [step for _percent, step in steps] == [
+        "collecting",
+        "charts",
+        "charts",
+        "charts",
+        "tables",
+        "layout",
+        "saving",
+    ]
+    percents = [percent for percent, _step in steps]
+    assert percents == sorted(percents)
+
+
+def test_the_workbook_has_a_summary_one_sheet_per_table_and_the_raw_sheets(pandes):
+    book = workbook(pandes)
+
+    assert book.sheetnames[0] == "Report"
+    assert book.sheetnames[-4:] == ["cadres", "knowledge_tests", "mothers", "milk_volumes"]
+    table_sheets = book.sheetnames[1:-4]
+    assert table_sheets == [f"Table {n}" for n in range(1, len(table_sheets) + 1)]
+    per_mother = sheet_rows(book, "Table 3")
+    assert (
+        per_mother[0][0]
+        == "Table 3. Milk volume of each mother before and after the massage programme"
+    )
+    assert per_mother[3][:8] == (1, "M01", "K01", 1, 30.0, 3, 250.0, 220.0)
+
+
+def test_the_raw_sheets_have_exactly_the_import_columns(pandes):
+    book = workbook(pandes)
+
+    for sheet, columns in IMPORT_COLUMNS.items():
+        assert list(sheet_rows(book, sheet)[0]) == columns
+
+
+def test_the_raw_sheets_hold_the_programmes_data(pandes):
+    book = workbook(pandes, pseudonymised=False)
+
+    cadres = sheet_rows(book, "cadres")
+    assert len(cadres) == 41
+    assert cadres[1] == ("K01", "Sri Rahayu", None, "Posyandu Mawar", "Desa Pandes")
+    tests = sheet_rows(book, "knowledge_tests")
+    assert len(tests) == 81
+    assert tests[1][:3] == ("K01", "pre", 35)
+    assert tests[1][3] == dt.datetime(2018, 4, 11)
+    mothers = sheet_rows(book, "mothers")
+    assert mothers[1] == (
+        "M01",
+        "Ny. Am",
+        "K01",
+        "intervention",
+        dt.datetime(2018, 4, 14),
+        "spontaneous",
+        1,
+    )
+    volumes = sheet_rows(book, "milk_volumes")
+    assert len(volumes) == 21
+    assert volumes[1] == ("M01", "before", 30, dt.datetime(2018, 4, 14), 1, None, "unknown")
+    assert volumes[2] == ("M01", "after", 250, dt.datetime(2018, 4, 16), 3, None, "unknown")
+
+
+def test_a_pseudonymised_workbook_has_codes_instead_of_names_and_no_phone(pandes):
+    pandes.cadres.filter(code="K01").update(phone="+6281234567890")
+
+    book = workbook(pandes, pseudonymised=True)
+
+    cadres = sheet_rows(book, "cadres")
+    assert cadres[1] == ("K01", "K01", None, "Posyandu Mawar", "Desa Pandes")
+    mothers = sheet_rows(book, "mothers")
+    assert [row[1] for row in mothers[1:]] == [row[0] for row in mothers[1:]]
+    every_value = {
+        value for name in book.sheetnames for row in sheet_rows(book, name) for value in row
+    }
+    assert "Ny. Am" not in every_value
+    assert "+6281234567890" not in every_value
+
+
+def test_a_named_workbook_carries_the_phone_number(pandes):
+    pandes.cadres.filter(code="K01").update(phone="+6281234567890")
+
+    book = workbook(pandes, pseudonymised=False)
+
+    assert sheet_rows(book, "cadres")[1][2] == "+6281234567890"
+
+
+@pytest.mark.skipif(
+    "import-programme" not in get_commands() or "evaluate" not in get_commands(),
+    reason="`kaderasi import-programme` and `kaderasi evaluate` come with the evaluation "
+    "issue; this round trip is switched on when both are merged.",
+)
+def test_the_exported_workbook_re_imports_into_an_identical_evaluation(pandes, tmp_path):
+    path = tmp_path / "pandes-2018.xlsx"
+    path.write_bytes(
+        render_programme_report_xlsx(
+            programme=pandes, evaluation=evaluation_of(pandes), now=NOW, language="en"
+        )
+    )
+
+    call_command("import-programme", str(path), programme="pandes-copy")
+
+    def evaluate(slug):
+        out = io.StringIO()
+        call_command("evaluate", slug, format="json", stdout=out)
+        return json.loads(out.getvalue())
+
+    copy, original = evaluate("pandes-copy"), evaluate("pandes-2018")
+    # Every number is the same; the limitations may differ only where they describe the source
+    # programme itself (its "illustrative data" flag is not part of the import format).
+    for key in ("knowledge", "milk_volume", "norms"):
+        assert copy[key] == original[key], key
+    assert ("comparison" in copy) == ("comparison" in original)
