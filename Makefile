@@ -29,11 +29,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Update the Indonesian catalogue after changing user-facing strings (needs GNU gettext).
+# Update the Indonesian catalogue after changing user-facing strings (needs GNU gettext); it lists
+# what still needs a translation. `make messages TRANSLATIONS=file.json` fills those from a JSON file.
 messages: $(STAMP)
 	DEBUG=true $(BIN)/kaderasi makemessages --locale id --no-obsolete --no-location \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'kaderasi/static/vendor/*' --ignore 'bench/*'
-	DEBUG=true $(BIN)/kaderasi compilemessages --locale id --ignore '.venv/*'
+	$(BIN)/python scripts/po_fill.py $(TRANSLATIONS)
 
 check: $(STAMP)
 	DEBUG=true $(BIN)/kaderasi makemigrations --check --dry-run

@@ -6,11 +6,13 @@ Lists what is still missing afterwards. Development tool; kaderasi does not need
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import polib
 
+PLACEHOLDER = re.compile(r"%(\([a-zA-Z_]+\))?[sdrf]")
 CATALOGUE = Path(__file__).resolve().parent.parent / "kaderasi/locale/id/LC_MESSAGES/django.po"
 
 
@@ -27,6 +29,15 @@ def main() -> None:
             if entry.fuzzy:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
+    for entry in catalogue:
+        # xgettext marks any "% c"-like text (as in "95 % confidence") as python-format; only
+        # strings with real placeholders are formatted, so only those keep the flag.
+        if "python-format" in entry.flags and not PLACEHOLDER.search(
+            entry.msgid + (entry.msgid_plural or "")
+        ):
+            entry.flags.remove("python-format")
     catalogue.save()
     catalogue.save_as_mofile(str(CATALOGUE.with_suffix(".mo")))
     missing = [e.msgid for e in catalogue if not e.translated() or e.fuzzy]
