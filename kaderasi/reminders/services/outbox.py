@@ -84,7 +84,9 @@ def reminder_plan(*, now: dt.datetime, channel_name: str) -> PlanOutcome:
             candidate, directory, rule_rows[candidate.rule_id], channel_name
         )
     existing = {
-        row.planning_key: row for row in Reminder.objects.filter(planning_key__in=list(desired))
+        row.planning_key: row
+        for keys in _chunks(sorted(desired))
+        for row in Reminder.objects.filter(planning_key__in=keys)
     }
     new_rows = []
     for key in sorted(set(desired) - set(existing)):
@@ -196,9 +198,18 @@ def _cancel_unwanted(window, desired, opted_out_keys, directory, outcome: PlanOu
             reason = StatusReason.NO_LONGER_DUE
         by_reason.setdefault(reason, []).append(pk)
     for reason, ids in by_reason.items():
-        outcome.cancelled[reason] = Reminder.objects.filter(
-            pk__in=ids, status__in=OPEN_STATUSES
-        ).update(status=ReminderStatus.CANCELLED, status_reason=reason, next_attempt_at=None)
+        outcome.cancelled[reason] = sum(
+            Reminder.objects.filter(pk__in=chunk, status__in=OPEN_STATUSES).update(
+                status=ReminderStatus.CANCELLED, status_reason=reason, next_attempt_at=None
+            )
+            for chunk in _chunks(ids)
+        )
+
+
+def _chunks(items: list, size: int = 900):
+    """Slices of `items` small enough for any database's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # --- The sweep: planning, then sending ---------------------------------------------------------
