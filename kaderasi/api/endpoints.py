@@ -94,9 +94,9 @@ def _http_error(request, exc: HttpError):
             ApiErrorCode.CSRF_FAILED,
             _("The page's security token is missing or old; reload the page."),
         )
-    return _error(
-        request, exc.status_code, ApiErrorCode.INVALID, _("The request body is not JSON.")
-    )
+    if exc.status_code == 400:
+        return _error(request, 400, ApiErrorCode.INVALID, _("The request body is not JSON."))
+    return _error(request, exc.status_code, ApiErrorCode.INVALID, _("Invalid request."))
 
 
 @api.exception_handler(Http404)

@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 
-from kaderasi.accounts.models import User
+from kaderasi.accounts.models import Role, User
 from kaderasi.api import registry
 from kaderasi.api.errors import ApiErrorCode
 from kaderasi.api.models import RegistryRecord
@@ -164,7 +164,7 @@ def _load(user: User, records: list[dict]) -> _Batch:
             )
         },
         scheduled=scheduled,
-        cadre=Cadre.objects.filter(user=user).first() if user.role == "cadre" else None,
+        cadre=Cadre.objects.filter(user=user).first() if user.role == Role.CADRE else None,
     )
 
 
