@@ -97,6 +97,8 @@ def _world():
 def _mothers(world, *, start: int, count: int) -> None:
     """`count` mothers: half delivered in the last three days (schedules, sessions, a few red
     flags), half pregnant."""
+    from django.apps import apps
+
     from kaderasi.care.catalogue import catalogue_ensure
     from kaderasi.care.models import (
         Delivery,
@@ -110,8 +112,6 @@ def _mothers(world, *, start: int, count: int) -> None:
         ScheduledSession,
     )
     from kaderasi.care.scheduling import derive_schedule
-
-    from django.apps import apps
 
     catalogue_ensure(apps)
     rule = FlagRule.objects.get(code="infant_weight_loss_referral")

@@ -10,10 +10,12 @@ INFANT_KINDS = frozenset(
 def processing_allowed(mother: Mother, subject: ConsentSubject) -> bool:
     """False once the consent for `subject` was withdrawn and not given again. A mother registered
     before consents were recorded (imported historical data) is not blocked."""
-    consents = Consent.objects.filter(mother=mother, subject=subject)
-    if consents.filter(withdrawn_at__isnull=True).exists():
-        return True
-    return not consents.filter(withdrawn_at__isnull=False).exists()
+    withdrawals = list(
+        Consent.objects.filter(mother=mother, subject=subject).values_list(
+            "withdrawn_at", flat=True
+        )
+    )
+    return not withdrawals or None in withdrawals
 
 
 def subject_of_measurement(kind: str) -> ConsentSubject:

@@ -52,6 +52,9 @@ def flags_raise(
     linked to the record that fired it (a rule judges one record once). Each flag opens a
     referral for the midwife, unless a referral for the same rule is still open for this mother:
     that one already asks her to look, and lists the new flag."""
+    facts = list(facts)
+    if not facts:
+        return []
     findings = flag_rules.evaluate(active_rule_settings(), facts)
     if not findings:
         return []

@@ -108,8 +108,10 @@ def measurement_validate(
     value: Decimal,
     method: str,
     now: dt.datetime,
+    delivery: Delivery | bool | None = False,
 ) -> None:
-    """Refuse implausible observations with the offending field named."""
+    """Refuse implausible observations with the offending field named. `delivery` is the
+    mother's latest delivery when the caller has it already (False: look it up)."""
     low, high = PLAUSIBLE_RANGES[kind]
     if not low <= value <= high:
         raise DomainError(
@@ -124,7 +126,8 @@ def measurement_validate(
             _("The measurement time cannot be in the future."),
             field="measured_at",
         )
-    delivery = latest_delivery_of(mother)
+    if delivery is False:
+        delivery = latest_delivery_of(mother)
     if delivery is not None and measured_at < delivery.delivered_at:
         raise DomainError(
             CareErrorCode.MEASUREMENT_BEFORE_DELIVERY,
@@ -168,8 +171,15 @@ def measurement_record(
             return existing
     value = Decimal(str(value))
     _require_consent(mother, subject_of_measurement(kind))
+    delivery = latest_delivery_of(mother)
     measurement_validate(
-        mother=mother, kind=kind, measured_at=measured_at, value=value, method=method, now=now
+        mother=mother,
+        kind=kind,
+        measured_at=measured_at,
+        value=value,
+        method=method,
+        now=now,
+        delivery=delivery,
     )
     if kind == MeasurementKind.MILK_VOLUME and not basis:
         basis = "unknown"
@@ -191,16 +201,24 @@ def measurement_record(
         fields["public_id"] = public_id
     measurement = Measurement.objects.create(**fields)
     flags_raise(
-        mother=mother, facts=_measurement_facts(measurement), now=now, measurement=measurement
+        mother=mother,
+        facts=_measurement_facts(measurement, delivery),
+        now=now,
+        measurement=measurement,
     )
     return measurement
 
 
-def _measurement_facts(measurement: Measurement) -> list[flag_rules.Facts]:
-    delivery = latest_delivery_of(measurement.mother)
+def _measurement_facts(
+    measurement: Measurement, delivery: Delivery | None
+) -> list[flag_rules.Facts]:
     if delivery is None:
         return []
-    infant = delivery.infants.order_by("created_at").first()
+    infant = (
+        delivery.infants.order_by("created_at").first()
+        if measurement.kind == MeasurementKind.INFANT_WEIGHT
+        else None
+    )
     facts: list[flag_rules.Facts] = [
         flag_rules.MeasurementFacts(
             kind=measurement.kind,

@@ -88,8 +88,17 @@ def schedule_reconcile(*, mother: Mother, now: dt.datetime) -> list[ScheduledSes
     delete) those superseded by a new delivery time, protocol or withdrawal, and keep every
     massage session linked to the scheduled session it counts for. Idempotent: a second call
     changes nothing. Returns her live sessions in time order."""
-    Mother.objects.select_for_update().filter(pk=mother.pk).first()
-    mother = Mother.objects.select_related("programme", "posyandu").get(pk=mother.pk)
+    mother = (
+        Mother.objects.select_for_update(of=("self",))
+        .select_related("programme", "posyandu")
+        .get(pk=mother.pk)
+    )
+    if not programme_is_running(mother.programme, now=now):
+        return list(
+            ScheduledSession.objects.filter(mother=mother, cancelled_at__isnull=True).order_by(
+                "window_starts_at"
+            )
+        )
     delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
     planned = schedule_plan(
         mother=mother,

@@ -41,6 +41,7 @@ def test_the_demo_cadre_runs_a_guided_session_records_milk_and_the_midwife_sees_
     log_in(phone, "kader")
     card = phone.locator(f"[data-client='{client.public_id}']")
     card.get_by_role("link", name=re.compile("Mulai sesi|Start the session")).click()
+    phone.wait_for_load_state()
 
     # The stop-and-refer questions, all answered "no".
     phone.locator("[data-screen=intro] [data-go=questions]").click()
@@ -90,7 +91,9 @@ def test_the_demo_cadre_runs_a_guided_session_records_milk_and_the_midwife_sees_
 
     # A milk volume, from her page.
     phone.locator(f"[data-client='{client.public_id}'] h2 a").click()
+    phone.wait_for_load_state()
     phone.locator("a[href$='/record/milk-volume/']").first.click()
+    phone.wait_for_load_state()
     phone.fill("input[name=volume_ml]", "42")
     phone.select_option("select[name=method]", "hand_expression")
     phone.select_option("select[name=basis]", "single_expression")
