@@ -17,6 +17,9 @@ Three ways in, all producing the same rows for the same data and the same `now`:
   `updated_at`, and deletions from the audit log) and what changes with the clock alone
   (`next_change_at`: a session window opening or closing, a later certificate starting);
 * `rollups_rebuild`: everything, from scratch.
+
+How each row is computed lives in `rollup_rows.py`; this module decides what to recompute and
+writes it.
 """
 
 import datetime as dt
