@@ -525,6 +525,11 @@ def norms_section(
                     "Grey boxes: 24-hour reference range of the day (dashed edges); open "
                     "circles: before; filled squares: after; grey lines join each mother's two "
                     "volumes."
+                )
+                if references
+                else _(
+                    "Open circles: before; filled squares: after; grey lines join each mother's "
+                    "two volumes."
                 ),
             )
         )
