@@ -14,17 +14,34 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from kaderasi.accounts.models import Role, User
-from kaderasi.accounts.selectors import scope_areas_of, sees_everything
-from kaderasi.care.selectors import PUERPERIUM_DAYS
+from kaderasi.accounts.models import User
+from kaderasi.accounts.selectors import sees_everything
 from kaderasi.evaluation.norms import ReferenceRange
-from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
+from kaderasi.reports.dashboard_lists import (
+    cadre_rollups_for,
+    earliest_day,
+    mother_rollups_for,
+    open_referrals_for,
+)
+from kaderasi.reports.dashboard_scope import (
+    CADRE_LIST_TITLES,
+    MOTHER_LIST_TITLES,
+    CadreList,
+    DashboardFilters,
+    Granularity,
+    MotherList,
+    cadre_list_q,
+    compared_q,
+    filter_q,
+    mother_list_q,
+    rollup_scope_q,
+    stage_q,
+)
 from kaderasi.reports.formatting import share
 from kaderasi.reports.models import (
     CadreRollup,
@@ -33,167 +50,25 @@ from kaderasi.reports.models import (
     PosyanduDayRollup,
     RollupState,
 )
-from kaderasi.reports.rollups import STATE_NAME, _local_date
+from kaderasi.reports.rollups import STATE_NAME, local_date
 
-
-class Granularity(StrEnum):
-    WEEK = "week"
-    MONTH = "month"
-
-
-@dataclass(frozen=True)
-class DashboardFilters:
-    """What the viewer asked for. `area` and `programme` narrow her scope, never widen it."""
-
-    starts_on: dt.date
-    ends_on: dt.date
-    granularity: Granularity = Granularity.WEEK
-    area: Area | None = None
-    programme: Programme | None = None
-
-
-def rollup_scope_q(user: User) -> Q:
-    """Rollup rows (of mothers, cadres, posyandu-days) the user may count: the same scope as
-    `mothers_visible_to` and `cadres_visible_to`. Cadres have no dashboard: nothing."""
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    if sees_everything(user):
-        return Q()
-    if user.role == Role.CADRE:
-        return Q(pk__in=[])
-    condition = Q(pk__in=[])
-    for area in scope_areas_of(user):
-        condition |= Q(area_path__startswith=area.path)
-    if user.role == Role.COORDINATOR:
-        # A subquery, not a join: joining the team would count a row once per team member.
-        condition |= Q(programme_id__in=Programme.objects.filter(team=user).values("pk"))
-    return condition
-
-
-def _filter_q(filters: DashboardFilters) -> Q:
-    condition = Q()
-    if filters.area is not None:
-        condition &= Q(area_path__startswith=filters.area.path)
-    if filters.programme is not None:
-        condition &= Q(programme_id=filters.programme.pk)
-    return condition
-
-
-# --- mothers: the conditions behind each number ------------------------------------------------
-
-
-class MotherList(StrEnum):
-    """The lists behind the mother numbers; each is one condition on `MotherRollup`."""
-
-    ALL = "all"
-    PREGNANT = "pregnant"
-    POSTPARTUM = "postpartum"
-    ENDED = "ended"
-    UNKNOWN = "unknown"
-    ACCOMPANIED = "accompanied"
-    UNACCOMPANIED = "unaccompanied"
-    BELOW_REFERENCE = "below_reference"
-    NOT_COMPARABLE = "not_comparable"
-    MISSED_SESSIONS = "missed_sessions"
-    SESSIONS_IN_PERIOD = "sessions_in_period"
-    OPEN_REFERRALS = "open_referrals"
-
-
-MOTHER_LIST_TITLES = {
-    MotherList.ALL: _("All mothers"),
-    MotherList.PREGNANT: _("Pregnant mothers"),
-    MotherList.POSTPARTUM: _("Mothers in the puerperium (day 1–42)"),
-    MotherList.ENDED: _("Mothers whose puerperium has ended"),
-    MotherList.UNKNOWN: _("Mothers with no pregnancy recorded"),
-    MotherList.ACCOMPANIED: _("Postpartum mothers accompanied by a cadre"),
-    MotherList.UNACCOMPANIED: _("Postpartum mothers without a cadre"),
-    MotherList.BELOW_REFERENCE: _("Postpartum mothers below the day's reference"),
-    MotherList.NOT_COMPARABLE: _("Postpartum mothers whose milk volume cannot be compared"),
-    MotherList.MISSED_SESSIONS: _("Postpartum mothers with a missed massage session"),
-    MotherList.SESSIONS_IN_PERIOD: _("Mothers with massage sessions in the period"),
-    MotherList.OPEN_REFERRALS: _("Mothers with an open referral"),
-}
-
-
-def _stage_q(now: dt.datetime) -> dict[str, Q]:
-    puerperium_start = now - dt.timedelta(days=PUERPERIUM_DAYS)
-    return {
-        "pregnant": Q(has_pregnancy=True, delivered_at__isnull=True),
-        "postpartum": Q(delivered_at__gt=puerperium_start, delivered_at__lte=now),
-        "ended": Q(delivered_at__lte=puerperium_start),
-        "unknown": Q(has_pregnancy=False),
-    }
-
-
-def _compared_q(references: Sequence[ReferenceRange]) -> tuple[Q, Q]:
-    """(compared, below): a mother's latest 24-hour volume on a day with a reference range, and
-    that volume under the range's lower bound."""
-    compared = Q(pk__in=[])
-    below = Q(pk__in=[])
-    for reference in references:
-        day = Q(latest_24h_day=reference.postpartum_day, latest_24h_ml__isnull=False)
-        compared |= day
-        below |= day & Q(latest_24h_ml__lt=reference.lower_ml)
-    return compared, below
-
-
-def mother_list_q(
-    which: MotherList,
-    *,
-    now: dt.datetime,
-    references: Sequence[ReferenceRange],
-    filters: DashboardFilters,
-) -> Q:
-    stages = _stage_q(now)
-    compared, below = _compared_q(references)
-    postpartum = stages["postpartum"]
-    conditions = {
-        MotherList.ALL: Q(),
-        MotherList.PREGNANT: stages["pregnant"],
-        MotherList.POSTPARTUM: postpartum,
-        MotherList.ENDED: stages["ended"],
-        MotherList.UNKNOWN: stages["unknown"],
-        MotherList.ACCOMPANIED: postpartum & Q(accompanied=True),
-        MotherList.UNACCOMPANIED: postpartum & Q(accompanied=False),
-        MotherList.BELOW_REFERENCE: postpartum & below,
-        MotherList.NOT_COMPARABLE: postpartum & Q(milk_volumes__gt=0) & ~compared,
-        MotherList.MISSED_SESSIONS: postpartum & Q(sessions_missed__gt=0),
-        MotherList.SESSIONS_IN_PERIOD: Q(
-            first_window_on__lte=filters.ends_on, last_window_on__gte=filters.starts_on
-        ),
-        MotherList.OPEN_REFERRALS: Q(open_red_referrals__gt=0) | Q(open_amber_referrals__gt=0),
-    }
-    return conditions[which]
-
-
-class CadreList(StrEnum):
-    ALL = "all"
-    TRAINED = "trained"
-    CERTIFIED = "certified"
-    EXPIRING = "expiring"
-    NOT_CERTIFIED = "not_certified"
-
-
-CADRE_LIST_TITLES = {
-    CadreList.ALL: _("All cadres"),
-    CadreList.TRAINED: _("Trained cadres (post-test taken)"),
-    CadreList.CERTIFIED: _("Cadres holding a valid certificate"),
-    CadreList.EXPIRING: _("Certified cadres due for a refresher"),
-    CadreList.NOT_CERTIFIED: _("Cadres without a valid certificate"),
-}
-
-
-def cadre_list_q(which: CadreList, *, today: dt.date) -> Q:
-    certified = Q(certified_from__lte=today, certified_until__gt=today)
-    conditions = {
-        CadreList.ALL: Q(),
-        CadreList.TRAINED: Q(trained_on__lte=today),
-        CadreList.CERTIFIED: certified,
-        CadreList.EXPIRING: certified & Q(refresher_due_on__lte=today),
-        CadreList.NOT_CERTIFIED: ~certified,
-    }
-    return conditions[which]
-
+__all__ = [
+    "CADRE_LIST_TITLES",
+    "MOTHER_LIST_TITLES",
+    "CadreList",
+    "Dashboard",
+    "DashboardFilters",
+    "Granularity",
+    "MotherList",
+    "cadre_list_q",
+    "cadre_rollups_for",
+    "dashboard_for",
+    "earliest_day",
+    "mother_list_q",
+    "mother_rollups_for",
+    "open_referrals_for",
+    "rollup_scope_q",
+]
 
 # --- the dashboard -----------------------------------------------------------------------------
 
@@ -324,11 +199,11 @@ def dashboard_for(
     references: Sequence[ReferenceRange],
 ) -> Dashboard:
     """Every number of the dashboard for `user`, from the rollups only."""
-    scope = rollup_scope_q(user) & _filter_q(filters)
-    today = _local_date(now)
+    scope = rollup_scope_q(user) & filter_q(filters)
+    today = local_date(now)
     period_end = min(filters.ends_on, today)
-    stages = _stage_q(now)
-    compared, below = _compared_q(references)
+    stages = stage_q(now)
+    compared, below = compared_q(references)
     postpartum = stages["postpartum"]
 
     mothers = _counts(
@@ -535,7 +410,7 @@ def _breakdown(
     if level is None:
         return []
     column = f"{level}_id"
-    postpartum = _stage_q(now)["postpartum"]
+    postpartum = stage_q(now)["postpartum"]
     mothers = {
         row[column]: row
         for row in MotherRollup.objects.filter(scope)
@@ -584,64 +459,3 @@ def _breakdown(
             )
         )
     return sorted(rows, key=lambda row: row.area.name)
-
-
-# --- lists behind the numbers ------------------------------------------------------------------
-
-
-def mother_rollups_for(
-    user: User,
-    filters: DashboardFilters,
-    which: MotherList,
-    *,
-    now: dt.datetime,
-    references: Sequence[ReferenceRange],
-) -> QuerySet[MotherRollup]:
-    """The mothers behind a number: the same scope and condition as the number itself."""
-    condition = mother_list_q(which, now=now, references=references, filters=filters)
-    return (
-        MotherRollup.objects.filter(rollup_scope_q(user) & _filter_q(filters) & condition)
-        .select_related("mother", "posyandu", "village", "cadre")
-        .order_by("-delivered_at", "mother__code")
-    )
-
-
-def cadre_rollups_for(
-    user: User, filters: DashboardFilters, which: CadreList, *, today: dt.date
-) -> QuerySet[CadreRollup]:
-    condition = cadre_list_q(which, today=today)
-    return (
-        CadreRollup.objects.filter(rollup_scope_q(user) & _filter_q(filters) & condition)
-        .select_related("cadre", "posyandu", "village", "programme")
-        .order_by("cadre__code")
-    )
-
-
-def open_referrals_for(user: User, filters: DashboardFilters, *, severity: str = ""):
-    """The open (or acknowledged, not yet closed) referrals behind the referral numbers, oldest
-    first, of mothers the user may see."""
-    from kaderasi.care.models import Referral, ReferralStatus
-    from kaderasi.care.selectors import mothers_visible_to
-
-    rows = (
-        Referral.objects.filter(
-            mother__in=mothers_visible_to(user).values("pk"),
-            status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED],
-        )
-        .select_related("mother__posyandu", "flag__rule")
-        .order_by("opened_at")
-    )
-    if filters.area is not None:
-        rows = rows.filter(mother__posyandu__path__startswith=filters.area.path)
-    if filters.programme is not None:
-        rows = rows.filter(mother__programme=filters.programme)
-    if severity in {"red", "amber"}:
-        rows = rows.filter(flag__severity=severity)
-    return rows
-
-
-def earliest_day(user: User) -> dt.date | None:
-    """The first day with any activity the user may see (for the "all time" period)."""
-    return PosyanduDayRollup.objects.filter(rollup_scope_q(user)).aggregate(first=Min("day"))[
-        "first"
-    ]

@@ -3,7 +3,7 @@
 `report_export_run` builds a requested PDF or workbook, reporting its progress on the
 `ReportExport` row the page polls. `rollups_refresh_task` is the periodic refresh of the
 dashboards' summary tables (schedule it every few minutes; `kaderasi rollups refresh` does the
-same from cron)."""
+same from cron); `report_exports_purge_task` deletes week-old exports (schedule it daily)."""
 
 import logging
 
@@ -72,3 +72,9 @@ def rollups_refresh_task() -> dict:
         "cadres": summary.cadres,
         "rebuilt": summary.rebuilt,
     }
+
+
+@task()
+def report_exports_purge_task() -> int:
+    """Daily: delete exports (and their files) older than a week."""
+    return services.report_exports_purge(now=clock.now())

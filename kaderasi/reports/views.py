@@ -19,7 +19,7 @@ from kaderasi.reports import dashboards, services
 from kaderasi.reports.forms import ConclusionForm, DashboardFilterForm, ExportForm
 from kaderasi.reports.models import ExportStatus
 from kaderasi.reports.references import reference_ranges
-from kaderasi.reports.rollups import _local_date
+from kaderasi.reports.rollups import local_date
 from kaderasi.reports.selectors import (
     exports_visible_to,
     programme_report_allowed,
@@ -38,7 +38,7 @@ LIST_PAGE_SIZE = 50
 
 def _filters(request):
     form = DashboardFilterForm(
-        request.GET or None, user=request.user, today=_local_date(clock.now())
+        request.GET or None, user=request.user, today=local_date(clock.now())
     )
     return form, form.filters()
 
@@ -99,7 +99,7 @@ def dashboard_cadres(request):
         which = dashboards.CadreList(request.GET.get("show", "all"))
     except ValueError as error:
         raise Http404 from error
-    today = _local_date(clock.now())
+    today = local_date(clock.now())
     rows = dashboards.cadre_rollups_for(request.user, filters, which, today=today)
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -271,3 +271,12 @@ def test_the_generation_date_is_the_given_day(pandes):
     document = document_of(pandes)
 
     assert document.generated_on == dt.date(2026, 11, 29)
+
+
+def test_without_reference_ranges_the_figure_does_not_mention_them(pandes):
+    document = document_of(pandes, references=())
+
+    figure = next(b for b in document.section("norms").blocks if b.kind == "figure")
+    assert "reference" not in figure.note
+    assert figure.chart.title == "Milk volumes by postpartum day"
+    assert "No reference ranges" in str(document.section("norms").paragraphs[0])

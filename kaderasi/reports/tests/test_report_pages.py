@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.reports.models import ExportStatus, ExportStep, ProgrammeReport, ReportExport
-from kaderasi.reports.services import report_exports_purge
 from kaderasi.reports.tests.conftest import NOW
 from kaderasi.tests import factories as f
 
@@ -262,7 +261,9 @@ def test_exports_older_than_a_week_are_deleted_with_their_files(programme, coord
     fresh = ReportExport.objects.create(programme=programme, requested_by=coordinator, format="pdf")
     ReportExport.objects.filter(pk=fresh.pk).update(created_at=NOW - dt.timedelta(days=1))
 
-    assert report_exports_purge(now=NOW) == 1
+    from kaderasi.reports.tasks import report_exports_purge_task
+
+    assert report_exports_purge_task.call() == 1
 
     assert list(ReportExport.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not storage.exists(name)

@@ -1,0 +1,521 @@
+"""How each rollup row is computed from the raw care and training tables (reads only): one row per
+mother and per cadre, and the day and knowledge rows of whole (programme, posyandu) pairs. The
+same functions serve a full rebuild (`pairs=None`) and an incremental refresh, which is why the
+two always agree. `rollups.py` writes the rows."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import (
+    Delivery,
+    FlagSeverity,
+    MassageSession,
+    Measurement,
+    MeasurementKind,
+    MilkBasis,
+    MilkPhase,
+    Mother,
+    Pairing,
+    PairingEndReason,
+    Pregnancy,
+    Referral,
+    ReferralStatus,
+    ScheduledSession,
+)
+from kaderasi.care.timing import postpartum_day
+from kaderasi.regions.models import Area
+from kaderasi.reports.models import (
+    CadreRollup,
+    KnowledgeRollup,
+    MotherRollup,
+    PosyanduDayRollup,
+)
+from kaderasi.training.models import Certificate, TestAttempt, TestPhase
+
+Pair = tuple[int, int]
+"""(programme id, posyandu id): the unit in which day and knowledge rollups are recomputed."""
+
+Progress = Callable[[int, int], None]
+BATCH_SIZE = 500
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of `moment` where the programmes run (settings.TIME_ZONE)."""
+    return moment.astimezone(_zone()).date()
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
+
+
+def chunks(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- areas -------------------------------------------------------------------------------------
+
+
+class AreaColumns:
+    """The denormalised area columns of a posyandu (its path and every ancestor by level)."""
+
+    def __init__(self) -> None:
+        self._columns: dict[int, dict] = {}
+
+    def of(self, posyandu_id: int) -> dict:
+        return self._columns[posyandu_id]
+
+    def load(self, posyandu_ids: Iterable[int]) -> None:
+        missing = set(posyandu_ids) - self._columns.keys()
+        for chunk in chunks(sorted(missing)):
+            paths = dict(Area.objects.filter(pk__in=chunk).values_list("pk", "path"))
+            ancestor_ids = {int(part) for path in paths.values() for part in _path_ids(path)}
+            levels: dict[int, str] = {}
+            for ancestor_chunk in chunks(sorted(ancestor_ids)):
+                levels.update(Area.objects.filter(pk__in=ancestor_chunk).values_list("pk", "level"))
+            for posyandu_id, path in paths.items():
+                by_level = {levels.get(area_id): area_id for area_id in _path_ids(path)}
+                self._columns[posyandu_id] = {
+                    "posyandu_id": posyandu_id,
+                    "village_id": by_level.get("village"),
+                    "district_id": by_level.get("district"),
+                    "regency_id": by_level.get("regency"),
+                    "province_id": by_level.get("province"),
+                    "area_path": path,
+                }
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+# --- per mother --------------------------------------------------------------------------------
+
+
+def _mothers_with_facts(mother_ids: list[int]):
+    done = MassageSession.objects.filter(scheduled_session=OuterRef("pk"))
+    return (
+        Mother.objects.filter(pk__in=mother_ids)
+        .only("pk", "programme_id", "posyandu_id", "group", "created_at")
+        .prefetch_related(
+            Prefetch(
+                "pregnancies",
+                queryset=Pregnancy.objects.select_related("delivery").order_by(
+                    "-created_at", "-pk"
+                ),
+                to_attr="ordered_pregnancies",
+            ),
+            Prefetch(
+                "pairings",
+                queryset=Pairing.objects.order_by("-starts_at", "-pk"),
+                to_attr="ordered_pairings",
+            ),
+            Prefetch(
+                "scheduled_sessions",
+                queryset=ScheduledSession.objects.filter(cancelled_at__isnull=True).annotate(
+                    done=Exists(done)
+                ),
+                to_attr="live_sessions",
+            ),
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
+                    "measured_at", "pk"
+                ),
+                to_attr="milk_volumes",
+            ),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.exclude(status=ReferralStatus.CLOSED).select_related(
+                    "flag"
+                ),
+                to_attr="open_referrals",
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SessionTally:
+    """A session is due once its window has opened (or it was done early); missed once its window
+    has closed without a massage; `next_change_at` is when one of these next flips."""
+
+    due: int
+    done: int
+    missed: int
+    next_change_at: dt.datetime | None
+
+
+def session_tally(sessions: Iterable, *, now: dt.datetime) -> SessionTally:
+    due = done = missed = 0
+    upcoming: list[dt.datetime] = []
+    for session in sessions:
+        if session.done:
+            due += 1
+            done += 1
+            continue
+        if session.window_starts_at <= now:
+            due += 1
+        else:
+            upcoming.append(session.window_starts_at)
+        if session.window_ends_at <= now:
+            missed += 1
+        else:
+            upcoming.append(session.window_ends_at)
+    return SessionTally(due, done, missed, min(upcoming) if upcoming else None)
+
+
+def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> MotherRollup:
+    pregnancy = mother.ordered_pregnancies[0] if mother.ordered_pregnancies else None
+    delivery = getattr(pregnancy, "delivery", None) if pregnancy is not None else None
+    delivered_at = delivery.delivered_at if delivery is not None else None
+
+    open_pairings = [p for p in mother.ordered_pairings if p.ends_at is None]
+    current = (open_pairings or mother.ordered_pairings or [None])[0]
+    accompanied = bool(open_pairings) or any(
+        p.end_reason == PairingEndReason.COMPLETED for p in mother.ordered_pairings
+    )
+
+    tally = session_tally(mother.live_sessions, now=now)
+    window_days = [local_date(s.window_starts_at) for s in mother.live_sessions]
+
+    by_phase: dict[str, Measurement] = {}
+    latest_24h = None
+    for measurement in mother.milk_volumes:
+        if measurement.phase:
+            by_phase[measurement.phase] = measurement
+        if measurement.basis == MilkBasis.ESTIMATE_24H:
+            latest_24h = measurement
+    baseline = by_phase.get(MilkPhase.BEFORE)
+    follow_up = by_phase.get(MilkPhase.AFTER)
+
+    def day_of(measurement):
+        if measurement is None or delivered_at is None:
+            return None
+        return postpartum_day(delivered_at, measurement.measured_at)
+
+    red = [r for r in mother.open_referrals if r.flag.severity == FlagSeverity.RED]
+    amber = [r for r in mother.open_referrals if r.flag.severity == FlagSeverity.AMBER]
+    return MotherRollup(
+        mother_id=mother.pk,
+        programme_id=mother.programme_id,
+        **areas.of(mother.posyandu_id),
+        group=mother.group,
+        registered_on=local_date(mother.created_at),
+        has_pregnancy=pregnancy is not None,
+        delivered_at=delivered_at,
+        cadre_id=current.cadre_id if current is not None else None,
+        has_open_pairing=bool(open_pairings),
+        accompanied=accompanied,
+        sessions_due=tally.due,
+        sessions_done=tally.done,
+        sessions_missed=tally.missed,
+        first_window_on=min(window_days) if window_days else None,
+        last_window_on=max(window_days) if window_days else None,
+        baseline_ml=baseline.value if baseline else None,
+        follow_up_ml=follow_up.value if follow_up else None,
+        latest_24h_ml=latest_24h.value if latest_24h else None,
+        latest_24h_day=day_of(latest_24h),
+        milk_volumes=len(mother.milk_volumes),
+        milk_volumes_24h=sum(1 for m in mother.milk_volumes if m.basis == MilkBasis.ESTIMATE_24H),
+        open_red_referrals=len(red),
+        open_amber_referrals=len(amber),
+        oldest_open_referral_at=min((r.opened_at for r in mother.open_referrals), default=None),
+        next_change_at=tally.next_change_at,
+        refreshed_at=now,
+    )
+
+
+def mother_rollups(
+    mother_ids: Iterable[int], *, now: dt.datetime, areas: AreaColumns
+) -> list[MotherRollup]:
+    rows = []
+    for chunk in chunks(sorted(set(mother_ids))):
+        mothers = list(_mothers_with_facts(chunk))
+        areas.load(m.posyandu_id for m in mothers)
+        rows += [_mother_rollup(m, now=now, areas=areas) for m in mothers]
+    return rows
+
+
+# --- per cadre ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificationWindow:
+    certified_from: dt.date | None
+    certified_until: dt.date | None
+    refresher_due_on: dt.date | None
+    next_change_on: dt.date | None
+
+
+def certification_window(certificates: Iterable, *, today: dt.date) -> CertificationWindow:
+    """The certificate that says whether the cadre is certified: the one valid `today` that runs
+    longest; else the most recent one that ended; else the first one still to start. A later
+    certificate that starts after the chosen one is the next change."""
+    spans = []
+    for certificate in certificates:
+        ends_on = certificate.expires_on
+        if certificate.revoked_on is not None:
+            ends_on = min(ends_on, certificate.revoked_on)
+        if ends_on > certificate.issued_on:
+            spans.append((certificate.issued_on, ends_on, certificate.refresher_due_on))
+    valid = [s for s in spans if s[0] <= today < s[1]]
+    past = [s for s in spans if s[1] <= today]
+    future = [s for s in spans if s[0] > today]
+    if valid:
+        chosen = max(valid, key=lambda s: s[1])
+    elif past:
+        chosen = max(past, key=lambda s: s[1])
+    elif future:
+        chosen = min(future, key=lambda s: s[0])
+    else:
+        return CertificationWindow(None, None, None, None)
+    later = [s[0] for s in future if s[0] > chosen[0]]
+    return CertificationWindow(chosen[0], chosen[1], chosen[2], min(later) if later else None)
+
+
+def _trained_on(post_tests: Iterable[TestAttempt]) -> dt.date | None:
+    days = [t.taken_on or local_date(t.training.starts_at) for t in post_tests]
+    return min(days) if days else None
+
+
+def cadre_rollups(
+    cadre_ids: Iterable[int], *, now: dt.datetime, areas: AreaColumns
+) -> list[CadreRollup]:
+    today = local_date(now)
+    rows = []
+    for chunk in chunks(sorted(set(cadre_ids))):
+        cadres = list(
+            Cadre.objects.filter(pk__in=chunk)
+            .only("pk", "programme_id", "posyandu_id")
+            .annotate(open_pairings=Count("pairings", filter=Q(pairings__ends_at__isnull=True)))
+            .prefetch_related(
+                Prefetch("certificates", to_attr="all_certificates"),
+                Prefetch(
+                    "test_attempts",
+                    queryset=TestAttempt.objects.filter(phase=TestPhase.POST).select_related(
+                        "training"
+                    ),
+                    to_attr="post_tests",
+                ),
+            )
+        )
+        areas.load(c.posyandu_id for c in cadres)
+        for cadre in cadres:
+            window = certification_window(cadre.all_certificates, today=today)
+            rows.append(
+                CadreRollup(
+                    cadre_id=cadre.pk,
+                    programme_id=cadre.programme_id,
+                    **areas.of(cadre.posyandu_id),
+                    trained_on=_trained_on(cadre.post_tests),
+                    certified_from=window.certified_from,
+                    certified_until=window.certified_until,
+                    refresher_due_on=window.refresher_due_on,
+                    active_clients=cadre.open_pairings,
+                    next_change_at=_start_of_day(window.next_change_on)
+                    if window.next_change_on
+                    else None,
+                    refreshed_at=now,
+                )
+            )
+    return rows
+
+
+# --- per programme × posyandu × day ------------------------------------------------------------
+
+
+def pair_q(pairs: list[Pair] | None, prefix: str = "") -> Q:
+    if pairs is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for programme_id, posyandu_id in pairs:
+        condition |= Q(
+            **{f"{prefix}programme_id": programme_id, f"{prefix}posyandu_id": posyandu_id}
+        )
+    return condition
+
+
+def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Counter]:
+    counts: dict[tuple, Counter] = defaultdict(Counter)
+
+    def add(programme_id, posyandu_id, moment_or_day, field, amount=1):
+        day = (
+            moment_or_day
+            if isinstance(moment_or_day, dt.date) and not isinstance(moment_or_day, dt.datetime)
+            else local_date(moment_or_day)
+        )
+        counts[(programme_id, posyandu_id, day)][field] += amount
+
+    for programme_id, posyandu_id, created_at in Mother.objects.filter(pair_q(pairs)).values_list(
+        "programme_id", "posyandu_id", "created_at"
+    ):
+        add(programme_id, posyandu_id, created_at, "mothers_registered")
+
+    for programme_id, posyandu_id, delivered_at in Delivery.objects.filter(
+        pair_q(pairs, "pregnancy__mother__")
+    ).values_list(
+        "pregnancy__mother__programme_id", "pregnancy__mother__posyandu_id", "delivered_at"
+    ):
+        add(programme_id, posyandu_id, delivered_at, "deliveries")
+
+    done = MassageSession.objects.filter(scheduled_session=OuterRef("pk"))
+    sessions = (
+        ScheduledSession.objects.filter(pair_q(pairs, "mother__"), cancelled_at__isnull=True)
+        .annotate(done=Exists(done))
+        .values_list(
+            "mother__programme_id",
+            "mother__posyandu_id",
+            "window_starts_at",
+            "window_ends_at",
+            "done",
+        )
+    )
+    for programme_id, posyandu_id, starts_at, ends_at, is_done in sessions:
+        due = is_done or starts_at <= now
+        if due:
+            add(programme_id, posyandu_id, starts_at, "sessions_due")
+        if is_done:
+            add(programme_id, posyandu_id, starts_at, "sessions_done")
+        elif ends_at <= now:
+            add(programme_id, posyandu_id, starts_at, "sessions_missed")
+
+    for programme_id, posyandu_id, started_at in MassageSession.objects.filter(
+        pair_q(pairs, "mother__")
+    ).values_list("mother__programme_id", "mother__posyandu_id", "started_at"):
+        add(programme_id, posyandu_id, started_at, "massages_recorded")
+
+    for programme_id, posyandu_id, measured_at in Measurement.objects.filter(
+        pair_q(pairs, "mother__"), kind=MeasurementKind.MILK_VOLUME
+    ).values_list("mother__programme_id", "mother__posyandu_id", "measured_at"):
+        add(programme_id, posyandu_id, measured_at, "milk_volumes_recorded")
+
+    for programme_id, posyandu_id, opened_at, status, severity in Referral.objects.filter(
+        pair_q(pairs, "mother__")
+    ).values_list(
+        "mother__programme_id", "mother__posyandu_id", "opened_at", "status", "flag__severity"
+    ):
+        colour = "red" if severity == FlagSeverity.RED else "amber"
+        add(programme_id, posyandu_id, opened_at, f"referrals_opened_{colour}")
+        if status != ReferralStatus.CLOSED:
+            add(programme_id, posyandu_id, opened_at, f"referrals_open_{colour}")
+
+    first_post_test: dict[int, tuple] = {}
+    for (
+        cadre_id,
+        programme_id,
+        posyandu_id,
+        taken_on,
+        training_starts_at,
+    ) in TestAttempt.objects.filter(pair_q(pairs, "cadre__"), phase=TestPhase.POST).values_list(
+        "cadre_id",
+        "cadre__programme_id",
+        "cadre__posyandu_id",
+        "taken_on",
+        "training__starts_at",
+    ):
+        day = taken_on or local_date(training_starts_at)
+        known = first_post_test.get(cadre_id)
+        if known is None or day < known[2]:
+            first_post_test[cadre_id] = (programme_id, posyandu_id, day)
+    for programme_id, posyandu_id, day in first_post_test.values():
+        add(programme_id, posyandu_id, day, "cadres_trained")
+
+    for programme_id, posyandu_id, issued_on in Certificate.objects.filter(
+        pair_q(pairs, "cadre__")
+    ).values_list("cadre__programme_id", "cadre__posyandu_id", "issued_on"):
+        add(programme_id, posyandu_id, issued_on, "certificates_issued")
+    return counts
+
+
+def day_rollups(
+    pairs: list[Pair] | None, *, now: dt.datetime, areas: AreaColumns
+) -> list[PosyanduDayRollup]:
+    counts = _day_counts(pairs, now=now)
+    areas.load(posyandu_id for _programme, posyandu_id, _day in counts)
+    return [
+        PosyanduDayRollup(
+            programme_id=programme_id,
+            **areas.of(posyandu_id),
+            day=day,
+            refreshed_at=now,
+            **counter,
+        )
+        for (programme_id, posyandu_id, day), counter in sorted(counts.items())
+    ]
+
+
+def knowledge_rollups(
+    pairs: list[Pair] | None, *, now: dt.datetime, areas: AreaColumns
+) -> list[KnowledgeRollup]:
+    """Scores of cadres who took both tests of a training, summed per (training, programme,
+    posyandu); the programme is the cadre's, so scoping follows the cadre."""
+    scores: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
+    keys: dict[tuple, tuple] = {}
+    for (
+        cadre_id,
+        programme_id,
+        posyandu_id,
+        training_id,
+        starts_at,
+        phase,
+        score,
+    ) in TestAttempt.objects.filter(pair_q(pairs, "cadre__")).values_list(
+        "cadre_id",
+        "cadre__programme_id",
+        "cadre__posyandu_id",
+        "training_id",
+        "training__starts_at",
+        "phase",
+        "score",
+    ):
+        scores[(training_id, cadre_id)][phase] = score
+        keys[(training_id, cadre_id)] = (training_id, programme_id, posyandu_id, starts_at)
+    sums: dict[tuple, list] = {}
+    for key, by_phase in scores.items():
+        if TestPhase.PRE not in by_phase or TestPhase.POST not in by_phase:
+            continue
+        training_id, programme_id, posyandu_id, starts_at = keys[key]
+        total = sums.setdefault(
+            (training_id, programme_id, posyandu_id), [starts_at, 0, Decimal(0), Decimal(0)]
+        )
+        total[1] += 1
+        total[2] += by_phase[TestPhase.PRE]
+        total[3] += by_phase[TestPhase.POST]
+    areas.load(posyandu_id for _t, _p, posyandu_id in sums)
+    return [
+        KnowledgeRollup(
+            training_id=training_id,
+            programme_id=programme_id,
+            **areas.of(posyandu_id),
+            training_on=local_date(starts_at),
+            pairs=pairs_count,
+            pre_sum=pre_sum,
+            post_sum=post_sum,
+            refreshed_at=now,
+        )
+        for (training_id, programme_id, posyandu_id), (
+            starts_at,
+            pairs_count,
+            pre_sum,
+            post_sum,
+        ) in sorted(sums.items())
+    ]
