@@ -254,3 +254,7 @@ KADERASI_SYNC_OVERLAP_SECONDS = envint("KADERASI_SYNC_OVERLAP_SECONDS", 120)
 # Training (kaderasi.training): the largest training video a coordinator may upload. Phones on
 # village data plans stream it with HTTP range requests; keep videos short and compressed.
 KADERASI_TRAINING_VIDEO_MAX_MB = envint("KADERASI_TRAINING_VIDEO_MAX_MB", 300)
+# --- Reports: the day-specific milk-volume references come from the evaluation app's table ---
+KADERASI_REFERENCE_RANGES = os.environ.get(
+    "KADERASI_REFERENCE_RANGES", "kaderasi.evaluation.selectors.reference_ranges"
+)

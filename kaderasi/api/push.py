@@ -46,6 +46,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.services import records_judge_stored
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.regions.models import Area, AreaLevel
@@ -225,11 +226,11 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
             results.append(RecordResult(record_id, Status.CREATED))
         except DomainError as error:
             results.append(_rejected(record_id, error))
-    created = [
-        *Measurement.objects.bulk_create(new_measurements),
-        *MassageSession.objects.bulk_create(new_sessions),
-    ]
-    _audit_created(created, actor=user)
+    measurements = Measurement.objects.bulk_create(new_measurements)
+    sessions = MassageSession.objects.bulk_create(new_sessions)
+    _audit_created([*measurements, *sessions], actor=user)
+    # Flags and schedule links, exactly as for a record typed online.
+    records_judge_stored(measurements=measurements, sessions=sessions, now=now)
     return results
 
 

@@ -25,6 +25,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.timing import postpartum_day
 from kaderasi.evaluation.models import MilkVolumeReference
+from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
 from kaderasi.training.models import TestAttempt, TestPhase
 
@@ -210,3 +211,16 @@ def _has_delivery(pregnancy: Pregnancy) -> bool:
 def _delivery_before(deliveries: Iterable[Delivery], at: dt.datetime) -> Delivery | None:
     before = [delivery for delivery in deliveries if delivery.delivered_at <= at]
     return before[-1] if before else None
+
+
+def reference_ranges() -> list[ReferenceRange]:
+    """The reference table as `ReferenceRange` objects (for charts, dashboards and reports)."""
+    return [
+        ReferenceRange(
+            postpartum_day=row["postpartum_day"],
+            lower_ml=row["lower_ml"],
+            upper_ml=row["upper_ml"],
+            source=row["source"],
+        )
+        for row in reference_rows()
+    ]

@@ -11,7 +11,11 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-PERIODIC_JOBS: tuple[str, ...] = ("kaderasi.reminders.services.reminder_sweep",)
+PERIODIC_JOBS: tuple[str, ...] = (
+    "kaderasi.care.services.schedule_sweep",
+    "kaderasi.reminders.services.reminder_sweep",
+    "kaderasi.reports.rollups.rollups_refresh_due",
+)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from kaderasi.reports.models import ReportExport
 from kaderasi.reports.programme_data import programme_data
 from kaderasi.reports.programme_report import ProgrammeReportDocument
 from kaderasi.reports.references import reference_ranges
+from kaderasi.reports.skills import programme_skill_steps
 
 
 def programme_report_allowed(user: User, programme: Programme) -> bool:
@@ -60,6 +61,7 @@ def programme_report_for(
         now=now,
         language=language,
         pseudonymised=pseudonymised,
+        skills=programme_skill_steps(programme, language=language),
         references=references,
         data=data,
     )

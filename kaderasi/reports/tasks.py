@@ -21,6 +21,7 @@ from kaderasi.reports.models import ExportFormat, ReportExport
 from kaderasi.reports.programme_data import programme_data
 from kaderasi.reports.references import reference_ranges
 from kaderasi.reports.rollups import rollups_refresh_due
+from kaderasi.reports.skills import programme_skill_steps
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def report_export_run(export_id: int) -> None:
             now=clock.now(),
             language=export.language,
             pseudonymised=export.pseudonymised,
+            skills=programme_skill_steps(export.programme, language=export.language),
             references=references,
             progress=lambda percent, step: services.report_export_progress(
                 export=export, percent=percent, step=step

@@ -14,6 +14,7 @@ from kaderasi.core.policies import Permission, can
 from kaderasi.programmes.models import Programme
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.programmes.summaries import programme_summaries
+from kaderasi.reports.selectors import programme_report_allowed
 from kaderasi.training.selectors import paired_scores, trainings_visible_to
 
 
@@ -71,6 +72,8 @@ def programme_context(user: User, programme: Programme, *, now: dt.datetime) -> 
         "trainings": trainings,
         "rows": rows,
         "cadre_count": cadres_visible_to(user).filter(programme=programme).count(),
+        "can_view_report": can(user, Permission.VIEW_PROGRAMME_REPORT)
+        and programme_report_allowed(user, programme),
     }
 
 

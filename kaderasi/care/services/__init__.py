@@ -23,6 +23,7 @@ from kaderasi.care.services.records import (
     measurement_validate,
     pairing_end,
     pairing_start,
+    records_judge_stored,
 )
 from kaderasi.care.services.schedule import (
     schedule_reconcile,
@@ -50,6 +51,7 @@ __all__ = [
     "pairing_reassign",
     "pairing_start",
     "pregnancy_record",
+    "records_judge_stored",
     "referral_acknowledge",
     "referral_close",
     "schedule_reconcile",

@@ -2,6 +2,7 @@
 sessions. Every function owns its transaction and takes the clock as `now`."""
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -525,3 +526,37 @@ def _free_scheduled_session(mother: Mother, started_at: dt.datetime) -> Schedule
     return match_scheduled_session(
         rows=free, started_at=started_at, delivered_at=delivery.delivered_at
     )
+
+
+def records_judge_stored(
+    *,
+    measurements: Sequence[Measurement] = (),
+    sessions: Sequence[MassageSession] = (),
+    now: dt.datetime,
+) -> None:
+    """What `measurement_record` and `massage_session_record` do after saving one record, for
+    records stored in bulk (the sync API): link an unlinked session to its free scheduled session
+    and judge every record with the flag rules, so a record synced from a phone raises the same
+    flags and referrals as one typed online."""
+    for measurement in measurements:
+        flags_raise(
+            mother=measurement.mother,
+            facts=_measurement_facts(measurement, latest_delivery_of(measurement.mother)),
+            now=now,
+            measurement=measurement,
+        )
+    for session in sessions:
+        if session.scheduled_session_id is None:
+            free = _free_scheduled_session(session.mother, session.started_at)
+            if free is not None:
+                MassageSession.objects.filter(pk=session.pk).update(scheduled_session=free)
+                session.scheduled_session = free
+        programme = session.mother.programme
+        facts = flag_rules.SessionFacts(
+            duration_minutes=Decimal(str((session.ended_at - session.started_at).total_seconds()))
+            / 60,
+            minutes_min=programme.session_minutes_min,
+            minutes_max=programme.session_minutes_max,
+            adverse_event=session.adverse_event,
+        )
+        flags_raise(mother=session.mother, facts=[facts], now=now, massage_session=session)

@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.utils import translation
 
 from kaderasi.demo.pandes import seed_pandes
@@ -173,11 +173,6 @@ def test_a_named_workbook_carries_the_phone_number(pandes):
     assert sheet_rows(book, "cadres")[1][2] == "+6281234567890"
 
 
-@pytest.mark.skipif(
-    "import-programme" not in get_commands() or "evaluate" not in get_commands(),
-    reason="`kaderasi import-programme` and `kaderasi evaluate` come with the evaluation "
-    "issue; this round trip is switched on when both are merged.",
-)
 def test_the_exported_workbook_re_imports_into_an_identical_evaluation(pandes, tmp_path):
     path = tmp_path / "pandes-2018.xlsx"
     path.write_bytes(

@@ -7,14 +7,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
 from kaderasi.core import clock
 from kaderasi.evaluation.presentation import evaluation_sections
-from kaderasi.evaluation.rendering import render_pdf, render_text, render_workbook
+from kaderasi.evaluation.rendering import render_text
 from kaderasi.evaluation.results import programme_evaluation
 from kaderasi.programmes.models import Programme
 
@@ -74,9 +73,30 @@ class Command(BaseCommand):
         )
         if output_format == "json":
             return json.dumps(evaluation, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-        sections = evaluation_sections(evaluation, programme)
         if output_format == "text":
-            return render_text(sections)
-        if output_format == "xlsx":
-            return render_workbook(sections)
-        return render_pdf(sections, generated_on=date_format(clock.today(), "j F Y"))
+            return render_text(evaluation_sections(evaluation, programme))
+        # The workbook and the PDF are the programme report (reports app): the same numbers,
+        # with its tables, charts and the raw data in the import format.
+        from kaderasi.reports.documents import (
+            render_programme_report_pdf,
+            render_programme_report_xlsx,
+        )
+        from kaderasi.reports.progress import TerminalProgress
+        from kaderasi.reports.skills import programme_skill_steps
+
+        language = translation.get_language() or "id"
+        render = (
+            render_programme_report_xlsx if output_format == "xlsx" else render_programme_report_pdf
+        )
+        bar = TerminalProgress(self.stderr, label=output_format.upper())
+        content = render(
+            programme=programme,
+            evaluation=evaluation,
+            now=clock.now(),
+            language=language,
+            pseudonymised=True,
+            skills=programme_skill_steps(programme, language=language),
+            progress=bar.update,
+        )
+        bar.finish()
+        return content
