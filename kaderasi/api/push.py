@@ -46,7 +46,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.selectors import mothers_visible_to
-from kaderasi.care.services import records_judge_stored
+from kaderasi.care.tasks import records_judge_task
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.regions.models import Area, AreaLevel
@@ -229,8 +229,12 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
     measurements = Measurement.objects.bulk_create(new_measurements)
     sessions = MassageSession.objects.bulk_create(new_sessions)
     _audit_created([*measurements, *sessions], actor=user)
-    # Flags and schedule links, exactly as for a record typed online.
-    records_judge_stored(measurements=measurements, sessions=sessions, now=now)
+    if measurements or sessions:
+        # Flags and schedule links, exactly as for a record typed online, judged once the batch
+        # is committed (per record, so outside the bulk write).
+        measurement_ids = [row.pk for row in measurements]
+        session_ids = [row.pk for row in sessions]
+        transaction.on_commit(lambda: records_judge_task.enqueue(measurement_ids, session_ids))
     return results
 
 

@@ -25,7 +25,13 @@ SHELL_STATIC = (
     "offline/icon-192.png",
 )
 # Pages of one mother (URL names taking `public_id`) a cadre keeps for each of her clients.
-MOTHER_PAGES = ("mother-detail", "measurement-create")
+MOTHER_PAGES = (
+    "mother-detail",
+    "measurement-create",
+    "care:session-guide",
+    "care:milk-volume",
+    "care:danger-signs",
+)
 PLACEHOLDER = uuid.UUID(int=0)
 # Never cached, always from the network: the API (personal data as JSON), the admin, login,
 # logout and language switching.

@@ -328,3 +328,29 @@ def test_without_token_or_session_the_api_answers_401(mother):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert Measurement.objects.count() == 0
+
+
+def test_a_synced_session_is_judged_like_a_typed_one_once_the_batch_is_committed(
+    phone, mother, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kaderasi.care.models import Flag
+    from kaderasi.care.tasks import records_judge_task
+
+    class RunNow:
+        """The worker's job, run here: what the committed batch enqueues."""
+
+        @staticmethod
+        def enqueue(*args):
+            return records_judge_task.call(*args)
+
+    monkeypatch.setattr("kaderasi.api.push.records_judge_task", RunNow)
+
+    short = session(mother, ended_at="2026-11-10T07:03:00+07:00")  # 3 minutes, below 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.push(short)
+
+    assert response.json()["results"][0]["status"] == "created"
+    assert list(Flag.objects.values_list("rule__code", flat=True)) == [
+        "session_duration_outside_protocol"
+    ]

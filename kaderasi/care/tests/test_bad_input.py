@@ -34,7 +34,7 @@ def mother(world):
             "sebelum persalinan",
         ),
         ({"measured_at": "2099-12-30T08:00"}, "measured_at", "in the future", "masa depan"),
-        ({"value": "abc"}, "value", "Enter a number", "Masukkan sebuah bilangan"),
+        ({"value": "abc"}, "value", "Enter a number", "Isi angka"),
     ],
 )
 @pytest.mark.parametrize("language", ["en", "id"])

@@ -70,6 +70,9 @@ def test_every_page_links_the_manifest_and_the_offline_app(cadre_user):
     assert config["mother_pages"] == [
         "/mothers/{id}/",
         "/mothers/{id}/measurements/new/",
+        "/mothers/{id}/session/",
+        "/mothers/{id}/record/milk-volume/",
+        "/mothers/{id}/record/danger-signs/",
     ]
 
 

@@ -25,12 +25,19 @@ def _waiting(page) -> str:
     return page.get_attribute(".sync-status .sync-text", "data-waiting")
 
 
+def _client_of_kader():
+    from kaderasi.care.models import Pairing
+
+    pairing = Pairing.objects.filter(
+        ends_at__isnull=True, cadre__same_person_as__user__username="kader"
+    ).select_related("mother")
+    return pairing.first().mother
+
+
 def _open_milk_form(phone):
     log_in(phone, "kader")
     _ready(phone)  # synced, and her clients' screens kept for offline use
-    phone.click(".mother-item a >> nth=0")
-    phone.wait_for_load_state()
-    phone.click("#main a.btn.primary")  # Record a measurement
+    phone.goto(f"/mothers/{_client_of_kader().public_id}/measurements/new/")
     phone.wait_for_load_state()
     _ready(phone)
 

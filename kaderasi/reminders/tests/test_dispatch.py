@@ -207,11 +207,11 @@ def test_the_morning_digest_is_one_message_listing_the_days_tasks_of_all_her_cli
     lines = digests[0]["text"].splitlines()
     assert lines[0] == f"Selamat pagi, {cadre.name}. Tugas Anda hari ini, Minggu, 29 November 2026:"
     assert lines[1:] == [
-        "• 08.00–10.00 WIB: oxytocin massage for Sri Rahayu (day 1, session 1)",
-        "• 09.00–11.00 WIB: oxytocin massage for Tutik Lestari (day 1, session 1)",
-        "• 16.00–18.00 WIB: oxytocin massage for Sri Rahayu (day 1, session 2)",
-        "• 17.00–19.00 WIB: oxytocin massage for Tutik Lestari (day 1, session 2)",
-        "• from 18.00 WIB: follow-up milk volume of Sri Rahayu",
+        "• 08.00–10.00 WIB: pijat oksitosin untuk Sri Rahayu (hari ke-1, sesi ke-1)",
+        "• 09.00–11.00 WIB: pijat oksitosin untuk Tutik Lestari (hari ke-1, sesi ke-1)",
+        "• 16.00–18.00 WIB: pijat oksitosin untuk Sri Rahayu (hari ke-1, sesi ke-2)",
+        "• 17.00–19.00 WIB: pijat oksitosin untuk Tutik Lestari (hari ke-1, sesi ke-2)",
+        "• mulai 18.00 WIB: volume ASI lanjutan Sri Rahayu",
     ]
     # At 06:30 the digest is out while the mothers' messages wait for the end of quiet hours.
     assert {line["recipient_role"] for line in outbox()} == {"cadre"}

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from kaderasi.accounts.models import Role, User
 from kaderasi.demo.pandes import seed_pandes
 from kaderasi.reports.documents import (
     IMPORT_COLUMNS,
@@ -181,11 +182,21 @@ def test_the_exported_workbook_re_imports_into_an_identical_evaluation(pandes, t
         )
     )
 
-    call_command("import-programme", str(path), programme="pandes-copy")
+    importer = User.objects.create(username="importer", role=Role.ADMIN, is_superuser=True)
+    call_command(
+        "import-programme",
+        str(path),
+        "--programme",
+        "pandes-copy",
+        "--as",
+        importer.username,
+        "--area",
+        "Jawa Tengah/Kabupaten Klaten/Kecamatan Wedi/Desa Pandes",
+    )
 
     def evaluate(slug):
         out = io.StringIO()
-        call_command("evaluate", slug, format="json", stdout=out)
+        call_command("evaluate", slug, "--format", "json", stdout=out)
         return json.loads(out.getvalue())
 
     copy, original = evaluate("pandes-copy"), evaluate("pandes-2018")

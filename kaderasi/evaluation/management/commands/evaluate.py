@@ -81,7 +81,10 @@ class Command(BaseCommand):
             render_programme_report_pdf,
             render_programme_report_xlsx,
         )
+        from kaderasi.reports.evaluation_input import programme_evaluation as report_evaluation
+        from kaderasi.reports.programme_data import programme_data
         from kaderasi.reports.progress import TerminalProgress
+        from kaderasi.reports.references import reference_ranges
         from kaderasi.reports.skills import programme_skill_steps
 
         language = translation.get_language() or "id"
@@ -89,9 +92,11 @@ class Command(BaseCommand):
             render_programme_report_xlsx if output_format == "xlsx" else render_programme_report_pdf
         )
         bar = TerminalProgress(self.stderr, label=output_format.upper())
+        references = reference_ranges()
         content = render(
             programme=programme,
-            evaluation=evaluation,
+            evaluation=report_evaluation(programme_data(programme), references=references),
+            references=references,
             now=clock.now(),
             language=language,
             pseudonymised=True,
