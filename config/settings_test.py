@@ -8,6 +8,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("KADERASI_DATA_DIR", tempfile.mkdtemp(prefix="kaderasi-test-"))
 os.environ.setdefault("KADERASI_MANIFEST_STATIC", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Background tasks run where they are enqueued; a test that needs a real queue (the worker) says so.
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
 from config.settings import *  # noqa: F403
 

@@ -144,7 +144,14 @@ def phone(live_server, transactional_db):
 
 def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noqa: S107
     """Log in through the login form, as a person would."""
-    page.goto("/login/")
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.goto("/login/")
+    except PlaywrightError:
+        # The offline app may still be finishing a logout navigation of its own; go again.
+        page.wait_for_load_state()
+        page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")

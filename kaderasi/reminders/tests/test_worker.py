@@ -161,7 +161,7 @@ def test_the_worker_runs_queued_tasks_and_the_minute_sweep_sending_each_reminder
     worker = subprocess.Popen(
         [sys.executable, "-m", "kaderasi", "worker", "--threads", "2"],
         cwd=REPO,
-        env={**process_env, "HUEY_URL": url, "HUEY_NAME": name},
+        env={**process_env, "HUEY_URL": url, "HUEY_NAME": name, "HUEY_IMMEDIATE": "false"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -178,14 +178,19 @@ def test_the_worker_runs_queued_tasks_and_the_minute_sweep_sending_each_reminder
         out, _err = worker.communicate(timeout=30)
     assert type(huey.storage).__name__ == ("RedisStorage" if url else "SqliteStorage")
     assert huey.result(queued.id)["now"]  # the queued sweep ran in the worker
-    assert "Worker started" in out
+    assert ("RedisStorage" if url else "SqliteStorage") in out  # its start line, in any language
     shared_database.collect()
-    to_cadre = Reminder.objects.get(
-        kind=ReminderKind.SESSION_DUE, recipient_role=RecipientRole.CADRE
+    # The worker's sweep also derives the care schedule, so the cadre may get several session
+    # reminders; every one that was sent is in the outbox exactly once.
+    sent = Reminder.objects.filter(
+        kind=ReminderKind.SESSION_DUE,
+        recipient_role=RecipientRole.CADRE,
+        status=ReminderStatus.SENT,
     )
-    assert to_cadre.status == ReminderStatus.SENT
+    assert sent.exists()
     written = [line["id"] for line in outbox()]
-    assert written.count(str(to_cadre.public_id)) == 1
+    for reminder in sent:
+        assert written.count(str(reminder.public_id)) == 1
     assert len(written) == len(set(written))
     if url:
         huey.storage.conn.delete(*huey.storage.conn.keys(f"huey.*{name}*") or ["none"])

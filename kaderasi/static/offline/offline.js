@@ -197,7 +197,9 @@
   }
 
   async function onSubmit(event) {
-    const form = event.target.closest && event.target.closest("form[data-outbox]");
+    // Forms opt in with data-outbox-offline once their fields match the push API exactly; the
+    // others post as usual (online only).
+    const form = event.target.closest && event.target.closest("form[data-outbox][data-outbox-offline]");
     if (!form || event.target !== form) return;
     event.preventDefault();
     event.stopImmediatePropagation();
