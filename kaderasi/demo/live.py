@@ -105,13 +105,14 @@ def _cadres(programme, kader, posyandus, *, now) -> dict[str, Cadre]:
         venue="Balai Desa Pandes",
     )
     cadres = {}
-    for code, name, posyandu in CADRES:
+    for number, (code, name, posyandu) in enumerate(CADRES, start=1):
         cadres[code] = Cadre.objects.create(
             programme=programme,
             code=code,
             name=name or kader.name,
             posyandu=kader.posyandu if name is None else posyandus[posyandu],
-            phone=kader.phone if name is None else "",
+            # Illustrative numbers, so the reminders have somewhere to go in the demo.
+            phone=f"+62812345001{number:02d}",
             same_person_as=kader if name is None else None,
         )
         certificate_issue(
@@ -159,6 +160,7 @@ def _register(programme, code, name, posyandu, *, now, lmp) -> Mother:
         posyandu=posyandu,
         name=name,
         code=code,
+        phone=f"+62813456002{int(code[1:]):02d}",
         last_menstrual_period=lmp,
         by=None,
         now=now,
