@@ -2,7 +2,11 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
+from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import Delivery, Mother
+from kaderasi.core.errors import DomainError
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.regions.selectors import ancestor_of_level
 
@@ -19,3 +23,18 @@ def district_of(posyandu: Area) -> Area:
 
 def latest_delivery_of(mother: Mother) -> Delivery | None:
     return Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+
+
+def resent_record(model, *, public_id, mother: Mother):
+    """The row of `model` already stored under the client's `public_id`, or None. A re-sent record
+    is that row (never a second one); an id already used for another mother is refused."""
+    if public_id is None:
+        return None
+    existing = model.objects.filter(public_id=public_id).first()
+    if existing is not None and existing.mother_id != mother.pk:
+        raise DomainError(
+            CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
+            _("This record id is already used for another mother."),
+            field="id",
+        )
+    return existing

@@ -27,7 +27,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of
+from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of, resent_record
 from kaderasi.care.services.flags import flags_raise
 from kaderasi.care.services.records import (
     delivery_record,
@@ -264,16 +264,9 @@ def danger_signs_report(
     nothing). Any sign raises a red flag and a referral to the midwife. A re-sent check with the
     same `public_id` is the stored row."""
     Mother.objects.select_for_update().filter(pk=mother.pk).first()
-    if public_id is not None:
-        existing = DangerSignReport.objects.filter(public_id=public_id).first()
-        if existing is not None:
-            if existing.mother_id != mother.pk:
-                raise DomainError(
-                    CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
-                    _("This record id is already used for another mother."),
-                    field="id",
-                )
-            return existing
+    existing = resent_record(DangerSignReport, public_id=public_id, mother=mother)
+    if existing is not None:
+        return existing
     codes = list(dict.fromkeys(signs))
     known = dict(DangerSign.objects.filter(code__in=codes).values_list("code", "group"))
     unknown = [code for code in codes if code not in known]

@@ -30,7 +30,12 @@ from kaderasi.care.models import (
     Pregnancy,
     ScheduledSession,
 )
-from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of, latest_delivery_of
+from kaderasi.care.services.common import (
+    CLOCK_TOLERANCE,
+    district_of,
+    latest_delivery_of,
+    resent_record,
+)
 from kaderasi.care.services.flags import flags_raise
 from kaderasi.care.services.schedule import match_scheduled_session, schedule_reconcile
 from kaderasi.care.timing import postpartum_day
@@ -160,16 +165,9 @@ def measurement_record(
     observation)."""
     # Serialise writes for one mother, so a record sent twice at once is still stored once.
     Mother.objects.select_for_update().filter(pk=mother.pk).first()
-    if public_id is not None:
-        existing = Measurement.objects.filter(public_id=public_id).first()
-        if existing is not None:
-            if existing.mother_id != mother.pk:
-                raise DomainError(
-                    CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
-                    _("This record id is already used for another mother."),
-                    field="id",
-                )
-            return existing
+    existing = resent_record(Measurement, public_id=public_id, mother=mother)
+    if existing is not None:
+        return existing
     value = Decimal(str(value))
     _require_consent(mother, subject_of_measurement(kind))
     delivery = latest_delivery_of(mother)
@@ -459,16 +457,9 @@ def massage_session_record(
     without `cadre`, the accompanying cadre is the one paired with the mother when it started.
     With a `public_id` already stored for this mother the stored row is returned unchanged."""
     Mother.objects.select_for_update().filter(pk=mother.pk).first()
-    if public_id is not None:
-        existing = MassageSession.objects.filter(public_id=public_id).first()
-        if existing is not None:
-            if existing.mother_id != mother.pk:
-                raise DomainError(
-                    CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
-                    _("This record id is already used for another mother."),
-                    field="id",
-                )
-            return existing
+    existing = resent_record(MassageSession, public_id=public_id, mother=mother)
+    if existing is not None:
+        return existing
     _require_consent(mother, ConsentSubject.MOTHER)
     massage_session_validate(
         mother=mother, started_at=started_at, ended_at=ended_at, comfort=comfort, now=now
