@@ -146,12 +146,17 @@ def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noq
     """Log in through the login form, as a person would."""
     from playwright.sync_api import Error as PlaywrightError
 
-    try:
-        page.goto("/login/")
-    except PlaywrightError:
-        # The offline app may still be finishing a logout navigation of its own; go again.
-        page.wait_for_load_state()
-        page.goto("/login/")
+    # After a logout the offline app clears the phone and navigates on its own; a navigation of
+    # ours may be cut short by it, so go to the login page until its form is there.
+    for attempt in range(3):
+        try:
+            page.goto("/login/")
+            page.wait_for_selector("#id_username", timeout=5_000)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(500)
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
