@@ -37,6 +37,8 @@ from kaderasi.care.consent import subject_of_measurement
 from kaderasi.care.models import (
     Consent,
     ConsentSubject,
+    DangerSignContext,
+    DangerSignReport,
     Delivery,
     MassageSession,
     Measurement,
@@ -46,6 +48,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.services import danger_signs_report
 from kaderasi.care.tasks import records_judge_task
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
@@ -53,12 +56,13 @@ from kaderasi.regions.models import Area, AreaLevel
 
 MEASUREMENT_TYPES = frozenset(MeasurementKind.values)
 SESSION_TYPE = "massage_session"
+DANGER_SIGNS_TYPE = "danger_signs"
 EDIT_TYPES = {
     "mother_edit": RegistryRecord.MOTHER,
     "delivery_edit": RegistryRecord.DELIVERY,
     "infant_edit": RegistryRecord.INFANT,
 }
-RECORD_TYPES = (SESSION_TYPE, *MeasurementKind.values, *EDIT_TYPES)
+RECORD_TYPES = (SESSION_TYPE, *MeasurementKind.values, DANGER_SIGNS_TYPE, *EDIT_TYPES)
 
 
 class Status:
@@ -113,6 +117,7 @@ class _Batch:
     consents: dict[tuple[int, str], list]
     measurements: dict[uuid.UUID, Measurement]
     sessions: dict[uuid.UUID, MassageSession]
+    reports: dict[uuid.UUID, DangerSignReport]
     scheduled: dict[uuid.UUID, ScheduledSession]
     cadre: Cadre | None
 
@@ -164,6 +169,12 @@ def _load(user: User, records: list[dict]) -> _Batch:
                 "public_id", "mother_id"
             )
         },
+        reports={
+            r.public_id: r
+            for r in DangerSignReport.objects.filter(public_id__in=event_ids).only(
+                "public_id", "mother_id"
+            )
+        },
         scheduled=scheduled,
         cadre=Cadre.objects.filter(user=user).first() if user.role == Role.CADRE else None,
     )
@@ -208,7 +219,11 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
             if record["type"] in EDIT_TYPES:
                 results.append(_edit(user, record, mother, now))
                 continue
-            existing = batch.measurements.get(record_id) or batch.sessions.get(record_id)
+            existing = (
+                batch.measurements.get(record_id)
+                or batch.sessions.get(record_id)
+                or batch.reports.get(record_id)
+            )
             if existing is not None:
                 _check_same_event(existing, record, mother)
                 results.append(RecordResult(record_id, Status.DUPLICATE))
@@ -219,7 +234,9 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
                     _("Your role does not record sessions or measurements."),
                     field=None,
                 )
-            if record["type"] == SESSION_TYPE:
+            if record["type"] == DANGER_SIGNS_TYPE:
+                _danger_signs(user, record, mother, now)
+            elif record["type"] == SESSION_TYPE:
                 new_sessions.append(_session(user, record, mother, batch, claimed_schedule, now))
             else:
                 new_measurements.append(_measurement(user, record, mother, batch, now))
@@ -248,11 +265,12 @@ def _check_same_record(first: tuple[str, uuid.UUID], identity: tuple[str, uuid.U
 
 
 def _check_same_event(existing, record: dict, mother: Mother) -> None:
-    same_type = (
-        isinstance(existing, MassageSession)
-        if record["type"] == SESSION_TYPE
-        else isinstance(existing, Measurement) and existing.kind == record["type"]
-    )
+    if record["type"] == SESSION_TYPE:
+        same_type = isinstance(existing, MassageSession)
+    elif record["type"] == DANGER_SIGNS_TYPE:
+        same_type = isinstance(existing, DangerSignReport)
+    else:
+        same_type = isinstance(existing, Measurement) and existing.kind == record["type"]
     if not same_type or existing.mother_id != mother.pk:
         raise DomainError(
             ApiErrorCode.RECORD_ID_IN_USE,
@@ -349,6 +367,23 @@ def _session(
         notes=record.get("notes") or "",
         recorded_by=user,
     )
+
+
+def _danger_signs(user: User, record: dict, mother: Mother, now: dt.datetime) -> None:
+    """A danger-sign check goes through the care service one by one, not in bulk: it is rare,
+    and any sign must raise its red flag and referral before the push answers. A savepoint
+    keeps a refused check from undoing the rest of the batch."""
+    with transaction.atomic():
+        danger_signs_report(
+            mother=mother,
+            public_id=record["id"],
+            signs=record.get("signs") or [],
+            observed_at=record["observed_at"],
+            context=record.get("context") or DangerSignContext.DAILY_CHECK,
+            notes=record.get("notes") or "",
+            by=user,
+            now=now,
+        )
 
 
 def _edit(user: User, record: dict, mother: Mother, now: dt.datetime) -> RecordResult:

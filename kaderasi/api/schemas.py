@@ -12,6 +12,7 @@ from kaderasi.api.push import RECORD_TYPES
 from kaderasi.care.models import (
     MAX_MILK_VOLUME_ML,
     BreastSide,
+    DangerSignContext,
     DeliveryPlace,
     DeliveryType,
     InfantSex,
@@ -31,6 +32,7 @@ BasisCode = Literal[tuple(MilkBasis.values)]
 PhaseCode = Literal[tuple(MilkPhase.values)]
 SideCode = Literal[tuple(BreastSide.values)]
 PerformedByCode = Literal[tuple(PerformedBy.values)]
+ContextCode = Literal[tuple(DangerSignContext.values)]
 
 COUNT_MAX = int(PLAUSIBLE_RANGES["feeds"][1])
 WEIGHT_MIN, WEIGHT_MAX = PLAUSIBLE_RANGES["infant_weight"]
@@ -141,6 +143,22 @@ class MassageSessionIn(RecordIn):
     scheduled_session_id: uuid.UUID | None = None
 
 
+class DangerSignsIn(RecordIn):
+    type: Literal["danger_signs"]
+    observed_at: AwareDatetime
+    context: ContextCode = Field(
+        default=DangerSignContext.DAILY_CHECK,
+        description="`before_massage`: the questions of the guided session; else a daily check.",
+    )
+    signs: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default=[],
+        max_length=50,
+        description="Codes of the signs answered yes; empty for a check that found none. "
+        "Any sign raises a red flag and a referral to the midwife at once.",
+    )
+    notes: str = Field(default="", max_length=TEXT_MAX)
+
+
 class RegistryEditIn(RecordIn):
     base_version: AwareDatetime = Field(
         description="The `version` of the edited row in your last pull."
@@ -174,6 +192,7 @@ PushRecordIn = Annotated[
     | CountIn
     | InfantWeightIn
     | MassageSessionIn
+    | DangerSignsIn
     | MotherEditIn
     | DeliveryEditIn
     | InfantEditIn,

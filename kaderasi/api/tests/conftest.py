@@ -113,6 +113,20 @@ def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=WIB)
 
 
+def danger_signs(mother, **overrides) -> dict:
+    record = {
+        "id": str(uuid.uuid4()),
+        "type": "danger_signs",
+        "mother_id": str(mother.public_id),
+        "observed_at": "2026-11-10T08:00:00+07:00",
+        "context": "before_massage",
+        "signs": ["convulsions"],
+        "notes": "",
+    }
+    record.update(overrides)
+    return record
+
+
 @pytest.fixture(autouse=True)
 def _domain_clock(monkeypatch, now):
     """The API reads the domain clock through kaderasi.core.clock; the tests fix it at `now`."""
