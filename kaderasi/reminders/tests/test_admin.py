@@ -133,8 +133,12 @@ def test_the_defaults_are_changed_by_the_administrator_only(client, coordinator,
 
 
 def test_the_delivery_log_is_read_only_but_a_failed_reminder_can_be_sent_again(
-    client, admin_user, records
+    client, admin_user, records, monkeypatch
 ):
+    # Sent again while the session it announces is still ahead (the admin reads the clock).
+    monkeypatch.setattr(
+        "kaderasi.core.clock.now", lambda: dt.datetime(2026, 11, 29, 8, 45, tzinfo=rf.WIB)
+    )
     reminder = Reminder.objects.filter(status=ReminderStatus.SENT).first()
     Reminder.objects.filter(pk=reminder.pk).update(
         status=ReminderStatus.FAILED, status_reason=StatusReason.GAVE_UP, attempts=5
