@@ -32,6 +32,12 @@ def main() -> None:
             entry.previous_msgid_plural = None
             entry.previous_msgctxt = None
     for entry in catalogue:
+        # msgmerge marks an entry fuzzy when only its flags changed (the python-format flag this
+        # script drops below comes back with every makemessages); the translation still holds.
+        if entry.fuzzy and entry.msgstr and entry.previous_msgid == entry.msgid:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    for entry in catalogue:
         # xgettext marks any "% c"-like text (as in "95 % confidence") as python-format; only
         # strings with real placeholders are formatted, so only those keep the flag.
         if "python-format" in entry.flags and not PLACEHOLDER.search(
