@@ -5,6 +5,7 @@ Desa Canan (posyandu Kenanga); plus Kabupaten Sleman › … › Desa Sendangadi
 """
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -113,7 +114,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def phone(live_server, transactional_db):
+def phone(live_server, transactional_db, monkeypatch):
     """A Playwright page in Debian's Chromium at a cheap Android phone's size (360×740), Indonesian
     locale, pointed at the live server (`phone.goto("/login/")`)."""
     import os
@@ -123,6 +124,13 @@ def phone(live_server, transactional_db):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between browser steps are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    monkeypatch.setattr(
+        WSGIRequestHandler,
+        "handle_one_request",
+        _dropping(WSGIRequestHandler.handle_one_request),
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -139,7 +147,43 @@ def phone(live_server, transactional_db):
         yield page
         context.close()
         browser.close()
+    _NO_SIGNAL.clear()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+_NO_SIGNAL = threading.Event()
+
+
+def _dropping(original):
+    """The live server's request handler, which (while `_NO_SIGNAL` is set) closes each connection
+    without an answer: the browser sees a network error, as with no signal."""
+
+    def handle_one_request(self):
+        # Wait for the request before deciding: a kept-alive connection waits here for its next
+        # request, which may come after the signal went.
+        try:
+            waiting = self.rfile.peek(1)
+        except OSError:
+            waiting = b""
+        if not waiting or _NO_SIGNAL.is_set():
+            self.close_connection = True
+            return None
+        return original(self)
+
+    return handle_one_request
+
+
+def signal_lost(page) -> None:
+    """No signal, as on a phone in a village. The browser's offline emulation alone is not
+    enough: a request that the service worker lets through to the network escapes it, so the
+    live server also stops answering (every request fails as a network error)."""
+    _NO_SIGNAL.set()
+    page.context.set_offline(True)
+
+
+def signal_back(page) -> None:
+    _NO_SIGNAL.clear()
+    page.context.set_offline(False)
 
 
 def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noqa: S107
@@ -159,5 +203,5 @@ def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noq
             page.wait_for_timeout(500)
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")

@@ -69,10 +69,16 @@ def _put_error(form, error: DomainError, renamed: dict | None = None) -> None:
     form.add_error(field if field in form.fields else None, str(error.message))
 
 
+def _after_record_url(user, mother) -> str:
+    """Where a saved record leads: the cadre back to her day, others to the mother's page. The
+    record forms carry it as `data-outbox-next`, so a record queued offline leads there too."""
+    if user.role == Role.CADRE:
+        return reverse("home")
+    return reverse("mother-detail", kwargs={"public_id": mother.public_id})
+
+
 def _after_record(request, mother):
-    if request.user.role == Role.CADRE:
-        return redirect("home")
-    return redirect("mother-detail", public_id=mother.public_id)
+    return redirect(_after_record_url(request.user, mother))
 
 
 def _check_record_mother(form, mother) -> bool:
@@ -427,7 +433,12 @@ def session_guide(request, public_id):
             )
             return _after_record(request, mother)
     context = guided_session_context(mother, now=clock.now())
-    context.update(mother=mother, form=form, steps_checked=_posted_steps(request))
+    context.update(
+        mother=mother,
+        form=form,
+        steps_checked=_posted_steps(request),
+        next_url=_after_record_url(request.user, mother),
+    )
     return render(request, "care/session_guide.html", context)
 
 
@@ -481,7 +492,11 @@ def milk_volume_record(request, public_id):
         else:
             messages.success(request, _("Milk volume saved."))
             return _after_record(request, mother)
-    return render(request, "care/milk_volume_form.html", {"mother": mother, "form": form})
+    return render(
+        request,
+        "care/milk_volume_form.html",
+        {"mother": mother, "form": form, "next_url": _after_record_url(request.user, mother)},
+    )
 
 
 @login_required
@@ -521,7 +536,13 @@ def measurement_record(request, public_id, kind):
     return render(
         request,
         "care/measurement_form.html",
-        {"mother": mother, "form": form, "kind": measurement_kind, "outbox": measurement_kind},
+        {
+            "mother": mother,
+            "form": form,
+            "kind": measurement_kind,
+            "outbox": measurement_kind,
+            "next_url": _after_record_url(request.user, mother),
+        },
     )
 
 
@@ -570,7 +591,14 @@ def danger_signs_check(request, public_id):
         for group in (DangerSignGroup.MOTHER, DangerSignGroup.NEWBORN)
     ]
     return render(
-        request, "care/danger_signs_form.html", {"mother": mother, "form": form, "groups": groups}
+        request,
+        "care/danger_signs_form.html",
+        {
+            "mother": mother,
+            "form": form,
+            "groups": groups,
+            "next_url": _after_record_url(request.user, mother),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+_STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Static files every page needs; cached when the service worker installs.
 SHELL_STATIC = (
     "kaderasi/app.css",
@@ -23,6 +24,12 @@ SHELL_STATIC = (
     "offline/offline.js",
     "offline/offline.css",
     "offline/icon-192.png",
+    # The care screens a cadre opens offline: the guided session, its SOP illustrations and the
+    # record forms, so they work even if she never opened one with a signal.
+    "care/care.css",
+    "care/records.js",
+    "care/session.js",
+    *sorted(f"care/img/{path.name}" for path in (_STATIC_DIR / "care" / "img").glob("*.svg")),
 )
 # Pages of one mother (URL names taking `public_id`) a cadre keeps for each of her clients.
 MOTHER_PAGES = (

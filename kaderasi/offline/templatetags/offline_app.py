@@ -30,6 +30,11 @@ def _strings() -> dict[str, str]:
             "Saved on this phone. It will be sent by itself when there is a connection."
         ),
         "saved_sent": _("Saved and sent."),
+        "danger_sent": _("Danger sign reported: the midwife sees it now. Call her if you can."),
+        "danger_offline": _(
+            "Danger sign saved on this phone, but there is no signal: the midwife does not see "
+            "it yet. Call her now if you can."
+        ),
         "fix_errors": _("The server refused this record; correct it and save again."),
         "required": _("This field is required."),
         "invalid_number": _("Enter a number."),
@@ -52,6 +57,7 @@ def _strings() -> dict[str, str]:
             "stools": _("Stools"),
             "infant_weight": _("Infant weight"),
             "massage_session": _("Massage session"),
+            "danger_signs": _("Danger-sign check"),
             "mother_edit": _("Mother's data"),
             "delivery_edit": _("Delivery"),
             "infant_edit": _("Infant"),

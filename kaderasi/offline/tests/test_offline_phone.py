@@ -1,12 +1,9 @@
-"""The cadre's phone without a signal: records queue on the phone and reach the server once.
-
-(The guided-session part of this scenario joins once the care screens exist: their form follows
-the same outbox contract, `form[data-outbox="massage_session"]`.)"""
+"""The cadre's phone without a signal: records queue on the phone and reach the server once."""
 
 import pytest
 
 from kaderasi.care.models import Measurement
-from kaderasi.conftest import log_in
+from kaderasi.conftest import log_in, signal_back, signal_lost
 from kaderasi.demo.seeding import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,14 +40,15 @@ def _open_milk_form(phone):
 
 
 def _record_milk_offline(phone, volume="35"):
-    phone.context.set_offline(True)
+    signal_lost(phone)
     phone.reload()
     phone.wait_for_load_state()
     _ready(phone)
     phone.fill("#id_volume_ml", volume)
     phone.select_option("#id_method", "hand_expression")
     phone.click("#measurement-form button[type=submit]")
-    phone.wait_for_selector(".offline-notice")
+    # Safe on the phone: back on the mother's page (kept for offline use), which says so.
+    phone.wait_for_selector(".offline-flash[data-kind=queued]")
 
 
 def _milk_rows():
@@ -73,7 +71,7 @@ def test_a_milk_volume_recorded_offline_reaches_the_server_exactly_once(phone, n
     assert queued["record"]["volume_ml"] == 35
     assert _milk_rows().count() == 0
 
-    phone.context.set_offline(False)
+    signal_back(phone)
     phone.evaluate("window.kaderasiOffline.sync()")
 
     phone.wait_for_selector(".sync-status .sync-text[data-waiting='0']")
@@ -90,7 +88,7 @@ def test_an_outbox_replayed_twice_still_leaves_one_row(phone, now):
     _open_milk_form(phone)
     _record_milk_offline(phone)
     [queued] = phone.evaluate(OUTBOX)
-    phone.context.set_offline(False)
+    signal_back(phone)
     phone.evaluate("window.kaderasiOffline.sync()")
 
     for _replay in range(2):
@@ -117,7 +115,7 @@ def test_online_the_form_is_stored_at_once_and_returns_to_the_mother(phone, now)
     phone.click("#measurement-form button[type=submit]")
     phone.wait_for_url(f"**{mother_page}")
 
-    assert phone.locator(".offline-flash").is_visible()
+    phone.wait_for_selector(".offline-flash[data-kind=sent]")
     assert _milk_rows().count() == 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -146,7 +144,7 @@ def test_logging_out_clears_the_kept_pages_but_keeps_unsent_records(phone, now):
     seed_demo(now=now)
     _open_milk_form(phone)
     _record_milk_offline(phone)
-    phone.context.set_offline(False)
+    signal_back(phone)
     kept_pages = """async () => {
       const names = (await caches.keys()).filter((name) => name.startsWith("kaderasi-pages-"));
       let count = 0;

@@ -246,8 +246,13 @@
     else show(state.screen || "intro");
   }
 
-  endForm.addEventListener("submit", function () { clear(); window.removeEventListener("beforeunload", warn); });
-  stopForm.addEventListener("submit", function () { clear(); window.removeEventListener("beforeunload", warn); });
+  // Posted to the server, or (by the offline app) stored in the phone's outbox: either way the
+  // session is saved, so its timer state goes and leaving the page no longer warns.
+  function finished() { clear(); window.removeEventListener("beforeunload", warn); }
+  [endForm, stopForm].forEach(function (form) {
+    form.addEventListener("submit", finished);
+    form.addEventListener("outbox:stored", finished);
+  });
   function warn(event) {
     if (state.startedAt) { event.preventDefault(); event.returnValue = guide.dataset.textLeave; }
   }

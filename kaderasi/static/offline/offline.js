@@ -6,7 +6,9 @@
  * record goes into the IndexedDB outbox and leaves it only when the server answers `created` or
  * `duplicate`. A refused record stays, with the server's errors, until the user corrects or
  * deletes it; nothing expires. A field named `type` in the form, when present, overrides
- * `data-outbox`. `data-outbox-next` is where to go once the record is stored on the server.
+ * `data-outbox`. `data-outbox-next` is where to go once the record is safe (sent, or queued on
+ * the phone); without it the form is emptied for the next record. Once the record is in the
+ * outbox the form receives an `outbox:stored` event (the guided session forgets its timer then).
  * Sync runs at start, when the connection returns, on a timer and on demand.
  * Needs: the idb library (vendor/idb/umd.js) loaded before this file.
  */
@@ -47,6 +49,12 @@
       adverse_event: "text",
       notes: "text",
       scheduled_session_id: "text",
+    },
+    danger_signs: {
+      observed_at: "datetime!",
+      context: "text",
+      signs: "texts",
+      notes: "text",
     },
   };
 
@@ -122,7 +130,8 @@
 
   function convert(kind, values) {
     const base = kind.replace("!", "");
-    if (base === "integers") return values.filter((v) => v !== "").map(Number);
+    if (base === "integers") return values.flatMap((v) => String(v).split(",")).filter((v) => v.trim() !== "").map(Number);
+    if (base === "texts") return values.map((v) => String(v).trim()).filter((v) => v !== "");
     const value = (values[0] || "").trim();
     if (value === "") return undefined;
     if (base === "datetime") {
@@ -148,9 +157,9 @@
         if (kind.endsWith("!")) errors[name] = S.required;
         continue;
       }
-      if ((kind.startsWith("number") || kind.startsWith("integer")) && typeof value !== "number") {
-        errors[name] = S.invalid_number;
-      }
+      const numeric = kind.startsWith("number") || kind.startsWith("integer");
+      const wrong = Array.isArray(value) ? value.some(Number.isNaN) : typeof value !== "number";
+      if (numeric && wrong) errors[name] = S.invalid_number;
       record[name] = value;
     }
     return { record, errors };
@@ -158,11 +167,11 @@
 
   function showErrors(form, errors) {
     form.querySelectorAll(".offline-error").forEach((element) => element.remove());
-    form.querySelectorAll(".field.has-error").forEach((element) => element.classList.remove("has-error"));
+    form.querySelectorAll(".has-error").forEach((element) => element.classList.remove("has-error"));
     let first = null;
     for (const [name, message] of Object.entries(errors)) {
       const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
-      const field = input && input.closest(".field");
+      const field = input && input.closest(".field, .time-picker, fieldset");
       const text = document.createElement("p");
       text.className = "error offline-error";
       text.setAttribute("role", "alert");
@@ -170,7 +179,7 @@
       if (field) {
         field.classList.add("has-error");
         field.append(text);
-        first = first || input;
+        first = first || (input.type === "hidden" ? field.querySelector("input:not([type=hidden])") : input) || input;
       } else {
         form.prepend(text);
       }
@@ -197,9 +206,7 @@
   }
 
   async function onSubmit(event) {
-    // Forms opt in with data-outbox-offline once their fields match the push API exactly; the
-    // others post as usual (online only).
-    const form = event.target.closest && event.target.closest("form[data-outbox][data-outbox-offline]");
+    const form = event.target.closest && event.target.closest("form[data-outbox]");
     if (!form || event.target !== form) return;
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -210,6 +217,16 @@
     const { record, errors } = recordFrom(form);
     if (Object.keys(errors).length) return showErrors(form, errors);
     showErrors(form, {});
+    const submit = form.querySelector("[type=submit]");
+    if (submit) submit.disabled = true; // one tap, one record
+    try {
+      await saveAndSend(form, user, record);
+    } finally {
+      if (submit) submit.disabled = false;
+    }
+  }
+
+  async function saveAndSend(form, user, record) {
     const db = await dbPromise;
     await db.put("outbox", {
       id: record.id,
@@ -220,14 +237,11 @@
       saved_at: new Date().toISOString(),
       page: location.pathname,
     });
+    // Safe on the phone from here on, whatever happens to the connection or the page.
+    form.dispatchEvent(new CustomEvent("outbox:stored", { bubbles: true, detail: { id: record.id } }));
     await refreshStatus();
-    const outcome = navigator.onLine ? await sync() : null;
+    const outcome = navigator.onLine ? await syncAfterRunning() : null;
     const answer = outcome && outcome.answers[record.id];
-    if (answer === "created" || answer === "duplicate") {
-      sessionStorage.setItem("kaderasi-flash", S.saved_sent);
-      location.assign(form.dataset.outboxNext || location.href);
-      return;
-    }
     if (answer === "rejected") {
       const stored = await db.get("outbox", record.id);
       const fieldErrors = {};
@@ -235,12 +249,24 @@
       notice(form, S.fix_errors, "error");
       return showErrors(form, fieldErrors);
     }
-    notice(form, S.saved_offline, "ok");
+    const sent = answer === "created" || answer === "duplicate";
+    const danger = record.type === "danger_signs" && record.signs && record.signs.length > 0;
+    let message = sent ? S.saved_sent : S.saved_offline;
+    if (danger) message = sent ? S.danger_sent : S.danger_offline;
+    // "sent": on the server; "queued": waiting on the phone; "danger": a danger sign (either).
+    const kind = danger ? "danger" : sent ? "sent" : "queued";
+    if (form.dataset.outboxNext) {
+      sessionStorage.setItem("kaderasi-flash", JSON.stringify({ message, kind }));
+      location.assign(form.dataset.outboxNext);
+      return;
+    }
+    notice(form, message, danger ? "error" : "ok");
     form.reset();
     freshId(form);
     form.querySelectorAll("input[data-outbox-now]").forEach((element) => {
       element.value = localNow();
     });
+    if (window.kaderasiRecords) window.kaderasiRecords.setup(form);
   }
 
   function localNow() {
@@ -303,16 +329,24 @@
     return running;
   }
 
+  /** A sync that starts after this moment: one already running may have read the outbox before
+   * the record just saved, and its answers would not include it. */
+  async function syncAfterRunning() {
+    if (running) await running;
+    return sync();
+  }
+
   async function runSync() {
-    const outcome = { answers: {} };
+    const outcome = { answers: {}, recordedFor: new Set() };
     if (!CONFIG.user) return outcome;
     setBusy(true);
     try {
       await pushAll(outcome);
       const changed = await pullAll();
+      for (const id of outcome.recordedFor) changed.add(id);
       await meta("last_sync", new Date().toISOString());
       lastProblem = null;
-      await keepPages(changed);
+      await keepPages([...changed]);
     } catch (error) {
       lastProblem = error.message === "login" ? "login" : "unreachable";
     } finally {
@@ -356,6 +390,7 @@
       for (const result of body.results) {
         outcome.answers[result.id] = result.status;
         const item = batch.find((candidate) => candidate.id === result.id);
+        if (result.status === "created") outcome.recordedFor.add(item.record.mother_id);
         if (result.status === "rejected") {
           await db.put("outbox", { ...item, status: "rejected", errors: result.errors });
         } else {
@@ -365,11 +400,15 @@
     }
   }
 
+  /** Pull what changed into the phone's stores; answer the clients whose kept screens are out of
+   * date. A pull looks back a little (the server's overlap), so rows already on the phone come
+   * again: only a new version of a mother, her schedule or her flags (or a new postpartum day)
+   * counts as a change, so unchanged screens are not downloaded again. */
   async function pullAll() {
     const db = await dbPromise;
     let cursor = await meta("cursor");
     let more = true;
-    let changed = [];
+    const changed = new Set();
     while (more) {
       const url = cursor ? `${CONFIG.pull}?cursor=${encodeURIComponent(cursor)}` : CONFIG.pull;
       let response = await api(url);
@@ -380,35 +419,63 @@
       if (!response.ok) throw new Error("unreachable");
       const body = await response.json();
       const tx = db.transaction(["mothers", "schedule", "flags", "meta"], "readwrite");
-      if (body.reset) {
-        await Promise.all(["mothers", "schedule", "flags"].map((name) => tx.objectStore(name).clear()));
+      const stores = {
+        mothers: tx.objectStore("mothers"),
+        schedule: tx.objectStore("schedule"),
+        flags: tx.objectStore("flags"),
+      };
+      if (body.reset) await Promise.all(Object.values(stores).map((store) => store.clear()));
+      for (const mother of body.mothers) {
+        const before = await stores.mothers.get(mother.id);
+        const same =
+          before &&
+          before.version === mother.version &&
+          before.postpartum_day === mother.postpartum_day &&
+          before.stage === mother.stage;
+        if (!same) changed.add(mother.id);
+        await stores.mothers.put(mother);
       }
-      for (const mother of body.mothers) tx.objectStore("mothers").put(mother);
-      for (const session of body.schedule) {
-        if (session.cancelled_at) tx.objectStore("schedule").delete(session.id);
-        else tx.objectStore("schedule").put(session);
+      for (const [name, rows, kept] of [
+        ["schedule", body.schedule, (row) => !row.cancelled_at],
+        ["flags", body.flags, (row) => row.is_open],
+      ]) {
+        for (const row of rows) {
+          const before = await stores[name].get(row.id);
+          if (kept(row)) {
+            if (!before || before.version !== row.version) changed.add(row.mother_id);
+            await stores[name].put(row);
+          } else if (before) {
+            changed.add(row.mother_id);
+            await stores[name].delete(row.id);
+          }
+        }
       }
-      for (const flag of body.flags) {
-        if (flag.is_open) tx.objectStore("flags").put(flag);
-        else tx.objectStore("flags").delete(flag.id);
-      }
-      for (const tombstone of body.tombstones) tx.objectStore("mothers").delete(tombstone.id);
-      tx.objectStore("meta").put(body.cursor, "cursor");
-      tx.objectStore("meta").put(body.content.version, "content_version");
+      for (const tombstone of body.tombstones) await stores.mothers.delete(tombstone.id);
+      await tx.objectStore("meta").put(body.cursor, "cursor");
+      await tx.objectStore("meta").put(body.content.version, "content_version");
       await tx.done;
-      changed = changed.concat(body.mothers.map((mother) => mother.id));
       cursor = body.cursor;
       more = body.has_more;
     }
     return changed;
   }
 
-  function askWorker(message) {
+  /** The active service worker, whether or not it controls this page yet (a page opened while
+   * the worker was still installing is not controlled until it is claimed, but the worker
+   * can keep pages for it all the same); null when there is none within `waitMs`. */
+  async function activeWorker(waitMs) {
+    if (!("serviceWorker" in navigator)) return null;
+    const timeout = new Promise((resolve) => setTimeout(resolve, waitMs, null));
+    const registration = await Promise.race([navigator.serviceWorker.ready, timeout]);
+    return (registration && registration.active) || null;
+  }
+
+  async function askWorker(message) {
+    const worker = await activeWorker(30000);
+    if (!worker) return false;
     return new Promise((resolve) => {
-      const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-      if (!worker) return resolve(false);
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve(true);
+      channel.port1.onmessage = (event) => resolve(Boolean(event.data && event.data.complete));
       worker.postMessage(message, [channel.port2]);
       setTimeout(() => resolve(false), 60000);
     });
@@ -417,7 +484,7 @@
   /** Have the service worker keep a cadre's screens for her clients: all of them once per app
    * version (its caches start empty), then those of the clients whose record changed. */
   async function keepPages(changedMotherIds) {
-    if (CONFIG.role !== "cadre" || !navigator.serviceWorker?.controller) return;
+    if (CONFIG.role !== "cadre" || !("serviceWorker" in navigator)) return;
     const db = await dbPromise;
     const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
     const ids = everything ? await db.getAllKeys("mothers") : changedMotherIds;
@@ -592,33 +659,36 @@
 
   // --- start ---------------------------------------------------------------------------------
 
+  function showFlash() {
+    const stored = sessionStorage.getItem("kaderasi-flash");
+    if (!stored) return;
+    sessionStorage.removeItem("kaderasi-flash");
+    let flash;
+    try {
+      flash = JSON.parse(stored);
+    } catch (error) {
+      flash = { message: stored, kind: "sent" };
+    }
+    const line = document.createElement("p");
+    const alarming = flash.kind === "danger";
+    line.className = `message offline-flash ${alarming ? "error" : "success"}`;
+    line.setAttribute("role", alarming ? "alert" : "status");
+    line.dataset.kind = flash.kind;
+    line.textContent = flash.message;
+    document.querySelector("main")?.prepend(line);
+  }
+
   async function start() {
     document.addEventListener("submit", onSubmit, true);
     document.addEventListener("submit", onLogout, true);
     document.querySelectorAll("form[data-outbox]").forEach(prepareForm);
-    const flash = sessionStorage.getItem("kaderasi-flash");
-    if (flash) {
-      sessionStorage.removeItem("kaderasi-flash");
-      const messages = document.createElement("p");
-      messages.className = "message offline-flash";
-      messages.setAttribute("role", "status");
-      messages.textContent = flash;
-      document.querySelector("main")?.prepend(messages);
-    }
+    showFlash();
     buildBar();
     await rememberUser();
     await refreshStatus();
-    let controlled = Promise.resolve();
     if ("serviceWorker" in navigator) {
-      let settle = () => {};
-      controlled = navigator.serviceWorker.controller
-        ? Promise.resolve()
-        : new Promise((resolve) => {
-            settle = resolve;
-            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true });
-          });
       // Without a worker (refused, or not served) the app still syncs; it just cannot keep pages.
-      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => settle());
+      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => {});
     }
     if (navigator.storage && navigator.storage.persist) {
       navigator.storage.persisted().then((persisted) => persisted || navigator.storage.persist());
@@ -630,12 +700,10 @@
     });
     setInterval(() => navigator.onLine && sync(), SYNC_EVERY_MS);
     const first = navigator.onLine ? sync() : Promise.resolve();
-    // Ready: synced, and (on the first visit, once the worker controls the page) the cadre's
-    // screens are kept for offline use.
-    // A worker that never takes control (its install failed) must not hold the app back; the
-    // pages are then kept at a later sync.
-    const waitForWorker = Promise.race([controlled, new Promise((r) => setTimeout(r, 30000))]);
-    return Promise.all([first, waitForWorker]).then(() => keepPages([]));
+    // Ready: synced, and (on the first visit) the cadre's screens kept for offline use by the
+    // worker. A worker that never becomes active (its install failed) does not hold the app
+    // back: keepPages gives up after a while, and the pages are kept at a later sync.
+    return first.then(() => keepPages([]));
   }
 
   window.kaderasiOffline = { sync, records: myRecords, refreshStatus };

@@ -148,7 +148,7 @@ async function sliced(response, rangeHeader) {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  const reply = () => event.ports[0] && event.ports[0].postMessage("done");
+  const reply = (complete = true) => event.ports[0] && event.ports[0].postMessage({ complete });
   if (data.type === "keep-pages") {
     event.waitUntil(keepPages(data.urls || [], Boolean(data.onlyMissing)).then(reply));
   } else if (data.type === "clear-personal") {
@@ -162,11 +162,13 @@ self.addEventListener("message", (event) => {
               .map((name) => caches.delete(name)),
           ),
         )
-        .then(reply),
+        .then(() => reply()),
     );
   }
 });
 
+/** Fetch and keep `urls`; true when every one was answered (false: the signal went, and the
+ * rest is fetched after the next sync). */
 async function keepPages(urls, onlyMissing) {
   const cache = await caches.open(PAGES_CACHE);
   for (const url of urls) {
@@ -175,7 +177,8 @@ async function keepPages(urls, onlyMissing) {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
       if (keepable(response)) await cache.put(url, response);
     } catch (error) {
-      return; // offline again: the rest is fetched after the next sync
+      return false;
     }
   }
+  return true;
 }
