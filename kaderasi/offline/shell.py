@@ -1,8 +1,8 @@
 """What the service worker keeps: the app shell, its version, and the pages a cadre needs offline.
 
-The care engineer's guided session (and any other page a cadre must open offline for her
-client) plugs in by adding its URL name to `MOTHER_PAGES`: after each pull, the offline app asks
-the service worker to fetch and keep these pages for each of her clients."""
+A page a cadre must open offline for her client is listed in `MOTHER_PAGES`: after a pull, the
+offline app asks the service worker to fetch and keep these pages for each of her clients (all
+of them once per app version, then those of the clients whose data changed)."""
 
 import functools
 import hashlib
@@ -31,13 +31,17 @@ SHELL_STATIC = (
     "care/session.js",
     *sorted(f"care/img/{path.name}" for path in (_STATIC_DIR / "care" / "img").glob("*.svg")),
 )
-# Pages of one mother (URL names taking `public_id`) a cadre keeps for each of her clients.
+# Pages of one mother a cadre keeps for each of her clients: the screens her client's page leads
+# to (URL name, and the arguments besides `public_id`).
 MOTHER_PAGES = (
-    "mother-detail",
-    "measurement-create",
-    "care:session-guide",
-    "care:milk-volume",
-    "care:danger-signs",
+    ("mother-detail", {}),
+    ("care:session-guide", {}),
+    ("care:milk-volume", {}),
+    ("care:danger-signs", {}),
+    ("care:measurement-record", {"kind": "feeds"}),
+    ("care:measurement-record", {"kind": "wet-nappies"}),
+    ("care:measurement-record", {"kind": "stools"}),
+    ("care:measurement-record", {"kind": "infant-weight"}),
 )
 PLACEHOLDER = uuid.UUID(int=0)
 # Never cached, always from the network: the API (personal data as JSON), the admin, login,
@@ -81,9 +85,9 @@ def network_only_paths() -> list[str]:
 def mother_page_patterns() -> list[str]:
     """URL patterns of the pages kept per client, `{id}` standing for her public id."""
     patterns = []
-    for name in MOTHER_PAGES:
+    for name, kwargs in MOTHER_PAGES:
         try:
-            url = reverse(name, kwargs={"public_id": PLACEHOLDER})
+            url = reverse(name, kwargs={"public_id": PLACEHOLDER, **kwargs})
         except NoReverseMatch:
             continue
         patterns.append(url.replace(str(PLACEHOLDER), "{id}"))

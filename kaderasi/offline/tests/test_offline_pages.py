@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from kaderasi.offline import shell
+from kaderasi.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +70,32 @@ def test_every_page_links_the_manifest_and_the_offline_app(cadre_user):
     assert (config["push"], config["pull"]) == ("/api/v1/sync/push", "/api/v1/sync/pull")
     assert config["mother_pages"] == [
         "/mothers/{id}/",
-        "/mothers/{id}/measurements/new/",
         "/mothers/{id}/session/",
         "/mothers/{id}/record/milk-volume/",
         "/mothers/{id}/record/danger-signs/",
+        "/mothers/{id}/record/feeds/",
+        "/mothers/{id}/record/wet-nappies/",
+        "/mothers/{id}/record/stools/",
+        "/mothers/{id}/record/infant-weight/",
     ]
+
+
+def test_her_clients_page_and_every_record_screen_it_leads_to_are_kept_offline(world, cadre_user):
+    mother = f.delivered_mother(programme=world.programme, posyandu=world.mawar)
+    f.PairingFactory(mother=mother, cadre=cadre_user.cadre)
+    browser = Client()
+    browser.force_login(cadre_user)
+    own = f"/mothers/{mother.public_id}/"
+
+    page = browser.get(own).content.decode()
+
+    kept = {
+        pattern.replace("{id}", str(mother.public_id)) for pattern in shell.mother_page_patterns()
+    }
+    linked = set(re.findall(rf'href="({re.escape(own)}[^"]*)"', page)) | {own}
+    recording = {url for url in linked if b"data-outbox=" in browser.get(url).content}
+    assert len(recording) == 7  # session, milk, danger signs, feeds, nappies, stools, weight
+    assert recording | {own} <= kept
 
 
 def test_the_offline_fallback_page_names_nobody(cadre_user):
