@@ -16,9 +16,4 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("mothers/<uuid:public_id>/", care_views.mother_detail, name="mother-detail"),
-    path(
-        "mothers/<uuid:public_id>/measurements/new/",
-        views.measurement_create,
-        name="measurement-create",
-    ),
 ]

@@ -1,6 +1,7 @@
 """Bad input gets a clear message naming the field; nothing already saved or typed is lost."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -25,16 +26,21 @@ def mother(world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message_en", "message_id"),
     [
-        ({"value": "-5"}, "value", "between 0 and 1500", "antara 0 dan 1500"),
-        ({"value": "2000"}, "value", "between 0 and 1500", "antara 0 dan 1500"),
+        ({"volume_ml": "-5"}, "volume_ml", "between 0 and 1500", "antara 0 dan 1500"),
+        ({"volume_ml": "2000"}, "volume_ml", "between 0 and 1500", "antara 0 dan 1500"),
         (
-            {"measured_at": "2026-11-01T08:00"},
+            {"measured_at": "2026-11-01T08:00:00+07:00"},
             "measured_at",
             "before the delivery",
             "sebelum persalinan",
         ),
-        ({"measured_at": "2099-12-30T08:00"}, "measured_at", "in the future", "masa depan"),
-        ({"value": "abc"}, "value", "Enter a number", "Isi angka"),
+        (
+            {"measured_at": "2099-12-30T08:00:00+07:00"},
+            "measured_at",
+            "in the future",
+            "masa depan",
+        ),
+        ({"volume_ml": "abc"}, "volume_ml", "Enter a number", "Isi angka"),
     ],
 )
 @pytest.mark.parametrize("language", ["en", "id"])
@@ -43,15 +49,16 @@ def test_an_implausible_measurement_is_refused_with_a_translated_message_on_its_
 ):
     client.force_login(midwife)
     data = {
-        "kind": "milk_volume",
-        "measured_at": "2026-11-09T08:00",
-        "value": "45",
+        "id": str(uuid.uuid4()),
+        "mother_id": str(mother.public_id),
+        "measured_at": "2026-11-09T08:00:00+07:00",
+        "volume_ml": "45",
         "basis": "24h_estimate",
         "method": "manual_pump",
     }
     data.update(overrides)
     with translation.override(language):
-        url = reverse("measurement-create", args=[mother.public_id])
+        url = reverse("care:milk-volume", args=[mother.public_id])
     response = client.post(url, data)
     assert response.status_code == 200
     errors = response.context["form"].errors

@@ -181,6 +181,32 @@ def test_a_milk_volume_posted_twice_is_stored_once(client, cadre_user, mother):
     assert (measurement.expression_minutes, measurement.minutes_since_feed) == (15, 45)
 
 
+def test_a_record_sent_by_sync_and_by_the_form_is_one_row(client, cadre_user, mother):
+    """The phone may push a record and, its answer lost, the same form may be posted: one row."""
+    client.force_login(cadre_user)
+    record = {
+        "id": str(uuid.uuid4()),
+        "mother_id": str(mother.public_id),
+        "measured_at": "2026-11-10T08:00:00+07:00",
+        "volume_ml": "35",
+        "method": "hand_expression",
+        "basis": "single_expression",
+    }
+    client.get("/")
+    pushed = client.post(
+        "/api/v1/sync/push",
+        {"records": [{**record, "type": "milk_volume", "volume_ml": 35}]},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+
+    posted = client.post(reverse("care:milk-volume", args=[mother.public_id]), record)
+
+    assert pushed.json()["results"][0]["status"] == "created"
+    assert posted.status_code == 302
+    assert Measurement.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

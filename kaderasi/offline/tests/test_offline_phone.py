@@ -34,7 +34,7 @@ def _client_of_kader():
 def _open_milk_form(phone):
     log_in(phone, "kader")
     _ready(phone)  # synced, and her clients' screens kept for offline use
-    phone.goto(f"/mothers/{_client_of_kader().public_id}/measurements/new/")
+    phone.goto(f"/mothers/{_client_of_kader().public_id}/record/milk-volume/")
     phone.wait_for_load_state()
     _ready(phone)
 
@@ -46,8 +46,8 @@ def _record_milk_offline(phone, volume="35"):
     _ready(phone)
     phone.fill("#id_volume_ml", volume)
     phone.select_option("#id_method", "hand_expression")
-    phone.click("#measurement-form button[type=submit]")
-    # Safe on the phone: back on the mother's page (kept for offline use), which says so.
+    phone.click("form[data-outbox=milk_volume] button[type=submit]")
+    # Safe on the phone: back to her day (kept for offline use), which says so.
     phone.wait_for_selector(".offline-flash[data-kind=queued]")
 
 
@@ -78,7 +78,7 @@ def test_a_milk_volume_recorded_offline_reaches_the_server_exactly_once(phone, n
     assert phone.evaluate(OUTBOX) == []
     [stored] = _milk_rows()
     assert str(stored.public_id) == queued["id"]
-    assert (stored.method, stored.basis) == ("hand_expression", "unknown")
+    assert (stored.method, stored.basis) == ("hand_expression", "single_expression")
 
 
 def test_an_outbox_replayed_twice_still_leaves_one_row(phone, now):
@@ -105,17 +105,16 @@ def test_an_outbox_replayed_twice_still_leaves_one_row(phone, now):
     assert _milk_rows().count() == 1
 
 
-def test_online_the_form_is_stored_at_once_and_returns_to_the_mother(phone, now):
+def test_online_the_form_is_stored_at_once_and_returns_to_her_day(phone, now):
     seed_demo(now=now)
     _open_milk_form(phone)
-    mother_page = phone.locator(".crumbs a").get_attribute("href")
 
     phone.fill("#id_volume_ml", "35")
     phone.select_option("#id_method", "hand_expression")
-    phone.click("#measurement-form button[type=submit]")
-    phone.wait_for_url(f"**{mother_page}")
+    phone.click("form[data-outbox=milk_volume] button[type=submit]")
 
     phone.wait_for_selector(".offline-flash[data-kind=sent]")
+    assert phone.url.endswith("/")
     assert _milk_rows().count() == 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -124,13 +123,13 @@ def test_a_record_the_server_refuses_stays_on_the_phone_with_its_error(phone, no
     seed_demo(now=now)
     _open_milk_form(phone)
 
-    phone.fill("#id_measured_at", "2000-01-01T08:00")  # before the delivery
+    phone.fill("#id_measured_at-picker", "2000-01-01T08:00")  # before the delivery
     phone.fill("#id_volume_ml", "35")
     phone.select_option("#id_method", "hand_expression")
-    phone.click("#measurement-form button[type=submit]")
+    phone.click("form[data-outbox=milk_volume] button[type=submit]")
     phone.wait_for_selector(".offline-notice[data-kind='error']")
 
-    assert phone.locator(".field.has-error #id_measured_at").count() == 1
+    assert phone.locator(".time-picker.has-error #id_measured_at").count() == 1
     [kept] = phone.evaluate(OUTBOX)
     assert kept["status"] == "rejected"
     assert kept["errors"][0]["code"] == "measurement_before_delivery"
