@@ -1,6 +1,7 @@
 """Every role × every record in and out of its area: nothing leaks, and a denied write changes
 nothing."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -110,19 +111,21 @@ def test_recording_a_measurement_is_allowed_only_in_scope_and_a_denied_write_cha
     client.force_login(request.getfixturevalue(persona))
     mother = records["mothers"][mother_name]
     response = client.post(
-        reverse("measurement-create", args=[mother.public_id]),
+        reverse("care:milk-volume", args=[mother.public_id]),
         {
-            "kind": "milk_volume",
-            "measured_at": "2026-11-09T08:00",
-            "value": "45",
+            "id": str(uuid.uuid4()),
+            "mother_id": str(mother.public_id),
+            "measured_at": "2026-11-09T08:00:00+07:00",
+            "volume_ml": "45",
+            "method": "hand_expression",
             "basis": "unknown",
         },
     )
-    if mother_name not in VISIBLE_MOTHERS[persona]:
-        assert response.status_code == 404
+    if persona not in MAY_RECORD:
+        assert response.status_code == 403  # whoever the mother is: nothing is revealed
         assert not Measurement.objects.exists()
-    elif persona not in MAY_RECORD:
-        assert response.status_code == 403
+    elif mother_name not in VISIBLE_MOTHERS[persona]:
+        assert response.status_code == 404
         assert not Measurement.objects.exists()
     else:
         assert response.status_code == 302

@@ -109,6 +109,14 @@ def test_the_periodic_task_runs_the_reminders_sweep_through_djangos_task_api(wor
 # --- The worker process ----------------------------------------------------------------------
 
 
+def afternoon_time_zone(now: dt.datetime) -> str:
+    """A fixed-offset zone (Etc/GMT±N) in which `now` is between 14:30 and 15:30."""
+    utc = now.astimezone(dt.UTC)
+    offset = round(15 - (utc.hour + utc.minute / 60))
+    offset = (offset + 12) % 24 - 12 if offset > 14 or offset < -12 else offset
+    return "Etc/UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
 def redis_or_skip() -> str:
     import redis
 
@@ -134,6 +142,12 @@ def test_the_worker_runs_queued_tasks_and_the_minute_sweep_sending_each_reminder
     url = redis_or_skip() if storage == "redis" else ""
     name = f"kaderasi-test-{uuid.uuid4().hex[:10]}"
     now = timezone.now()
+    # The worker reads the real clock, and the care schedule's windows are local clock times
+    # (06:00–21:00): run in a time zone where it is mid-afternoon now, whatever the hour of the
+    # run, so a session window is near.
+    zone = afternoon_time_zone(now)
+    settings.TIME_ZONE = zone
+    process_env = {**process_env, "TIME_ZONE": zone}
     rf.no_quiet_hours(world.programme)
     cadre = rf.cadre_with_phone(programme=world.programme, posyandu=world.mawar)
     mother = rf.mother_in_care(
