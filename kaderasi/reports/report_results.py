@@ -36,37 +36,28 @@ def knowledge_section(
     if not block["n"]:
         section.empty_message = _("No cadre has both a pre-test and a post-test score.")
         return section
-    section.paragraphs.append(
-        _(
+    values = {
+        "n": block["n"],
+        "before": fmt.mean(block["before"]["mean"]),
+        "after": fmt.mean(block["after"]["mean"]),
+        "difference": fmt.signed(block["mean_difference"]),
+        "ci": fmt.interval(block["ci95"]),
+        "test": primary_name(block),
+        "p": p_phrase(primary_p(block)),
+    }
+    if (block["mean_difference"] or 0) >= 0:
+        sentence = _(
             "The mean knowledge score of the %(n)s cadres with both tests rose from %(before)s "
             "before the training to %(after)s after it: a mean difference of %(difference)s "
             "points (95 %% CI %(ci)s; %(test)s, p %(p)s)."
         )
-        % {
-            "n": block["n"],
-            "before": fmt.mean(block["before"]["mean"]),
-            "after": fmt.mean(block["after"]["mean"]),
-            "difference": fmt.signed(block["mean_difference"]),
-            "ci": fmt.interval(block["ci95"]),
-            "test": primary_name(block),
-            "p": p_phrase(primary_p(block)),
-        }
-        if (block["mean_difference"] or 0) >= 0
-        else _(
+    else:
+        sentence = _(
             "The mean knowledge score of the %(n)s cadres with both tests went from %(before)s "
             "to %(after)s: a mean difference of %(difference)s points (95 %% CI %(ci)s; "
             "%(test)s, p %(p)s)."
         )
-        % {
-            "n": block["n"],
-            "before": fmt.mean(block["before"]["mean"]),
-            "after": fmt.mean(block["after"]["mean"]),
-            "difference": fmt.signed(block["mean_difference"]),
-            "ci": fmt.interval(block["ci95"]),
-            "test": primary_name(block),
-            "p": p_phrase(primary_p(block)),
-        }
-    )
+    section.paragraphs.append(sentence % values)
     good, fair = float(report.good_band_from), float(report.fair_band_from)
     paired = [c for c in data.cadres if c.pre is not None and c.post is not None]
     section.blocks.append(

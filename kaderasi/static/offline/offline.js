@@ -5,9 +5,8 @@
  * in /api/v1/docs), plus `id` (a UUID made here) and `mother_id`, is intercepted on submit: the
  * record goes into the IndexedDB outbox and leaves it only when the server answers `created` or
  * `duplicate`. A refused record stays, with the server's errors, until the user corrects or
- * deletes it; nothing expires. A field named `type` in the form, when present, overrides
- * `data-outbox`. `data-outbox-next` is where to go once the record is safe (sent, or queued on
- * the phone); without it the form is emptied for the next record. Once the record is in the
+ * deletes it; nothing expires. `data-outbox-next` is where to go once the record is safe (sent,
+ * or queued on the phone); without it the form is emptied for the next record. Once the record is in the
  * outbox the form receives an `outbox:stored` event (the guided session forgets its timer then).
  * Sync runs at start, when the connection returns, on a timer and on demand.
  * Needs: the idb library (vendor/idb/umd.js) loaded before this file.
@@ -123,11 +122,6 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
-  function recordType(form) {
-    const chosen = form.querySelector('[name="type"]:checked') || form.querySelector('select[name="type"], input[type="hidden"][name="type"]');
-    return (chosen && chosen.value) || form.dataset.outbox;
-  }
-
   function convert(kind, values) {
     const base = kind.replace("!", "");
     if (base === "integers") return values.flatMap((v) => String(v).split(",")).filter((v) => v.trim() !== "").map(Number);
@@ -147,7 +141,7 @@
 
   /** The push record a form describes, and the fields that are missing or malformed. */
   function recordFrom(form) {
-    const type = recordType(form);
+    const type = form.dataset.outbox;
     const data = new FormData(form);
     const record = { id: data.get("id"), type, mother_id: data.get("mother_id") };
     const errors = {};
@@ -262,42 +256,8 @@
     }
     notice(form, message, danger ? "error" : "ok");
     form.reset();
-    freshId(form);
-    form.querySelectorAll("input[data-outbox-now]").forEach((element) => {
-      element.value = localNow();
-    });
-    if (window.kaderasiRecords) window.kaderasiRecords.setup(form);
-  }
-
-  function localNow() {
-    const now = new Date();
-    now.setMinutes(now.getMinutes() - now.getTimezoneOffset());
-    return now.toISOString().slice(0, 16);
-  }
-
-  function prepareForm(form) {
-    const input = form.querySelector('input[name="id"]');
-    if (input && !input.value) input.value = uuid4();
-    if (!form.querySelector(".has-error")) {
-      form.querySelectorAll("input[data-outbox-now]").forEach((element) => {
-        element.value = localNow();
-      });
-    }
-    const update = () => {
-      const type = recordType(form);
-      form.querySelectorAll("[data-outbox-for]").forEach((group) => {
-        const shown = group.dataset.outboxFor.split(" ").includes(type);
-        group.hidden = !shown;
-        group.querySelectorAll("input, select, textarea").forEach((element) => {
-          element.disabled = !shown;
-        });
-      });
-    };
-    form.addEventListener("change", (event) => {
-      if (event.target.name === "type") update();
-    });
-    form.addEventListener("reset", () => setTimeout(update));
-    update();
+    if (window.kaderasiRecords) window.kaderasiRecords.setup(form); // the time now
+    freshId(form); // a new record, even on a form re-shown with errors
   }
 
   // --- sync ----------------------------------------------------------------------------------
@@ -681,7 +641,6 @@
   async function start() {
     document.addEventListener("submit", onSubmit, true);
     document.addEventListener("submit", onLogout, true);
-    document.querySelectorAll("form[data-outbox]").forEach(prepareForm);
     showFlash();
     buildBar();
     await rememberUser();
