@@ -1,5 +1,7 @@
 """Whether a mother's or infant's data may be processed (UU PDP): reads only."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from kaderasi.care.models import Consent, ConsentSubject, MeasurementKind, Mother
 
 INFANT_KINDS = frozenset(
@@ -16,6 +18,13 @@ def processing_allowed(mother: Mother, subject: ConsentSubject) -> bool:
         )
     )
     return not withdrawals or None in withdrawals
+
+
+def withdrawn_q(subject: ConsentSubject, *, mother: str = "mother") -> Q:
+    """`processing_allowed` turned round as a filter: the rows (reached through the field
+    `mother`) whose mother withdrew consent for `subject` and did not give it again."""
+    consents = Consent.objects.filter(mother=OuterRef(mother), subject=subject)
+    return Q(Exists(consents)) & ~Q(Exists(consents.filter(withdrawn_at__isnull=True)))
 
 
 def subject_of_measurement(kind: str) -> ConsentSubject:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from kaderasi.care import scheduling
+from kaderasi.care.consent import withdrawn_q
 from kaderasi.care.flag_rules import MissedSessionFacts, StoolFacts
 from kaderasi.care.models import (
     Consent,
@@ -280,6 +281,7 @@ def _flag_missed_sessions(*, now: dt.datetime) -> int:
             massage_session__isnull=True,
         )
         .exclude(Exists(Flag.objects.filter(rule=rule, scheduled_session=OuterRef("pk"))))
+        .exclude(withdrawn_q(ConsentSubject.MOTHER))
         .select_related("mother")
     )
     raised = 0
@@ -305,6 +307,7 @@ def _flag_no_stool(*, now: dt.datetime) -> int:
             delivered_at__lte=now - hours, delivered_at__gte=now - hours - 2 * DAY
         )
         .exclude(Exists(Flag.objects.filter(rule=rule, mother_id=OuterRef("pregnancy__mother_id"))))
+        .exclude(withdrawn_q(ConsentSubject.INFANT, mother="pregnancy__mother"))
         .select_related("pregnancy__mother")
     )
     raised = 0

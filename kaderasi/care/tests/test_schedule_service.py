@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from kaderasi.care import services
-from kaderasi.care.models import ConsentSubject, MassageSession, ScheduledSession, StudyGroup
+from kaderasi.care.models import ConsentSubject, Flag, MassageSession, ScheduledSession, StudyGroup
 from kaderasi.care.tests.factories import at, delivered, session
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,48 @@ def test_withdrawing_consent_cancels_the_sessions_not_yet_over(mother, midwife):
     assert [row[:2] for row in _live(mother)] == [(1, 1), (1, 2), (2, 1)]
     services.schedule_sweep(now=at(12, 12))
     assert [row[:2] for row in _live(mother)] == [(1, 1), (1, 2), (2, 1)]
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_the_sweep_flags_no_missed_session_of_a_mother_who_withdrew(mother, midwife, withdrawn):
+    consent = services.consent_give(
+        mother=mother,
+        subject=ConsentSubject.MOTHER,
+        text_version="v",
+        given_at=at(8, 23, 40),
+        by=midwife,
+    )
+    session(mother, at(9, 7), now=at(9, 8))
+    # The evening window of the 9th closes at 21:00 undone; she withdraws half an hour later.
+    if withdrawn:
+        services.consent_withdraw(
+            consent=consent, withdrawn_at=at(9, 21, 30), by=midwife, now=at(9, 21, 30)
+        )
+    raised = services.schedule_sweep(now=at(9, 23, 5))["missed_flags"]
+    assert raised == (0 if withdrawn else 1)
+    assert Flag.objects.filter(mother=mother).count() == raised
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_the_sweep_flags_no_missing_stool_of_an_infant_whose_consent_was_withdrawn(
+    mother, midwife, withdrawn
+):
+    consent = services.consent_give(
+        mother=mother,
+        subject=ConsentSubject.INFANT,
+        text_version="v",
+        given_at=at(8, 23, 40),
+        by=midwife,
+    )
+    services.measurement_record(
+        mother=mother, kind="stools", measured_at=at(9, 22), value=0, now=at(9, 22)
+    )
+    if withdrawn:
+        services.consent_withdraw(
+            consent=consent, withdrawn_at=at(10, 8), by=midwife, now=at(10, 8)
+        )
+    raised = services.schedule_sweep(now=at(10, 23, 31))["stool_flags"]
+    assert raised == (0 if withdrawn else 1)
 
 
 def test_a_session_is_matched_to_the_window_that_holds_it(mother):
