@@ -74,11 +74,13 @@ FLAG_RULES: list[dict] = [
         "severity": "amber",
         "title_id": "Volume ASI 24 jam di bawah acuan hari nifas",
         "title_en": "24-hour milk volume below the day's lower reference",
-        "parameters": {"lower_ml_by_day": {"3": 100, "5": 450}},
+        "parameters": {"days": [3, 5]},
         "source": SOURCE_FLAG_PROPOSAL
-        + " §3.5 and §3.1: day 3 below ~100 ml, day 5 below ~450 ml (lower ranges of Saint, "
-        "Smith & Hartmann, Br J Nutr 1984;52:87). Only a 24-hour estimate is compared; a single "
-        "expression is never judged against a 24-hour norm.",
+        + " §3.5 and §3.1: a 24-hour volume below the day's lower reference on day 3 and day 5. "
+        "The lower references are read from the milk-volume reference table (Saint, Smith & "
+        "Hartmann, Br J Nutr 1984;52:87: day 3 from 98 ml, day 5 from 452 ml), the table the "
+        "mother's chart draws. Only a 24-hour estimate is compared; a single expression is never "
+        "judged against a 24-hour norm.",
     },
     {
         "code": "missed_session",

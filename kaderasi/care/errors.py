@@ -6,6 +6,8 @@ class CareErrorCode(StrEnum):
     MEASUREMENT_IN_FUTURE = "measurement_in_future"
     MEASUREMENT_OUT_OF_RANGE = "measurement_out_of_range"
     MILK_METHOD_REQUIRED = "milk_method_required"
+    BASELINE_AFTER_MASSAGE = "baseline_after_massage"
+    FOLLOW_UP_TOO_EARLY = "follow_up_too_early"
     NO_DELIVERY = "no_delivery_recorded"
     DELIVERY_BEFORE_LMP = "delivery_before_lmp"
     DELIVERY_IN_FUTURE = "delivery_in_future"

@@ -159,14 +159,20 @@ def feeds_below_minimum(parameters: Mapping, facts: MeasurementFacts) -> dict | 
 
 
 def milk_volume_below_reference(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
-    """A 24-hour estimate below the lower reference of its postpartum day, for the days listed
-    in `lower_ml_by_day`. A single expression or a volume of unknown basis is never judged."""
+    """A 24-hour estimate below the lower reference of its postpartum day, on the `days` the rule
+    judges. The lower references (`lower_ml_by_day`) are not the rule's own: the service fills
+    them in from the milk-volume reference table, the one the mother's chart draws, so the flag
+    and the band never disagree; a day without a reference row is not judged. A single
+    expression or a volume of unknown basis is never judged."""
     if facts.kind != "milk_volume" or facts.basis != "24h_estimate":
         return None
-    lower_by_day = parameters.get("lower_ml_by_day")
-    if not isinstance(lower_by_day, Mapping):
-        raise ParameterError("parameter 'lower_ml_by_day' must map days to volumes")
-    if facts.postpartum_day is None or str(facts.postpartum_day) not in lower_by_day:
+    days = parameters.get("days")
+    if not isinstance(days, list | tuple):
+        raise ParameterError("parameter 'days' must list postpartum days")
+    lower_by_day = parameters.get("lower_ml_by_day") or {}
+    if facts.postpartum_day is None or facts.postpartum_day not in {int(d) for d in days}:
+        return None
+    if str(facts.postpartum_day) not in lower_by_day:
         return None
     lower = _number(lower_by_day, str(facts.postpartum_day))
     if facts.value >= lower:
@@ -244,7 +250,7 @@ RULES: dict[str, RuleDefinition] = {
         feeds_below_minimum, MeasurementFacts, "feeds", ("minimum_feeds",)
     ),
     "milk_volume_below_reference": RuleDefinition(
-        milk_volume_below_reference, MeasurementFacts, "milk_volume", ("lower_ml_by_day",)
+        milk_volume_below_reference, MeasurementFacts, "milk_volume", ("days",)
     ),
     "missed_session": RuleDefinition(
         missed_session, MissedSessionFacts, "missed_session", ("delay_minutes", "look_back_hours")
@@ -299,17 +305,16 @@ def parameters_problem(code: str, parameters: Any) -> str | None:
         if key not in parameters:
             return _("The parameter %(key)s is missing.") % {"key": key}
         value = parameters[key]
-        if key == "lower_ml_by_day":
-            if not isinstance(value, Mapping) or not value:
-                return _("%(key)s must map postpartum days to volumes in ml.") % {"key": key}
-            entries = list(value.items())
-        else:
-            entries = [(key, value)]
-        for name, number in entries:
-            if key == "lower_ml_by_day" and not str(name).isdigit():
-                return _("%(name)s is not a postpartum day.") % {"name": name}
-            if not _is_number(number):
-                return _("%(name)s must be a number.") % {"name": name}
+        if key == "days":
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in value)
+            ):
+                return _("%(key)s must list postpartum days, such as [3, 5].") % {"key": key}
+            continue
+        if not _is_number(value):
+            return _("%(name)s must be a number.") % {"name": key}
     return None
 
 

@@ -22,19 +22,28 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.references import milk_reference_ranges
 from kaderasi.care.services.common import district_of
 from kaderasi.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 
+MILK_RULE = "milk_volume_below_reference"
+
+
 def active_rule_settings() -> list[flag_rules.RuleSetting]:
-    return [
-        flag_rules.RuleSetting(code=code, severity=severity, parameters=parameters)
-        for code, severity, parameters in FlagRule.objects.filter(is_active=True).values_list(
-            "code", "severity", "parameters"
-        )
-    ]
+    """The active rules with their parameters; the milk-volume rule's lower references come from
+    the reference table (the mother's chart draws the same), for the days the rule judges."""
+    settings = []
+    for code, severity, parameters in FlagRule.objects.filter(is_active=True).values_list(
+        "code", "severity", "parameters"
+    ):
+        if code == MILK_RULE and isinstance(parameters, dict):
+            lower = {str(r.postpartum_day): r.lower_ml for r in milk_reference_ranges()}
+            parameters = {**parameters, "lower_ml_by_day": lower}
+        settings.append(flag_rules.RuleSetting(code=code, severity=severity, parameters=parameters))
+    return settings
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from kaderasi.care.models import (
     MassageSession,
     Measurement,
     MeasurementKind,
+    MilkPhase,
     Mother,
     Pairing,
     PairingEndReason,
@@ -143,6 +144,50 @@ def measurement_validate(
         )
 
 
+def milk_phase_validate(
+    *,
+    mother: Mother,
+    phase: str,
+    measured_at: dt.datetime,
+    delivery: Delivery | bool | None = False,
+) -> None:
+    """A baseline volume comes before the first massage; a follow-up one on the protocol's last
+    postpartum day or later (the paper: before on day 1, after on day 3). `delivery` as in
+    `measurement_validate`."""
+    if delivery is False:
+        delivery = latest_delivery_of(mother)
+    if phase == MilkPhase.BEFORE:
+        first = (
+            MassageSession.objects.filter(mother=mother, started_at__lt=measured_at)
+            .order_by("started_at")
+            .first()
+        )
+        if first is not None:
+            raise DomainError(
+                CareErrorCode.BASELINE_AFTER_MASSAGE,
+                _(
+                    "A baseline volume is measured before the first massage, and she was "
+                    "massaged at %(started_at)s. Choose follow-up or leave it unmarked."
+                )
+                % {"started_at": timezone.localtime(first.started_at).strftime("%Y-%m-%d %H:%M")},
+                field="phase",
+            )
+    if phase == MilkPhase.AFTER:
+        programme = mother.programme
+        last_day = programme.start_postpartum_day + programme.protocol_days - 1
+        day = postpartum_day(delivery.delivered_at, measured_at) if delivery else None
+        if day is None or day < last_day:
+            raise DomainError(
+                CareErrorCode.FOLLOW_UP_TOO_EARLY,
+                _(
+                    "A follow-up volume is measured on postpartum day %(last_day)s or later, "
+                    "after the massage days. Choose baseline or leave it unmarked."
+                )
+                % {"last_day": last_day},
+                field="phase",
+            )
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -159,10 +204,12 @@ def measurement_record(
     expression_minutes: int | None = None,
     minutes_since_feed: int | None = None,
     public_id=None,
+    historical: bool = False,
 ) -> Measurement:
     """Append one observation, then judge it with the flag rules. With a `public_id` already
     stored for this mother, the stored row is returned unchanged (a re-sent record is not a second
-    observation)."""
+    observation). A milk volume marked as baseline or follow-up must sit where the protocol puts
+    it, unless it is `historical` (an imported study keeps the phases its own protocol gave)."""
     # Serialise writes for one mother, so a record sent twice at once is still stored once.
     Mother.objects.select_for_update().filter(pk=mother.pk).first()
     existing = resent_record(Measurement, public_id=public_id, mother=mother)
@@ -180,6 +227,8 @@ def measurement_record(
         now=now,
         delivery=delivery,
     )
+    if kind == MeasurementKind.MILK_VOLUME and phase and not historical:
+        milk_phase_validate(mother=mother, phase=phase, measured_at=measured_at, delivery=delivery)
     if kind == MeasurementKind.MILK_VOLUME and not basis:
         basis = "unknown"
     fields = {

@@ -12,6 +12,9 @@ from django.utils import translation
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import Delivery, Measurement
 from kaderasi.care.services import measurement_record
+from kaderasi.care.tests.factories import at as care_at
+from kaderasi.care.tests.factories import delivered as care_delivered
+from kaderasi.care.tests.factories import session as care_session
 from kaderasi.core.errors import DomainError
 from kaderasi.tests import factories as f
 
@@ -191,3 +194,85 @@ def test_the_admin_refuses_a_duplicate_cadre_code_in_the_same_programme(client, 
     assert response.status_code == 200
     assert "already has this code" in str(response.context["adminform"].form.errors)
     assert world.programme.cadres.count() == 1
+
+
+# Baseline and follow-up: the paper measures before the first massage (day 1) and after the
+# last day (day 3).
+PHASE_NOW = care_at(12, 9)
+
+
+@pytest.fixture
+def new_mother(world):
+    return care_delivered(
+        programme=world.programme,
+        posyandu=world.mawar,
+        delivered_at=care_at(8, 23, 30),
+        now=PHASE_NOW,
+    )
+
+
+def _milk(mother, when, phase, **extra):
+    return measurement_record(
+        mother=mother,
+        kind="milk_volume",
+        measured_at=when,
+        value=40,
+        phase=phase,
+        basis="single_expression",
+        method="hand_expression",
+        now=PHASE_NOW,
+        **extra,
+    )
+
+
+def test_a_baseline_before_the_first_massage_and_a_follow_up_on_day_3_are_kept(new_mother):
+    _milk(new_mother, care_at(9, 6), "before")
+    care_session(new_mother, care_at(9, 7), now=PHASE_NOW)
+    _milk(new_mother, care_at(11, 20), "after")  # postpartum day 3
+    assert sorted(Measurement.objects.values_list("phase", flat=True)) == ["after", "before"]
+
+
+def test_a_baseline_after_a_massage_is_refused_on_the_phase_field(new_mother):
+    care_session(new_mother, care_at(9, 7), now=PHASE_NOW)
+    with pytest.raises(DomainError) as error:
+        _milk(new_mother, care_at(9, 20), "before")
+    assert (error.value.code, error.value.field) == (CareErrorCode.BASELINE_AFTER_MASSAGE, "phase")
+    assert not Measurement.objects.exists()
+
+
+def test_a_follow_up_before_the_last_massage_day_is_refused_on_the_phase_field(new_mother):
+    with pytest.raises(DomainError) as error:
+        _milk(new_mother, care_at(10, 20), "after")  # postpartum day 2
+    assert (error.value.code, error.value.field) == (CareErrorCode.FOLLOW_UP_TOO_EARLY, "phase")
+    assert not Measurement.objects.exists()
+
+
+def test_imported_history_keeps_the_phases_its_own_study_gave(new_mother):
+    _milk(new_mother, care_at(10, 20), "after", historical=True)
+    assert Measurement.objects.get().phase == "after"
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_milk_form_puts_the_phase_message_on_the_phase_field(
+    client, midwife, new_mother, language
+):
+    client.force_login(midwife)
+    with translation.override(language):
+        url = reverse("care:milk-volume", args=[new_mother.public_id])
+    response = client.post(
+        url,
+        {
+            "id": str(uuid.uuid4()),
+            "mother_id": str(new_mother.public_id),
+            "measured_at": "2026-11-10T20:00:00+07:00",
+            "volume_ml": "45",
+            "basis": "single_expression",
+            "method": "manual_pump",
+            "phase": "after",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["phase"]
+    assert ("day 3" if language == "en" else "hari ke-3") in errors["phase"][0]
+    assert not Measurement.objects.exists()

@@ -21,9 +21,17 @@ from kaderasi.care.flag_rules import (
 SHIPPED = {rule["code"]: rule for rule in FLAG_RULES}
 
 
+# What the service adds to the milk rule's parameters: the reference table's lower bounds as
+# seeded (evaluation migration 0002; Saint 1984 for days 1, 3, 5, KellyMom for day 7).
+REFERENCE_LOWER = {"lower_ml_by_day": {"1": 7, "3": 98, "5": 452, "7": 300}}
+
+
 def _fires(code: str, facts, parameters=None) -> bool:
     rule = SHIPPED[code]
-    setting = RuleSetting(code, rule["severity"], parameters or rule["parameters"])
+    shipped = rule["parameters"]
+    if code == "milk_volume_below_reference":
+        shipped = {**shipped, **REFERENCE_LOWER}
+    setting = RuleSetting(code, rule["severity"], parameters or shipped)
     return [f.code for f in evaluate([setting], [facts])] == [code]
 
 
@@ -116,13 +124,14 @@ def _milk(volume, day, basis="24h_estimate"):
 @pytest.mark.parametrize(
     ("volume", "day", "fires"),
     [
-        ("99.9", 3, True),
-        ("100", 3, False),
-        ("100.1", 3, False),
-        ("449.9", 5, True),
-        ("450", 5, False),
-        ("450.1", 5, False),
-        ("10", 4, False),  # no reference for day 4 in the shipped parameters
+        ("97.9", 3, True),
+        ("98", 3, False),
+        ("98.1", 3, False),
+        ("451.9", 5, True),
+        ("452", 5, False),
+        ("452.1", 5, False),
+        ("10", 4, False),  # no reference row for day 4
+        ("5", 1, False),  # day 1 has a reference, but the shipped rule judges days 3 and 5 only
     ],
 )
 def test_a_24_hour_volume_below_the_days_lower_reference_is_amber(volume, day, fires):
@@ -198,9 +207,10 @@ def test_a_rule_with_broken_parameters_is_skipped_not_raised():
         ("feeds_below_minimum", {}, "minimum_feeds"),
         ("feeds_below_minimum", {"minimum_feeds": "delapan"}, "minimum_feeds"),
         ("feeds_below_minimum", {"minimum_feeds": True}, "minimum_feeds"),
-        ("milk_volume_below_reference", {"lower_ml_by_day": {"3": 100}}, None),
-        ("milk_volume_below_reference", {"lower_ml_by_day": {"three": 100}}, "three"),
-        ("milk_volume_below_reference", {"lower_ml_by_day": []}, "lower_ml_by_day"),
+        ("milk_volume_below_reference", {"days": [3]}, None),
+        ("milk_volume_below_reference", {"days": ["three"]}, "days"),
+        ("milk_volume_below_reference", {"days": []}, "days"),
+        ("milk_volume_below_reference", {"lower_ml_by_day": {"3": 100}}, "days"),
         ("no_such_rule", {}, "no_such_rule"),
     ],
 )

@@ -247,3 +247,31 @@ def test_a_referral_is_acknowledged_once(mother, midwife):
             referral=referral, by=midwife, now=NOW + dt.timedelta(minutes=1)
         )
     assert error.value.code == CareErrorCode.REFERRAL_NOT_OPEN
+
+
+def _milk_24h(mother, volume):
+    return services.measurement_record(
+        mother=mother,
+        kind="milk_volume",
+        measured_at=at(11, 20),  # postpartum day 3
+        value=volume,
+        basis="24h_estimate",
+        method="estimate",
+        now=NOW,
+    )
+
+
+@pytest.mark.parametrize(("volume", "flagged"), [(97, True), (98, False)])
+def test_the_milk_rule_judges_against_the_reference_table_the_chart_draws(mother, volume, flagged):
+    # The reference table's day-3 lower bound is 98 ml (Saint 1984), the bottom of the band.
+    _milk_24h(mother, volume)
+    assert _codes(mother) == (["milk_volume_below_reference"] if flagged else [])
+
+
+def test_a_corrected_reference_table_moves_the_milk_rules_threshold(mother):
+    from kaderasi.evaluation.models import MilkVolumeReference
+
+    MilkVolumeReference.objects.filter(postpartum_day=3).update(lower_ml=150)
+    _milk_24h(mother, 120)
+    flag = Flag.objects.get(mother=mother)
+    assert (flag.rule.code, flag.detail["lower_ml"]) == ("milk_volume_below_reference", 150.0)
