@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kaderasi.api.models import Conflict, DeviceToken
+from kaderasi.api.models import Conflict, DeviceToken, RegistryEdit
 from kaderasi.api.registry import conflicts_visible_to
 from kaderasi.api.tokens import device_token_revoke, device_tokens_visible_to
+from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.admin_site import ScopedAdmin
 from kaderasi.core.policies import Permission
@@ -65,6 +66,32 @@ class ConflictAdmin(ScopedAdmin):
     list_filter = ["status", "record", "field"]
     search_fields = ["mother__code", "mother__name"]
     list_select_related = ["mother"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def registry_edits_visible_to(user):
+    return RegistryEdit.objects.filter(mother__in=mothers_visible_to(user))
+
+
+@admin.register(RegistryEdit)
+class RegistryEditAdmin(ScopedAdmin):
+    """Read-only: what each pushed edit of a mother's registry changed and what it left for the
+    midwife (the conflicts)."""
+
+    visible = registry_edits_visible_to
+    manage = Permission.REGISTER_MOTHER
+    list_display = ["mother", "record", "submitted_by", "received_at"]
+    list_filter = ["record", "mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    list_select_related = ["mother", "submitted_by"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

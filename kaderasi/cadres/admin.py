@@ -21,6 +21,14 @@ class CadreAdmin(ScopedAdmin):
 
     def validate(self, form) -> None:
         data = form.cleaned_data
+        # The constraint on (programme, code) would name no field; say it on the code.
+        taken = Cadre.objects.filter(programme=data.get("programme"), code=data.get("code"))
+        if form.instance.pk:
+            taken = taken.exclude(pk=form.instance.pk)
+        if data.get("code") and taken.exists():
+            raise ValidationError(
+                {"code": _("Another cadre of this programme already has this code.")}
+            )
         same_person_as = data.get("same_person_as")
         if same_person_as is None:
             return

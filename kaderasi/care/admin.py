@@ -16,6 +16,7 @@ from kaderasi.care.models import (
     MassageSession,
     MassageStep,
     Measurement,
+    MeasurementKind,
     Mother,
     Pairing,
     Pregnancy,
@@ -73,6 +74,17 @@ class MotherAdmin(ScopedAdmin):
     autocomplete_fields = ["posyandu"]
     inlines = [PregnancyInline]
 
+    def validate(self, form) -> None:
+        # The constraint on (programme, code) would name no field; say it on the code.
+        data = form.cleaned_data
+        taken = Mother.objects.filter(programme=data.get("programme"), code=data.get("code"))
+        if form.instance.pk:
+            taken = taken.exclude(pk=form.instance.pk)
+        if data.get("code") and taken.exists():
+            raise ValidationError(
+                {"code": _("Another mother of this programme already has this code.")}
+            )
+
     @admin.display(description=_("NIK"))
     def masked_nik(self, obj):
         return obj.masked_nik
@@ -83,6 +95,7 @@ class PregnancyAdmin(ScopedAdmin):
     visible = pregnancies_visible_to
     manage = Permission.REGISTER_MOTHER
     list_display = ["mother", "last_menstrual_period", "estimated_delivery_date"]
+    list_filter = ["mother__programme", "mother__posyandu__parent"]
     search_fields = ["mother__code", "mother__name"]
     autocomplete_fields = ["mother"]
 
@@ -124,7 +137,8 @@ class InfantAdmin(ScopedAdmin):
     visible = infants_visible_to
     manage = Permission.REGISTER_MOTHER
     list_display = ["delivery", "sex", "birth_weight_g"]
-    list_filter = ["sex"]
+    list_filter = ["sex", "delivery__pregnancy__mother__programme"]
+    search_fields = ["delivery__pregnancy__mother__code", "delivery__pregnancy__mother__name"]
     related_scopes = {"delivery": deliveries_visible_to}
 
 
@@ -164,6 +178,10 @@ class MeasurementAdmin(ScopedAdmin):
             method=data.get("method", ""),
             now=clock.now(),
         )
+        if data["kind"] == MeasurementKind.MILK_VOLUME and data.get("phase"):
+            services.milk_phase_validate(
+                mother=data["mother"], phase=data["phase"], measured_at=data["measured_at"]
+            )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -208,6 +226,7 @@ class ConsentTextAdmin(ScopedAdmin):
     manage = Permission.MANAGE_PROGRAMME
     list_display = ["subject", "version", "effective_from"]
     list_filter = ["subject"]
+    search_fields = ["version", "text_id", "text_en"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["subject", "version", "text_id", "text_en"] if obj else []
@@ -299,6 +318,7 @@ class MassageStepAdmin(ScopedAdmin):
     manage = Permission.MANAGE_PROGRAMME
     list_display = ["number", "title_en", "illustration", "timed", "is_active"]
     list_filter = ["timed", "is_active"]
+    search_fields = ["title_id", "title_en", "instruction_id", "instruction_en"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["number"] if obj else []

@@ -25,5 +25,6 @@ class CareConfig(AppConfig):
             models.ScheduledSession,
             models.Flag,
             models.Referral,
+            models.DangerSignReport,
         ):
             auditlog.register(model)

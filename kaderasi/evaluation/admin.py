@@ -15,5 +15,6 @@ class MilkVolumeReferenceAdmin(ScopedAdmin):
     visible = references_visible_to
     manage = Permission.MANAGE_PROGRAMME
     list_display = ["postpartum_day", "lower_ml", "mean_ml", "upper_ml", "source"]
+    list_filter = ["source"]
     search_fields = ["source", "note"]
     fields = ["postpartum_day", "lower_ml", "mean_ml", "upper_ml", "source", "source_url", "note"]

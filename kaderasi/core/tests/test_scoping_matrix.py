@@ -141,16 +141,107 @@ def test_the_programme_page_counts_only_the_mothers_a_midwife_may_see(client, re
     assert [row.mother.code for row in response.context["rows"]] == ["M-PANDES"]
 
 
-def test_a_coordinator_cannot_change_a_mother_outside_her_area_in_the_admin(
+def _mother_admin_form(mother, **changes):
+    """A complete, valid change form for `mother` (her pregnancy inline included)."""
+    pregnancy = mother.pregnancies.get()
+    data = {
+        "programme": mother.programme_id,
+        "posyandu": mother.posyandu_id,
+        "code": mother.code,
+        "name": mother.name,
+        "nik": mother.nik,
+        "phone": mother.phone,
+        "birth_date": "",
+        "group": mother.group,
+        "pregnancies-TOTAL_FORMS": "1",
+        "pregnancies-INITIAL_FORMS": "1",
+        "pregnancies-MIN_NUM_FORMS": "0",
+        "pregnancies-MAX_NUM_FORMS": "1000",
+        "pregnancies-0-id": pregnancy.pk,
+        "pregnancies-0-mother": mother.pk,
+        "pregnancies-0-last_menstrual_period": pregnancy.last_menstrual_period.isoformat(),
+        "pregnancies-0-estimated_delivery_date": "",
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(("which", "changed"), [("canan", True), ("sleman", False)])
+def test_a_coordinator_changes_a_mother_in_the_admin_only_inside_her_area(
+    client, records, coordinator, which, changed
+):
+    client.force_login(coordinator)
+    mother = records["mothers"][which]
+    response = client.post(
+        reverse("admin:care_mother_change", args=[mother.pk]),
+        _mother_admin_form(mother, name="Ny. Diubah"),
+    )
+    assert response.status_code == 302
+    mother.refresh_from_db()
+    assert (mother.name == "Ny. Diubah") is changed
+
+
+def test_a_coordinator_cannot_delete_a_mother_outside_her_area_in_the_admin(
     client, records, coordinator
 ):
     client.force_login(coordinator)
     sleman = records["mothers"]["sleman"]
-    change_url = reverse("admin:care_mother_change", args=[sleman.pk])
-    response = client.post(change_url, {"name": "Changed", "code": sleman.code})
-    assert response.status_code in {302, 404}
-    sleman.refresh_from_db()
-    assert sleman.name != "Changed"
+    client.post(reverse("admin:care_mother_delete", args=[sleman.pk]), {"post": "yes"})
+    assert Mother.objects.filter(pk=sleman.pk).exists()
+
+
+def test_a_coordinator_cannot_add_a_mother_at_a_posyandu_outside_her_area_in_the_admin(
+    client, records, coordinator, world
+):
+    client.force_login(coordinator)
+    before = Mother.objects.count()
+    response = client.post(
+        reverse("admin:care_mother_add"),
+        {
+            "programme": world.other_programme.pk,
+            "posyandu": world.sakura.pk,
+            "code": "M-NEW",
+            "name": "Ny. Baru",
+            "group": "intervention",
+            "pregnancies-TOTAL_FORMS": "0",
+            "pregnancies-INITIAL_FORMS": "0",
+            "pregnancies-MIN_NUM_FORMS": "0",
+            "pregnancies-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert {"programme", "posyandu"} <= set(response.context["adminform"].form.errors)
+    assert Mother.objects.count() == before
+
+
+def test_a_cadre_posting_to_the_admin_adds_nothing(client, records, cadre_user, world):
+    client.force_login(cadre_user)
+    before = Mother.objects.count()
+    client.post(
+        reverse("admin:care_mother_add"),
+        {"programme": world.programme.pk, "posyandu": world.mawar.pk, "name": "Ny. Baru"},
+    )
+    assert Mother.objects.count() == before
+
+
+def test_a_midwife_cannot_register_a_mother_at_a_posyandu_outside_her_villages(
+    client, records, midwife, world
+):
+    client.force_login(midwife)
+    before = Mother.objects.count()
+    response = client.post(
+        reverse("care:mother-register"),
+        {
+            "programme": world.programme.pk,
+            "posyandu": world.kenanga.pk,  # Desa Canan: not hers
+            "name": "Ny. Baru",
+            "stage": "pregnant",
+            "last_menstrual_period": "2026-04-01",
+            "group": "intervention",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["posyandu"]
+    assert Mother.objects.count() == before
 
 
 def test_a_coordinator_sees_only_her_areas_mothers_in_the_admin_list(client, records, coordinator):
