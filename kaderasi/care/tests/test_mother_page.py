@@ -95,3 +95,22 @@ def test_the_weight_chart_draws_the_rules_thresholds():
     )
     assert "Review: −7 %" in svg
     assert "Refer: −10 %" in svg
+
+
+GUIDANCE_TEXT = {
+    "en": ["about 30 minutes before a feed", "8 to 12 times in 24 hours"],
+    "id": ["sekitar 30 menit sebelum menyusui", "8 sampai 12 kali dalam 24 jam"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+@pytest.mark.parametrize("page", ["mother-detail", "care:session-guide"])
+def test_the_sources_guidance_on_massage_and_feeds_is_shown_where_the_massage_happens(
+    client, midwife, mother, page, language
+):
+    client.force_login(midwife)
+    with translation.override(language):
+        url = reverse(page, args=[mother.public_id])
+    html = client.get(url).content.decode()
+    for text in GUIDANCE_TEXT[language]:
+        assert text in html

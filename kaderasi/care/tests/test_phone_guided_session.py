@@ -65,13 +65,18 @@ def test_the_demo_cadre_runs_a_guided_session_records_milk_and_the_midwife_sees_
         if number == 6:
             phone.clock.fast_forward("04:30")
             assert timer.inner_text().startswith("10:")
-            assert phone.locator("[data-signal]").inner_text() != ""  # the 10-minute signal
+            signal = phone.locator("[data-signal]")
+            ten_minutes = signal.inner_text()
+            assert ten_minutes != ""  # the 10-minute signal
+            phone.clock.fast_forward("05:00")
+            assert timer.inner_text().startswith("15:")
+            assert signal.inner_text() not in {"", ten_minutes}  # the 15-minute signal
         visible_step.locator("[data-action=next]").click()
 
     # The end screen: duration, who massaged, comfort; then save.
     end = phone.locator("form[data-outbox=massage_session]")
     assert end.is_visible()
-    assert phone.locator("[data-duration]").inner_text().startswith("10:")
+    assert phone.locator("[data-duration]").inner_text().startswith("15:")
     assert end.locator("input[name=performed_by][value=cadre]").is_checked()
     end.locator("label:has(input[name=comfort][value='4'])").click()
     end.locator("textarea[name=complaints]").fill("Agak pegal")
@@ -82,7 +87,7 @@ def test_the_demo_cadre_runs_a_guided_session_records_milk_and_the_midwife_sees_
     phone.wait_for_selector(".offline-flash[data-kind=sent]")
     assert phone.url.endswith("/")
     session = MassageSession.objects.get(mother=client, complaints="Agak pegal")
-    assert 10 <= session.duration_minutes < 11
+    assert 15 <= session.duration_minutes < 16
     assert (session.comfort, session.performed_by, session.steps_done) == (
         4,
         "cadre",
