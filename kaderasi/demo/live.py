@@ -1,11 +1,13 @@
 """The live demo programme, `demo-live`, anchored to the day the demo runs: a mother at 37 weeks
 of pregnancy, one delivered today, mothers on postpartum days 1, 2 and 3 with sessions done, one
-session missed and one red flag open, consents, certified cadres; the demo `kader` login
-accompanies the mother on day 2, who has sessions due today.
+session missed and one red flag open, consents, cadres certified by a training 20 days earlier
+(pre/post tests and two re-demonstrations each), and yesterday's refresher whose post-test is
+still open for the demo `kader` login; she accompanies the mother on day 2, who has sessions due
+today.
 
-Everything in it goes through the care services, so the schedule, flags and referrals are the
-real ones. Run twice on the same day it changes nothing; run on a later day it is rebuilt for
-that day. All people in it are invented.
+Everything in it goes through the care and training services, so the schedule, flags, referrals,
+scores and certificates are the real ones. Run twice on the same day it changes nothing; run on
+a later day it is rebuilt for that day. All people and results in it are invented.
 """
 
 import datetime as dt
@@ -36,8 +38,8 @@ from kaderasi.care.models import (
 )
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area, AreaLevel
-from kaderasi.training.models import Training
-from kaderasi.training.services import certificate_issue
+from kaderasi.training import services as training_services
+from kaderasi.training.models import Attendance, PracticePartner, TestPhase, Training
 
 SLUG = "demo-live"
 # The programme "started" this many days before the day the demo runs; its start date is how a
@@ -54,6 +56,38 @@ CADRES = [
     ("K04", "Wahyuni Lestari", 2),
     ("K05", "Suparmi Utami", 3),
 ]
+
+# The cadres' training, this many days before the day the demo runs, 08:00–13:00 local time.
+TRAINING_DAYS_BEFORE = 20
+# The knowledge test's items each cadre answered wrong on paper, (pre-test, post-test); 20 items
+# of 5 points: K01 55 → 90, K02 50 → 85, K03 60 → 95, K04 45 → 80, K05 65 → 90.
+KNOWLEDGE_WRONG = {
+    "K01": ({2, 4, 7, 9, 11, 13, 15, 18, 20}, {4, 13}),
+    "K02": ({1, 3, 5, 8, 10, 12, 14, 16, 17, 19}, {5, 14, 17}),
+    "K03": ({3, 6, 9, 11, 13, 16, 18, 20}, {18}),
+    "K04": ({1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}, {2, 8, 16, 20}),
+    "K05": ({5, 7, 9, 12, 15, 17, 19}, {9, 19}),
+}
+# The checklist's steps each cadre missed in re-demonstrations 1 and 2. In the second nobody
+# misses a critical step or more than 4 of the 23, so that everyone passes, as in the paper.
+SKILL_MISSED = {
+    "K01": ({3, 17, 23}, {17}),
+    "K02": ({11, 16, 17, 20}, set()),
+    "K03": ({17, 21}, {21}),
+    "K04": ({3, 9, 14, 16, 17}, {16, 17}),
+    "K05": ({5, 20}, set()),
+}
+# Yesterday's short refresher, 08:00–10:00: everyone took the pre-test on paper and the others
+# handed in the post-test on paper; K01's post-test is open on her phone (the demo's `kader`).
+REFRESHER_WRONG = {
+    "K01": ({4, 9, 13, 18, 20}, None),
+    "K02": ({5, 14, 17, 19}, {14}),
+    "K03": ({18, 20}, set()),
+    "K04": ({2, 8, 16}, {8}),
+    "K05": ({9, 12, 19}, {19}),
+}
+ISSUER = "Pelatihan Kader Desa Pandes (demo kaderasi)"
+SIGNATORY = "Tim Pelatih Kader (contoh)"
 
 
 @transaction.atomic
@@ -97,13 +131,6 @@ def _remove(programme: Programme) -> None:
 
 
 def _cadres(programme, kader, posyandus, *, now) -> dict[str, Cadre]:
-    training = Training.objects.create(
-        programme=programme,
-        title="Pelatihan pijat oksitosin (demo)",
-        starts_at=now - 20 * DAY,
-        ends_at=now - 20 * DAY + 5 * HOUR,
-        venue="Balai Desa Pandes",
-    )
     cadres = {}
     for number, (code, name, posyandu) in enumerate(CADRES, start=1):
         cadres[code] = Cadre.objects.create(
@@ -115,10 +142,109 @@ def _cadres(programme, kader, posyandus, *, now) -> dict[str, Cadre]:
             phone=f"+62812345001{number:02d}",
             same_person_as=kader if name is None else None,
         )
-        certificate_issue(
-            cadre=cadres[code], training=training, issued_on=timezone.localdate(training.ends_at)
-        )
+    anchor = timezone.localdate(now)
+    content = training_services.standard_content_load()
+    _training(programme, cadres, content, day=anchor - dt.timedelta(days=TRAINING_DAYS_BEFORE))
+    _refresher(programme, cadres, content, day=anchor - DAY, now=now)
     return cadres
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """`hour`:`minute` local time on `day`."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _marks(questionnaire, wrong: set[int]) -> dict:
+    """A paper answer sheet: the right option for every item but those in `wrong`."""
+    marks = {}
+    for question in questionnaire.questions.prefetch_related("options"):
+        options = list(question.options.all())
+        right = question.number not in wrong
+        marks[question] = next(option for option in options if option.is_correct is right)
+    return marks
+
+
+def _answer_sheets(training, cadres, phase, wrong_by_code, *, at) -> None:
+    training_services.answer_sheets_record(
+        training=training,
+        phase=phase,
+        sheets={
+            cadres[code]: _marks(training.questionnaire, wrong)
+            for code, wrong in wrong_by_code.items()
+            if wrong is not None
+        },
+        by=None,
+        now=at,
+        is_illustrative=True,
+    )
+
+
+def _training(programme, cadres, content, *, day: dt.date) -> Training:
+    """The cadres' training: booklet, pre-test, post-test and two observed re-demonstrations
+    each, then the certificates of everyone who met the pass rule."""
+    training_services.training_policy_set(
+        programme=programme, certificate_issuer=ISSUER, certificate_signatory=SIGNATORY
+    )
+    training = training_services.training_create(
+        programme=programme,
+        title="Pelatihan pijat oksitosin (demo)",
+        starts_at=_at(day, 8),
+        ends_at=_at(day, 13),
+        venue="Balai Desa Pandes",
+        questionnaire=content.questionnaire,
+        skill_checklist=content.checklist,
+        booklet=content.booklet,
+        notes="Penyuluhan dengan booklet, pre-test, demonstrasi, redemonstrasi berpasangan dua "
+        "kali, post-test.",
+    )
+    training_services.participants_record(
+        training=training, attendance=dict.fromkeys(cadres.values(), Attendance.PRESENT)
+    )
+    pre = {code: wrong for code, (wrong, _post) in KNOWLEDGE_WRONG.items()}
+    post = {code: wrong for code, (_pre, wrong) in KNOWLEDGE_WRONG.items()}
+    _answer_sheets(training, cadres, TestPhase.PRE, pre, at=_at(day, 8, 30))
+    steps = list(content.checklist.steps.all())
+    training_services.skill_assessments_record_many(
+        training=training,
+        observed=[
+            training_services.ObservedAttempt(
+                cadre=cadres[code],
+                attempt=attempt,
+                results={step: (step.number not in missed[attempt - 1], "") for step in steps},
+                assessor=None,
+                assessed_at=_at(day, 9 + attempt, 30),
+                partner=PracticePartner.PEER,
+                is_illustrative=True,
+            )
+            for code, missed in SKILL_MISSED.items()
+            for attempt in (1, 2)
+        ],
+    )
+    _answer_sheets(training, cadres, TestPhase.POST, post, at=_at(day, 12, 30))
+    training_services.certificates_issue_for_training(training=training, on=day)
+    return training
+
+
+def _refresher(programme, cadres, content, *, day: dt.date, now: dt.datetime) -> Training:
+    """Yesterday's refresher, its post-test still open for K01 on her phone."""
+    refresher = training_services.training_create(
+        programme=programme,
+        title="Penyegaran pijat oksitosin (demo)",
+        starts_at=_at(day, 8),
+        ends_at=_at(day, 10),
+        venue="Posyandu Mawar",
+        questionnaire=content.questionnaire,
+        booklet=content.booklet,
+        notes="Penyegaran singkat: pre-test, ulasan booklet, post-test.",
+    )
+    training_services.participants_record(
+        training=refresher, attendance=dict.fromkeys(cadres.values(), Attendance.PRESENT)
+    )
+    pre = {code: wrong for code, (wrong, _post) in REFRESHER_WRONG.items()}
+    post = {code: wrong for code, (_pre, wrong) in REFRESHER_WRONG.items()}
+    _answer_sheets(refresher, cadres, TestPhase.PRE, pre, at=_at(day, 8, 20))
+    _answer_sheets(refresher, cadres, TestPhase.POST, post, at=_at(day, 9, 50))
+    return training_services.training_test_open(training=refresher, phase=TestPhase.POST, now=now)
 
 
 def _mothers(programme, cadres, posyandus, *, now) -> None:

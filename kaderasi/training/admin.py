@@ -33,7 +33,6 @@ from kaderasi.training.selectors import (
     questionnaire_answered,
     skill_assessments_visible_to,
     training_policies_visible_to,
-    training_policy_for,
     trainings_visible_to,
 )
 
@@ -121,6 +120,7 @@ class ContentAdmin(ScopedAdmin):
 
     manage = Permission.MANAGE_TRAINING
     list_display = ["__str__", "code", "version", "updated_at"]
+    list_filter = ["code"]
     search_fields = ["code", "title_id", "title_en"]
     actions = ["copy_as_new_version"]
 
@@ -267,7 +267,10 @@ class SkillAssessmentAdmin(ScopedAdmin):
 @admin.register(Certificate)
 class CertificateAdmin(ScopedAdmin):
     """A certificate added here by hand (e.g. from another programme's records) gets its expiry,
-    refresher date and code from the programme's training policy."""
+    refresher date and code from the programme's training policy, and needs a recorded reason
+    when the cadre did not meet a training's pass rule. Once issued, a certificate changes only
+    by being revoked (through the revoking service, which records who revoked it); it is never
+    deleted, so that its verification page can still say it was revoked."""
 
     visible = certificates_visible_to
     manage = Permission.ISSUE_CERTIFICATE
@@ -287,7 +290,7 @@ class CertificateAdmin(ScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["cadre", "training", "issued_on"]
+            return ["cadre", "training", "issued_on", "issued_reason"]
         return [
             "cadre",
             "training",
@@ -296,6 +299,7 @@ class CertificateAdmin(ScopedAdmin):
             "refresher_due_on",
             "verification_code",
             "issued_by",
+            "issued_reason",
             "revoked_on",
             "revoked_reason",
             "revoked_by",
@@ -304,22 +308,64 @@ class CertificateAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["cadre", "training", "verification_code", "issued_by", "revoked_by"]
+        fixed = [
+            "cadre",
+            "training",
+            "issued_on",
+            "expires_on",
+            "refresher_due_on",
+            "verification_code",
+            "issued_by",
+            "issued_reason",
+            "revoked_by",
+        ]
+        if obj.revoked_on is not None:
+            fixed += ["revoked_on", "revoked_reason"]
+        return fixed
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def validate(self, form) -> None:
+        data = form.cleaned_data
+        if form.instance.pk is None:
+            services.certificate_issue_check(
+                cadre=data["cadre"],
+                training=data.get("training"),
+                reason=data.get("issued_reason", ""),
+            )
+        elif data.get("revoked_on") is not None and not data.get("revoked_reason", "").strip():
+            raise DomainError(
+                TrainingErrorCode.CERTIFICATE_REASON_REQUIRED,
+                _("Say why the certificate is revoked."),
+                field="revoked_reason",
+            )
+        elif data.get("revoked_on") is None and data.get("revoked_reason", "").strip():
+            raise DomainError(
+                TrainingErrorCode.CERTIFICATE_REASON_REQUIRED,
+                _("Give the day from which the certificate is revoked."),
+                field="revoked_on",
+            )
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
+        if not change:
+            saved = services.certificate_issue(
+                cadre=obj.cadre,
+                training=obj.training,
+                issued_on=obj.issued_on,
+                reason=obj.issued_reason,
+                by=request.user,
+            )
+            obj.pk = saved.pk
             return
-        policy = training_policy_for(obj.cadre.programme)
-        saved = services.certificate_issue(
-            cadre=obj.cadre,
-            training=obj.training,
-            issued_on=obj.issued_on,
-            valid_months=policy.certificate_valid_months,
-            refresher_months_before_expiry=policy.refresher_months_before_expiry,
-            by=request.user,
-        )
-        obj.pk = saved.pk
+        if "revoked_on" in form.changed_data and obj.revoked_on is not None:
+            current = Certificate.objects.get(pk=obj.pk)
+            services.certificate_revoke(
+                certificate=current,
+                on=obj.revoked_on,
+                reason=obj.revoked_reason,
+                by=request.user,
+            )
 
 
 @admin.register(TrainingPolicy)
@@ -334,6 +380,7 @@ class TrainingPolicyAdmin(ScopedAdmin):
         "skill_minimum_percent",
         "certificate_valid_months",
     ]
+    list_filter = ["skill_pass_basis", "certificate_valid_months"]
     search_fields = ["programme__name", "programme__slug"]
     fieldsets = [
         (None, {"fields": ["programme"]}),

@@ -24,5 +24,7 @@ class TrainingErrorCode(StrEnum):
     CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"
     CERTIFICATE_ALREADY_REVOKED = "certificate_already_revoked"
     CERTIFICATE_REASON_REQUIRED = "certificate_revoke_reason_required"
+    CERTIFICATE_ISSUE_REASON_REQUIRED = "certificate_issue_reason_required"
+    CERTIFICATE_ALREADY_ISSUED = "certificate_already_issued"
     CONTENT_INVALID = "content_invalid"
     CONTENT_IN_USE = "content_in_use"

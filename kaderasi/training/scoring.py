@@ -3,7 +3,8 @@
 Knowledge: a score is the percentage of items answered correctly (a blank is wrong), banded
 good/fair/poor by a programme's thresholds. Items: percentage correct before and after, with an
 exact McNemar test on the cadres who took both tests. Skills: a re-demonstration passes when
-every critical step is done (if the policy says so) and enough of all steps are done.
+every critical step is done (if the policy says so) and enough of all steps are done; the
+assessment passes on the final re-demonstration (number N of the policy's N) or on every one.
 """
 
 from __future__ import annotations
@@ -178,17 +179,18 @@ def skill_outcome(steps: Iterable[tuple[bool, bool]], rule: SkillRule) -> SkillO
 def skill_passed(
     outcomes_by_attempt: Mapping[int, SkillOutcome], *, every_attempt: bool, attempts: int
 ) -> bool:
-    """Whether a cadre passed the skill assessment. With `every_attempt`, each of the first
-    `attempts` re-demonstrations must be recorded and pass; otherwise the latest recorded one
-    must pass."""
-    if not outcomes_by_attempt:
-        return False
+    """Whether a cadre passed the skill assessment, `attempts` being the number of
+    re-demonstrations the programme asks of every cadre. With `every_attempt`, each of
+    re-demonstrations 1 … `attempts` must be recorded and pass. Otherwise re-demonstration
+    number `attempts` (the final one) must be recorded and pass: an earlier one, however good,
+    does not count, and until the final one is recorded she has not passed."""
     if every_attempt:
         return all(
             number in outcomes_by_attempt and outcomes_by_attempt[number].passed
             for number in range(1, attempts + 1)
         )
-    return outcomes_by_attempt[max(outcomes_by_attempt)].passed
+    final = outcomes_by_attempt.get(attempts)
+    return final is not None and final.passed
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 belong to."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from kaderasi.accounts.models import Role, User
 from kaderasi.cadres.models import Cadre
-from kaderasi.cadres.selectors import cadres_visible_to
+from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
 from kaderasi.programmes.models import Programme
 from kaderasi.programmes.selectors import programmes_visible_to
+from kaderasi.training.certification import CertificateStatus, certificate_status
 from kaderasi.training.models import (
     AttemptStatus,
     Certificate,
@@ -85,11 +87,12 @@ def paired_scores(
     return [(pre[c], post[c]) for c in pre if c in post]
 
 
-def cadre_of(user: User) -> Cadre | None:
-    """The cadre record a cadre's login belongs to."""
+def cadres_of(user: User) -> QuerySet[Cadre]:
+    """The cadre rows a cadre's login acts for: her row in every programme she takes part in
+    (decision 0030). Empty for any other role."""
     if not user.is_authenticated or user.role != Role.CADRE:
-        return None
-    return Cadre.objects.filter(user=user).select_related("programme", "posyandu").first()
+        return Cadre.objects.none()
+    return cadres_of_login(user).select_related("programme", "posyandu")
 
 
 @dataclass(frozen=True)
@@ -103,19 +106,21 @@ class OpenTest:
         return len(self.attempt.answers.all()) if self.attempt else 0
 
 
-def open_tests_for(cadre: Cadre) -> list[OpenTest]:
-    """Tests open now in trainings `cadre` is invited to and that she has not finished."""
+def open_tests_for(cadres: Iterable[Cadre]) -> list[OpenTest]:
+    """Tests open now in trainings one of `cadres` (a person's rows) is invited to and that she
+    has not finished."""
     trainings = (
-        Training.objects.filter(participants__cadre=cadre)
+        Training.objects.filter(participants__cadre__in=cadres)
         .exclude(open_test="")
         .exclude(questionnaire__isnull=True)
         .select_related("programme", "questionnaire")
+        .distinct()
         .order_by("starts_at")
     )
     attempts = {
         (attempt.training_id, attempt.phase): attempt
         for attempt in TestAttempt.objects.filter(
-            cadre=cadre, training__in=trainings
+            cadre__in=cadres, training__in=trainings
         ).prefetch_related("answers")
     }
     result = []
@@ -126,17 +131,50 @@ def open_tests_for(cadre: Cadre) -> list[OpenTest]:
     return result
 
 
-def attempts_of_cadre(cadre: Cadre) -> QuerySet[TestAttempt]:
+def attempts_of_cadres(cadres: Iterable[Cadre]) -> QuerySet[TestAttempt]:
+    """The completed tests of `cadres` (a person's rows), latest training first."""
     return (
         TestAttempt.objects.completed()
-        .filter(cadre=cadre)
+        .filter(cadre__in=cadres)
         .select_related("training")
         .order_by("-training__starts_at", "-phase")
     )
 
 
-def certificates_of_cadre(cadre: Cadre) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(cadre=cadre).select_related("training", "cadre__programme")
+@dataclass(frozen=True)
+class HeldCertificate:
+    certificate: Certificate
+    status: CertificateStatus
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CertificateStatus.VALID
+
+
+def _valid_first(held: HeldCertificate) -> tuple:
+    return (not held.is_valid, -held.certificate.expires_on.toordinal())
+
+
+def certificates_of_cadres(cadres: Iterable[Cadre], *, on: dt.date) -> list[HeldCertificate]:
+    """Every certificate of `cadres` (a person's rows) with its status on `on`: those valid on
+    `on` first, then the others, each group latest-expiring first."""
+    held = [
+        HeldCertificate(certificate, certificate_status(certificate, on=on))
+        for certificate in Certificate.objects.filter(cadre__in=cadres).select_related(
+            "training", "cadre__programme"
+        )
+    ]
+    return sorted(held, key=_valid_first)
+
+
+def certification_by_programme(cadres: Iterable[Cadre], *, on: dt.date) -> list[HeldCertificate]:
+    """For each of `cadres` (a person's rows, one per programme) that holds a certificate: the
+    one that makes her certified on `on`, else her latest-expiring one; programmes where she is
+    certified first."""
+    shown: dict[int, HeldCertificate] = {}
+    for held in certificates_of_cadres(cadres, on=on):
+        shown.setdefault(held.certificate.cadre_id, held)
+    return sorted(shown.values(), key=_valid_first)
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -11,7 +11,11 @@ from kaderasi.care.models import Consent, Flag, MassageSession, Mother, Referral
 from kaderasi.care.selectors import mother_rows
 from kaderasi.care.today import clients_today
 from kaderasi.demo.seeding import seed_demo
+from kaderasi.programmes.models import Programme
 from kaderasi.training.certification import is_certified
+from kaderasi.training.models import Certificate, TestAttempt, TestPhase, Training
+from kaderasi.training.selectors import cadres_of, open_tests_for, training_policy_for
+from kaderasi.training.summaries import certification_rows, knowledge_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,80 @@ def test_running_the_demo_on_a_later_day_re_anchors_demo_live_to_that_day(live, 
     assert sorted(r.postpartum_day for r in rows if r.postpartum_day) == [1, 1, 2, 3]
     assert Mother.objects.filter(programme__slug="demo-live").count() == 5
     assert User.objects.count() == 5
+
+
+@pytest.mark.parametrize("local_time", ["00:30", "06:05", "13:40", "20:55", "21:30", "23:45"])
+def test_demo_live_has_something_to_show_whatever_the_hour_it_is_run(local_time):
+    hour, minute = map(int, local_time.split(":"))
+    now = timezone.make_aware(dt.datetime(2026, 11, 29, hour, minute))
+    seed_demo(now=now)
+    live = Mother.objects.filter(programme__slug="demo-live")
+    rows = mother_rows(live, now=now)
+    assert sorted(r.postpartum_day for r in rows if r.postpartum_day) == [1, 1, 2, 3]
+    open_flags = Flag.objects.filter(
+        mother__in=live, referral__status=ReferralStatus.OPEN
+    ).values_list("rule__code", flat=True)
+    assert {"infant_weight_loss_referral", "missed_session"} <= set(open_flags)
+    (day,) = [
+        d
+        for d in clients_today(User.objects.get(username="kader"), now=now)
+        if d.mother.programme.slug == "demo-live"
+    ]
+    coming = day.current or day.next
+    # Inside the waking day a session is due or coming today; after its last window, the next
+    # one is the first of tomorrow morning.
+    assert coming is not None
+    assert coming.row.window_starts_at - now < dt.timedelta(hours=10)
+
+
+def test_demo_live_certificates_rest_on_the_cadres_recorded_tests_and_re_demonstrations(live, now):
+    training = Training.objects.get(programme__slug="demo-live", skill_checklist__isnull=False)
+    rows = certification_rows(training)
+    assert [row.cadre.code for row in rows] == ["K01", "K02", "K03", "K04", "K05"]
+    for row in rows:
+        assert row.eligibility.post_test_passed and row.eligibility.skill_passed
+        assert sorted(row.skill.outcomes) == [1, 2]
+        assert row.certificate.issued_on == timezone.localdate(training.ends_at)
+        assert row.certificate.issued_reason == ""
+    summary = knowledge_summary(training, cadres=Cadre.objects.all())
+    assert summary.statistics["n"] == 5
+    assert summary.item_analysis_unavailable is None
+
+
+@pytest.mark.parametrize("local_time", ["00:30", "13:40", "23:45"])
+def test_the_demo_live_training_starts_at_eight_in_the_morning_whatever_the_hour_it_is_run(
+    local_time,
+):
+    hour, minute = map(int, local_time.split(":"))
+    now = timezone.make_aware(dt.datetime(2026, 11, 29, hour, minute))
+    seed_demo(now=now)
+    starts = {
+        timezone.localtime(training.starts_at).replace(tzinfo=None)
+        for training in Training.objects.filter(programme__slug="demo-live")
+    }
+    assert starts == {dt.datetime(2026, 11, 9, 8, 0), dt.datetime(2026, 11, 28, 8, 0)}
+
+
+def test_demo_live_certificates_name_an_issuer_and_a_signatory(live):
+    policy = training_policy_for(Programme.objects.get(slug="demo-live"))
+    assert policy.pk is not None
+    assert policy.certificate_issuer and policy.certificate_signatory
+
+
+def test_the_demo_kader_has_a_refresher_post_test_to_take_on_her_phone(live):
+    kader = User.objects.get(username="kader")
+    (test,) = open_tests_for(cadres_of(kader))
+    assert test.phase == TestPhase.POST
+    assert test.attempt is None
+    assert test.training.programme.slug == "demo-live"
+    assert test.training.participants.get(cadre__code="K01").cadre.same_person_as == kader.cadre
+
+
+def test_running_the_demo_again_the_same_day_duplicates_no_training_record(live, now):
+    counts = (Training.objects.count(), TestAttempt.objects.count(), Certificate.objects.count())
+    seed_demo(now=now + dt.timedelta(hours=2))
+    assert (
+        Training.objects.count(),
+        TestAttempt.objects.count(),
+        Certificate.objects.count(),
+    ) == counts

@@ -1,5 +1,6 @@
 """Certificates for field work: issued when a cadre passes the post-test and the skill
-assessment, valid for a configurable time, verifiable by anyone through a public code."""
+assessment (or by hand, with a recorded reason), valid for a configurable time, verifiable by
+anyone through a public code."""
 
 from django.conf import settings
 from django.db import models
@@ -40,6 +41,15 @@ class Certificate(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    issued_reason = models.CharField(
+        _("reason for issuing by hand"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Required when the cadre did not meet the pass rule of the training (or no training "
+            "is named), e.g. certified by an earlier programme. Shown with the certificate."
+        ),
     )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)

@@ -25,7 +25,8 @@ class VersionedContent(Bilingual, BaseModel):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     title_id = models.CharField(_("title (Indonesian)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    source = models.TextField(_("sources"), blank=True)
+    source_id = models.TextField(_("sources (Indonesian)"), blank=True)
+    source_en = models.TextField(_("sources (English)"), blank=True)
 
     class Meta:
         abstract = True

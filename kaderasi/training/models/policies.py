@@ -56,6 +56,11 @@ class TrainingPolicy(BaseModel):
         max_length=16,
         choices=SkillPassBasis.choices,
         default=SkillPassBasis.FINAL_ATTEMPT,
+        help_text=_(
+            "The final re-demonstration is the last one of the re-demonstrations per cadre "
+            "(the second, by default). An earlier one does not count, however good: until the "
+            "final one is recorded, the cadre has not passed."
+        ),
     )
     skill_attempts = models.PositiveSmallIntegerField(
         _("skill: re-demonstrations per cadre"),

@@ -5,8 +5,10 @@ from kaderasi.training.services.certificates import (
     VERIFICATION_ALPHABET,
     add_months,
     certificate_issue,
+    certificate_issue_check,
     certificate_revoke,
     certificates_issue_for_training,
+    met_pass_rule,
     new_verification_code,
 )
 from kaderasi.training.services.content import (
@@ -42,9 +44,11 @@ __all__ = [
     "add_months",
     "answer_sheets_record",
     "certificate_issue",
+    "certificate_issue_check",
     "certificate_revoke",
     "certificates_issue_for_training",
     "content_copy_as_new_version",
+    "met_pass_rule",
     "new_verification_code",
     "participants_record",
     "skill_assessment_record",

@@ -1,4 +1,5 @@
-"""Writes to certificates: issue (by hand or from a training's pass rule) and revoke."""
+"""Writes to certificates: issue (from a training's pass rule, or by hand with a recorded reason
+when the rule was not met) and revoke."""
 
 import calendar
 import datetime as dt
@@ -11,7 +12,8 @@ from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.core.errors import DomainError
 from kaderasi.training.errors import TrainingErrorCode
-from kaderasi.training.models import Certificate, Training
+from kaderasi.training.models import Certificate, Training, TrainingPolicy
+from kaderasi.training.selectors import training_policy_for
 
 # Unambiguous on paper and when read aloud over the phone: no 0/O, 1/I/L.
 VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -29,19 +31,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last_day))
 
 
-@transaction.atomic
-def certificate_issue(
+def _certificate_create(
     *,
     cadre: Cadre,
     issued_on: dt.date,
-    training: Training | None = None,
-    valid_months: int = 24,
-    refresher_months_before_expiry: int = 3,
-    by: User | None = None,
+    training: Training | None,
+    by: User | None,
+    policy: TrainingPolicy,
+    reason: str = "",
 ) -> Certificate:
-    """Issue a certificate valid for `valid_months` from `issued_on`, with a refresher date
-    `refresher_months_before_expiry` before it expires. The verification code is unique."""
-    expires_on = add_months(issued_on, valid_months)
+    """A certificate valid from `issued_on` for the `policy`'s validity, with its refresher
+    date and a unique verification code."""
+    expires_on = add_months(issued_on, policy.certificate_valid_months)
     code = new_verification_code()
     while Certificate.objects.filter(verification_code=code).exists():
         code = new_verification_code()
@@ -50,9 +51,71 @@ def certificate_issue(
         training=training,
         issued_on=issued_on,
         expires_on=expires_on,
-        refresher_due_on=add_months(expires_on, -refresher_months_before_expiry),
+        refresher_due_on=add_months(expires_on, -policy.refresher_months_before_expiry),
         verification_code=code,
         issued_by=by,
+        issued_reason=reason,
+    )
+
+
+def met_pass_rule(cadre: Cadre, training: Training | None) -> bool:
+    """Whether `cadre` meets the programme's pass rule (post-test mark and skill assessment) in
+    `training`; never without a training."""
+    from kaderasi.training.summaries import certification_rows
+
+    if training is None:
+        return False
+    rows = certification_rows(training, cadres=Cadre.objects.filter(pk=cadre.pk))
+    return any(row.eligibility.eligible for row in rows)
+
+
+def certificate_issue_check(*, cadre: Cadre, training: Training | None, reason: str) -> None:
+    """Raise the DomainError `certificate_issue` would raise, without issuing anything (the
+    admin form shows it on the field it names)."""
+    if training is not None and training.programme_id != cadre.programme_id:
+        raise DomainError(
+            TrainingErrorCode.TRAINING_OTHER_PROGRAMME,
+            _("%(code)s belongs to another programme.") % {"code": cadre.code},
+            field="training",
+        )
+    if training is not None and Certificate.objects.filter(cadre=cadre, training=training).exists():
+        raise DomainError(
+            TrainingErrorCode.CERTIFICATE_ALREADY_ISSUED,
+            _("This cadre already holds a certificate from this training."),
+            field="training",
+        )
+    if not reason.strip() and not met_pass_rule(cadre, training):
+        raise DomainError(
+            TrainingErrorCode.CERTIFICATE_ISSUE_REASON_REQUIRED,
+            _(
+                "%(code)s has not met the pass rule of a training of this programme. Say why "
+                "she is certified all the same (for example, certified by an earlier programme)."
+            )
+            % {"code": cadre.code},
+            field="issued_reason",
+        )
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    cadre: Cadre,
+    issued_on: dt.date,
+    training: Training | None = None,
+    reason: str = "",
+    by: User | None = None,
+) -> Certificate:
+    """Issue one certificate by hand, valid for the programme's validity from `issued_on`. A
+    cadre who did not meet the pass rule of `training` (or with no training named) is certified
+    only with a recorded `reason`, kept with the certificate."""
+    certificate_issue_check(cadre=cadre, training=training, reason=reason)
+    return _certificate_create(
+        cadre=cadre,
+        issued_on=issued_on,
+        training=training,
+        by=by,
+        policy=training_policy_for(cadre.programme),
+        reason=reason.strip(),
     )
 
 
@@ -64,24 +127,14 @@ def certificates_issue_for_training(
     mark and skill assessment) and holds no certificate from this training yet, with the
     programme's validity and refresher lead time. Returns the new certificates; running it twice
     issues nothing the second time."""
-    from kaderasi.training.selectors import training_policy_for
     from kaderasi.training.summaries import certification_rows
 
     policy = training_policy_for(training.programme)
-    issued = []
-    for row in certification_rows(training):
-        if row.eligibility.eligible and row.certificate is None:
-            issued.append(
-                certificate_issue(
-                    cadre=row.cadre,
-                    issued_on=on,
-                    training=training,
-                    valid_months=policy.certificate_valid_months,
-                    refresher_months_before_expiry=policy.refresher_months_before_expiry,
-                    by=by,
-                )
-            )
-    return issued
+    return [
+        _certificate_create(cadre=row.cadre, issued_on=on, training=training, by=by, policy=policy)
+        for row in certification_rows(training)
+        if row.eligibility.eligible and row.certificate is None
+    ]
 
 
 @transaction.atomic

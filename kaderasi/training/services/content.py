@@ -111,8 +111,15 @@ def booklet_spec() -> dict:
     return spec
 
 
-def _version_fields(spec: dict) -> dict:
-    return {key: spec.get(key, "") for key in ("title_id", "title_en", "source")}
+def _version_fields(model: type[Model], spec: dict) -> dict:
+    """The title and sources of a content version, as `model` stores them: before migration
+    training/0007 (which the data migration 0004 runs with) a version had one, English,
+    `source`."""
+    fields = {key: spec.get(key, "") for key in ("title_id", "title_en", "source_id", "source_en")}
+    if "source" in {field.name for field in model._meta.get_fields()}:
+        fields["source"] = fields.pop("source_en")
+        del fields["source_id"]
+    return fields
 
 
 def _load_questionnaire(models: ContentModels, spec: dict):
@@ -122,7 +129,7 @@ def _load_questionnaire(models: ContentModels, spec: dict):
     if existing is not None:
         return existing
     questionnaire = models.questionnaire.objects.create(
-        code=spec["code"], version=spec["version"], **_version_fields(spec)
+        code=spec["code"], version=spec["version"], **_version_fields(models.questionnaire, spec)
     )
     for number, item in enumerate(spec["questions"], start=1):
         question = models.question.objects.create(
@@ -169,7 +176,7 @@ def _load_checklist(models: ContentModels, spec: dict):
     if existing is not None:
         return existing
     checklist = models.checklist.objects.create(
-        code=spec["code"], version=spec["version"], **_version_fields(spec)
+        code=spec["code"], version=spec["version"], **_version_fields(models.checklist, spec)
     )
     models.step.objects.bulk_create(
         models.step(
@@ -195,7 +202,7 @@ def _load_booklet(models: ContentModels, spec: dict):
         version=spec["version"],
         subtitle_id=spec.get("subtitle_id", ""),
         subtitle_en=spec.get("subtitle_en", ""),
-        **_version_fields(spec),
+        **_version_fields(models.booklet, spec),
     )
     models.chapter.objects.bulk_create(
         models.chapter(

@@ -165,10 +165,12 @@ def answer_sheets_record(
     sheets: Mapping[Cadre, Mapping[Question, Option | None]],
     by: User | None,
     now: dt.datetime,
+    is_illustrative: bool = False,
 ) -> list[TestAttempt]:
     """Record paper answer sheets typed by a trainer: for each cadre, the option marked for every
     question of the training's questionnaire (None: left blank, counted wrong). Each sheet
-    replaces that cadre's earlier paper or total-score entry for the phase. All or nothing."""
+    replaces that cadre's earlier paper or total-score entry for the phase. All or nothing.
+    `is_illustrative` labels invented answers (the demo's)."""
     questionnaire = training.questionnaire
     if questionnaire is None:
         raise DomainError(
@@ -213,7 +215,7 @@ def answer_sheets_record(
                 "taken_on": timezone.localdate(training.starts_at),
                 "completed_at": now,
                 "entered_by": by,
-                "is_illustrative": False,
+                "is_illustrative": is_illustrative,
             },
         )
         attempt.answers.all().delete()
@@ -238,10 +240,11 @@ def total_scores_record(
     scores: Mapping[Cadre, Decimal],
     by: User | None,
     now: dt.datetime,
+    is_illustrative: bool = False,
 ) -> list[TestAttempt]:
     """Record total scores (0–100) typed from paper forms that carry no item answers. A score
     replaces an earlier total for the phase, never answers entered item by item. All or
-    nothing."""
+    nothing. `is_illustrative` labels invented scores (the demo's)."""
     saved = []
     for cadre, score in scores.items():
         _require_participant(training, cadre)
@@ -268,7 +271,7 @@ def total_scores_record(
                 "taken_on": timezone.localdate(training.starts_at),
                 "completed_at": now,
                 "entered_by": by,
-                "is_illustrative": False,
+                "is_illustrative": is_illustrative,
             },
         )
         saved.append(attempt)

@@ -8,9 +8,13 @@ from django.utils.safestring import SafeString, mark_safe
 from kaderasi.core import clock
 from kaderasi.core.policies import Permission, can
 from kaderasi.training.booklets import illustration_svg
-from kaderasi.training.certification import certificate_status, valid_certificate
 from kaderasi.training.models import Booklet
-from kaderasi.training.selectors import cadre_of, open_tests_for, trainings_visible_to
+from kaderasi.training.selectors import (
+    cadres_of,
+    certification_by_programme,
+    open_tests_for,
+    trainings_visible_to,
+)
 
 register = template.Library()
 
@@ -59,18 +63,15 @@ def programme_training_panel(context, programme):
 
 @register.inclusion_tag("training/cadre_panel.html", takes_context=True)
 def cadre_training_panel(context):
-    user = context["user"]
-    cadre = cadre_of(user)
-    if cadre is None:
-        return {"cadre": None}
-    today = clock.today()
-    certificate = valid_certificate(cadre, on=today)
-    latest = certificate or cadre.certificates.order_by("-expires_on").first()
+    """The cadre's tests open now and her certification in each of her programmes (decision
+    0030: one login, a row per programme), the one valid today first."""
+    cadres = cadres_of(context["user"])
+    if not cadres:
+        return {"cadres": None}
     return {
-        "cadre": cadre,
-        "open_tests": open_tests_for(cadre),
-        "certificate": latest,
-        "status": certificate_status(latest, on=today) if latest else None,
+        "cadres": cadres,
+        "open_tests": open_tests_for(cadres),
+        "certification": certification_by_programme(cadres, on=clock.today()),
     }
 
 

@@ -94,6 +94,35 @@ def test_the_booklet_prints_as_an_a5_pdf_with_contents_and_every_chapter(content
     assert "Jangan memijat" in text
 
 
+@needs_poppler
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        ("id", "Ditulis untuk kaderasi", "Written for kaderasi"),
+        ("en", "Written for kaderasi", "Ditulis untuk kaderasi"),
+    ],
+)
+def test_the_booklets_sources_page_is_in_the_booklets_language(
+    content, tmp_path, language, shown, not_shown
+):
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(booklet_pdf(content.booklet, language=language))
+    back = pdf_text(path).split("\f")[-2]  # the last page (pdftotext ends each with a form feed)
+    assert shown in back
+    assert not_shown not in back
+    assert pdf_pages_and_size(path)[0] % 4 == 0
+
+
+def test_the_booklet_on_a_phone_names_its_sources_in_indonesian(client, content, cadre_user):
+    client.force_login(cadre_user)
+    with translation.override("id"):
+        url = reverse("training:booklet", args=[content.booklet.code, content.booklet.version])
+    page = client.get(url).content.decode()
+    assert content.booklet.source_id.startswith("Ditulis untuk kaderasi")
+    assert "Ditulis untuk kaderasi" in page
+    assert "Written for kaderasi" not in page
+
+
 def test_a_questionnaire_copied_as_a_new_version_has_the_same_items(content):
     copy = services.content_copy_as_new_version(content=content.questionnaire)
     assert (copy.code, copy.version) == (content.questionnaire.code, 2)
@@ -122,7 +151,8 @@ def test_the_admin_refuses_to_edit_a_questionnaire_cadres_have_answered(
             "version": questionnaire.version,
             "title_id": "Judul baru",
             "title_en": questionnaire.title_en,
-            "source": questionnaire.source,
+            "source_id": questionnaire.source_id,
+            "source_en": questionnaire.source_en,
             "questions-TOTAL_FORMS": "0",
             "questions-INITIAL_FORMS": "0",
         },

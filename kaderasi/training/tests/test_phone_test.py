@@ -182,15 +182,15 @@ def test_an_unfinished_test_is_not_yet_a_score(open_post_test, training, wati, n
 
 
 def test_her_open_tests_list_what_she_has_not_finished(open_post_test, wati, rina, now):
-    assert [(t.training, t.phase, t.attempt) for t in open_tests_for(wati)] == [
+    assert [(t.training, t.phase, t.attempt) for t in open_tests_for([wati])] == [
         (open_post_test, TestPhase.POST, None)
     ]
     attempt = services.test_attempt_start(
         training=open_post_test, cadre=wati, phase=TestPhase.POST, now=now
     )
     services.test_attempt_submit(attempt=attempt, now=now)
-    assert open_tests_for(wati) == []
-    assert len(open_tests_for(rina)) == 1
+    assert open_tests_for([wati]) == []
+    assert len(open_tests_for([rina])) == 1
 
 
 def test_on_the_phone_tapping_an_answer_saves_it_and_shows_the_next_question(

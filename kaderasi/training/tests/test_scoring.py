@@ -175,6 +175,20 @@ def test_the_final_re_demonstration_counts_unless_every_one_must_pass():
     assert not skill_passed({}, every_attempt=False, attempts=2)
 
 
+def test_until_the_final_re_demonstration_is_recorded_she_has_not_passed():
+    passed = SkillOutcome(done=23, total=23, critical_missed=0, passed=True)
+    assert not skill_passed({1: passed}, every_attempt=False, attempts=2)
+    assert skill_passed({1: passed}, every_attempt=False, attempts=1)
+
+
+def test_the_final_re_demonstration_is_the_last_the_policy_asks_for_not_the_last_recorded():
+    failed = SkillOutcome(done=15, total=23, critical_missed=2, passed=False)
+    passed = SkillOutcome(done=23, total=23, critical_missed=0, passed=True)
+    assert not skill_passed({1: passed, 2: failed}, every_attempt=False, attempts=2)
+    assert not skill_passed({1: failed, 2: passed}, every_attempt=False, attempts=3)
+    assert skill_passed({1: failed, 2: failed, 3: passed}, every_attempt=False, attempts=3)
+
+
 @pytest.mark.parametrize(
     ("score", "skill", "eligible"),
     [

@@ -1,6 +1,8 @@
 """Observed re-demonstrations: every step scored yes/no with a comment, attempts 1 and 2, the
 programme's pass rule, and the steps the room missed most."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -8,7 +10,7 @@ from kaderasi.cadres.models import Cadre
 from kaderasi.core.errors import DomainError
 from kaderasi.training import services
 from kaderasi.training.errors import TrainingErrorCode
-from kaderasi.training.models import SkillAssessment, SkillPassBasis
+from kaderasi.training.models import SkillAssessment, SkillPassBasis, TestPhase
 from kaderasi.training.summaries import skill_overview
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,19 @@ def test_a_cadre_passes_on_her_final_re_demonstration(training, wati, now):
     _record(training, wati, 2, missed={16, 17, 20, 21}, now=now)  # 19/23, no critical missed
     row = skill_overview(training, cadres=Cadre.objects.all()).rows[0]
     assert (row.outcomes[2].done, row.outcomes[2].total, row.passed) == (19, 23, True)
+
+
+def test_a_flawless_first_re_demonstration_is_not_a_pass_before_the_final_one(training, wati, now):
+    services.total_scores_record(
+        training=training, phase=TestPhase.POST, scores={wati: Decimal(90)}, by=None, now=now
+    )
+    _record(training, wati, 1, now=now)
+    assert not skill_overview(training, cadres=Cadre.objects.all()).rows[0].passed
+    assert services.certificates_issue_for_training(training=training, on=now.date()) == []
+    _record(training, wati, 2, now=now)
+    assert [
+        c.cadre for c in services.certificates_issue_for_training(training=training, on=now.date())
+    ] == [wati]
 
 
 def test_a_programme_can_require_every_re_demonstration_to_pass(training, wati, now):

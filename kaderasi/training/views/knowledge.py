@@ -23,8 +23,8 @@ from kaderasi.training.forms import (
 )
 from kaderasi.training.models import AttemptStatus, Booklet, Option, TestEntry
 from kaderasi.training.selectors import (
-    attempts_of_cadre,
-    certificates_of_cadre,
+    attempts_of_cadres,
+    certificates_of_cadres,
     open_tests_for,
     training_policy_for,
     trainings_visible_to,
@@ -34,7 +34,8 @@ from kaderasi.training.views.access import (
     add_domain_error,
     managed_training_or_404,
     own_attempt_or_404,
-    own_cadre_or_404,
+    own_cadre_in_or_404,
+    own_cadres_or_404,
     phase_or_404,
     training_or_404,
 )
@@ -166,23 +167,20 @@ def total_scores(request, public_id, phase):
 
 @login_required
 def my_training(request):
-    """The cadre's training page: tests open for her, her results and her certificates."""
-    cadre = own_cadre_or_404(request.user)
+    """The cadre's training page, over her rows in every programme: tests open for her, her
+    results and her certificates (the one valid today first)."""
+    cadres = own_cadres_or_404(request.user)
+    her_trainings = trainings_visible_to(request.user).filter(participants__cadre__in=cadres)
+    today = clock.today()
     return render(
         request,
         "training/my_training.html",
         {
-            "cadre": cadre,
-            "open_tests": open_tests_for(cadre),
-            "attempts": attempts_of_cadre(cadre),
-            "certificates": certificates_of_cadre(cadre),
-            "booklets": Booklet.objects.filter(
-                trainings__in=trainings_visible_to(request.user).filter(participants__cadre=cadre)
-            ).distinct(),
-            "video_trainings": trainings_visible_to(request.user)
-            .filter(participants__cadre=cadre)
-            .exclude(video_file="", video_url=""),
-            "today": clock.today(),
+            "open_tests": open_tests_for(cadres),
+            "attempts": attempts_of_cadres(cadres),
+            "certificates": certificates_of_cadres(cadres, on=today),
+            "booklets": Booklet.objects.filter(trainings__in=her_trainings).distinct(),
+            "video_trainings": her_trainings.exclude(video_file="", video_url="").distinct(),
         },
     )
 
@@ -190,9 +188,9 @@ def my_training(request):
 @login_required
 def test_start(request, training_public_id, phase):
     """The cadre's test intro; starting (or resuming) leads to her first unanswered question."""
-    cadre = own_cadre_or_404(request.user)
     phase = phase_or_404(phase)
     training = training_or_404(request.user, training_public_id)
+    cadre = own_cadre_in_or_404(request.user, training.programme)
     error = None
     if request.method == "POST":
         try:
