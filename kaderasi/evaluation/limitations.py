@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaderasi.evaluation import formatting
+
 # Below this many complete pairs a paired estimate is imprecise and a normality test has little
 # power. A statistical rule of thumb for reporting, not a clinical threshold.
 SMALL_SAMPLE_PAIRS = 30
@@ -60,7 +62,7 @@ def limitations(facts: EvaluationFacts) -> list[str]:
 
 
 def _design(facts: EvaluationFacts) -> list[str]:
-    if facts.has_comparison:
+    if facts.has_comparison and facts.comparison_pairs:
         return [
             _(
                 "Intervention and comparison groups: unless the mothers were allocated at random, "
@@ -70,14 +72,24 @@ def _design(facts: EvaluationFacts) -> list[str]:
         ]
     if facts.volumes == 0:
         return []
-    sentences = [
+    sentences = []
+    if facts.has_comparison:
+        # A comparison group without a single complete pair compares nothing: the evaluation is
+        # a single group's before and after, with all its caveats.
+        sentences.append(
+            _(
+                "No mother of the comparison group has both milk volumes: the intervention group "
+                "cannot be compared with it, and its change is read as that of a single group."
+            )
+        )
+    sentences.append(
         _(
             "Single group, before and after: without a comparison group the change in milk "
             "volume cannot be separated from the normal rise of milk production in the first "
             "days after birth (lactogenesis II), so it must not be reported as an effect of the "
             "massage."
         )
-    ]
+    )
     if (
         facts.before_day is not None
         and facts.after_day is not None
@@ -272,4 +284,4 @@ def _measurement(facts: EvaluationFacts) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    return formatting.number(value)

@@ -208,11 +208,18 @@ def _paired_section(
                 % {"n": block["excluded_pairs"], "subjects": subjects}
             )
         return Section(key=key, title=title, sheet_title=sheet_title, paragraphs=paragraphs)
-    summary = _(
-        "Mean %(before_label)s %(before)s %(unit)s, mean %(after_label)s %(after)s %(unit)s: a "
-        "mean difference of %(difference)s %(unit)s (95 %% confidence interval %(interval)s) "
-        "over %(n)s %(subjects)s."
-    ) % {
+    if block["ci95"] is None:
+        summary = _(
+            "Mean %(before_label)s %(before)s %(unit)s, mean %(after_label)s %(after)s %(unit)s: "
+            "a mean difference of %(difference)s %(unit)s over %(n)s %(subjects)s."
+        )
+    else:
+        summary = _(
+            "Mean %(before_label)s %(before)s %(unit)s, mean %(after_label)s %(after)s %(unit)s: "
+            "a mean difference of %(difference)s %(unit)s (95 %% confidence interval "
+            "%(interval)s) over %(n)s %(subjects)s."
+        )
+    summary %= {
         "before_label": before_label.lower(),
         "after_label": after_label.lower(),
         "before": formatting.number(block["before"]["mean"], VOLUME_DECIMALS),
@@ -325,11 +332,18 @@ def _comparison_section(block: dict[str, Any]) -> Section:
             paragraphs=[_("Both groups need mothers with both volumes to be compared.")],
             tables=[_group_counts(block)],
         )
-    summary = _(
-        "The mean change was %(intervention)s ml in the intervention group and %(comparison)s ml "
-        "in the comparison group: a difference of %(difference)s ml (95 %% confidence interval "
-        "%(interval)s)."
-    ) % {
+    if block["ci95"] is None:
+        summary = _(
+            "The mean change was %(intervention)s ml in the intervention group and "
+            "%(comparison)s ml in the comparison group: a difference of %(difference)s ml."
+        )
+    else:
+        summary = _(
+            "The mean change was %(intervention)s ml in the intervention group and "
+            "%(comparison)s ml in the comparison group: a difference of %(difference)s ml (95 %% "
+            "confidence interval %(interval)s)."
+        )
+    summary %= {
         "intervention": formatting.number(block["mean_change_intervention"], DIFFERENCE_DECIMALS),
         "comparison": formatting.number(block["mean_change_comparison"], DIFFERENCE_DECIMALS),
         "difference": formatting.number(block["difference_in_mean_change"], DIFFERENCE_DECIMALS),

@@ -148,6 +148,7 @@ def _norms(
         )
         for row in references
     ]
+    observations = _observations(volumes)
     groups = {
         StudyGroup.INTERVENTION.value: compare_with_norms(
             _observations([row for row in volumes if row.group != StudyGroup.COMPARISON]), ranges
@@ -157,7 +158,6 @@ def _norms(
         groups[StudyGroup.COMPARISON.value] = compare_with_norms(
             _observations([row for row in volumes if row.group == StudyGroup.COMPARISON]), ranges
         )
-    observations = _observations(volumes)
     basis_counts = {basis: 0 for basis in BASES}
     for observation in observations:
         basis_counts[observation.basis] += 1
@@ -171,6 +171,9 @@ def _norms(
         status = NormsStatus.COMPARED
     return {
         "status": status,
+        # The whole programme (both groups), as the programme report tabulates it; `groups` has
+        # the same comparison for each group.
+        **compare_with_norms(observations, ranges),
         "basis_counts": basis_counts,
         "references": [dict(row) for row in references],
         "groups": groups,

@@ -14,6 +14,7 @@ from kaderasi.interop.workbook import (
     DATA_SHEETS,
     DELIVERY_TYPES,
     GROUPS,
+    INSTRUCTIONS_SHEET,
     METHODS,
     PHASES_KNOWLEDGE,
     PHASES_MILK,
@@ -80,7 +81,7 @@ def import_template_workbook() -> bytes:
 
 
 def _instructions(workbook, styles) -> None:
-    sheet = workbook.add_worksheet(_("instructions"))
+    sheet = workbook.add_worksheet(str(INSTRUCTIONS_SHEET))
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 18)
     sheet.set_column(2, 2, 12)

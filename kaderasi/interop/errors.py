@@ -14,6 +14,7 @@ class InteropErrorCode(StrEnum):
     NO_DATA = "import_no_data"
     INVALID_ROWS = "import_invalid_rows"
     # One sheet, column or row
+    UNKNOWN_SHEET = "unknown_sheet"
     MISSING_COLUMN = "missing_column"
     UNKNOWN_COLUMN = "unknown_column"
     DUPLICATE_COLUMN = "duplicate_column"
@@ -34,6 +35,7 @@ class InteropErrorCode(StrEnum):
     UNKNOWN_CADRE = "unknown_cadre"
     UNKNOWN_MOTHER = "unknown_mother"
     DUPLICATE_SCORE = "duplicate_score"
+    SCORES_EXIST = "scores_exist"
     DUPLICATE_VOLUME = "duplicate_volume"
     VOLUME_EXISTS = "volume_exists"
     DELIVERY_DATE_REQUIRED = "delivery_date_required"

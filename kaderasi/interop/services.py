@@ -15,18 +15,20 @@ from kaderasi.accounts.selectors import scope_areas_of, sees_everything
 from kaderasi.cadres.models import Cadre
 from kaderasi.care import services as care
 from kaderasi.care.models import (
+    Delivery,
     MeasurementKind,
     Mother,
     PairingEndReason,
     Pregnancy,
     StudyGroup,
 )
+from kaderasi.care.services.schedule import protocol_ends_at
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.interop.models import ImportSource, ProgrammeImport
 from kaderasi.interop.placement import NOON, moment
-from kaderasi.interop.plan import ImportIssue, ImportPlan, ImportRejected, key_of
+from kaderasi.interop.plan import ImportIssue, ImportPlan, ImportRejected, MotherPlan, key_of
 from kaderasi.interop.validation import validate_new_slug, validate_workbook
 from kaderasi.interop.workbook import (
     MILK_VOLUMES,
@@ -293,17 +295,32 @@ class _Writer:
                     mother=mother, estimated_delivery_date=plan.delivery_date
                 )
                 try:
-                    care.delivery_record(
-                        pregnancy=pregnancy,
-                        delivered_at=plan.delivered_at,
-                        now=self.now,
-                        delivery_type=plan.delivery_type,
-                        parity=plan.parity,
-                    )
+                    self._delivery(pregnancy, plan)
                 except DomainError as error:
                     self._refused(MOTHERS, plan.row, error)
             self._tick()
         return mothers
+
+    def _delivery(self, pregnancy: Pregnancy, plan: MotherPlan) -> None:
+        if protocol_ends_at(self.programme, plan.delivered_at) > self.now:
+            # Her accompaniment may still be running: plan its massage sessions.
+            care.delivery_record(
+                pregnancy=pregnancy,
+                delivered_at=plan.delivered_at,
+                now=self.now,
+                delivery_type=plan.delivery_type,
+                parity=plan.parity,
+            )
+            return
+        # History: the protocol's days were over before the import. Sessions planned for them
+        # could only ever be missed (and raise missed-session flags), so none are planned.
+        care.delivery_validate(pregnancy=pregnancy, delivered_at=plan.delivered_at, now=self.now)
+        Delivery.objects.create(
+            pregnancy=pregnancy,
+            delivered_at=plan.delivered_at,
+            delivery_type=plan.delivery_type,
+            parity=plan.parity,
+        )
 
     def _volumes(self, mothers: dict[str, Mother]) -> dict[str, list[dt.datetime]]:
         measured: dict[str, list[dt.datetime]] = {}
@@ -320,6 +337,7 @@ class _Writer:
                     method=plan.method,
                     basis=plan.basis,
                     phase=plan.phase,
+                    historical=True,
                 )
             except DomainError as error:
                 self._refused(MILK_VOLUMES, plan.row, error)

@@ -56,6 +56,7 @@ from kaderasi.interop.workbook import (
 )
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
+from kaderasi.training.models import TestAttempt
 
 CODE_MAX_LENGTH = 32
 NAME_MAX_LENGTH = 120
@@ -159,6 +160,18 @@ class _Validator:
         self.issues.append(ImportIssue(sheet, row, column, code, str(message)))
 
     def _check_structure(self) -> None:
+        for sheet_name in self.workbook.unknown_sheets:
+            self._issue(
+                sheet_name,
+                None,
+                "",
+                InteropErrorCode.UNKNOWN_SHEET,
+                _(
+                    "No sheet of the import has this name, so nothing in it would be imported. "
+                    "Name it after one of the sheets: %(sheets)s."
+                )
+                % {"sheets": ", ".join((PROGRAMME, *SHEETS))},
+            )
         for sheet_name, sheet in self.workbook.sheets.items():
             if sheet_name == PROGRAMME:
                 expected: tuple[str, ...] = PROGRAMME_COLUMNS
@@ -379,6 +392,7 @@ class _Validator:
 
     def _scores(self, plan: ImportPlan) -> None:
         known = self._cadre_keys(plan)
+        scored = self._cadres_with_scores(plan)
         seen: dict[tuple[str, str], int] = {}
         for row in self._rows(KNOWLEDGE_TESTS):
             code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
@@ -400,6 +414,23 @@ class _Validator:
                     "cadre_code",
                     InteropErrorCode.UNKNOWN_CADRE,
                     _("No cadre has the code %(code)s (see the cadres sheet).") % {"code": code},
+                )
+                continue
+            if code is not None and key_of(code) in scored:
+                # The import puts its scores in a training of their own, and the evaluation
+                # counts a cadre's first training only: these would be stored but never counted.
+                self._issue(
+                    KNOWLEDGE_TESTS,
+                    row.number,
+                    "cadre_code",
+                    InteropErrorCode.SCORES_EXIST,
+                    _(
+                        "Cadre %(code)s already has knowledge test scores in kaderasi. The "
+                        "evaluation counts only the scores of her first training, so a score "
+                        "imported now would never be counted; record a missing score in that "
+                        "training in kaderasi instead."
+                    )
+                    % {"code": code},
                 )
                 continue
             if code is None or phase is None:
@@ -426,6 +457,16 @@ class _Validator:
                         taken_on=taken_on,
                     )
                 )
+
+    def _cadres_with_scores(self, plan: ImportPlan) -> set[str]:
+        """Keys of the programme's existing cadres who have a knowledge test score already."""
+        if not plan.existing_cadres:
+            return set()
+        key_by_pk = {cadre.pk: key for key, cadre in plan.existing_cadres.items()}
+        scored = TestAttempt.objects.filter(
+            training__programme=self.programme, cadre__in=plan.existing_cadres.values()
+        ).values_list("cadre_id", flat=True)
+        return {key_by_pk[cadre_id] for cadre_id in scored}
 
     def _mothers(self, plan: ImportPlan) -> None:
         known = self._cadre_keys(plan)
@@ -547,8 +588,8 @@ class _Validator:
                         "phase",
                         InteropErrorCode.DUPLICATE_VOLUME,
                         _(
-                            "Mother %(code)s already has a %(phase)s volume in row %(row)s; keep "
-                            "one volume per mother and phase (the one to analyse)."
+                            "Mother %(code)s already has a volume for phase “%(phase)s” in row "
+                            "%(row)s; keep one volume per mother and phase (the one to analyse)."
                         )
                         % {"code": code, "phase": phase, "row": seen[(key, phase)]},
                     )
@@ -560,7 +601,7 @@ class _Validator:
                         row.number,
                         "phase",
                         InteropErrorCode.VOLUME_EXISTS,
-                        _("Mother %(code)s already has a %(phase)s volume in kaderasi.")
+                        _("Mother %(code)s already has a volume for phase “%(phase)s” in kaderasi.")
                         % {"code": code, "phase": phase},
                     )
                     continue

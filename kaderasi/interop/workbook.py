@@ -11,12 +11,15 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -164,8 +167,12 @@ class RawSheet:
 
 @dataclass
 class RawWorkbook:
+    """The known sheets as read, and the names (as written) of sheets or CSV files with data
+    whose name is not a sheet of the format (a misspelt sheet must not be dropped silently)."""
+
     source_name: str
     sheets: dict[str, RawSheet] = field(default_factory=dict)
+    unknown_sheets: list[str] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -245,9 +252,33 @@ def _sheet(name: str, lines: Iterable[tuple[int, Iterable[Any]]]) -> RawSheet:
 
 KNOWN_SHEETS = (*DATA_SHEETS, PROGRAMME)
 
+# Sheets kaderasi itself writes beside the data, named in the language of the file: the
+# template's instructions (blank_workbook.py), and the summary and "Table N" sheets of a
+# programme report's workbook, which re-imports (reports.documents).
+INSTRUCTIONS_SHEET = gettext_lazy("instructions")
+REPORT_SUMMARY_SHEET = gettext_lazy("Report")
+REPORT_TABLE_SHEET = gettext_lazy("Table")
+
+
+def is_companion_sheet(name: str) -> bool:
+    """Whether `name` (any case) is a sheet kaderasi writes beside the data, in any language."""
+    name = name.strip().lower()
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            if name in (str(INSTRUCTIONS_SHEET).lower(), str(REPORT_SUMMARY_SHEET).lower()):
+                return True
+            if re.fullmatch(rf"{re.escape(str(REPORT_TABLE_SHEET).lower())} \d+", name):
+                return True
+    return False
+
+
+def _has_values(rows: Iterable[Iterable[Any]]) -> bool:
+    return any(_clean(cell) is not None for row in rows for cell in row)
+
 
 def read_xlsx(source: str | Path | BinaryIO, *, source_name: str) -> RawWorkbook:
-    """Read the known sheets of an .xlsx workbook; other sheets (instructions) are ignored.
+    """Read the known sheets of an .xlsx workbook. Any other sheet with data is listed in
+    `unknown_sheets`, unless kaderasi wrote it beside the data (`is_companion_sheet`).
 
     Raises DomainError(UNREADABLE_FILE) when the file is not a readable .xlsx workbook.
     """
@@ -265,6 +296,10 @@ def read_xlsx(source: str | Path | BinaryIO, *, source_name: str) -> RawWorkbook
         for worksheet in book.worksheets:
             name = worksheet.title.strip().lower()
             if name not in KNOWN_SHEETS:
+                if not is_companion_sheet(name) and _has_values(
+                    worksheet.iter_rows(values_only=True)
+                ):
+                    workbook.unknown_sheets.append(worksheet.title.strip())
                 continue
             workbook.sheets[name] = _sheet(
                 name,
@@ -291,12 +326,15 @@ def read_csv_folder(folder: str | Path) -> RawWorkbook:
 
 def read_csv_files(files: Mapping[str, bytes], *, source_name: str) -> RawWorkbook:
     """Read CSV contents keyed by sheet name. UTF-8 (with or without BOM) or Windows-1252; comma
-    or semicolon separated (Excel in an Indonesian locale writes semicolons)."""
+    or semicolon separated (Excel in an Indonesian locale writes semicolons). A file with data
+    whose name is not a sheet's is listed in `unknown_sheets`."""
     workbook = RawWorkbook(source_name=source_name)
     for name, content in files.items():
-        if name not in KNOWN_SHEETS:
-            continue
         text = _decode(content)
+        if name not in KNOWN_SHEETS:
+            if not is_companion_sheet(name) and text.strip(" \t\r\n,;\ufeff"):
+                workbook.unknown_sheets.append(f"{name}.csv")
+            continue
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -342,16 +380,8 @@ def read_uploads(files) -> RawWorkbook:
     if len(files) == 1 and names[0].lower().endswith(".xlsx"):
         return read_xlsx(files[0], source_name=names[0])
     if files and all(name.lower().endswith(".csv") for name in names):
+        # A file named after no sheet is listed with the other problems (read_csv_files).
         contents = {Path(upload.name).stem.strip().lower(): upload.read() for upload in files}
-        unknown = sorted(set(contents) - set(KNOWN_SHEETS))
-        if unknown:
-            raise unreadable(
-                _("CSV files must be named after the sheets (%(sheets)s), not %(files)s.")
-                % {
-                    "sheets": ", ".join(f"{name}.csv" for name in KNOWN_SHEETS),
-                    "files": ", ".join(f"{name}.csv" for name in unknown),
-                }
-            )
         return read_csv_files(contents, source_name=", ".join(sorted(names)))
     raise unreadable(
         _("Upload one Excel workbook (.xlsx), or the CSV files of its sheets (cadres.csv, …).")

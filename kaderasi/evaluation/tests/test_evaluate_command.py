@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,93 @@ def test_the_workbook_and_pdf_are_written_to_the_output_path(demo_database, tmp_
     volumes = list(workbook["milk_volumes"].iter_rows(values_only=True))
     assert len(volumes) == 1 + 20  # header, then before and after of the ten mothers
     assert pdf_path.read_bytes().startswith(b"%PDF")
+
+
+def _statistics_rows(block: dict, *, unit: str, points: bool = False) -> list[list[str]]:
+    """The statistics table the programme report writes for `block` (a block of the JSON)."""
+    from kaderasi.reports.report_statistics import stats_table
+
+    table = stats_table("statistics", 1, "", block, unit=unit, points=points)
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def _expected_tables(result: dict) -> dict[str, list[list[str]]]:
+    with translation.override("en"):
+        tables = {
+            "Milk volume before and after (ml)": _statistics_rows(result["milk_volume"], unit="ml")
+        }
+        if result["knowledge"]["n"]:
+            tables["Knowledge scores before and after the training"] = _statistics_rows(
+                result["knowledge"], unit="points", points=True
+            )
+    return tables
+
+
+def _workbook_limitations(workbook) -> list[str]:
+    rows = list(workbook["Report"].iter_rows(values_only=True))
+    start = next(index for index, row in enumerate(rows) if row[0] == "Limitations") + 1
+    limitations = []
+    for first, second, *_rest in rows[start:]:
+        if first is not None or second is None:
+            break
+        limitations.append(second)
+    return limitations
+
+
+def _workbook_table(workbook, title: str) -> list[list[str]]:
+    for sheet in workbook.worksheets:
+        heading = sheet["A1"].value or ""
+        if sheet.title.startswith("Table") and heading.endswith(f". {title}"):
+            rows = []
+            for row in sheet.iter_rows(min_row=4, values_only=True):
+                if all(value is None for value in row):
+                    break
+                rows.append([value for value in row if value is not None])
+            return rows
+    raise AssertionError(f"no table “{title}” in the workbook")
+
+
+@pytest.mark.parametrize("slug", ["pandes-2018", "demo-live"])
+def test_the_workbook_carries_the_limitations_and_numbers_of_the_json(
+    demo_database, tmp_path, slug
+):
+    result = json.loads(evaluate(slug, "--language", "en"))
+    path = tmp_path / "evaluation.xlsx"
+
+    call_command("evaluate", slug, "--format", "xlsx", "--output", str(path), "--language", "en")
+
+    workbook = openpyxl.load_workbook(path)
+    assert _workbook_limitations(workbook) == result["limitations"]
+    for title, rows in _expected_tables(result).items():
+        assert _workbook_table(workbook, title) == rows, title
+
+
+def test_the_pdf_is_laid_out_from_the_limitations_and_numbers_of_the_json(
+    demo_database, tmp_path, monkeypatch
+):
+    from kaderasi.reports import documents
+
+    laid_out = []
+    lay_out = documents.pdf_from_document
+
+    def capture(document, **options):
+        laid_out.append(document)
+        return lay_out(document, **options)
+
+    monkeypatch.setattr(documents, "pdf_from_document", capture)
+    result = json.loads(evaluate("pandes-2018", "--language", "en"))
+    path = tmp_path / "evaluation.pdf"
+
+    call_command(
+        "evaluate", "pandes-2018", "--format", "pdf", "--output", str(path), "--language", "en"
+    )
+
+    assert path.read_bytes().startswith(b"%PDF")
+    [document] = laid_out
+    assert document.limitations == result["limitations"]
+    tables = {
+        table.title: [[cell.text for cell in row] for row in table.rows]
+        for table in document.tables
+    }
+    for title, rows in _expected_tables(result).items():
+        assert tables[title] == rows, title

@@ -125,3 +125,32 @@ def test_unused_repeated_volumes_are_reported() -> None:
         sentence.startswith("For 2 mothers more than one volume was recorded in a phase")
         for sentence in sentences
     )
+
+
+def test_a_comparison_group_without_complete_pairs_keeps_the_single_group_caveats() -> None:
+    sentences = limitations(
+        _with(has_comparison=True, milk_pairs=8, comparison_pairs=0, comparison_excluded=2)
+    )
+
+    assert sentences[0] == (
+        "No mother of the comparison group has both milk volumes: the intervention group cannot "
+        "be compared with it, and its change is read as that of a single group."
+    )
+    assert sentences[1].startswith("Single group, before and after: without a comparison group")
+    assert sentences[2].startswith(
+        "The baseline volumes were measured on postpartum day 1 and the follow-up volumes on day 3"
+    )
+    assert not any("the groups may differ" in sentence for sentence in sentences)
+    assert (
+        "2 mothers of the comparison group with only one of the two volumes were excluded from "
+        "the comparison." in sentences
+    )
+
+
+def test_reference_volumes_are_written_with_the_decimal_comma_in_indonesian() -> None:
+    with translation.override("id"):
+        sentences = limitations(PAPER)
+
+    reference = next(sentence for sentence in sentences if "408" in sentence)
+    assert "37,1 ml" in reference
+    assert "37.1" not in reference

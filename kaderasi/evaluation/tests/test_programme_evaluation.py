@@ -11,6 +11,8 @@ from django.utils import translation
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
 from kaderasi.evaluation.models import MilkVolumeReference
+from kaderasi.evaluation.presentation import evaluation_sections
+from kaderasi.evaluation.rendering import render_text
 from kaderasi.evaluation.results import programme_evaluation, programme_evaluation_for
 from kaderasi.programmes.models import StudyDesign
 from kaderasi.tests import factories as f
@@ -201,3 +203,63 @@ def test_the_evaluation_reads_a_fixed_number_of_queries(world, django_assert_max
         _volume(mother, "after", 300, 54)
     with django_assert_max_num_queries(8):
         _everything(world.programme)
+
+
+def test_the_norms_block_also_compares_the_whole_programme_for_the_report(world):
+    world.programme.design = StudyDesign.TWO_GROUP
+    world.programme.save()
+    _volume(_mother(world, "M01"), "before", 5, 6, basis="24h_estimate")  # day 1, below
+    _volume(_mother(world, "M02", group="comparison"), "before", 40, 6, basis="24h_estimate")
+
+    norms = _everything(world.programme)["norms"]
+
+    assert norms["compared"] == 2
+    assert [(row["subject"], row["classification"]) for row in norms["rows"]] == [
+        ("M01", "below"),
+        ("M02", "within"),
+    ]
+    assert norms["share_below"] == {"before": 0.5, "after": None}
+    assert norms["basis_unknown"] is False
+    assert norms["groups"]["intervention"]["compared"] == 1
+    assert norms["groups"]["comparison"]["compared"] == 1
+
+
+def test_a_two_group_programme_without_comparison_pairs_keeps_the_lactogenesis_caveat(world):
+    world.programme.design = StudyDesign.TWO_GROUP
+    world.programme.save()
+    for code in ("M01", "M02"):
+        mother = _mother(world, code)
+        _volume(mother, "before", 40, 6)
+        _volume(mother, "after", 300, 54)
+    _volume(_mother(world, "M03", group="comparison"), "before", 45, 6)
+
+    limitations = _everything(world.programme)["limitations"]
+
+    assert limitations[0].startswith("No mother of the comparison group has both milk volumes")
+    assert limitations[1].startswith("Single group, before and after")
+    assert limitations[2].startswith("The baseline volumes were measured on postpartum day 1")
+
+
+def test_the_text_report_leaves_out_a_confidence_interval_that_cannot_be_computed(world):
+    world.programme.design = StudyDesign.TWO_GROUP
+    world.programme.save()
+    for code, group, before, after in (
+        ("M01", "intervention", 40, 300),
+        ("M02", "intervention", 50, 280),
+        ("M03", "comparison", 45, 200),
+    ):
+        mother = _mother(world, code, group=group)
+        _volume(mother, "before", before, 6)
+        _volume(mother, "after", after, 54)
+    evaluation = _everything(world.programme)
+    assert evaluation["comparison"]["ci95"] is None
+
+    with translation.override("en"):
+        text = " ".join(render_text(evaluation_sections(evaluation, world.programme)).split())
+
+    assert (
+        "The mean change was 245.00 ml in the intervention group and 155.00 ml in the "
+        "comparison group: a difference of 90.00 ml." in text
+    )
+    assert "confidence interval —" not in text
+    assert "mean difference of 245.00 ml (95 % confidence interval" in text

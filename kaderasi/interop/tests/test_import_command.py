@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +12,8 @@ from django.core.management.base import CommandError
 
 from kaderasi.accounts.models import Role
 from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import ScheduledSession
+from kaderasi.core import clock
 from kaderasi.interop.tests.builders import VALID, copy_of, csv_folder, xlsx_bytes
 from kaderasi.programmes.models import Programme
 from kaderasi.tests import factories as f
@@ -180,3 +184,28 @@ def test_a_coordinator_role_is_enough_to_import_from_the_console(world, workbook
     user = f.UserFactory(username="koor", role=Role.COORDINATOR, areas=[world.wedi])
     run(str(workbook_path), "--programme", "wedi-2026", "--as", "koor")
     assert Programme.objects.get(slug="wedi-2026").imports.get().imported_by == user
+
+
+def test_the_schedules_an_import_plans_are_logged_once_not_per_mother(
+    world, coordinator, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    yesterday = clock.today() - dt.timedelta(days=1)
+    sheets = {
+        "cadres": VALID["cadres"],
+        "mothers": [
+            VALID["mothers"][0],
+            ["M01", "Ibu Ani", "K01", "intervention", yesterday, "spontaneous", 1],
+            ["M02", "Ibu Budi", "K02", "intervention", yesterday, "caesarean", 2],
+        ],
+    }
+    path = tmp_path / "running.xlsx"
+    path.write_bytes(xlsx_bytes(sheets))
+
+    run(str(path), "--programme", "wedi-2026", "--as", coordinator.username)
+
+    assert ScheduledSession.objects.values("mother").distinct().count() == 2
+    assert not [r for r in caplog.records if r.name == "kaderasi.care.services.schedule"]
+    [summary] = [r for r in caplog.records if "massage sessions planned" in r.getMessage()]
+    assert summary.getMessage().endswith("massage sessions planned for 2 mothers")
+    assert "Ibu" not in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,8 @@ from kaderasi.care.errors import CareErrorCode
 from kaderasi.interop.errors import InteropErrorCode as Code
 from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.services import programme_import
-from kaderasi.interop.tests.builders import VALID, copy_of, xlsx_workbook
+from kaderasi.interop.tests.builders import VALID, copy_of, csv_text, xlsx_bytes, xlsx_workbook
+from kaderasi.interop.workbook import INSTRUCTIONS_SHEET, read_csv_files, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +213,115 @@ def test_a_bad_programme_sheet_is_reported_with_its_rows(world, admin_user, now)
         ("programme", 4, "value", Code.ENDS_BEFORE_START),
         ("programme", 5, "field", Code.UNKNOWN_FIELD),
     ]
+
+
+def test_a_misspelt_sheet_is_an_error_naming_it_and_the_sheets_expected(world, coordinator, now):
+    sheets = {"Cadres": VALID["cadres"], "milk_volume": VALID["milk_volumes"]}
+    before = row_counts()
+
+    rejection = rejected_issues(sheets, by=coordinator, now=now)
+
+    assert [(i.sheet, i.row, i.column, i.code) for i in rejection.issues] == [
+        ("milk_volume", None, "", Code.UNKNOWN_SHEET)
+    ]
+    assert rejection.issues[0].message == (
+        "No sheet of the import has this name, so nothing in it would be imported. Name it "
+        "after one of the sheets: programme, cadres, knowledge_tests, mothers, milk_volumes."
+    )
+    assert row_counts() == before
+
+
+def test_a_csv_file_named_after_no_sheet_is_listed_with_the_other_problems(world, coordinator, now):
+    sheets = copy_of(VALID)
+    sheets["cadres"][1][0] = ""
+    files = {name: csv_text(rows).encode() for name, rows in sheets.items()}
+    files["kader"] = csv_text(VALID["cadres"]).encode()
+
+    with pytest.raises(ImportRejected) as rejected:
+        programme_import(
+            workbook=read_csv_files(files, source_name="wedi"),
+            slug="wedi-2026",
+            by=coordinator,
+            now=now,
+        )
+
+    assert [(i.sheet, i.code) for i in rejected.value.issues][:2] == [
+        ("kader.csv", Code.UNKNOWN_SHEET),
+        ("cadres", Code.REQUIRED),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_instructions_a_reports_own_sheets_and_empty_sheets_are_not_errors(
+    world, coordinator, now, language
+):
+    with translation.override(language):
+        kaderasi_sheets = (str(INSTRUCTIONS_SHEET), "Report", "Laporan", "Table 3", "Tabel 12")
+    workbook = read_xlsx(
+        io.BytesIO(xlsx_bytes({**VALID, "Sheet1": []}, extra_sheets=kaderasi_sheets)),
+        source_name="wedi.xlsx",
+    )
+
+    record = programme_import(workbook=workbook, slug="wedi-2026", by=coordinator, now=now)
+
+    assert workbook.unknown_sheets == []
+    assert record.cadres == 2
+
+
+def test_a_volume_already_given_for_a_phase_is_named_by_its_phase(world, coordinator, now):
+    sheets = copy_of(VALID)
+    sheets["milk_volumes"].append(["M01", "after", 310, dt.date(2026, 3, 3), 3, "", ""])
+
+    [issue] = rejected_issues(sheets, by=coordinator, now=now).issues
+
+    assert issue.message == (
+        "Mother M01 already has a volume for phase “after” in row 3; keep one volume per mother "
+        "and phase (the one to analyse)."
+    )
+
+
+def test_scores_for_cadres_who_already_have_scores_are_refused_row_by_row(world, coordinator, now):
+    programme_import(
+        workbook=xlsx_workbook(copy_of(VALID)), slug="wedi-2026", by=coordinator, now=now
+    )
+    later = {
+        "knowledge_tests": [
+            VALID["knowledge_tests"][0],
+            ["K01", "pre", 45, ""],
+            ["K01", "post", 70, ""],
+            ["k02", "post", 88, ""],
+        ]
+    }
+    before = row_counts()
+
+    rejection = rejected_issues(later, by=coordinator, now=now)
+
+    assert [(i.sheet, i.row, i.column, i.code) for i in rejection.issues] == [
+        ("knowledge_tests", 2, "cadre_code", Code.SCORES_EXIST),
+        ("knowledge_tests", 3, "cadre_code", Code.SCORES_EXIST),
+        ("knowledge_tests", 4, "cadre_code", Code.SCORES_EXIST),
+    ]
+    assert rejection.issues[0].message == (
+        "Cadre K01 already has knowledge test scores in kaderasi. The evaluation counts only the "
+        "scores of her first training, so a score imported now would never be counted; record a "
+        "missing score in that training in kaderasi instead."
+    )
+    assert row_counts() == before
+
+
+def test_scores_for_a_cadre_without_any_score_yet_are_imported(world, coordinator, now):
+    programme_import(
+        workbook=xlsx_workbook({"cadres": VALID["cadres"]}),
+        slug="wedi-2026",
+        by=coordinator,
+        now=now,
+    )
+
+    record = programme_import(
+        workbook=xlsx_workbook({"knowledge_tests": VALID["knowledge_tests"]}),
+        slug="wedi-2026",
+        by=coordinator,
+        now=now,
+    )
+
+    assert record.knowledge_tests == 4

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import Measurement, Mother, Pairing
+from kaderasi.care.models import Measurement, Mother, Pairing, ScheduledSession
 from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
 from kaderasi.interop.errors import InteropErrorCode
@@ -224,7 +225,6 @@ def test_a_second_workbook_adds_volumes_for_mothers_already_in_the_programme(
             VALID["milk_volumes"][0],
             ["M01", "after", 300, dt.date(2026, 3, 3), 3, "hand_expression", "24h_estimate"],
         ],
-        "knowledge_tests": [VALID["knowledge_tests"][0], ["K01", "post", 95, ""]],
     }
     record = run_import(xlsx_workbook(later), by=coordinator, now=now)
 
@@ -265,3 +265,34 @@ def test_a_village_programme_places_cadres_without_a_posyandu_at_an_unrecorded_o
     posyandu = Cadre.objects.get(programme__slug="pandes-only").posyandu
     assert posyandu.parent == world.pandes
     assert posyandu.level == "posyandu"
+
+
+def test_a_historical_accompaniment_gets_no_massage_sessions_and_logs_no_line_per_mother(
+    world, coordinator, now, caplog
+):
+    caplog.set_level(logging.DEBUG, logger="kaderasi.care.services.schedule")
+
+    run_import(xlsx_workbook(VALID), by=coordinator, now=now)
+
+    # Both deliveries (March 2026) are months before the import: the protocol's days are over.
+    assert Mother.objects.filter(pregnancies__delivery__isnull=False).count() == 2
+    assert not ScheduledSession.objects.exists()
+    assert not [r for r in caplog.records if r.name == "kaderasi.care.services.schedule"]
+
+
+def test_a_mother_still_inside_her_protocol_gets_her_massage_sessions(world, coordinator, now):
+    yesterday = timezone.localdate(now) - dt.timedelta(days=1)
+    sheets = {
+        "cadres": VALID["cadres"],
+        "mothers": [
+            VALID["mothers"][0],
+            ["M01", "Ibu Ani", "K01", "intervention", dt.date(2026, 3, 1), "spontaneous", 1],
+            ["M03", "Ibu Citra", "K01", "intervention", yesterday, "spontaneous", 1],
+        ],
+    }
+
+    run_import(xlsx_workbook(sheets), by=coordinator, now=now)
+
+    planned = ScheduledSession.objects.filter(cancelled_at__isnull=True)
+    assert set(planned.values_list("mother__code", flat=True)) == {"M03"}
+    assert planned.count() == world.programme.sessions_per_day * world.programme.protocol_days

@@ -75,14 +75,12 @@ class Command(BaseCommand):
             return json.dumps(evaluation, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         if output_format == "text":
             return render_text(evaluation_sections(evaluation, programme))
-        # The workbook and the PDF are the programme report (reports app): the same numbers,
-        # with its tables, charts and the raw data in the import format.
+        # The workbook and the PDF are the programme report (reports app), laid out from this
+        # same evaluation, with its tables, charts and the raw data in the import format.
         from kaderasi.reports.documents import (
             render_programme_report_pdf,
             render_programme_report_xlsx,
         )
-        from kaderasi.reports.evaluation_input import programme_evaluation as report_evaluation
-        from kaderasi.reports.programme_data import programme_data
         from kaderasi.reports.progress import TerminalProgress
         from kaderasi.reports.references import reference_ranges
         from kaderasi.reports.skills import programme_skill_steps
@@ -95,7 +93,7 @@ class Command(BaseCommand):
         references = reference_ranges()
         content = render(
             programme=programme,
-            evaluation=report_evaluation(programme_data(programme), references=references),
+            evaluation=evaluation,
             references=references,
             now=clock.now(),
             language=language,

@@ -1,5 +1,9 @@
 """kaderasi import-programme PATH --programme SLUG [--name NAME] [--area AREA] [--as USERNAME]"""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +23,36 @@ from kaderasi.interop.services import programme_import
 from kaderasi.interop.workbook import read_path
 
 FAILED = 1
+# The care app logs each schedule it plans; an import plans one per mother still inside her
+# protocol, so the command counts those lines and logs them once, after the progress bar.
+SCHEDULE_LOGGER = "kaderasi.care.services.schedule"
+
+logger = logging.getLogger(__name__)
+
+
+class _Counted(logging.Filter):
+    """Counts (and holds back) the records up to INFO of the logger it is added to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        self.count += 1
+        return False
+
+
+@contextmanager
+def _schedule_lines_counted() -> Iterator[_Counted]:
+    counted = _Counted()
+    schedule_logger = logging.getLogger(SCHEDULE_LOGGER)
+    schedule_logger.addFilter(counted)
+    try:
+        yield counted
+    finally:
+        schedule_logger.removeFilter(counted)
 
 
 class Command(BaseCommand):
@@ -65,7 +99,7 @@ class Command(BaseCommand):
                 )
         try:
             workbook = read_path(path)
-            with set_actor(user):
+            with set_actor(user), _schedule_lines_counted() as schedules:
                 record = programme_import(
                     workbook=workbook,
                     slug=slug,
@@ -86,6 +120,12 @@ class Command(BaseCommand):
             raise CommandError(str(rejected.message), returncode=FAILED) from rejected
         except DomainError as error:
             raise CommandError(str(error.message), returncode=FAILED) from error
+        if schedules.count:
+            logger.info(
+                "import %s: massage sessions planned for %d mothers",
+                record.public_id,
+                schedules.count,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 _(
