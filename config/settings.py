@@ -204,8 +204,11 @@ LOGGING = {
 # --- Reminders (kaderasi.reminders): message channels, retries and the background worker ---
 INSTALLED_APPS += ["django_tasks"]
 # console (development), file ($KADERASI_DATA_DIR/outbox.jsonl), email, sms-http, whatsapp,
-# or the dotted path of a kaderasi.reminders.channels.MessageChannel subclass.
-KADERASI_MESSAGE_BACKEND = os.environ.get("KADERASI_MESSAGE_BACKEND", "console")
+# or the dotted path of a kaderasi.reminders.channels.MessageChannel subclass. Unset: console in
+# development, file otherwise (the console prints to logs; `check --deploy` warns about it).
+KADERASI_MESSAGE_BACKEND = os.environ.get("KADERASI_MESSAGE_BACKEND") or (
+    "console" if DEBUG else "file"
+)
 KADERASI_OUTBOX_PATH = Path(os.environ.get("KADERASI_OUTBOX_PATH") or DATA_DIR / "outbox.jsonl")
 KADERASI_REMINDER_MAX_ATTEMPTS = envint("KADERASI_REMINDER_MAX_ATTEMPTS", 5)
 KADERASI_REMINDER_RETRY_SECONDS = envint("KADERASI_REMINDER_RETRY_SECONDS", 60)

@@ -1,5 +1,5 @@
 """System checks: a message backend that cannot send is reported by `kaderasi check --deploy`,
-not discovered by a failing sweep every minute."""
+not discovered by a failing sweep every minute; so is the console backend in production."""
 
 from django.conf import settings
 from django.core import checks
@@ -30,3 +30,20 @@ def check_message_backend(app_configs=None, **kwargs) -> list[checks.CheckMessag
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_console_backend_in_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The console channel is for development: with DEBUG off it delivers nothing (and prints
+    only ids, since its output ends up in logs and a message's text names people)."""
+    if settings.DEBUG or settings.KADERASI_MESSAGE_BACKEND != "console":
+        return []
+    return [
+        checks.Warning(
+            "KADERASI_MESSAGE_BACKEND is 'console' while DEBUG is off: reminders are marked sent "
+            "but only their ids are printed; nobody receives them.",
+            hint="Choose sms-http, whatsapp, email or file (the default when DEBUG is off).",
+            id="reminders.W002",
+            obj="KADERASI_MESSAGE_BACKEND",
+        )
+    ]

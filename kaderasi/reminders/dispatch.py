@@ -4,11 +4,19 @@ A sweep claims due rows with one conditional UPDATE (status planned/delayed and 
 with a fresh claim token); only the rows carrying its token are sent by it, so overlapping sweeps,
 several workers or a repeated task never send the same reminder twice. Every later write is
 conditional on the token too. A claim left behind by a crashed sender is recovered once its
-lease has run out, as its channel allows (see channels/__init__.py): never by blind resending."""
+lease has run out, as its channel allows (see channels/__init__.py): never by blind resending.
+
+Two times are at work. `now` is the moment the sweep plans for: what is due, quiet hours, retry
+times; `kaderasi reminders --now` may set it in the past. The lease is wall time between
+processes, so it is measured on `clock`, the real time: a claim is stamped with the real time,
+recovery compares against the real time, and just before handing a message to the channel the
+sender renews its claim with a conditional update and sends nothing if another sweep took it
+over meanwhile (docs/decisions/0041)."""
 
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,6 +24,7 @@ from django.db.models import F, Q
 
 from kaderasi.care.consent import processing_allowed
 from kaderasi.care.models import ConsentSubject, Mother, Pairing
+from kaderasi.core import clock as real_clock
 from kaderasi.reminders.channels import (
     ChannelError,
     MessageChannel,
@@ -52,6 +61,9 @@ RELATED = (
 )
 MAX_ROUNDS = 1000
 
+# A function answering the real time, for the claim lease (tests pass their own).
+Clock = Callable[[], dt.datetime]
+
 
 @dataclass
 class DispatchOutcome:
@@ -80,9 +92,17 @@ class DryRunChannel(MessageChannel):
 
 
 class Dispatcher:
-    def __init__(self, *, channel: MessageChannel, now: dt.datetime, batch_size: int | None = None):
+    def __init__(
+        self,
+        *,
+        channel: MessageChannel,
+        now: dt.datetime,
+        clock: Clock = real_clock.now,
+        batch_size: int | None = None,
+    ):
         self.channel = channel
         self.now = now
+        self.clock = clock
         self.batch_size = batch_size or settings.KADERASI_REMINDER_CLAIM_BATCH
         self.outcome = DispatchOutcome()
         self.zones = ZoneResolver()
@@ -113,6 +133,7 @@ class Dispatcher:
                 )
                 if updated:
                     row.status, row.next_attempt_at = ReminderStatus.DELAYED, release
+                    row.status_reason = StatusReason.QUIET_HOURS
                     self.outcome.delayed.append(row)
             for row in self._claim(sendable):
                 self.deliver(row)
@@ -136,7 +157,7 @@ class Dispatcher:
             status=ReminderStatus.SENDING,
             status_reason="",
             claim_token=token,
-            claimed_at=self.now,
+            claimed_at=self.clock(),
             attempts=F("attempts") + 1,
             channel=self.channel.name,
         )
@@ -207,7 +228,6 @@ class Dispatcher:
             return
         zone = self.zone_of(row)
         rendered = render_reminder(row, zone=zone, cadre_name=cadre_name_for(row))
-        Reminder.objects.filter(pk=row.pk, claim_token=token).update(body=rendered.text)
         message = OutgoingMessage(
             reminder_id=row.public_id,
             kind=row.kind,
@@ -221,6 +241,8 @@ class Dispatcher:
             whatsapp_parameters=rendered.whatsapp_parameters,
             sent_at=self.now.isoformat(),
         )
+        if not self._renew_claim(row, token, body=rendered.text):
+            return
         try:
             receipt = self.channel.send(message)
         except ChannelError as error:
@@ -238,6 +260,17 @@ class Dispatcher:
             provider_message_id=receipt.provider_message_id[:200],
             last_error="",
         )
+
+    def _renew_claim(self, row: Reminder, token, **fields) -> bool:
+        """Restart the lease of our claim on the real clock, just before sending. False when the
+        claim is no longer ours: this sweep outlived its lease and another one recovered the row
+        (and may have sent it), so sending now could send it twice."""
+        renewed = Reminder.objects.filter(
+            pk=row.pk, claim_token=token, status=ReminderStatus.SENDING
+        ).update(claimed_at=self.clock(), **fields)
+        if not renewed:
+            logger.warning("reminders: lost the claim on reminder %s; not sending", row.public_id)
+        return bool(renewed)
 
     def _failed_attempt(self, row: Reminder, token, reason: str, *, permanent: bool) -> None:
         logger.warning(
@@ -293,13 +326,17 @@ class Dispatcher:
         where that cannot duplicate, else failed with the reason."""
         lease = dt.timedelta(seconds=settings.KADERASI_REMINDER_CLAIM_LEASE_SECONDS)
         abandoned = Reminder.objects.filter(
-            status=ReminderStatus.SENDING, claimed_at__lte=self.now - lease
+            status=ReminderStatus.SENDING, claimed_at__lte=self.clock() - lease
         ).select_related(*RELATED)
         for row in abandoned:
             token = uuid.uuid4()
+            # Still expired: a sender that renewed its claim just now keeps it.
             taken = Reminder.objects.filter(
-                pk=row.pk, status=ReminderStatus.SENDING, claim_token=row.claim_token
-            ).update(claim_token=token, claimed_at=self.now)
+                pk=row.pk,
+                status=ReminderStatus.SENDING,
+                claim_token=row.claim_token,
+                claimed_at__lte=self.clock() - lease,
+            ).update(claim_token=token, claimed_at=self.clock())
             if not taken:
                 continue
             row.claim_token = token
@@ -425,7 +462,10 @@ def cadre_name_for(row: Reminder) -> str:
     return pairing.cadre.name if pairing else "-"
 
 
-def dispatch_due(*, now: dt.datetime, channel: MessageChannel) -> DispatchOutcome:
+def dispatch_due(
+    *, now: dt.datetime, channel: MessageChannel, clock: Clock = real_clock.now
+) -> DispatchOutcome:
     """Recover interrupted sends, skip stale reminders, and send every due one through
-    `channel` (delaying those in the recipient's quiet hours)."""
-    return Dispatcher(channel=channel, now=now).run()
+    `channel` (delaying those in the recipient's quiet hours). `now` decides what is due;
+    `clock` tells the real time, on which claims are leased."""
+    return Dispatcher(channel=channel, now=now, clock=clock).run()

@@ -424,16 +424,14 @@ def _certificates(
     ]
     if not refreshers:
         return []
-    lead = max((rule.lead_days or 0) for rule in refreshers)
     start_day = (window.starts_at - MARGIN).date()
-    end_day = (window.ends_at + MARGIN).date() + dt.timedelta(days=lead)
+    end_day = (window.ends_at + MARGIN).date()
     later = Certificate.objects.filter(
         cadre=OuterRef("cadre"), expires_on__gt=OuterRef("expires_on"), revoked_on__isnull=True
     )
     certificates = (
-        Certificate.objects.filter(
-            revoked_on__isnull=True, expires_on__gte=start_day, expires_on__lte=end_day
-        )
+        Certificate.objects.filter(revoked_on__isnull=True)
+        .filter(_refresher_may_fall_between(start_day, end_day, refreshers))
         .exclude(Exists(later))
         .select_related("cadre__posyandu", "cadre__user")
     )
@@ -454,3 +452,25 @@ def _certificates(
             )
         )
     return facts
+
+
+def _refresher_may_fall_between(
+    start_day: dt.date, end_day: dt.date, refreshers: list[planning.Rule]
+) -> Q:
+    """Certificates with a refresher reminder on a day from `start_day` to `end_day` (and a few
+    more: planning keeps only those in its window).
+
+    A refresher reminder falls on the certificate's refresher date or `lead_days` before it
+    expires, whichever is earlier, and with `every_days` again every so many days until it
+    expires (planning._refresher_reminders). The refresher date is months before expiry, so
+    the first day is found from either date, never from the expiry date alone."""
+    leads = [dt.timedelta(days=rule.lead_days or 0) for rule in refreshers]
+    first_day_between = Q(refresher_due_on__range=(start_day, end_day)) | Q(
+        expires_on__range=(start_day + min(leads), end_day + max(leads))
+    )
+    if not any(rule.every_days for rule in refreshers):
+        return first_day_between
+    repeated_into = Q(expires_on__gt=start_day) & (
+        Q(refresher_due_on__lte=end_day) | Q(expires_on__lte=end_day + max(leads))
+    )
+    return first_day_between | repeated_into

@@ -2,6 +2,8 @@
 
 import sys
 
+from django.conf import settings
+
 from kaderasi.reminders.channels import (
     MessageChannel,
     OutgoingMessage,
@@ -12,8 +14,9 @@ from kaderasi.reminders.channels import (
 
 
 class ConsoleChannel(MessageChannel):
-    """Prints the message with the reminder's UUID; the number is masked, because a worker's
-    output usually ends up in a log."""
+    """Prints the reminder's UUID, kind and channel. A worker's output usually ends up in a log,
+    and a message's text names the mother and her cadre, so the text (with the number masked)
+    is printed only when DEBUG is on."""
 
     name = "console"
     recovery = Recovery.NONE
@@ -23,9 +26,12 @@ class ConsoleChannel(MessageChannel):
 
     def send(self, message: OutgoingMessage) -> Receipt:
         stream = self.stream or sys.stdout
-        stream.write(
-            f"--- reminder {message.reminder_id} ({message.kind} → {message.recipient_role}, "
-            f"{mask_phone(message.phone)}, {message.language})\n{message.text}\n"
-        )
+        if settings.DEBUG:
+            stream.write(
+                f"--- reminder {message.reminder_id} ({message.kind} → {message.recipient_role}, "
+                f"{mask_phone(message.phone)}, {message.language})\n{message.text}\n"
+            )
+        else:
+            stream.write(f"--- reminder {message.reminder_id} ({message.kind}, {self.name})\n")
         stream.flush()
         return Receipt(provider_message_id=f"console:{message.reminder_id}")

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from kaderasi.core import clock as real_clock
 from kaderasi.reminders import planning
 from kaderasi.reminders.channels import configured_channel
-from kaderasi.reminders.dispatch import DispatchOutcome, DryRunChannel, dispatch_due
+from kaderasi.reminders.dispatch import Clock, DispatchOutcome, DryRunChannel, dispatch_due
 from kaderasi.reminders.facts import effective_rules, gather_facts, lookback_of
 from kaderasi.reminders.models import (
     OPEN_STATUSES,
@@ -238,18 +239,21 @@ class SweepOutcome:
         return {"now": self.now.isoformat(), "dry_run": self.dry_run, **self.counts()}
 
 
-def reminder_sweep(*, now: dt.datetime, dry_run: bool = False) -> SweepOutcome:
+def reminder_sweep(
+    *, now: dt.datetime, dry_run: bool = False, clock: Clock = real_clock.now
+) -> SweepOutcome:
     """One planning-and-dispatch sweep at `now` (what the worker runs every minute). With
-    `dry_run`, everything is computed and reported, nothing is sent and nothing is kept."""
+    `dry_run`, everything is computed and reported, nothing is sent and nothing is kept.
+    `clock` tells the real time, on which claims are leased (`now` may be in the past)."""
     channel = configured_channel()
     if dry_run:
         with transaction.atomic():
             plan = reminder_plan(now=now, channel_name=channel.name)
-            dispatch = dispatch_due(now=now, channel=DryRunChannel(channel))
+            dispatch = dispatch_due(now=now, channel=DryRunChannel(channel), clock=clock)
             transaction.set_rollback(True)
         return SweepOutcome(now=now, plan=plan, dispatch=dispatch, dry_run=True)
     plan = reminder_plan(now=now, channel_name=channel.name)
-    dispatch = dispatch_due(now=now, channel=channel)
+    dispatch = dispatch_due(now=now, channel=channel, clock=clock)
     return SweepOutcome(now=now, plan=plan, dispatch=dispatch)
 
 

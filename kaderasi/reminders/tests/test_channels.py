@@ -1,10 +1,14 @@
 """Each channel against its gateway (local fakes on 127.0.0.1, never the outside network)."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
-from django.core import mail
+from django.conf import settings as django_settings
+from django.core import checks, mail
 from django.core.exceptions import ImproperlyConfigured
 
 from kaderasi.reminders.channels import (
@@ -292,3 +296,41 @@ def test_the_deploy_check_reports_a_backend_that_cannot_send(settings):
     assert [message.id for message in check_message_backend()] == ["reminders.E001"]
     settings.KADERASI_MESSAGE_BACKEND = "file"
     assert check_message_backend() == []
+
+
+def test_the_deploy_check_warns_that_the_console_backend_delivers_nothing_in_production(settings):
+    from kaderasi.reminders.checks import check_console_backend_in_production
+
+    settings.KADERASI_MESSAGE_BACKEND = "console"
+    settings.DEBUG = False
+    (warning,) = check_console_backend_in_production()
+    assert (warning.id, warning.level) == ("reminders.W002", checks.WARNING)
+    settings.DEBUG = True
+    assert check_console_backend_in_production() == []
+    settings.DEBUG = False
+    for backend in ("file", "email", "sms-http", "whatsapp"):
+        settings.KADERASI_MESSAGE_BACKEND = backend
+        assert check_console_backend_in_production() == []
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend"), [("true", "console"), ("false", "file"), ("", "file")]
+)
+def test_without_a_message_backend_set_production_writes_the_outbox_file(debug, backend, tmp_path):
+    """Unset, the backend is the console in development and the outbox file otherwise, so a
+    production server neither prints messages into its logs nor fails the deploy check."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("KADERASI_", "DJANGO_", "DEBUG"))
+    }
+    environment.update({"DEBUG": debug, "SECRET_KEY": "x" * 50, "KADERASI_DATA_DIR": str(tmp_path)})
+    configured = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.KADERASI_MESSAGE_BACKEND)"],
+        cwd=django_settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert configured.stdout.strip() == backend

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
 
 from kaderasi.reminders.channels.console import ConsoleChannel
 from kaderasi.reminders.channels.file import FileChannel
@@ -296,20 +298,36 @@ def test_a_reminder_not_sent_in_time_is_skipped_on_purpose(settings, due_reminde
     )
 
 
-def test_the_console_channel_prints_the_reminder_id_and_masks_the_number(due_reminder):
+def test_the_console_channel_prints_only_the_reminders_id_kind_and_channel(settings, due_reminder):
+    """Without DEBUG the console's output goes to a production log: no text, no names."""
+    settings.DEBUG = False
     stream = io.StringIO()
     dispatch_due(now=dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB), channel=ConsoleChannel(stream))
     printed = stream.getvalue()
-    assert str(due_reminder.public_id) in printed
+    assert f"--- reminder {due_reminder.public_id} (session_due, console)\n" in printed
+    assert sorted(printed.splitlines()) == sorted(
+        f"--- reminder {row.public_id} ({row.kind}, console)"
+        for row in Reminder.objects.filter(status=ReminderStatus.SENT)
+    )
+
+
+def test_the_console_channel_in_development_prints_the_text_and_masks_the_number(
+    settings, due_reminder
+):
+    settings.DEBUG = True
+    stream = io.StringIO()
+    dispatch_due(now=dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB), channel=ConsoleChannel(stream))
+    printed = stream.getvalue()
+    assert f"--- reminder {due_reminder.public_id} (session_due → cadre, …001, id)" in printed
+    assert due_reminder.mother.name in printed
     assert due_reminder.cadre.phone not in printed
-    assert "…001" in printed
 
 
 # --- An interrupted send is recovered without sending twice ----------------------------------
 
 
 def abandon(reminder: Reminder, *, channel: str, claimed_at: dt.datetime) -> None:
-    """What a sender killed after claiming leaves behind."""
+    """What a sender killed after claiming leaves behind (`claimed_at` on the real clock)."""
     Reminder.objects.filter(pk=reminder.pk).update(
         status=ReminderStatus.SENDING,
         claim_token=uuid.uuid4(),
@@ -325,9 +343,11 @@ def test_an_interrupted_send_found_in_the_outbox_file_is_marked_sent_not_written
     claimed = dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB)
     abandon(due_reminder, channel="file", claimed_at=claimed)
     FileChannel().send(rf_message(due_reminder))  # the killed sender had written it before dying
-    dispatch_due(now=claimed + dt.timedelta(minutes=4), channel=FileChannel())
+    four_minutes_on = claimed + dt.timedelta(minutes=4)
+    dispatch_due(now=four_minutes_on, channel=FileChannel(), clock=at(four_minutes_on))
     assert Reminder.objects.get(pk=due_reminder.pk).status == ReminderStatus.SENDING  # leased
-    dispatch_due(now=claimed + dt.timedelta(minutes=6), channel=FileChannel())
+    six_minutes_on = claimed + dt.timedelta(minutes=6)
+    dispatch_due(now=six_minutes_on, channel=FileChannel(), clock=at(six_minutes_on))
     due_reminder.refresh_from_db()
     assert (due_reminder.status, due_reminder.status_reason) == (
         ReminderStatus.SENT,
@@ -339,7 +359,8 @@ def test_an_interrupted_send_found_in_the_outbox_file_is_marked_sent_not_written
 def test_an_interrupted_send_missing_from_the_outbox_file_is_sent_once(due_reminder, outbox):
     claimed = dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB)
     abandon(due_reminder, channel="file", claimed_at=claimed)
-    dispatch_due(now=claimed + dt.timedelta(minutes=6), channel=FileChannel())
+    six_minutes_on = claimed + dt.timedelta(minutes=6)
+    dispatch_due(now=six_minutes_on, channel=FileChannel(), clock=at(six_minutes_on))
     due_reminder.refresh_from_db()
     assert (due_reminder.status, due_reminder.attempts) == (ReminderStatus.SENT, 2)
     assert sent_ids(outbox).count(str(due_reminder.public_id)) == 1
@@ -349,13 +370,33 @@ def test_an_interrupted_send_on_a_channel_that_cannot_tell_is_never_repeated(due
     claimed = dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB)
     abandon(due_reminder, channel="console", claimed_at=claimed)
     stream = io.StringIO()
-    dispatch_due(now=claimed + dt.timedelta(minutes=6), channel=ConsoleChannel(stream))
+    six_minutes_on = claimed + dt.timedelta(minutes=6)
+    dispatch_due(now=six_minutes_on, channel=ConsoleChannel(stream), clock=at(six_minutes_on))
     due_reminder.refresh_from_db()
     assert (due_reminder.status, due_reminder.status_reason) == (
         ReminderStatus.FAILED,
         StatusReason.OUTCOME_UNKNOWN,
     )
     assert str(due_reminder.public_id) not in stream.getvalue()
+
+
+def test_the_lease_runs_on_the_real_clock_not_on_the_time_a_sweep_is_run_for(due_reminder):
+    """A sweep for a later moment (`kaderasi reminders --now`) does not take over a claim made
+    a minute ago, however far its `now` lies from the claim."""
+    claimed = dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB)
+    abandon(due_reminder, channel="file", claimed_at=claimed)
+    outcome = dispatch_due(
+        now=claimed + dt.timedelta(hours=1),
+        channel=FileChannel(),
+        clock=at(claimed + dt.timedelta(minutes=1)),
+    )
+    assert outcome.recovered == []
+    assert Reminder.objects.get(pk=due_reminder.pk).status == ReminderStatus.SENDING
+
+
+def at(moment: dt.datetime):
+    """A clock standing at `moment` (the real time, for the claim lease)."""
+    return lambda: moment
 
 
 def rf_message(reminder):
@@ -375,43 +416,97 @@ def rf_message(reminder):
 # --- The command -----------------------------------------------------------------------------
 
 
+def run_reminders(*arguments: str) -> str:
+    """`kaderasi reminders …` as an operator runs it: in Indonesian, the default language (set
+    here, so that a language another test left active does not leak in)."""
+    output = io.StringIO()
+    with translation.override("id"):
+        call_command("reminders", *arguments, stdout=output)
+    return output.getvalue()
+
+
 def test_the_reminders_command_twice_at_the_same_time_sends_nothing_the_second_time(
     world, cadre, outbox
 ):
     mother = rf.mother_in_care(programme=world.programme, posyandu=world.mawar, cadre=cadre)
     rf.sessions_for(mother, first_day_starts_at=dt.datetime(2026, 11, 29, 8, 0, tzinfo=WIB))
-    first, second = io.StringIO(), io.StringIO()
-    call_command("reminders", "--now", "2026-11-29T06:30:00+07:00", stdout=first)
+    first = run_reminders("--now", "2026-11-29T06:30:00+07:00")
     written = outbox()
-    call_command("reminders", "--now", "2026-11-29T06:30:00+07:00", stdout=second)
+    second = run_reminders("--now", "2026-11-29T06:30:00+07:00")
     assert [line["kind"] for line in written] == ["morning_digest"]
     assert outbox() == written
-    assert "sent: 1" in first.getvalue()
-    assert "planned: 0  sent: 0  delayed: 0  skipped: 0  failed: 0" in second.getvalue()
+    assert "terkirim: 1" in first
+    assert "terjadwal: 0  terkirim: 0  ditunda: 0  dilewati: 0  gagal: 0" in second
     # Lines name reminders by UUID, kind and role: never a name or a phone number.
-    assert mother.name not in first.getvalue()
-    assert mother.phone not in first.getvalue()
+    assert mother.name not in first
+    assert mother.phone not in first
     digest = Reminder.objects.get(kind=ReminderKind.MORNING_DIGEST, status=ReminderStatus.SENT)
-    assert str(digest.public_id) in first.getvalue()
+    assert (
+        f"  terkirim   {digest.public_id} 2026-11-29 06:00 Ringkasan tugas hari ini (pagi) → Kader"
+        in (first.splitlines())
+    )
 
 
 def test_a_dry_run_reports_what_would_happen_and_keeps_nothing(world, cadre, outbox):
     mother = rf.mother_in_care(programme=world.programme, posyandu=world.mawar, cadre=cadre)
     rf.sessions_for(mother, first_day_starts_at=dt.datetime(2026, 11, 29, 8, 0, tzinfo=WIB))
-    output = io.StringIO()
-    call_command("reminders", "--now", "2026-11-29T07:45", "--dry-run", stdout=output)
-    assert "dry run" in output.getvalue()
+    output = run_reminders("--now", "2026-11-29T07:45", "--dry-run")
+    assert output.splitlines()[0] == (
+        "Pemeriksaan pengingat pada 2026-11-29 07:45 WIB "
+        "(uji coba: tidak ada yang dikirim, tidak ada yang disimpan)"
+    )
     # The digest, the baseline measurement and the first session's two reminders.
-    assert "sent: 4" in output.getvalue()
+    assert "terkirim: 4" in output
     assert Reminder.objects.count() == 0
     assert outbox() == []
 
 
-def test_the_command_refuses_a_time_it_cannot_read():
-    from django.core.management.base import CommandError
+def test_the_command_names_kinds_and_recipients_in_words_and_says_why_a_reminder_waits(
+    world, cadre
+):
+    mother = rf.mother_in_care(programme=world.programme, posyandu=world.mawar, cadre=cadre)
+    rf.ScheduledSessionFactory(
+        mother=mother, window_starts_at=dt.datetime(2026, 11, 29, 7, 0, tzinfo=WIB)
+    )
+    output = run_reminders("--now", "2026-11-29T06:50+07:00")
+    held = Reminder.objects.get(kind=ReminderKind.SESSION_DUE, recipient_role=RecipientRole.MOTHER)
+    assert (
+        f"  ditunda    {held.public_id} 2026-11-29 06:30 Sesi pijat akan segera dimulai → Ibu "
+        "(Ditahan selama jam tenang) sampai 2026-11-29 07:00"
+    ) in output.splitlines()
+    assert "session_due" not in output
+    assert "→ mother" not in output
 
+
+def test_the_command_names_kinds_and_recipients_in_the_language_in_use(world, cadre):
+    mother = rf.mother_in_care(programme=world.programme, posyandu=world.mawar, cadre=cadre)
+    rf.ScheduledSessionFactory(
+        mother=mother, window_starts_at=dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
+    )
+    rf.no_quiet_hours(world.programme)
+    output = io.StringIO()
+    with translation.override("en"):
+        call_command("reminders", "--now", "2026-11-29T08:30+07:00", stdout=output)
+    sent = Reminder.objects.get(kind=ReminderKind.SESSION_DUE, recipient_role=RecipientRole.CADRE)
+    assert (
+        f"  sent       {sent.public_id} 2026-11-29 08:30 Massage session coming up → Cadre"
+    ) in output.getvalue().splitlines()
+
+
+def test_the_command_refuses_a_time_it_cannot_read():
     with pytest.raises(CommandError, match="ISO 8601"):
-        call_command("reminders", "--now", "tomorrow morning", stdout=io.StringIO())
+        run_reminders("--now", "tomorrow morning")
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_the_command_refuses_an_empty_time_instead_of_sweeping_now(empty, outbox):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="--now was given without a time"),
+    ):
+        call_command("reminders", "--now", empty, stdout=io.StringIO())
+    assert Reminder.objects.count() == 0
+    assert outbox() == []
 
 
 def test_the_outbox_file_holds_one_json_object_per_line(due_reminder, outbox, reminder_settings):

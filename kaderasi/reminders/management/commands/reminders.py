@@ -11,7 +11,15 @@ from kaderasi.reminders.services import reminder_sweep
 
 
 def parse_now(value: str) -> dt.datetime:
-    """An ISO 8601 time; without an offset it is read in TIME_ZONE (WIB by default)."""
+    """An ISO 8601 time; without an offset it is read in TIME_ZONE (WIB by default). An empty
+    value is an error, not the current time: `--now "$WHEN"` with WHEN unset must not send."""
+    if not value.strip():
+        raise CommandError(
+            _(
+                "--now was given without a time. Give an ISO 8601 time such as "
+                "2026-11-29T06:30+07:00, or leave --now out to sweep at the current time."
+            )
+        )
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError as error:
@@ -37,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now: str | None, dry_run: bool, **options):
-        moment = parse_now(now) if now else clock.now()
+        moment = clock.now() if now is None else parse_now(now)
         outcome = reminder_sweep(now=moment, dry_run=dry_run)
         counts = outcome.counts()
         local = timezone.localtime(moment)
@@ -72,11 +80,13 @@ class Command(BaseCommand):
 
 
 def _describe(reminder) -> str:
-    """A line naming the reminder by its UUID, kind and recipient role (never a name or number)."""
+    """A line naming the reminder by its UUID, kind and recipient role (never a name or number),
+    with the reason it is held, skipped, failed or cancelled."""
     due = timezone.localtime(reminder.due_at).strftime("%Y-%m-%d %H:%M")
     extra = f" ({reminder.get_status_reason_display()})" if reminder.status_reason else ""
     if reminder.status == "delayed" and reminder.next_attempt_at:
         extra += " " + _("until %(time)s") % {
             "time": timezone.localtime(reminder.next_attempt_at).strftime("%Y-%m-%d %H:%M")
         }
-    return f"{reminder.public_id} {due} {reminder.kind} → {reminder.recipient_role}{extra}"
+    kind, role = reminder.get_kind_display(), reminder.get_recipient_role_display()
+    return f"{reminder.public_id} {due} {kind} → {role}{extra}"
