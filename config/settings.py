@@ -258,6 +258,6 @@ KADERASI_SYNC_OVERLAP_SECONDS = envint("KADERASI_SYNC_OVERLAP_SECONDS", 120)
 # village data plans stream it with HTTP range requests; keep videos short and compressed.
 KADERASI_TRAINING_VIDEO_MAX_MB = envint("KADERASI_TRAINING_VIDEO_MAX_MB", 300)
 # --- Reports: the day-specific milk-volume references come from the evaluation app's table ---
-KADERASI_REFERENCE_RANGES = os.environ.get(
-    "KADERASI_REFERENCE_RANGES", "kaderasi.evaluation.selectors.reference_ranges"
+KADERASI_REFERENCE_RANGES = (
+    os.environ.get("KADERASI_REFERENCE_RANGES") or "kaderasi.evaluation.selectors.reference_ranges"
 )
