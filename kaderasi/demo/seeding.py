@@ -10,6 +10,7 @@ from kaderasi.accounts.services import user_ensure
 from kaderasi.cadres.models import Cadre
 from kaderasi.demo import live, pandes
 from kaderasi.regions.models import Area
+from kaderasi.reports.rollups import rollups_rebuild
 
 DEMO_PASSWORD = "kaderasi-demo"  # noqa: S105 - published demo credential
 
@@ -68,6 +69,8 @@ def seed_demo(*, now: dt.datetime) -> list[DemoLogin]:
         cadre.user = cadre_user
         cadre.save(update_fields=["user", "updated_at"])
     live.seed_live(now=now, kader=cadre, posyandus=live.village_posyandus(village))
+    # The dashboards read the rollups, which nothing else builds before the worker's first run.
+    rollups_rebuild(now=now)
     return [
         DemoLogin("admin", Role.ADMIN, "/"),
         DemoLogin("koordinator", Role.COORDINATOR, "/"),

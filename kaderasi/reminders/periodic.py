@@ -15,6 +15,7 @@ PERIODIC_JOBS: tuple[str, ...] = (
     "kaderasi.care.services.schedule_sweep",
     "kaderasi.reminders.services.reminder_sweep",
     "kaderasi.reports.rollups.rollups_refresh_due",
+    "kaderasi.reports.services.report_exports_purge_due",
 )
 
 

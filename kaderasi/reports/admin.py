@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.admin_site import ScopedAdmin
 from kaderasi.core.policies import Permission, can
@@ -26,16 +25,10 @@ def programme_reports_visible_to(user):
 class ProgrammeReportAdmin(ScopedAdmin):
     visible = programme_reports_visible_to
     manage = Permission.EDIT_PROGRAMME_REPORT
-    list_display = ["programme", "good_band_from", "fair_band_from", "updated_by", "updated_at"]
+    list_display = ["programme", "updated_by", "updated_at"]
+    list_filter = ["programme"]
     search_fields = ["programme__name", "programme__slug"]
-    fields = [
-        "programme",
-        "conclusion_id",
-        "conclusion_en",
-        "good_band_from",
-        "fair_band_from",
-        "bands_source",
-    ]
+    fields = ["programme", "conclusion_id", "conclusion_en"]
     list_select_related = ["programme", "updated_by"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -47,23 +40,8 @@ class ProgrammeReportAdmin(ScopedAdmin):
             programme=data.get("programme") or obj.programme,
             by=request.user,
             conclusions={"id": data["conclusion_id"], "en": data["conclusion_en"]},
-            good_band_from=data["good_band_from"],
-            fair_band_from=data["fair_band_from"],
-            bands_source=data["bands_source"],
         )
         obj.pk = saved.pk
-
-    def validate(self, form) -> None:
-        from kaderasi.core.errors import DomainError
-        from kaderasi.reports.errors import ReportErrorCode
-
-        good, fair = form.cleaned_data["good_band_from"], form.cleaned_data["fair_band_from"]
-        if not (0 <= fair < good <= 100):
-            raise DomainError(
-                ReportErrorCode.BANDS_NOT_ORDERED,
-                _("The 'good' band must start above the 'fair' band, within 0–100."),
-                field="good_band_from",
-            )
 
 
 class ReadOnlyAdmin(ScopedAdmin):
@@ -143,6 +121,7 @@ class KnowledgeRollupAdmin(ReadOnlyAdmin):
     visible = _scoped(KnowledgeRollup)
     manage = Permission.USE_ADMIN
     list_display = ["training", "posyandu", "pairs", "pre_sum", "post_sum"]
+    list_filter = ["training__programme"]
     search_fields = ["training__title"]
     list_select_related = ["training", "posyandu"]
 
@@ -158,4 +137,5 @@ class RollupStateAdmin(ReadOnlyAdmin):
     visible = rollup_states_visible_to
     manage = Permission.USE_ADMIN
     list_display = ["name", "last_run_at", "last_rebuild_at", "refreshed_through"]
+    list_filter = ["name"]
     search_fields = ["name"]

@@ -13,8 +13,9 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 import matplotlib
@@ -54,24 +55,45 @@ STYLE = {
     "svg.hashsalt": "kaderasi",
 }
 CACHE_SECONDS = 60 * 60 * 24
+# A phone's drawing: 3.6 in (346 px at 96 dpi) shown 300–340 px wide keeps 9 pt text ~11 px.
+PHONE_WIDTH = 3.6
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A rendered chart: `svg` is inline markup with its own title and description."""
+    """A rendered chart: `svg` is inline markup with its own title and description, drawn for a
+    page or print width. A chart too wide to stay readable when shrunk onto a phone also has a
+    narrower drawing of the same data, `narrow_svg` (drawn the first time it is asked for, so the
+    PDF never pays for it); it is empty for charts that are narrow already."""
 
     key: str
     title: str
     description: str
     svg: str
+    draw_narrow: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def narrow_svg(self) -> str:
+        return self.draw_narrow() if self.draw_narrow else ""
 
 
-def _render(key: str, title: str, description: str, draw, payload) -> Chart:
+def _render(key: str, title: str, description: str, draw, payload, *, narrow=None) -> Chart:
     """Draw once per distinct input and language; the SVG is cached (charts are pure functions of
-    their data)."""
+    their data). `narrow`, when given, draws the phone-width variant."""
+    svg = _cached_svg(key, title, description, draw, payload, variant="")
+    draw_narrow = None
+    if narrow is not None:
+
+        def draw_narrow() -> str:
+            return _cached_svg(key, title, description, narrow, payload, variant="narrow")
+
+    return Chart(key=key, title=title, description=description, svg=svg, draw_narrow=draw_narrow)
+
+
+def _cached_svg(key: str, title: str, description: str, draw, payload, *, variant: str) -> str:
     language = translation.get_language() or "id"
     digest = hashlib.sha256(
-        json.dumps([key, title, description, payload, language], default=str).encode()
+        json.dumps([key, title, description, payload, language, variant], default=str).encode()
     ).hexdigest()[:16]
     cache_key = f"reports:chart:{digest}"
     svg = cache.get(cache_key)
@@ -83,7 +105,7 @@ def _render(key: str, title: str, description: str, draw, payload) -> Chart:
             plt.close(figure)
         svg = _accessible_svg(buffer.getvalue(), f"chart-{key}-{digest[:6]}", title, description)
         cache.set(cache_key, svg, CACHE_SECONDS)
-    return Chart(key=key, title=title, description=description, svg=svg)
+    return svg
 
 
 def _accessible_svg(svg: str, prefix: str, title: str, description: str) -> str:
@@ -118,6 +140,18 @@ def _presentation_attributes(match: re.Match) -> str:
 
 def _figure(width: float = 6.3, height: float = 3.2) -> Figure:
     return plt.figure(figsize=(width, height), facecolor=PAPER)
+
+
+def _legend_above(axes, *, columns: int) -> None:
+    """The legend in a row above the plot, where it never covers a point or a band."""
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02),
+        ncols=columns,
+        borderaxespad=0,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
 
 
 def _values(values: Sequence) -> list[float]:
@@ -157,9 +191,10 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
         "good": fmt.number(bands.good_from, 0),
     }
 
-    def draw():
+    def draw(narrow: bool = False):
         tallest = max([*Counter(pre_values).values(), *Counter(post_values).values(), 1], default=1)
-        figure = _figure(6.3, 1.3 + 0.13 * min(tallest, 16) * 2)
+        height = 1.3 + 0.13 * min(tallest, 16) * 2
+        figure = _figure(*((PHONE_WIDTH, height + 0.4) if narrow else (6.3, height)))
         axes_pre, axes_post = figure.subplots(2, 1, sharex=True)
         for axes, values, style, label in (
             (axes_pre, pre_values, BEFORE, _("Pre-test")),
@@ -172,7 +207,9 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
                 heights[value] += 1
                 xs.append(value)
                 ys.append(heights[value])
-            axes.plot(xs, ys, linestyle="none", markersize=5, **{**style, "color": INK})
+            axes.plot(
+                xs, ys, linestyle="none", markersize=4 if narrow else 5, **{**style, "color": INK}
+            )
             if values:
                 average = _mean(values)
                 axes.axvline(average, color=INK, linestyle="--", linewidth=1)
@@ -203,6 +240,7 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
         description,
         draw,
         [pre_values, post_values, bands.good_from, bands.fair_from],
+        narrow=lambda: draw(narrow=True),
     )
 
 
@@ -430,8 +468,8 @@ def norms_chart(
         )
     description = " ".join(str(p) for p in parts)
 
-    def draw():
-        figure = _figure(6.3, 3.4)
+    def draw(narrow: bool = False):
+        figure = _figure(*((PHONE_WIDTH, 3.6) if narrow else (6.3, 3.4)))
         axes = figure.subplots()
         for reference in references:
             axes.add_patch(
@@ -491,7 +529,7 @@ def norms_chart(
         axes.set_ylabel(_("Milk volume (ml)"))
         axes.grid(axis="y", color=LIGHT, linewidth=0.6)
         axes.set_axisbelow(True)
-        axes.legend(loc="upper left")
+        _legend_above(axes, columns=2 if narrow else 3)
         figure.tight_layout()
         return figure
 
@@ -500,7 +538,7 @@ def norms_chart(
         [(r.postpartum_day, r.lower_ml, r.upper_ml) for r in references],
         comparable,
     ]
-    return _render("norms", title, description, draw, payload)
+    return _render("norms", title, description, draw, payload, narrow=lambda: draw(narrow=True))
 
 
 # --- dashboards --------------------------------------------------------------------------------
@@ -527,8 +565,8 @@ def sessions_trend(points: Sequence[TrendPoint], *, period_label: str) -> Chart:
         "share": fmt.percent(fmt.share(done_total, due_total), 0),
     }
 
-    def draw():
-        figure = _figure(6.6, 2.8)
+    def draw(narrow: bool = False):
+        figure = _figure(*((PHONE_WIDTH, 2.8) if narrow else (6.6, 2.8)))
         axes = figure.subplots()
         positions = list(range(len(points)))
         axes.bar(
@@ -560,17 +598,25 @@ def sessions_trend(points: Sequence[TrendPoint], *, period_label: str) -> Chart:
                     va="bottom",
                     fontsize=7.5,
                 )
-        step = max(1, -(-len(points) // 8))
-        axes.set_xticks(
-            positions[::step], [p.label for p in points][::step], rotation=0, fontsize=8
-        )
-        axes.set_ylim(0, top * 1.22)
+        ticks = tick_positions(len(points), most=4 if narrow else 8)
+        axes.set_xticks(ticks, [points[i].label for i in ticks], rotation=0, fontsize=8)
+        axes.set_xlim(-0.6, len(points) - 0.4)
+        axes.set_ylim(0, top * 1.15)
         axes.set_ylabel(_("Sessions"))
         axes.grid(axis="y", color=LIGHT, linewidth=0.6)
         axes.set_axisbelow(True)
-        axes.legend(loc="upper left", ncols=2)
+        _legend_above(axes, columns=2)
         figure.tight_layout()
         return figure
 
     payload = [[(p.label, p.due, p.done) for p in points], period_label]
-    return _render("sessions", title, description, draw, payload)
+    return _render("sessions", title, description, draw, payload, narrow=lambda: draw(narrow=True))
+
+
+def tick_positions(count: int, *, most: int) -> list[int]:
+    """At most `most` evenly spaced positions of `count` bars, always ending with the last one
+    (the current week or month is the one a reader looks for)."""
+    if count <= 0:
+        return []
+    step = max(1, -(-count // most))
+    return list(range(count - 1, -1, -step))[::-1]

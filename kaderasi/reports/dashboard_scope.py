@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +81,8 @@ class MotherList(StrEnum):
     MISSED_SESSIONS = "missed_sessions"
     SESSIONS_IN_PERIOD = "sessions_in_period"
     OPEN_REFERRALS = "open_referrals"
+    DELIVERED_IN_PERIOD = "delivered_in_period"
+    REGISTERED_IN_PERIOD = "registered_in_period"
 
 
 MOTHER_LIST_TITLES = {
@@ -94,7 +98,26 @@ MOTHER_LIST_TITLES = {
     MotherList.MISSED_SESSIONS: _("Postpartum mothers with a missed massage session"),
     MotherList.SESSIONS_IN_PERIOD: _("Mothers with massage sessions in the period"),
     MotherList.OPEN_REFERRALS: _("Mothers with an open referral"),
+    MotherList.DELIVERED_IN_PERIOD: _("Mothers who delivered in the period"),
+    MotherList.REGISTERED_IN_PERIOD: _("Mothers registered in the period"),
 }
+
+
+def period_end(filters: DashboardFilters, today: dt.date) -> dt.date:
+    """The last day the period's flows are counted to: its end, or today when it ends later."""
+    return min(filters.ends_on, today)
+
+
+def local_days_q(field: str, first: dt.date | None, last: dt.date | None) -> Q:
+    """`field` (a time) falls on a local day from `first` to `last` (either end open if None)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    condition = Q()
+    if first is not None:
+        condition &= Q(**{f"{field}__gte": dt.datetime.combine(first, dt.time(), zone)})
+    if last is not None:
+        next_day = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+        condition &= Q(**{f"{field}__lt": next_day})
+    return condition
 
 
 def stage_q(now: dt.datetime) -> dict[str, Q]:
@@ -129,6 +152,7 @@ def mother_list_q(
     stages = stage_q(now)
     compared, below = compared_q(references)
     postpartum = stages["postpartum"]
+    last_day = period_end(filters, now.astimezone(ZoneInfo(settings.TIME_ZONE)).date())
     conditions = {
         MotherList.ALL: Q(),
         MotherList.PREGNANT: stages["pregnant"],
@@ -144,8 +168,40 @@ def mother_list_q(
             first_window_on__lte=filters.ends_on, last_window_on__gte=filters.starts_on
         ),
         MotherList.OPEN_REFERRALS: Q(open_red_referrals__gt=0) | Q(open_amber_referrals__gt=0),
+        # The day rollups count a delivery and a registration on their local day.
+        MotherList.DELIVERED_IN_PERIOD: local_days_q("delivered_at", filters.starts_on, last_day),
+        MotherList.REGISTERED_IN_PERIOD: Q(
+            registered_on__gte=filters.starts_on, registered_on__lte=last_day
+        ),
     }
     return conditions[which]
+
+
+@dataclass(frozen=True)
+class ReferralAgeBucket:
+    """Open referrals by how many days ago (local days) they were opened: `low` to `high`."""
+
+    key: str
+    low: int
+    high: int | None
+    label: object
+
+    def contains(self, days: int) -> bool:
+        return days >= self.low and (self.high is None or days <= self.high)
+
+    def opened_q(self, today: dt.date) -> Q:
+        """Referrals (`opened_at`) opened within this bucket's days."""
+        first = None if self.high is None else today - dt.timedelta(days=self.high)
+        return local_days_q("opened_at", first, today - dt.timedelta(days=self.low))
+
+
+REFERRAL_AGES = (
+    ReferralAgeBucket("today", 0, 0, _("opened today")),
+    ReferralAgeBucket("1-2", 1, 2, _("1–2 days ago")),
+    ReferralAgeBucket("3-6", 3, 6, _("3–6 days ago")),
+    ReferralAgeBucket("7+", 7, None, _("7 days ago or more")),
+)
+REFERRAL_AGE_BY_KEY = {bucket.key: bucket for bucket in REFERRAL_AGES}
 
 
 class CadreList(StrEnum):
@@ -158,7 +214,7 @@ class CadreList(StrEnum):
 
 CADRE_LIST_TITLES = {
     CadreList.ALL: _("All cadres"),
-    CadreList.TRAINED: _("Trained cadres (post-test taken)"),
+    CadreList.TRAINED: _("Trained cadres (post-test taken, or certified from a training)"),
     CadreList.CERTIFIED: _("Cadres holding a valid certificate"),
     CadreList.EXPIRING: _("Certified cadres due for a refresher"),
     CadreList.NOT_CERTIFIED: _("Cadres without a valid certificate"),

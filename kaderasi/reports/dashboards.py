@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kaderasi.accounts.models import User
 from kaderasi.accounts.selectors import sees_everything
@@ -24,6 +25,7 @@ from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
 from kaderasi.reports.dashboard_lists import (
     cadre_rollups_for,
+    certification_overrides_for,
     earliest_day,
     mother_rollups_for,
     open_referrals_for,
@@ -31,6 +33,8 @@ from kaderasi.reports.dashboard_lists import (
 from kaderasi.reports.dashboard_scope import (
     CADRE_LIST_TITLES,
     MOTHER_LIST_TITLES,
+    REFERRAL_AGE_BY_KEY,
+    REFERRAL_AGES,
     CadreList,
     DashboardFilters,
     Granularity,
@@ -39,6 +43,7 @@ from kaderasi.reports.dashboard_scope import (
     compared_q,
     filter_q,
     mother_list_q,
+    period_end,
     rollup_scope_q,
     stage_q,
 )
@@ -55,6 +60,7 @@ from kaderasi.reports.rollups import STATE_NAME, local_date
 __all__ = [
     "CADRE_LIST_TITLES",
     "MOTHER_LIST_TITLES",
+    "REFERRAL_AGE_BY_KEY",
     "CadreList",
     "Dashboard",
     "DashboardFilters",
@@ -62,6 +68,7 @@ __all__ = [
     "MotherList",
     "cadre_list_q",
     "cadre_rollups_for",
+    "certification_overrides_for",
     "dashboard_for",
     "earliest_day",
     "mother_list_q",
@@ -90,6 +97,7 @@ class TrendBucket:
 
 @dataclass(frozen=True)
 class KnowledgeRow:
+    training_public_id: str
     training_title: str
     training_on: dt.date
     pairs: int
@@ -126,6 +134,7 @@ class AreaRow:
 
 @dataclass(frozen=True)
 class ReferralAge:
+    key: str
     label: str
     red: int
     amber: int
@@ -175,6 +184,27 @@ class Dashboard:
     def oldest_age_days_amber(self) -> int | None:
         return self.oldest_age_days("amber")
 
+    def oldest_opened(self, colour: str) -> str:
+        """ "oldest opened today / yesterday / 3 days ago" for the open referrals of `colour`."""
+        days = self.oldest_age_days(colour)
+        if days is None:
+            return ""
+        if days == 0:
+            return str(_("oldest opened today"))
+        if days == 1:
+            return str(_("oldest opened yesterday"))
+        return ngettext(
+            "oldest opened %(days)s day ago", "oldest opened %(days)s days ago", days
+        ) % {"days": days}
+
+    @property
+    def oldest_opened_red(self) -> str:
+        return self.oldest_opened("red")
+
+    @property
+    def oldest_opened_amber(self) -> str:
+        return self.oldest_opened("amber")
+
     @property
     def has_sessions(self) -> bool:
         return any(bucket.sessions_due for bucket in self.trend)
@@ -201,13 +231,15 @@ def dashboard_for(
     """Every number of the dashboard for `user`, from the rollups only."""
     scope = rollup_scope_q(user) & filter_q(filters)
     today = local_date(now)
-    period_end = min(filters.ends_on, today)
+    last_day = period_end(filters, today)
     stages = stage_q(now)
     compared, below = compared_q(references)
     postpartum = stages["postpartum"]
 
     mothers = _counts(
         MotherRollup.objects.filter(scope),
+        # Pairings a coordinator made with a cadre without a valid certificate (with a reason).
+        sums=["certification_overrides"],
         total=Q(),
         pregnant=stages["pregnant"],
         postpartum=postpartum,
@@ -231,7 +263,7 @@ def dashboard_for(
         },
     )
     days = PosyanduDayRollup.objects.filter(scope)
-    in_period = days.filter(day__gte=filters.starts_on, day__lte=period_end)
+    in_period = days.filter(day__gte=filters.starts_on, day__lte=last_day)
     flow_fields = [
         "mothers_registered",
         "deliveries",
@@ -260,20 +292,23 @@ def dashboard_for(
         period=period,
         referral_ages=referral_ages,
         oldest_open_referral_on=oldest,
-        knowledge=_knowledge(scope, filters, period_end),
-        trend=_trend(in_period, filters, period_end),
+        knowledge=_knowledge(scope, filters, last_day),
+        trend=_trend(in_period, filters, last_day),
         breakdown_level=level,
-        breakdown=_breakdown(level, scope, filters, now=now, today=today, period_end=period_end),
+        breakdown=_breakdown(level, scope, filters, now=now, today=today, period_end=last_day),
     )
 
 
-def _counts(rows: QuerySet, **conditions: Q) -> dict[str, int]:
-    """One query counting the rows meeting each condition (aliases kept apart from field names,
-    which an aggregate may not shadow)."""
+def _counts(rows: QuerySet, *, sums: Sequence[str] = (), **conditions: Q) -> dict[str, int]:
+    """One query counting the rows meeting each condition, and summing each field of `sums`
+    (aliases kept apart from field names, which an aggregate may not shadow)."""
     totals = rows.aggregate(
-        **{f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()}
+        **{f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()},
+        **{f"s_{name}": Sum(name) for name in sums},
     )
-    return {name: totals[f"n_{name}"] or 0 for name in conditions}
+    counts = {name: totals[f"n_{name}"] or 0 for name in conditions}
+    counts.update({name: totals[f"s_{name}"] or 0 for name in sums})
+    return counts
 
 
 def _refreshed_at() -> dt.datetime | None:
@@ -289,27 +324,26 @@ def _referral_ages(days: QuerySet, today: dt.date) -> tuple[list[ReferralAge], d
         .annotate(red=Sum("referrals_open_red"), amber=Sum("referrals_open_amber"))
         .order_by("day")
     )
-    buckets = [
-        (0, 0, _("opened today")),
-        (1, 2, _("1–2 days ago")),
-        (3, 6, _("3–6 days ago")),
-        (7, None, _("7 days ago or more")),
-    ]
-    counts = {label: [0, 0] for _low, _high, label in buckets}
+    counts = {bucket.key: [0, 0] for bucket in REFERRAL_AGES}
     oldest: dict[str, dt.date | None] = {"red": None, "amber": None}
     for row in rows:
         age = (today - row["day"]).days
-        for low, high, label in buckets:
-            if age >= low and (high is None or age <= high):
-                counts[label][0] += row["red"] or 0
-                counts[label][1] += row["amber"] or 0
+        for bucket in REFERRAL_AGES:
+            if bucket.contains(age):
+                counts[bucket.key][0] += row["red"] or 0
+                counts[bucket.key][1] += row["amber"] or 0
                 break
         for colour in ("red", "amber"):
             if row[colour] and oldest[colour] is None:
                 oldest[colour] = row["day"]
     return [
-        ReferralAge(label=str(label), red=counts[label][0], amber=counts[label][1])
-        for _low, _high, label in buckets
+        ReferralAge(
+            key=bucket.key,
+            label=str(bucket.label),
+            red=counts[bucket.key][0],
+            amber=counts[bucket.key][1],
+        )
+        for bucket in REFERRAL_AGES
     ], oldest
 
 
@@ -318,12 +352,13 @@ def _knowledge(scope: Q, filters: DashboardFilters, period_end: dt.date) -> list
         KnowledgeRollup.objects.filter(
             scope, training_on__gte=filters.starts_on, training_on__lte=period_end
         )
-        .values("training_id", "training__title", "training_on")
+        .values("training_id", "training__public_id", "training__title", "training_on")
         .annotate(pairs=Sum("pairs"), pre=Sum("pre_sum"), post=Sum("post_sum"))
         .order_by("-training_on", "training__title")
     )
     return [
         KnowledgeRow(
+            training_public_id=str(row["training__public_id"]),
             training_title=row["training__title"],
             training_on=row["training_on"],
             pairs=row["pairs"],

@@ -23,14 +23,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import Mother
 from kaderasi.evaluation.norms import ReferenceRange
+from kaderasi.interop.exports import programme_rows, write_programme_sheets
+from kaderasi.reports.bands import knowledge_bands_for
 from kaderasi.reports.models import ExportStep, ProgrammeReport
-from kaderasi.reports.programme_data import (
-    ProgrammeData,
-    delivery_date,
-    measured_on,
-    programme_data,
-)
+from kaderasi.reports.programme_data import ProgrammeData, programme_data
 from kaderasi.reports.programme_report import (
     ProgrammeReportDocument,
     ProgressCallback,
@@ -39,30 +38,6 @@ from kaderasi.reports.programme_report import (
     build_programme_report,
 )
 from kaderasi.reports.references import reference_ranges
-
-# The import workbook's sheets and columns (issue 5), in order; the export writes exactly these.
-IMPORT_COLUMNS: dict[str, list[str]] = {
-    "cadres": ["code", "name", "phone", "posyandu", "village"],
-    "knowledge_tests": ["cadre_code", "phase", "score", "taken_on"],
-    "mothers": [
-        "code",
-        "name",
-        "cadre_code",
-        "group",
-        "delivery_date",
-        "delivery_type",
-        "parity",
-    ],
-    "milk_volumes": [
-        "mother_code",
-        "phase",
-        "volume_ml",
-        "measured_on",
-        "postpartum_day",
-        "method",
-        "basis",
-    ],
-}
 
 
 def report_settings(programme) -> ProgrammeReport:
@@ -92,6 +67,7 @@ def programme_report_document(
             data=data or programme_data(programme),
             evaluation=evaluation,
             report=report_settings(programme),
+            bands=knowledge_bands_for(programme),
             language=language,
             now=now,
             references=reference_ranges() if references is None else references,
@@ -108,7 +84,7 @@ def render_programme_report_html(document: ProgrammeReportDocument) -> str:
         with open(css_path, encoding="utf-8") as css:
             return render_to_string(
                 "reports/programme_report_print.html",
-                {"document": document, "print_css": css.read()},
+                {"document": document, "print_css": css.read(), "for_print": True},
             )
 
 
@@ -166,8 +142,9 @@ def render_programme_report_xlsx(
     progress: ProgressCallback | None = None,
 ) -> bytes:
     """The programme report as a workbook: a summary sheet, one sheet per table, and the raw data
-    in the import workbook's sheets (`cadres`, `knowledge_tests`, `mothers`, `milk_volumes`), so
-    the file re-imports with `kaderasi import-programme`. Pseudonymised: codes instead of names,
+    in the import workbook's sheets (`programme`, `cadres`, `knowledge_tests`, `mothers`,
+    `milk_volumes`, written by `interop.exports`), so the file re-imports with
+    `kaderasi import-programme` into the same evaluation. Pseudonymised: codes instead of names,
     no phone numbers."""
     data = programme_data(programme)
     document = programme_report_document(
@@ -210,7 +187,15 @@ def xlsx_from_document(
             progress(70, ExportStep.TABLES)
         for table, sheet_name in table_sheets:
             _table_sheet(workbook, styles, table, sheet_name)
-        _raw_sheets(workbook, styles, data, pseudonymised=document.pseudonymised)
+        write_programme_sheets(
+            workbook,
+            programme_rows(
+                data.programme,
+                cadres=Cadre.objects.filter(programme=data.programme),
+                mothers=Mother.objects.filter(programme=data.programme),
+                pseudonymised=document.pseudonymised,
+            ),
+        )
     if progress:
         progress(95, ExportStep.SAVING)
     workbook.close()
@@ -289,8 +274,9 @@ def _summary_sheet(workbook, styles: _Styles, document, table_sheets) -> None:
         row + 1,
         1,
         _(
-            "The sheets cadres, knowledge_tests, mothers and milk_volumes hold the programme's "
-            "data in the import format: the file re-imports with kaderasi import-programme."
+            "The sheets programme, cadres, knowledge_tests, mothers and milk_volumes hold the "
+            "programme's data in the import format: the file re-imports with kaderasi "
+            "import-programme."
         )
         + (
             " " + _("Pseudonymised: codes instead of names; no phone numbers.")
@@ -328,83 +314,3 @@ def _table_sheet(workbook, styles: _Styles, table: Table, sheet_name: str) -> No
         sheet.write(row, 0, note, styles.note)
         row += 1
     sheet.freeze_panes(3, 0)
-
-
-def raw_rows(data: ProgrammeData, *, pseudonymised: bool) -> dict[str, list[list]]:
-    """The programme's data in the import workbook's sheets and columns (`IMPORT_COLUMNS`)."""
-    cadres = [
-        [
-            c.code,
-            c.code if pseudonymised else c.name,
-            "" if pseudonymised else c.phone,
-            c.posyandu,
-            c.village,
-        ]
-        for c in data.cadres
-    ]
-    knowledge = []
-    for cadre in data.cadres:
-        for phase, score, taken_on in (
-            ("pre", cadre.pre, cadre.pre_taken_on),
-            ("post", cadre.post, cadre.post_taken_on),
-        ):
-            if score is not None:
-                knowledge.append([cadre.code, phase, float(score), taken_on])
-    mothers = [
-        [
-            m.code,
-            m.code if pseudonymised else m.name,
-            m.cadre_code,
-            m.group,
-            delivery_date(m),
-            m.delivery_type,
-            m.parity,
-        ]
-        for m in data.mothers
-    ]
-    volumes = []
-    for mother in data.mothers:
-        for phase, point in (("before", mother.before), ("after", mother.after)):
-            if point is not None:
-                volumes.append(
-                    [
-                        mother.code,
-                        phase,
-                        float(point.volume_ml),
-                        measured_on(point),
-                        point.postpartum_day,
-                        point.method,
-                        point.basis or "unknown",
-                    ]
-                )
-    return {
-        "cadres": cadres,
-        "knowledge_tests": knowledge,
-        "mothers": mothers,
-        "milk_volumes": volumes,
-    }
-
-
-def _raw_sheets(workbook, styles: _Styles, data: ProgrammeData, *, pseudonymised: bool) -> None:
-    for sheet_name, rows in raw_rows(data, pseudonymised=pseudonymised).items():
-        sheet = workbook.add_worksheet(sheet_name)
-        columns = IMPORT_COLUMNS[sheet_name]
-        for index, column in enumerate(columns):
-            sheet.write_string(0, index, column, styles.header)
-            sheet.set_column(index, index, max(12, len(column) + 2))
-        for row_index, values in enumerate(rows, start=1):
-            for column_index, value in enumerate(values):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(
-                        row_index,
-                        column_index,
-                        dt.datetime.combine(value, dt.time()),
-                        styles.date,
-                    )
-                elif isinstance(value, int | float):
-                    sheet.write_number(row_index, column_index, value)
-                else:
-                    sheet.write_string(row_index, column_index, str(value))
-        sheet.freeze_panes(1, 0)

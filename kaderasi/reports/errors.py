@@ -5,4 +5,3 @@ class ReportErrorCode(StrEnum):
     IDENTIFIABLE_EXPORT_NOT_ALLOWED = "identifiable_export_not_allowed"
     REPORT_NOT_WHOLE_PROGRAMME = "report_not_whole_programme"
     EXPORT_ALREADY_STARTED = "export_already_started"
-    BANDS_NOT_ORDERED = "bands_not_ordered"

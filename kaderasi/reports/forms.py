@@ -1,9 +1,12 @@
 """Input of the report and dashboard pages."""
 
+import contextlib
 import datetime as dt
+import uuid
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.models import User
@@ -113,7 +116,9 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data)
         self.user = user
         self.today = today
-        self.fields["area"].queryset = area_choices(user)
+        self.fields["area"].queryset = area_choices(
+            user, selected=data.get("area") if data else None
+        )
         self.fields["programme"].queryset = programmes_visible_to(user).order_by("-starts_on")
 
     def clean(self):
@@ -148,9 +153,10 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-def area_choices(user: User):
+def area_choices(user: User, *, selected: str | None = None):
     """The areas a user may narrow her dashboard to: her scope and everything under it, down to
-    villages (to districts when that would be a very long list)."""
+    villages (to districts when that would be a very long list), plus the `selected` area (a
+    public id) at any level within her scope, which the table by area links to (a posyandu)."""
     levels = [AreaLevel.PROVINCE, AreaLevel.REGENCY, AreaLevel.DISTRICT, AreaLevel.VILLAGE]
     if sees_everything(user):
         areas = Area.objects.all()
@@ -158,4 +164,8 @@ def area_choices(user: User):
         areas = Area.objects.filter(within_areas_q(scope_areas_of(user), lookup=""))
     if areas.filter(level__in=levels).count() > MAX_AREA_CHOICES:
         levels = levels[:-1]
-    return areas.filter(level__in=levels).order_by("path")
+    shown = Q(level__in=levels)
+    if selected:
+        with contextlib.suppress(ValueError):  # not an id: the form reports the bad choice
+            shown |= Q(public_id=uuid.UUID(selected))
+    return areas.filter(shown).order_by("path")

@@ -1,11 +1,9 @@
 """Reports: the coordinator's editable parts of a programme report, background exports, and the
 summary tables (rollups) the dashboards read instead of the raw care and training tables."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.models import BaseModel
@@ -14,7 +12,7 @@ from kaderasi.reports.storage import private_storage
 
 class ProgrammeReport(BaseModel):
     """What a coordinator edits before exporting the programme report: the conclusion in each
-    language, and the knowledge bands (a convention the programme chooses, kept with its source)."""
+    language. (The knowledge bands are the programme's training policy, decision 0012.)"""
 
     programme = models.OneToOneField(
         "programmes.Programme",
@@ -24,18 +22,6 @@ class ProgrammeReport(BaseModel):
     )
     conclusion_id = models.TextField(_("conclusion (Indonesian)"), blank=True)
     conclusion_en = models.TextField(_("conclusion (English)"), blank=True)
-    good_band_from = models.DecimalField(
-        _("'good' knowledge from (score)"), max_digits=5, decimal_places=1, default=Decimal(76)
-    )
-    fair_band_from = models.DecimalField(
-        _("'fair' knowledge from (score)"), max_digits=5, decimal_places=1, default=Decimal(56)
-    )
-    bands_source = models.CharField(
-        _("source of the knowledge bands"),
-        max_length=300,
-        default="Arikunto-style bands (good ≥ 76, fair 56–75, poor < 56); common convention in "
-        "Indonesian studies, to be confirmed by the programme",
-    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -48,17 +34,6 @@ class ProgrammeReport(BaseModel):
     class Meta:
         verbose_name = _("programme report")
         verbose_name_plural = _("programme reports")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(fair_band_from__gte=0)
-                & Q(good_band_from__gt=F("fair_band_from"))
-                & Q(good_band_from__lte=100),
-                name="programme_report_bands_ordered",
-                violation_error_message=_(
-                    "The 'good' band must start above the 'fair' band, within 0–100."
-                ),
-            ),
-        ]
 
     def __str__(self) -> str:
         return str(self.programme)
@@ -211,6 +186,11 @@ class MotherRollup(BaseModel, AreaColumns):
         related_name="+",
     )
     has_open_pairing = models.BooleanField(_("paired now"), default=False)
+    certification_overrides = models.PositiveSmallIntegerField(
+        _("pairings with an uncertified cadre"),
+        default=0,
+        help_text=_("Pairings a coordinator made with a cadre without a valid certificate."),
+    )
     accompanied = models.BooleanField(
         _("accompanied"),
         default=False,

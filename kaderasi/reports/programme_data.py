@@ -5,7 +5,7 @@ Read in a fixed number of queries. Only shown to people who may see the whole pr
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -97,6 +97,17 @@ class TrainingSummary:
 
 
 @dataclass(frozen=True)
+class CertificationOverride:
+    """A pairing a coordinator made with a cadre who held no valid certificate, and why."""
+
+    mother_code: str
+    cadre_code: str
+    starts_at: dt.datetime
+    reason: str
+    recorded_by: str
+
+
+@dataclass(frozen=True)
 class ProgrammeData:
     programme: Programme
     area_chain: list[str]
@@ -108,6 +119,7 @@ class ProgrammeData:
     massages_recorded: int
     methods: dict[str, int]
     bases: dict[str, int]
+    certification_overrides: list[CertificationOverride] = field(default_factory=list)
 
     @property
     def two_groups(self) -> bool:
@@ -166,6 +178,7 @@ def programme_data(programme: Programme) -> ProgrammeData:
         .distinct()
         .count(),
         massages_recorded=MassageSession.objects.filter(mother__programme=programme).count(),
+        certification_overrides=_certification_overrides(programme),
         **_methods_and_bases(programme),
     )
 
@@ -277,6 +290,26 @@ def _mothers(programme: Programme) -> list[MotherResult]:
             )
         )
     return results
+
+
+def _certification_overrides(programme: Programme) -> list[CertificationOverride]:
+    pairings = (
+        Pairing.objects.filter(mother__programme=programme)
+        .exclude(certification_override_reason="")
+        .select_related("mother", "cadre", "certification_override_by")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        CertificationOverride(
+            mother_code=pairing.mother.code,
+            cadre_code=pairing.cadre.code,
+            starts_at=pairing.starts_at,
+            reason=pairing.certification_override_reason,
+            recorded_by=pairing.certification_override_by.get_full_name()
+            or pairing.certification_override_by.username,
+        )
+        for pairing in pairings
+    ]
 
 
 def _methods_and_bases(programme: Programme) -> dict:

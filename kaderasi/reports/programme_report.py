@@ -9,11 +9,13 @@ from collections.abc import Sequence
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaderasi.care.models import MilkBasis, MilkMethod
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import StudyDesign
 from kaderasi.reports import formatting as fmt
+from kaderasi.reports.bands import KnowledgeBands
 from kaderasi.reports.models import ExportStep, ProgrammeReport
 from kaderasi.reports.programme_data import ProgrammeData
 from kaderasi.reports.report_document import (
@@ -29,6 +31,7 @@ from kaderasi.reports.report_document import (
     SkillStep,
     Table,
 )
+from kaderasi.reports.report_pairing import certification_overrides_section
 from kaderasi.reports.report_results import (
     appendix_section,
     comparison_section,
@@ -62,6 +65,7 @@ def build_programme_report(
     data: ProgrammeData,
     evaluation: dict,
     report: ProgrammeReport,
+    bands: KnowledgeBands,
     language: str,
     now: dt.datetime,
     references: Sequence[ReferenceRange] = (),
@@ -70,7 +74,8 @@ def build_programme_report(
     progress: ProgressCallback | None = None,
 ) -> ProgrammeReportDocument:
     """The whole report of `data.programme` in the active language (the caller activates
-    `language`). `pseudonymised` shows codes instead of names."""
+    `language`). `pseudonymised` shows codes instead of names; `bands` are the programme's
+    knowledge bands (`bands.knowledge_bands_for`)."""
     programme = data.programme
     numbering = Numbering()
 
@@ -82,10 +87,13 @@ def build_programme_report(
     sections = [
         _programme_section(data),
         _methods_section(data, skills, references),
-        knowledge_section(data, evaluation["knowledge"], report, numbering, pseudonymised),
+        knowledge_section(data, evaluation["knowledge"], bands, numbering, pseudonymised),
     ]
     step(30, ExportStep.CHARTS)
     sections.append(skills_section(skills, numbering))
+    overrides = certification_overrides_section(data, numbering)
+    if overrides is not None:
+        sections.append(overrides)
     sections.append(milk_section(data, evaluation["milk_volume"], numbering, pseudonymised))
     step(50, ExportStep.CHARTS)
     if "comparison" in evaluation:
@@ -111,7 +119,7 @@ def build_programme_report(
         limitations=list(evaluation.get("limitations", [])),
         conclusion=conclusion.strip() or suggested_conclusion(data, evaluation),
         conclusion_is_suggestion=not conclusion.strip(),
-        sources=_sources(references, report),
+        sources=_sources(references, bands),
     )
 
 
@@ -129,10 +137,14 @@ def _period(starts_on: dt.date, ends_on: dt.date | None) -> str:
 
 
 def protocol_text(programme) -> str:
-    return _(
+    return ngettext(
         "%(per_day)s massage sessions a day of %(min)s–%(max)s minutes, for %(days)s days from "
-        "postpartum day %(start)s; at most %(cap)s active client(s) per cadre (One Kader One "
-        "Client); antenatal education from %(week)s weeks of pregnancy."
+        "postpartum day %(start)s; at most %(cap)s active client per cadre (One Kader One "
+        "Client); antenatal education from %(week)s weeks of pregnancy.",
+        "%(per_day)s massage sessions a day of %(min)s–%(max)s minutes, for %(days)s days from "
+        "postpartum day %(start)s; at most %(cap)s active clients per cadre (One Kader One "
+        "Client); antenatal education from %(week)s weeks of pregnancy.",
+        programme.max_active_clients_per_cadre,
     ) % {
         "per_day": programme.sessions_per_day,
         "min": programme.session_minutes_min,
@@ -312,7 +324,7 @@ def suggested_conclusion(data: ProgrammeData, evaluation: dict) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def _sources(references: Sequence[ReferenceRange], report: ProgrammeReport) -> list[str]:
+def _sources(references: Sequence[ReferenceRange], bands: KnowledgeBands) -> list[str]:
     sources = sorted({r.source for r in references})
-    sources.append(_("Knowledge bands: %(source)s.") % {"source": report.bands_source})
+    sources.append(_("Knowledge bands: %(source)s.") % {"source": bands.source})
     return sources

@@ -10,7 +10,7 @@ from kaderasi.care.models import StudyGroup
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.reports import charts
 from kaderasi.reports import formatting as fmt
-from kaderasi.reports.models import ProgrammeReport
+from kaderasi.reports.bands import KnowledgeBands
 from kaderasi.reports.programme_data import MotherResult, ProgrammeData
 from kaderasi.reports.report_document import (
     Cell,
@@ -28,7 +28,7 @@ from kaderasi.reports.report_statistics import p_phrase, primary_name, primary_p
 def knowledge_section(
     data: ProgrammeData,
     block: dict,
-    report: ProgrammeReport,
+    bands: KnowledgeBands,
     numbering: Numbering,
     pseudonymised: bool,
 ) -> Section:
@@ -58,7 +58,7 @@ def knowledge_section(
             "%(test)s, p %(p)s)."
         )
     section.paragraphs.append(sentence % values)
-    good, fair = float(report.good_band_from), float(report.fair_band_from)
+    good, fair = float(bands.good_from), float(bands.fair_from)
     paired = [c for c in data.cadres if c.pre is not None and c.post is not None]
     section.blocks.append(
         Figure(
@@ -81,7 +81,7 @@ def knowledge_section(
             points=True,
         )
     )
-    section.blocks.append(_bands_table(paired, good, fair, numbering, report.bands_source))
+    section.blocks.append(_bands_table(paired, good, fair, numbering, bands.source))
     return section
 
 
@@ -486,7 +486,7 @@ def norms_section(
         "no_reference_for_day": _("no reference range for that day"),
     }
     skipped = [
-        f"{reasons[key]}: {count}"
+        f"{reasons[key]} ({count})"  # "Not compared: <reason> (20)", never a second colon
         for key, count in not_comparable.items()
         if count and key in reasons
     ]

@@ -224,6 +224,9 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
         delivered_at=delivered_at,
         cadre_id=current.cadre_id if current is not None else None,
         has_open_pairing=bool(open_pairings),
+        certification_overrides=sum(
+            1 for p in mother.ordered_pairings if p.certification_override_reason
+        ),
         accompanied=accompanied,
         sessions_due=tally.due,
         sessions_done=tally.done,
@@ -292,8 +295,14 @@ def certification_window(certificates: Iterable, *, today: dt.date) -> Certifica
     return CertificationWindow(chosen[0], chosen[1], chosen[2], min(later) if later else None)
 
 
-def _trained_on(post_tests: Iterable[TestAttempt]) -> dt.date | None:
+def _trained_on(
+    post_tests: Iterable[TestAttempt], certificates: Iterable[Certificate]
+) -> dt.date | None:
+    """The day a cadre counts as trained: her first post-test, or the first training a
+    certificate of hers names (a certificate issued for a training she took part in, by hand
+    when no test was recorded), whichever came first."""
     days = [t.taken_on or local_date(t.training.starts_at) for t in post_tests]
+    days += [local_date(c.training.starts_at) for c in certificates if c.training is not None]
     return min(days) if days else None
 
 
@@ -308,7 +317,11 @@ def cadre_rollups(
             .only("pk", "programme_id", "posyandu_id")
             .annotate(open_pairings=Count("pairings", filter=Q(pairings__ends_at__isnull=True)))
             .prefetch_related(
-                Prefetch("certificates", to_attr="all_certificates"),
+                Prefetch(
+                    "certificates",
+                    queryset=Certificate.objects.select_related("training"),
+                    to_attr="all_certificates",
+                ),
                 Prefetch(
                     "test_attempts",
                     queryset=TestAttempt.objects.filter(phase=TestPhase.POST).select_related(
@@ -326,7 +339,7 @@ def cadre_rollups(
                     cadre_id=cadre.pk,
                     programme_id=cadre.programme_id,
                     **areas.of(cadre.posyandu_id),
-                    trained_on=_trained_on(cadre.post_tests),
+                    trained_on=_trained_on(cadre.post_tests, cadre.all_certificates),
                     certified_from=window.certified_from,
                     certified_until=window.certified_until,
                     refresher_due_on=window.refresher_due_on,
@@ -418,25 +431,28 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
         if status != ReferralStatus.CLOSED:
             add(programme_id, posyandu_id, opened_at, f"referrals_open_{colour}")
 
-    first_post_test: dict[int, tuple] = {}
-    for (
-        cadre_id,
-        programme_id,
-        posyandu_id,
-        taken_on,
-        training_starts_at,
-    ) in TestAttempt.objects.filter(pair_q(pairs, "cadre__"), phase=TestPhase.POST).values_list(
-        "cadre_id",
-        "cadre__programme_id",
-        "cadre__posyandu_id",
-        "taken_on",
-        "training__starts_at",
-    ):
-        day = taken_on or local_date(training_starts_at)
-        known = first_post_test.get(cadre_id)
+    # The day each cadre counts as trained, as `_trained_on` decides it for her rollup.
+    first_trained: dict[int, tuple] = {}
+    post_tests = TestAttempt.objects.filter(
+        pair_q(pairs, "cadre__"), phase=TestPhase.POST
+    ).values_list(
+        "cadre_id", "cadre__programme_id", "cadre__posyandu_id", "taken_on", "training__starts_at"
+    )
+    certified_trainings = Certificate.objects.filter(
+        pair_q(pairs, "cadre__"), training__isnull=False
+    ).values_list("cadre_id", "cadre__programme_id", "cadre__posyandu_id", "training__starts_at")
+    trained_days = [
+        (cadre_id, programme_id, posyandu_id, taken_on or local_date(starts_at))
+        for cadre_id, programme_id, posyandu_id, taken_on, starts_at in post_tests
+    ] + [
+        (cadre_id, programme_id, posyandu_id, local_date(starts_at))
+        for cadre_id, programme_id, posyandu_id, starts_at in certified_trainings
+    ]
+    for cadre_id, programme_id, posyandu_id, day in trained_days:
+        known = first_trained.get(cadre_id)
         if known is None or day < known[2]:
-            first_post_test[cadre_id] = (programme_id, posyandu_id, day)
-    for programme_id, posyandu_id, day in first_post_test.values():
+            first_trained[cadre_id] = (programme_id, posyandu_id, day)
+    for programme_id, posyandu_id, day in first_trained.values():
         add(programme_id, posyandu_id, day, "cadres_trained")
 
     for programme_id, posyandu_id, issued_on in Certificate.objects.filter(

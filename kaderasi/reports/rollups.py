@@ -269,6 +269,9 @@ def _changes_since(since: dt.datetime, *, now: dt.datetime) -> _Changes:
         changes.cadre_ids.update(
             TestAttempt.objects.filter(training_id=training_id).values_list("cadre_id", flat=True)
         )
+        changes.cadre_ids.update(  # a certificate's training day counts as her training day
+            Certificate.objects.filter(training_id=training_id).values_list("cadre_id", flat=True)
+        )
         note(updated_at)
     for path, updated_at in Area.objects.filter(updated_at__gt=since).values_list(
         "path", "updated_at"

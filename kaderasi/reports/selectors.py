@@ -54,7 +54,7 @@ def programme_report_for(
     data = programme_data(programme)
     references = reference_ranges()
     with translation.override(language):
-        evaluation = programme_evaluation(data, references=references)
+        evaluation = programme_evaluation(programme)
     return programme_report_document(
         programme=programme,
         evaluation=evaluation,

@@ -3,7 +3,7 @@ background export (requested → running with progress → done with its file, o
 
 import datetime as dt
 import logging
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -34,29 +34,15 @@ def programme_report_update(
     programme: Programme,
     by: User,
     conclusions: dict[str, str] | None = None,
-    good_band_from: Decimal | None = None,
-    fair_band_from: Decimal | None = None,
-    bands_source: str | None = None,
 ) -> ProgrammeReport:
     """Save the conclusion in some languages ({"id": text, "en": text}; an empty text means "use
-    the suggested conclusion") and/or the knowledge bands of the programme's report."""
+    the suggested conclusion"). The knowledge bands are the programme's training policy."""
     report, _created = ProgrammeReport.objects.select_for_update().get_or_create(
         programme=programme
     )
     for language, text in (conclusions or {}).items():
         field = "conclusion_en" if language == "en" else "conclusion_id"
         setattr(report, field, text.strip())
-    good = report.good_band_from if good_band_from is None else good_band_from
-    fair = report.fair_band_from if fair_band_from is None else fair_band_from
-    if not (0 <= fair < good <= 100):
-        raise DomainError(
-            ReportErrorCode.BANDS_NOT_ORDERED,
-            _("The 'good' band must start above the 'fair' band, within 0–100."),
-            field="good_band_from",
-        )
-    report.good_band_from, report.fair_band_from = good, fair
-    if bands_source is not None:
-        report.bands_source = bands_source.strip() or report.bands_source
     report.updated_by = by
     report.save()
     return report
@@ -146,6 +132,22 @@ def report_exports_purge(*, now: dt.datetime, kept_for: dt.timedelta = EXPORT_KE
         export.delete()
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class ExportsPurged:
+    exports: int
+
+    def as_dict(self) -> dict:
+        return {"exports_purged": self.exports}
+
+
+def report_exports_purge_due(*, now: dt.datetime) -> ExportsPurged:
+    """The worker's periodic job (`reminders.periodic.PERIODIC_JOBS`): delete the exports that
+    have passed their week. Run every minute with the other jobs, it finds nothing most of the
+    time (one query on a small table), and a file never outlives its week by more than a minute
+    while a worker runs."""
+    return ExportsPurged(exports=report_exports_purge(now=now))
 
 
 def export_file_name(export: ReportExport) -> str:

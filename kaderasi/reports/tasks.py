@@ -18,7 +18,6 @@ from kaderasi.reports.documents import (
 )
 from kaderasi.reports.evaluation_input import programme_evaluation
 from kaderasi.reports.models import ExportFormat, ReportExport
-from kaderasi.reports.programme_data import programme_data
 from kaderasi.reports.references import reference_ranges
 from kaderasi.reports.rollups import rollups_refresh_due
 from kaderasi.reports.skills import programme_skill_steps
@@ -34,9 +33,7 @@ def report_export_run(export_id: int) -> None:
     try:
         references = reference_ranges()
         with translation.override(export.language):
-            evaluation = programme_evaluation(
-                programme_data(export.programme), references=references
-            )
+            evaluation = programme_evaluation(export.programme)
         render = (
             render_programme_report_pdf
             if export.format == ExportFormat.PDF

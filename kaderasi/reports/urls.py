@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/mothers/", views.dashboard_mothers, name="dashboard-mothers"),
     path("dashboard/cadres/", views.dashboard_cadres, name="dashboard-cadres"),
     path("dashboard/referrals/", views.dashboard_referrals, name="dashboard-referrals"),
+    path("dashboard/overrides/", views.dashboard_overrides, name="dashboard-overrides"),
     path("programmes/<slug:slug>/report/", views.programme_report, name="programme-report"),
     path(
         "programmes/<slug:slug>/report/conclusion/",

@@ -1,6 +1,8 @@
 """Pages of the reports app: dashboards (and the lists behind their numbers), the programme
 report with its editable conclusion, and background exports with their progress."""
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaderasi.accounts.models import Role
@@ -26,6 +29,7 @@ from kaderasi.reports.selectors import (
     programme_report_for,
     report_programmes_for,
 )
+from kaderasi.training.models import Training
 
 DASHBOARD_TEMPLATES = {
     Role.ADMIN: "reports/dashboard_district.html",
@@ -58,6 +62,8 @@ def dashboard(request):
             "form": form,
             "board": board,
             "query": request.GET.urlencode(),
+            # The table by area links to lists (and dashboards) of one area in the same period.
+            "area_query": _without(request.GET, "area"),
             "programmes": report_programmes_for(request.user)
             if can(request.user, Permission.VIEW_PROGRAMME_REPORT)
             else [],
@@ -100,8 +106,14 @@ def dashboard_cadres(request):
     except ValueError as error:
         raise Http404 from error
     today = local_date(clock.now())
-    rows = dashboards.cadre_rollups_for(request.user, filters, which, today=today)
+    training = _training_for_list(request.user, request.GET.get("training"))
+    rows = dashboards.cadre_rollups_for(
+        request.user, filters, which, today=today, training=training
+    )
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    title = dashboards.CADRE_LIST_TITLES[which]
+    if training is not None:
+        title = _("Cadres who took both tests of %(training)s") % {"training": training.title}
     return render(
         request,
         "reports/dashboard_cadres.html",
@@ -110,9 +122,9 @@ def dashboard_cadres(request):
             "filters": filters,
             "page": page,
             "today": today,
-            "title": dashboards.CADRE_LIST_TITLES[which],
+            "title": title,
             "query": _without(request.GET, "page"),
-            "back": _without(request.GET, "page", "show"),
+            "back": _without(request.GET, "page", "show", "training"),
         },
     )
 
@@ -122,20 +134,65 @@ def dashboard_referrals(request):
     require(request.user, Permission.VIEW_DASHBOARD)
     form, filters = _filters(request)
     severity = request.GET.get("severity", "")
-    rows = dashboards.open_referrals_for(request.user, filters, severity=severity)
+    age = dashboards.REFERRAL_AGE_BY_KEY.get(request.GET.get("age", ""))
+    opened_in_period = request.GET.get("opened") == "period"
+    rows = dashboards.open_referrals_for(
+        request.user,
+        filters,
+        severity=severity,
+        age=age,
+        opened_in_period=opened_in_period,
+        today=local_date(clock.now()),
+    )
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/dashboard_referrals.html",
         {
             "form": form,
+            "filters": filters,
             "page": page,
             "now": clock.now(),
             "severity": severity,
+            "age": age,
+            "opened_in_period": opened_in_period,
             "query": _without(request.GET, "page"),
-            "back": _without(request.GET, "page", "severity"),
+            "back": _without(request.GET, "page", "severity", "age", "opened"),
         },
     )
+
+
+@login_required
+def dashboard_overrides(request):
+    require(request.user, Permission.VIEW_DASHBOARD)
+    form, filters = _filters(request)
+    rows = dashboards.certification_overrides_for(request.user, filters)
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/dashboard_overrides.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "title": _("Cadres paired without a valid certificate"),
+            "query": _without(request.GET, "page"),
+            "back": _without(request.GET, "page"),
+        },
+    )
+
+
+def _training_for_list(user, public_id: str | None):
+    """The training a knowledge card's list is narrowed to: one of a programme the viewer sees
+    (the list itself stays scoped to her cadres); any other id is a 404."""
+    if not public_id:
+        return None
+    try:
+        key = uuid.UUID(public_id)
+    except ValueError as error:
+        raise Http404 from error
+    trainings = Training.objects.filter(programme__in=programmes_visible_to(user))
+    return get_object_or_404(trainings, public_id=key)
 
 
 def _without(query, *keys) -> str:

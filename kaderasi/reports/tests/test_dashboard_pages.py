@@ -2,6 +2,7 @@
 and a number of queries that does not grow with the number of mothers."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -89,18 +90,68 @@ def test_a_midwife_never_sees_another_villages_mother_in_any_list(client, counte
 
     pages = [
         client.get(reverse("reports:dashboard-mothers"), {"show": show, "period": "all"})
-        for show in ("all", "postpartum", "unaccompanied", "below_reference", "open_referrals")
+        for show in (
+            "all",
+            "postpartum",
+            "unaccompanied",
+            "below_reference",
+            "open_referrals",
+            "missed_sessions",
+            "not_comparable",
+            "sessions_in_period",
+            "delivered_in_period",
+            "registered_in_period",
+        )
     ]
     pages.append(client.get(reverse("reports:dashboard-referrals"), {"period": "all"}))
+    for age in ("today", "1-2", "3-6", "7+"):
+        pages.append(
+            client.get(reverse("reports:dashboard-referrals"), {"period": "all", "age": age})
+        )
+    pages.append(
+        client.get(reverse("reports:dashboard-referrals"), {"period": "all", "opened": "period"})
+    )
     pages.append(client.get(reverse("reports:dashboard"), {"period": "all"}))
 
     for page in pages:
         assert page.status_code == 200
         text = page.content.decode()
         for other in others:
-            assert other.name not in text
+            assert not re.search(rf"{re.escape(other.name)}\b", text)
             assert str(other.public_id) not in text
     assert own.name in pages[0].content.decode()
+    # Every list the midwife's own mother belongs to shows her.
+    for page in (pages[5], pages[7], pages[8]):
+        assert own.name in page.content.decode()
+
+
+def test_a_midwife_never_sees_another_villages_cadre_in_any_list(client, counted, midwife, world):
+    client.force_login(midwife)
+    others = [counted.cadres["KK1"], counted.cadres["KS1"]]
+    own = counted.cadres["KM1"]
+    trainings = [counted.training.public_id, world.other_programme.trainings.get().public_id]
+
+    pages = [
+        client.get(reverse("reports:dashboard-cadres"), {"show": show, "period": "all"})
+        for show in ("all", "trained", "certified", "expiring", "not_certified")
+    ]
+    pages.append(
+        client.get(
+            reverse("reports:dashboard-cadres"), {"show": "all", "training": str(trainings[0])}
+        )
+    )
+
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        for other in others:
+            assert not re.search(rf"{re.escape(other.name)}\b", text)
+            assert other.code not in text
+    assert own.name in pages[0].content.decode()
+    assert [row.cadre.code for row in pages[-1].context["page"].object_list] == ["KM1", "KM2"]
+    # The other programme's training is not hers to look into.
+    other_training = {"show": "all", "training": str(trainings[1])}
+    assert client.get(reverse("reports:dashboard-cadres"), other_training).status_code == 404
 
 
 def test_a_number_links_to_its_list_with_the_same_filters(client, counted, coordinator, world):

@@ -142,3 +142,81 @@ def test_a_progress_bar_in_a_log_prints_each_tenth_once():
         "100",
     ]
     assert lines[0].startswith("PDF [")
+
+
+def _plot_top(svg: str) -> float:
+    """The top edge (SVG y) of the plotting area: the clip rectangle of the axes."""
+    import re
+
+    return float(re.search(r'<clipPath id="[^"]+">\s*<rect x="[^"]+" y="([^"]+)"', svg).group(1))
+
+
+def _legend_text_ys(svg: str) -> list[float]:
+    import re
+
+    legend = svg[svg.index("-legend_1") :]
+    return [float(y) for y in re.findall(r'<text [^>]*\by="([^"]+)"', legend)]
+
+
+@pytest.mark.parametrize("variant", ["svg", "narrow_svg"])
+def test_the_norms_chart_legend_sits_above_the_plot_never_over_a_band(variant):
+    with translation.override("en"):
+        chart = charts.norms_chart(
+            [charts.DayVolume("M1", "before", 1, 30), charts.DayVolume("M1", "after", 3, 250)],
+            [charts.DayRange(1, 7, 122.5), charts.DayRange(3, 98, 775)],
+            comparable=False,
+        )
+    svg = getattr(chart, variant)
+
+    ys = _legend_text_ys(svg)
+    assert len(ys) == 3  # before, after, the reference range
+    assert max(ys) < _plot_top(svg)
+
+
+@pytest.mark.parametrize(
+    ("count", "most", "expected"),
+    [
+        (12, 8, [1, 3, 5, 7, 9, 11]),
+        (13, 8, [0, 2, 4, 6, 8, 10, 12]),
+        (5, 8, [0, 1, 2, 3, 4]),
+        (12, 4, [2, 5, 8, 11]),
+        (1, 4, [0]),
+        (0, 4, []),
+    ],
+)
+def test_trend_ticks_always_include_the_current_week(count, most, expected):
+    assert charts.tick_positions(count, most=most) == expected
+
+
+def test_the_trend_chart_labels_the_last_week_in_both_drawings():
+    points = [charts.TrendPoint(f"{day} Nov", 2, 1) for day in (2, 9, 16, 23)]
+    points = [charts.TrendPoint(f"{day} Okt", 0, 0) for day in (5, 12, 19, 26)] + points
+    points = [charts.TrendPoint(f"{day} Sep", 0, 0) for day in (7, 14, 21, 28)] + points
+    with translation.override("en"):
+        chart = charts.sessions_trend(points, period_label="week")
+
+    assert ">23 Nov<" in chart.svg
+    assert ">23 Nov<" in chart.narrow_svg
+
+
+def _width_pt(svg: str) -> float:
+    import re
+
+    return float(re.search(r'<svg [^>]*\bwidth="([\d.]+)pt"', svg).group(1))
+
+
+def test_wide_charts_have_a_phone_drawing_with_a_viewbox_and_narrow_charts_need_none(slope):
+    with translation.override("en"):
+        wide = [
+            charts.knowledge_dot_plot([50, 60], [80, 90], bands=charts.Bands(76, 56)),
+            charts.norms_chart([], [charts.DayRange(1, 7, 122.5)], comparable=True),
+            charts.sessions_trend([charts.TrendPoint("23 Nov", 2, 1)], period_label="week"),
+        ]
+
+    for chart in wide:
+        assert "viewBox=" in chart.narrow_svg
+        # 3.6 in: shown 300-340 px wide on a phone, its 9 pt text stays about 11 px.
+        assert _width_pt(chart.narrow_svg) == pytest.approx(259.2, abs=0.5)
+        assert _width_pt(chart.svg) > 400
+    assert slope.narrow_svg == ""
+    assert _width_pt(slope.svg) == pytest.approx(259.2, abs=0.5)

@@ -16,9 +16,10 @@ from kaderasi.reports.documents import (
 )
 from kaderasi.reports.evaluation_input import programme_evaluation
 from kaderasi.reports.models import ProgrammeReport
-from kaderasi.reports.programme_data import programme_data
-from kaderasi.reports.programme_report import SkillStep
+from kaderasi.reports.programme_report import SkillStep, protocol_text
 from kaderasi.reports.tests.conftest import NOW, REFERENCES
+from kaderasi.training.models.policies import DEFAULT_POLICY_SOURCE
+from kaderasi.training.services import training_policy_set
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +31,15 @@ def pandes():
     return seed_pandes(now=NOW)
 
 
-def evaluation_of(programme, references=(), language="en"):
+def evaluation_of(programme, language="en"):
     with translation.override(language):
-        return programme_evaluation(programme_data(programme), references=references)
+        return programme_evaluation(programme)
 
 
 def document_of(programme, *, language="en", references=(), **options):
     return programme_report_document(
         programme=programme,
-        evaluation=evaluation_of(programme, references, language),
+        evaluation=evaluation_of(programme, language),
         now=NOW,
         language=language,
         references=references,
@@ -163,17 +164,64 @@ def test_24_hour_volumes_are_compared_with_their_days_reference(pandes):
     ]
 
 
-def test_knowledge_bands_follow_the_programmes_settings(pandes):
-    ProgrammeReport.objects.create(programme=pandes, good_band_from=90, fair_band_from=60)
+def test_knowledge_bands_are_the_programmes_training_policy_with_its_source(pandes):
+    training_policy_set(
+        programme=pandes,
+        good_band_minimum=90,
+        fair_band_minimum=60,
+        source="Decision of the programme team, 2018",
+    )
 
     document = document_of(pandes)
 
-    bands = cell_texts(next(t for t in document.tables if t.key == "knowledge_bands"))
-    assert bands == [
+    table = next(t for t in document.tables if t.key == "knowledge_bands")
+    assert cell_texts(table) == [
         ["Good (≥ 90)", "0 (0 %)", "25 (63 %)"],
         ["Fair (60–89)", "10 (25 %)", "15 (38 %)"],
         ["Poor (< 60)", "30 (75 %)", "0 (0 %)"],
     ]
+    assert table.notes == ["Bands: Decision of the programme team, 2018."]
+    assert "Knowledge bands: Decision of the programme team, 2018." in document.sources
+
+
+def test_the_default_bands_are_explained_by_the_report_in_its_language(pandes):
+    document = document_of(pandes)
+
+    table = next(t for t in document.tables if t.key == "knowledge_bands")
+    (note,) = table.notes
+    assert note.startswith("Bands: the Arikunto-style convention of Indonesian studies")
+    assert "(good ≥ 76, fair 56–75, poor < 56)" in note
+    # Never kaderasi's untranslated default source, in any language.
+    for language in ("en", "id"):
+        text = " ".join([*document_of(pandes, language=language).sources, *table.notes])
+        assert DEFAULT_POLICY_SOURCE not in text
+        assert "Arikunto-style bands (good" not in text
+
+
+def test_the_bands_of_a_policy_keeping_the_default_source_are_stated_with_their_numbers(pandes):
+    training_policy_set(programme=pandes, good_band_minimum=80, fair_band_minimum=60)
+
+    document = document_of(pandes)
+
+    (note,) = next(t for t in document.tables if t.key == "knowledge_bands").notes
+    assert note == "Bands: the programme's training policy (good ≥ 80, fair 60–79, poor < 60)."
+
+
+def test_volumes_not_compared_are_counted_without_a_second_colon(pandes):
+    document = document_of(pandes, references=SAINT)
+
+    paragraphs = [str(p) for p in document.section("norms").paragraphs]
+    assert "Not compared: basis not a 24-hour estimate (20)." in paragraphs
+
+
+@pytest.mark.parametrize(
+    ("cap", "expected"), [(1, "at most 1 active client per cadre"), (2, "at most 2 active clients")]
+)
+def test_the_protocol_counts_active_clients_in_the_singular_or_plural(pandes, cap, expected):
+    pandes.max_active_clients_per_cadre = cap
+
+    with translation.override("en"):
+        assert expected in protocol_text(pandes)
 
 
 def test_skills_are_pass_rates_per_step(pandes):
@@ -280,3 +328,30 @@ def test_without_reference_ranges_the_figure_does_not_mention_them(pandes):
     assert "reference" not in figure.note
     assert figure.chart.title == "Milk volumes by postpartum day"
     assert "No reference ranges" in str(document.section("norms").paragraphs[0])
+
+
+def test_pairings_with_an_uncertified_cadre_are_reported_with_reason_and_author(pandes):
+    from kaderasi.accounts.models import User
+    from kaderasi.care.models import Pairing
+
+    coordinator = User.objects.create(username="dosen", first_name="Dosen", last_name="Poltekkes")
+    Pairing.objects.filter(mother__programme=pandes, mother__code="M02").update(
+        certification_override_reason="Sertifikat menyusul setelah redemonstrasi kedua",
+        certification_override_by=coordinator,
+    )
+
+    document = document_of(pandes)
+
+    section = document.section("certification_overrides")
+    assert "In 1 pairing the cadre held no valid certificate" in str(section.paragraphs[0])
+    (table,) = section.blocks
+    assert [row[:2] + row[3:] for row in cell_texts(table)] == [
+        ["M02", "K02", "Sertifikat menyusul setelah redemonstrasi kedua", "Dosen Poltekkes"]
+    ]
+    assert table in document.tables
+
+
+def test_a_report_without_overrides_has_no_override_section(pandes):
+    document = document_of(pandes)
+
+    assert "certification_overrides" not in [section.key for section in document.sections]

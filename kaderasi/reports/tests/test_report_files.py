@@ -8,18 +8,19 @@ import json
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from kaderasi.accounts.models import Role, User
 from kaderasi.demo.pandes import seed_pandes
+from kaderasi.interop.workbook import PROGRAMME_COLUMNS, SHEETS
+from kaderasi.programmes.models import Programme
 from kaderasi.reports.documents import (
-    IMPORT_COLUMNS,
     render_programme_report_html,
     render_programme_report_pdf,
     render_programme_report_xlsx,
 )
 from kaderasi.reports.evaluation_input import programme_evaluation
-from kaderasi.reports.programme_data import programme_data
 from kaderasi.reports.tests.conftest import NOW, REFERENCES
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def pandes():
 
 def evaluation_of(programme):
     with translation.override("en"):
-        return programme_evaluation(programme_data(programme), references=REFERENCES)
+        return programme_evaluation(programme)
 
 
 def workbook(programme, **options) -> openpyxl.Workbook:
@@ -67,6 +68,34 @@ def test_the_pdf_is_laid_out_on_several_pages_with_its_anchors(pandes):
     assert {"section-knowledge", "section-milk", "table-3", "figure-2"} <= anchors
     assert pdf.startswith(b"%PDF-")
     assert len(pdf) > 50_000
+
+
+def test_the_limitations_follow_the_results_without_leaving_a_page_mostly_blank(pandes):
+    from weasyprint import HTML
+
+    from kaderasi.reports.documents import programme_report_document
+
+    document = programme_report_document(
+        programme=pandes, evaluation=evaluation_of(pandes), now=NOW, language="id"
+    )
+    pages = HTML(string=render_programme_report_html(document)).render().pages
+
+    page = next(set(p.anchors) for p in pages if "section-limitations" in p.anchors)
+    # The last table of the results shares its page with the limitations.
+    assert any(anchor.startswith(("table-", "figure-")) for anchor in page)
+
+
+def test_the_web_page_has_phone_drawings_and_the_print_document_none(pandes):
+    from kaderasi.reports.documents import programme_report_document
+
+    document = programme_report_document(
+        programme=pandes, evaluation=evaluation_of(pandes), now=NOW, language="en"
+    )
+    web = render_to_string("reports/report_body.html", {"document": document})
+    printed = render_programme_report_html(document)
+
+    assert web.count('class="chart-narrow"') == 2  # figure 1 (knowledge) and 4 (norms)
+    assert 'class="chart-narrow"' not in printed
 
 
 def test_the_pdf_renderer_reports_its_progress_in_order(pandes, monkeypatch):
@@ -106,8 +135,14 @@ def test_the_workbook_has_a_summary_one_sheet_per_table_and_the_raw_sheets(pande
     book = workbook(pandes)
 
     assert book.sheetnames[0] == "Report"
-    assert book.sheetnames[-4:] == ["cadres", "knowledge_tests", "mothers", "milk_volumes"]
-    table_sheets = book.sheetnames[1:-4]
+    assert book.sheetnames[-5:] == [
+        "programme",
+        "cadres",
+        "knowledge_tests",
+        "mothers",
+        "milk_volumes",
+    ]
+    table_sheets = book.sheetnames[1:-5]
     assert table_sheets == [f"Table {n}" for n in range(1, len(table_sheets) + 1)]
     per_mother = sheet_rows(book, "Table 3")
     assert (
@@ -120,8 +155,21 @@ def test_the_workbook_has_a_summary_one_sheet_per_table_and_the_raw_sheets(pande
 def test_the_raw_sheets_have_exactly_the_import_columns(pandes):
     book = workbook(pandes)
 
-    for sheet, columns in IMPORT_COLUMNS.items():
-        assert list(sheet_rows(book, sheet)[0]) == columns
+    assert sheet_rows(book, "programme")[0] == PROGRAMME_COLUMNS
+    for sheet, sheet_format in SHEETS.items():
+        assert sheet_rows(book, sheet)[0] == sheet_format.column_names
+
+
+def test_the_programme_sheet_carries_name_area_dates_design_and_the_illustrative_flag(pandes):
+    book = workbook(pandes)
+
+    fields = dict(sheet_rows(book, "programme")[1:])
+    assert fields["name"] == pandes.name
+    assert fields["area"] == "Jawa Tengah / Kabupaten Klaten / Kecamatan Wedi / Desa Pandes"
+    assert fields["starts_on"] == dt.datetime(2018, 4, 11)
+    assert fields["ends_on"] == dt.datetime(2018, 6, 30)
+    assert fields["design"] == "single_group"
+    assert fields["is_illustrative"] == "yes"
 
 
 def test_the_raw_sheets_hold_the_programmes_data(pandes):
@@ -171,7 +219,7 @@ def test_a_named_workbook_carries_the_phone_number(pandes):
 
     book = workbook(pandes, pseudonymised=False)
 
-    assert sheet_rows(book, "cadres")[1][2] == "+6281234567890"
+    assert sheet_rows(book, "cadres")[1][2] == "0812-3456-7890"
 
 
 def test_the_exported_workbook_re_imports_into_an_identical_evaluation(pandes, tmp_path):
@@ -184,24 +232,65 @@ def test_the_exported_workbook_re_imports_into_an_identical_evaluation(pandes, t
 
     importer = User.objects.create(username="importer", role=Role.ADMIN, is_superuser=True)
     call_command(
-        "import-programme",
-        str(path),
-        "--programme",
-        "pandes-copy",
-        "--as",
-        importer.username,
-        "--area",
-        "Jawa Tengah/Kabupaten Klaten/Kecamatan Wedi/Desa Pandes",
+        "import-programme", str(path), "--programme", "pandes-copy", "--as", importer.username
     )
 
-    def evaluate(slug):
-        out = io.StringIO()
-        call_command("evaluate", slug, "--format", "json", stdout=out)
-        return json.loads(out.getvalue())
-
     copy, original = evaluate("pandes-copy"), evaluate("pandes-2018")
-    # Every number is the same; the limitations may differ only where they describe the source
-    # programme itself (its "illustrative data" flag is not part of the import format).
-    for key in ("knowledge", "milk_volume", "norms"):
-        assert copy[key] == original[key], key
-    assert ("comparison" in copy) == ("comparison" in original)
+    assert copy.pop("programme") == "pandes-copy"
+    assert original.pop("programme") == "pandes-2018"
+    assert copy == original
+
+
+def test_a_pseudonymised_export_re_imports_with_codes_for_names(pandes, tmp_path):
+    path = tmp_path / "pandes-2018.xlsx"
+    path.write_bytes(
+        render_programme_report_xlsx(
+            programme=pandes,
+            evaluation=evaluation_of(pandes),
+            now=NOW,
+            language="en",
+            pseudonymised=True,
+        )
+    )
+
+    importer = User.objects.create(username="importer", role=Role.ADMIN, is_superuser=True)
+    call_command(
+        "import-programme", str(path), "--programme", "pandes-copy", "--as", importer.username
+    )
+
+    copy = Programme.objects.get(slug="pandes-copy")
+    assert copy.name == pandes.name
+    assert copy.area == pandes.area
+    assert copy.is_illustrative
+    assert sorted(copy.mothers.values_list("name", flat=True)) == sorted(
+        copy.mothers.values_list("code", flat=True)
+    )
+    assert not copy.cadres.exclude(phone="").exists()
+    copy_evaluation, original = evaluate("pandes-copy"), evaluate("pandes-2018")
+    copy_evaluation.pop("programme")
+    original.pop("programme")
+    assert copy_evaluation == original
+
+
+def evaluate(slug):
+    out = io.StringIO()
+    call_command("evaluate", slug, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_workbook_carries_the_certification_overrides(pandes):
+    from kaderasi.care.models import Pairing
+
+    coordinator = User.objects.create(username="dosen", role=Role.COORDINATOR)
+    Pairing.objects.filter(mother__programme=pandes, mother__code="M02").update(
+        certification_override_reason="Sertifikat menyusul", certification_override_by=coordinator
+    )
+
+    book = workbook(pandes)
+
+    sheets = [name for name in book.sheetnames if name.startswith("Table")]
+    rows = [sheet_rows(book, name) for name in sheets]
+    (overrides,) = [r for r in rows if r[0][0].endswith("with a cadre without a valid certificate")]
+    assert overrides[2] == ("Mother", "Cadre", "Paired on", "Reason", "Recorded by")
+    assert overrides[3][:2] == ("M02", "K02")
+    assert overrides[3][3:] == ("Sertifikat menyusul", "dosen")

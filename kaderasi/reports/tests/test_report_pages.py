@@ -267,3 +267,20 @@ def test_exports_older_than_a_week_are_deleted_with_their_files(programme, coord
 
     assert list(ReportExport.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not storage.exists(name)
+
+
+def test_the_workers_periodic_jobs_delete_week_old_exports(programme, coordinator):
+    from kaderasi.reminders.periodic import PERIODIC_JOBS, run_periodic_jobs
+
+    job = "kaderasi.reports.services.report_exports_purge_due"
+    old = ReportExport.objects.create(programme=programme, requested_by=coordinator, format="pdf")
+    ReportExport.objects.filter(pk=old.pk).update(created_at=NOW - dt.timedelta(days=8))
+    fresh = ReportExport.objects.create(programme=programme, requested_by=coordinator, format="pdf")
+    ReportExport.objects.filter(pk=fresh.pk).update(created_at=NOW - dt.timedelta(days=1))
+
+    (outcome,) = run_periodic_jobs(now=NOW, jobs=(job,))
+
+    assert job in PERIODIC_JOBS
+    assert outcome.ok
+    assert outcome.summary == {"exports_purged": 1}
+    assert list(ReportExport.objects.values_list("pk", flat=True)) == [fresh.pk]

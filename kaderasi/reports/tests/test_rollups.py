@@ -235,3 +235,27 @@ def test_a_deleted_mother_leaves_the_day_counts_at_the_next_refresh(field):
     incremental = all_rows()
     rollups_rebuild(now=NOW)
     assert incremental == all_rows()
+
+
+def test_a_cadre_certified_from_a_training_without_a_test_counts_as_trained_that_day(field):
+    # A certificate names the training she took part in, even when no test of hers is recorded
+    # (issued by hand): she is trained, never "not trained yet · certified".
+    cadre = f.CadreFactory(programme=field.world.programme, posyandu=field.world.mawar)
+    f.CertificateFactory(cadre=cadre, training=field.training)
+
+    rollups_rebuild(now=NOW)
+
+    assert CadreRollup.objects.get(cadre=cadre).trained_on == dt.date(2026, 11, 10)
+    trained_that_day = PosyanduDayRollup.objects.get(
+        programme=field.world.programme, posyandu=field.world.mawar, day=dt.date(2026, 11, 10)
+    ).cadres_trained
+    assert trained_that_day == 4  # KM1, KM2, KM3 by their post-tests, and her
+
+
+def test_a_certificate_naming_no_training_does_not_make_a_cadre_trained(field):
+    cadre = f.CadreFactory(programme=field.world.programme, posyandu=field.world.mawar)
+    f.CertificateFactory(cadre=cadre)
+
+    rollups_rebuild(now=NOW)
+
+    assert CadreRollup.objects.get(cadre=cadre).trained_on is None

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from kaderasi.reports.models import MotherRollup, ProgrammeReport, RollupState
 from kaderasi.reports.tasks import rollups_refresh_task
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def run(*args) -> str:
     out = io.StringIO()
-    call_command("rollups", *args, stdout=out, stderr=io.StringIO())
+    with translation.override("en"):
+        call_command("rollups", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
@@ -84,38 +86,18 @@ def test_the_admin_saves_report_settings_through_the_service(client, field, coor
 
     response = client.post(
         reverse("admin:reports_programmereport_add"),
-        {
-            "programme": world.programme.pk,
-            "conclusion_id": "Kesimpulan.",
-            "conclusion_en": "",
-            "good_band_from": "80",
-            "fair_band_from": "60",
-            "bands_source": "Programme decision, 2026",
-        },
+        {"programme": world.programme.pk, "conclusion_id": "Kesimpulan.", "conclusion_en": ""},
     )
 
     assert response.status_code == 302
     report = ProgrammeReport.objects.get(programme=world.programme)
-    assert (report.conclusion_id, report.good_band_from, report.updated_by) == (
-        "Kesimpulan.",
-        80,
-        coordinator,
-    )
+    assert (report.conclusion_id, report.updated_by) == ("Kesimpulan.", coordinator)
 
 
-def test_the_admin_refuses_bands_out_of_order_and_saves_nothing(client, field, coordinator, world):
+def test_the_report_admin_has_no_bands_of_its_own(client, field, coordinator):
+    # The knowledge bands are the programme's training policy (decision 0012).
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("admin:reports_programmereport_add"),
-        {
-            "programme": world.programme.pk,
-            "good_band_from": "50",
-            "fair_band_from": "60",
-            "bands_source": "x",
-        },
-    )
+    form = client.get(reverse("admin:reports_programmereport_add")).context["adminform"].form
 
-    assert response.status_code == 200
-    assert "good_band_from" in response.context["adminform"].form.errors
-    assert not ProgrammeReport.objects.exists()
+    assert list(form.fields) == ["programme", "conclusion_id", "conclusion_en"]
