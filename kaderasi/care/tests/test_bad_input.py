@@ -274,5 +274,5 @@ def test_the_milk_form_puts_the_phase_message_on_the_phase_field(
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == ["phase"]
-    assert ("day 3" if language == "en" else "hari ke-3") in errors["phase"][0]
+    assert ("day 3" if language == "en" else "hari nifas ke-3") in errors["phase"][0]
     assert not Measurement.objects.exists()
