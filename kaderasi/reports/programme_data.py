@@ -23,7 +23,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.timing import postpartum_day
+from kaderasi.evaluation.selectors import phase_volume
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
 from kaderasi.training.models import TestAttempt, TestPhase, Training
@@ -41,7 +41,7 @@ class MilkPoint:
 @dataclass(frozen=True)
 class MotherResult:
     """One mother of the programme: who she is (never shown when pseudonymised), her delivery, her
-    cadre, and her last baseline and follow-up milk volumes."""
+    cadre, and the baseline and follow-up milk volumes the evaluation counts."""
 
     code: str
     name: str
@@ -262,17 +262,20 @@ def _mothers(programme: Programme) -> list[MotherResult]:
         delivered_at = delivery.delivered_at if delivery else None
         open_pairings = [p for p in mother.ordered_pairings if p.ends_at is None]
         pairing = (open_pairings or mother.ordered_pairings or [None])[0]
+        # The volume each phase contributes is the one the evaluation counts (the earliest; one
+        # breast plus the other measured separately), so the table and the statistics agree.
         by_phase: dict[str, MilkPoint] = {}
-        for measurement in mother.milk_volumes:
-            if measurement.phase:
-                by_phase[measurement.phase] = MilkPoint(
-                    volume_ml=measurement.value,
-                    measured_at=measurement.measured_at,
-                    postpartum_day=postpartum_day(delivered_at, measurement.measured_at)
-                    if delivered_at
-                    else None,
-                    method=measurement.method,
-                    basis=measurement.basis,
+        for phase in (MilkPhase.BEFORE, MilkPhase.AFTER):
+            counted, _unused = phase_volume(
+                [m for m in mother.milk_volumes if m.phase == phase], [delivery] if delivery else []
+            )
+            if counted is not None:
+                by_phase[phase] = MilkPoint(
+                    volume_ml=Decimal(str(counted.volume_ml)),
+                    measured_at=counted.measured_at,
+                    postpartum_day=counted.postpartum_day,
+                    method=counted.method,
+                    basis=counted.basis,
                 )
         results.append(
             MotherResult(

@@ -3,6 +3,7 @@ tables and figures, its honesty about the design, and its languages."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -355,3 +356,23 @@ def test_a_report_without_overrides_has_no_override_section(pandes):
     document = document_of(pandes)
 
     assert "certification_overrides" not in [section.key for section in document.sections]
+
+
+def test_the_per_mother_table_shows_the_volume_the_statistics_count(pandes):
+    # A second, later baseline for M01: the evaluation counts the earliest, and so must the table.
+    from kaderasi.care.models import Measurement, Mother
+
+    mother = Mother.objects.get(programme=pandes, code="M01")
+    first = Measurement.objects.get(mother=mother, phase="before")
+    Measurement.objects.create(
+        mother=mother,
+        district=first.district,
+        kind=first.kind,
+        measured_at=first.measured_at + dt.timedelta(hours=1),
+        value=Decimal("90"),
+        phase="before",
+        basis=first.basis,
+    )
+    rows = cell_texts(next(t for t in document_of(pandes).tables if t.key == "per_mother"))
+    assert rows[0][4] == "30.0"
+    assert evaluation_of(pandes)["milk_volume"]["before"]["mean"] == 66.0
