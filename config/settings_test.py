@@ -6,6 +6,11 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("KADERASI_DATA_DIR", tempfile.mkdtemp(prefix="kaderasi-test-"))
+# Each pytest-xdist worker gets a data directory of its own (database file, outbox, task queue).
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("KADERASI_TEST_WORKER_DIR"):
+    worker_dir = os.path.join(os.environ["KADERASI_DATA_DIR"], os.environ["PYTEST_XDIST_WORKER"])
+    os.makedirs(worker_dir, exist_ok=True)
+    os.environ["KADERASI_DATA_DIR"] = os.environ["KADERASI_TEST_WORKER_DIR"] = worker_dir
 os.environ.setdefault("KADERASI_MANIFEST_STATIC", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Background tasks run where they are enqueued; a test that needs a real queue (the worker) says so.
