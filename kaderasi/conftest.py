@@ -192,13 +192,14 @@ def log_in(page, username: str, password: str = "kaderasi-demo") -> None:  # noq
 
     # After a logout the offline app clears the phone and navigates on its own; a navigation of
     # ours may be cut short by it, so go to the login page until its form is there.
-    for attempt in range(3):
+    # Under a full parallel run a page can take several seconds; wait long enough for that.
+    for attempt in range(4):
         try:
             page.goto("/login/")
-            page.wait_for_selector("#id_username", timeout=5_000)
+            page.wait_for_selector("#id_username", timeout=10_000)
             break
         except PlaywrightError:
-            if attempt == 2:
+            if attempt == 3:
                 raise
             page.wait_for_timeout(500)
     page.fill("#id_username", username)
