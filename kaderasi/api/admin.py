@@ -7,7 +7,7 @@ from kaderasi.api.registry import conflicts_visible_to
 from kaderasi.api.tokens import device_token_revoke, device_tokens_visible_to
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
-from kaderasi.core.admin_site import ScopedAdmin
+from kaderasi.core.admin_site import ReadOnlyAdmin, ScopedAdmin
 from kaderasi.core.policies import Permission
 
 
@@ -56,7 +56,7 @@ class DeviceTokenAdmin(ScopedAdmin):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(ScopedAdmin):
+class ConflictAdmin(ReadOnlyAdmin):
     """Read-only: the midwife resolves conflicts on the conflicts page, where the value is
     checked like any edit."""
 
@@ -67,22 +67,13 @@ class ConflictAdmin(ScopedAdmin):
     search_fields = ["mother__code", "mother__name"]
     list_select_related = ["mother"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 def registry_edits_visible_to(user):
     return RegistryEdit.objects.filter(mother__in=mothers_visible_to(user))
 
 
 @admin.register(RegistryEdit)
-class RegistryEditAdmin(ScopedAdmin):
+class RegistryEditAdmin(ReadOnlyAdmin):
     """Read-only: what each pushed edit of a mother's registry changed and what it left for the
     midwife (the conflicts)."""
 
@@ -92,12 +83,3 @@ class RegistryEditAdmin(ScopedAdmin):
     list_filter = ["record", "mother__programme"]
     search_fields = ["mother__code", "mother__name"]
     list_select_related = ["mother", "submitted_by"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

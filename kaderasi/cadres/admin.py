@@ -18,17 +18,10 @@ class CadreAdmin(ScopedAdmin):
     list_select_related = ["programme", "posyandu"]
     autocomplete_fields = ["posyandu"]
     raw_id_fields = ["user", "same_person_as"]
+    constraint_fields = {"cadre_code_unique_in_programme": "code"}
 
     def validate(self, form) -> None:
         data = form.cleaned_data
-        # The constraint on (programme, code) would name no field; say it on the code.
-        taken = Cadre.objects.filter(programme=data.get("programme"), code=data.get("code"))
-        if form.instance.pk:
-            taken = taken.exclude(pk=form.instance.pk)
-        if data.get("code") and taken.exists():
-            raise ValidationError(
-                {"code": _("Another cadre of this programme already has this code.")}
-            )
         same_person_as = data.get("same_person_as")
         if same_person_as is None:
             return

@@ -33,7 +33,7 @@ from kaderasi.care.selectors import (
     scheduled_sessions_visible_to,
 )
 from kaderasi.core import clock
-from kaderasi.core.admin_site import ScopedAdmin
+from kaderasi.core.admin_site import ReadOnlyAdmin, ScopedAdmin
 from kaderasi.core.policies import Permission
 
 
@@ -73,17 +73,7 @@ class MotherAdmin(ScopedAdmin):
     list_select_related = ["programme", "posyandu"]
     autocomplete_fields = ["posyandu"]
     inlines = [PregnancyInline]
-
-    def validate(self, form) -> None:
-        # The constraint on (programme, code) would name no field; say it on the code.
-        data = form.cleaned_data
-        taken = Mother.objects.filter(programme=data.get("programme"), code=data.get("code"))
-        if form.instance.pk:
-            taken = taken.exclude(pk=form.instance.pk)
-        if data.get("code") and taken.exists():
-            raise ValidationError(
-                {"code": _("Another mother of this programme already has this code.")}
-            )
+    constraint_fields = {"mother_code_unique_in_programme": "code"}
 
     @admin.display(description=_("NIK"))
     def masked_nik(self, obj):
@@ -191,19 +181,6 @@ class MeasurementAdmin(ScopedAdmin):
             **{key: value for key, value in data.items() if value is not None},
         )
         obj.pk = saved.pk
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """Rows written only by services (events, derived rows): readable here, never edited."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Consent)

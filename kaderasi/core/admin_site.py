@@ -4,7 +4,7 @@ admin scoped by the same selectors as the web pages."""
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +76,10 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = queryset.filter(**limit) if limit else queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # A constraint over several fields (programme, code) is reported by Django for the whole
+    # form; name here the field its message belongs on: {constraint name: field}.
+    constraint_fields: dict[str, str] = {}
+
     def validate(self, form) -> None:
         """Domain checks beyond the model's constraints; raise DomainError."""
 
@@ -98,7 +102,46 @@ class ScopedAdmin(admin.ModelAdmin):
                             raise ValidationError(str(error.message), code=error.code) from error
                 return cleaned
 
+            def validate_unique(self):
+                super().validate_unique()
+                _put_constraint_errors_on_their_field(self, model_admin.constraint_fields)
+
         return DomainCheckedForm
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    """Rows written only by services (events, derived rows, logs): readable here, never edited."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _put_constraint_errors_on_their_field(form, constraint_fields: dict[str, str]) -> None:
+    """Move the form-wide errors of the constraints in `constraint_fields` onto their field."""
+    errors = form._errors.get(NON_FIELD_ERRORS)
+    if not errors or not constraint_fields:
+        return
+    moved = {
+        str(constraint.violation_error_message): constraint_fields[constraint.name]
+        for constraint in form._meta.model._meta.constraints
+        if constraint.name in constraint_fields
+    }
+    kept = [error for error in errors.as_data() if error.message not in moved]
+    if len(kept) == len(errors):
+        return
+    if kept:
+        form._errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield")
+    else:
+        del form._errors[NON_FIELD_ERRORS]
+    for error in errors.as_data():
+        if error.message in moved:
+            form.add_error(moved[error.message], error)
 
 
 def _default_scopes() -> dict:

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from kaderasi.core.admin_site import ScopedAdmin
+from kaderasi.core.admin_site import ReadOnlyAdmin
 from kaderasi.core.policies import Permission
 from kaderasi.interop.models import ProgrammeImport
 from kaderasi.interop.selectors import imports_visible_to
 
 
 @admin.register(ProgrammeImport)
-class ProgrammeImportAdmin(ScopedAdmin):
+class ProgrammeImportAdmin(ReadOnlyAdmin):
     """The history of imports: read only (an import is made through the import page)."""
 
     visible = imports_visible_to
@@ -26,12 +26,3 @@ class ProgrammeImportAdmin(ScopedAdmin):
     list_filter = ["source", "programme"]
     search_fields = ["file_name", "programme__slug", "content_sha256"]
     date_hierarchy = "imported_at"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

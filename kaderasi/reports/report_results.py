@@ -36,15 +36,7 @@ def knowledge_section(
     if not block["n"]:
         section.empty_message = _("No cadre has both a pre-test and a post-test score.")
         return section
-    values = {
-        "n": block["n"],
-        "before": fmt.mean(block["before"]["mean"]),
-        "after": fmt.mean(block["after"]["mean"]),
-        "difference": fmt.signed(block["mean_difference"]),
-        "ci": fmt.interval(block["ci95"]),
-        "test": primary_name(block),
-        "p": p_phrase(primary_p(block)),
-    }
+    values = _paired_values(block)
     if (block["mean_difference"] or 0) >= 0:
         sentence = _(
             "The mean knowledge score of the %(n)s cadres with both tests rose from %(before)s "
@@ -205,13 +197,7 @@ def milk_section(
                 "more milk at follow-up."
             )
             % {
-                "n": block["n"],
-                "before": fmt.mean(block["before"]["mean"]),
-                "after": fmt.mean(block["after"]["mean"]),
-                "difference": fmt.signed(block["mean_difference"]),
-                "ci": fmt.interval(block["ci95"]),
-                "test": primary_name(block),
-                "p": p_phrase(primary_p(block)),
+                **_paired_values(block),
                 "dz": fmt.statistic(block["cohen_dz"]),
                 "rising": rising,
             }
@@ -637,3 +623,16 @@ def appendix_section(data: ProgrammeData, numbering: Numbering, pseudonymised: b
         )
     )
     return section
+
+
+def _paired_values(block: dict) -> dict:
+    """The numbers a sentence about a paired before/after block states, formatted."""
+    return {
+        "n": block["n"],
+        "before": fmt.mean(block["before"]["mean"]),
+        "after": fmt.mean(block["after"]["mean"]),
+        "difference": fmt.signed(block["mean_difference"]),
+        "ci": fmt.interval(block["ci95"]),
+        "test": primary_name(block),
+        "p": p_phrase(primary_p(block)),
+    }

@@ -288,40 +288,29 @@ class CertificateAdmin(ScopedAdmin):
     autocomplete_fields = ["cadre"]
     related_scopes = {"training": trainings_visible_to}
 
+    # Once issued, a certificate is fixed but for its revocation, which is done once.
+    ISSUED = [
+        "cadre",
+        "training",
+        "issued_on",
+        "expires_on",
+        "refresher_due_on",
+        "verification_code",
+        "issued_by",
+        "issued_reason",
+    ]
+    REVOCATION = ["revoked_on", "revoked_reason"]
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["cadre", "training", "issued_on", "issued_reason"]
-        return [
-            "cadre",
-            "training",
-            "issued_on",
-            "expires_on",
-            "refresher_due_on",
-            "verification_code",
-            "issued_by",
-            "issued_reason",
-            "revoked_on",
-            "revoked_reason",
-            "revoked_by",
-        ]
+        return [*self.ISSUED, *self.REVOCATION, "revoked_by"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        fixed = [
-            "cadre",
-            "training",
-            "issued_on",
-            "expires_on",
-            "refresher_due_on",
-            "verification_code",
-            "issued_by",
-            "issued_reason",
-            "revoked_by",
-        ]
-        if obj.revoked_on is not None:
-            fixed += ["revoked_on", "revoked_reason"]
-        return fixed
+        revoked = obj.revoked_on is not None
+        return [*self.ISSUED, "revoked_by", *(self.REVOCATION if revoked else [])]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -13,6 +13,7 @@ from django.utils import translation
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Measurement, Mother
 from kaderasi.tests import factories as f
+from kaderasi.tests.admin_forms import mother_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -62,24 +63,6 @@ def _register_form(world, **overrides):
     return {**data, **overrides}
 
 
-def _mother_admin_form(world, **overrides):
-    data = {
-        "programme": world.programme.pk,
-        "posyandu": world.mawar.pk,
-        "code": "M50",
-        "name": "Ny. Wulan",
-        "nik": "",
-        "phone": "0812-3456-7890",
-        "birth_date": "",
-        "group": "intervention",
-        "pregnancies-TOTAL_FORMS": "0",
-        "pregnancies-INITIAL_FORMS": "0",
-        "pregnancies-MIN_NUM_FORMS": "0",
-        "pregnancies-MAX_NUM_FORMS": "1000",
-    }
-    return {**data, **overrides}
-
-
 def _admin_errors(response):
     assert response.status_code == 200, "the admin saved what it should have refused"
     return response.context["adminform"].form.errors
@@ -110,7 +93,8 @@ def test_the_mother_admin_refuses_a_malformed_phone_on_the_phone_field(
 ):
     client.force_login(admin_user)
     response = client.post(
-        _url("admin:care_mother_add", language), _mother_admin_form(world, phone="0812-12")
+        _url("admin:care_mother_add", language),
+        mother_admin_form(programme=world.programme, posyandu=world.mawar, phone="0812-12"),
     )
     errors = _admin_errors(response)
     assert list(errors) == ["phone"]
@@ -143,7 +127,10 @@ def test_the_mother_admin_refuses_a_duplicate_code_on_the_code_field(
 ):
     f.MotherFactory(programme=world.programme, posyandu=world.mawar, code="M50")
     client.force_login(admin_user)
-    response = client.post(_url("admin:care_mother_add", language), _mother_admin_form(world))
+    response = client.post(
+        _url("admin:care_mother_add", language),
+        mother_admin_form(programme=world.programme, posyandu=world.mawar),
+    )
     errors = _admin_errors(response)
     assert list(errors) == ["code"]
     assert MOTHER_CODE[language] in errors["code"][0]
@@ -177,7 +164,9 @@ def test_changing_a_mother_in_the_admin_keeps_her_own_code(client, admin_user, w
     client.force_login(admin_user)
     response = client.post(
         _url("admin:care_mother_change", "en", mother.pk),
-        _mother_admin_form(world, name="Ny. Wulan Sari"),
+        mother_admin_form(
+            programme=world.programme, posyandu=world.mawar, mother=mother, name="Ny. Wulan Sari"
+        ),
     )
     assert response.status_code == 302
     mother.refresh_from_db()

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from kaderasi.care import services
 from kaderasi.care.models import DangerSignReport
-from kaderasi.core.tests.test_scoping_matrix import _mother_admin_form
 from kaderasi.tests import factories as f
+from kaderasi.tests.admin_forms import mother_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,13 @@ def test_an_admin_edit_of_a_mother_records_who_and_what_changed_with_the_nik_mas
     client.force_login(coordinator)
     response = client.post(
         reverse("admin:care_mother_change", args=[mother.pk]),
-        _mother_admin_form(mother, name="Ny. Baru", nik="3310014101900002"),
+        mother_admin_form(
+            programme=mother.programme,
+            posyandu=mother.posyandu,
+            mother=mother,
+            name="Ny. Baru",
+            nik="3310014101900002",
+        ),
     )
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(mother).filter(action=LogEntry.Action.UPDATE).get()

@@ -12,6 +12,7 @@ from kaderasi.care.models import Measurement, Mother
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.tests import factories as f
+from kaderasi.tests.admin_forms import mother_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -141,30 +142,6 @@ def test_the_programme_page_counts_only_the_mothers_a_midwife_may_see(client, re
     assert [row.mother.code for row in response.context["rows"]] == ["M-PANDES"]
 
 
-def _mother_admin_form(mother, **changes):
-    """A complete, valid change form for `mother` (her pregnancy inline included)."""
-    pregnancy = mother.pregnancies.get()
-    data = {
-        "programme": mother.programme_id,
-        "posyandu": mother.posyandu_id,
-        "code": mother.code,
-        "name": mother.name,
-        "nik": mother.nik,
-        "phone": mother.phone,
-        "birth_date": "",
-        "group": mother.group,
-        "pregnancies-TOTAL_FORMS": "1",
-        "pregnancies-INITIAL_FORMS": "1",
-        "pregnancies-MIN_NUM_FORMS": "0",
-        "pregnancies-MAX_NUM_FORMS": "1000",
-        "pregnancies-0-id": pregnancy.pk,
-        "pregnancies-0-mother": mother.pk,
-        "pregnancies-0-last_menstrual_period": pregnancy.last_menstrual_period.isoformat(),
-        "pregnancies-0-estimated_delivery_date": "",
-    }
-    return {**data, **changes}
-
-
 @pytest.mark.parametrize(("which", "changed"), [("canan", True), ("sleman", False)])
 def test_a_coordinator_changes_a_mother_in_the_admin_only_inside_her_area(
     client, records, coordinator, which, changed
@@ -173,7 +150,9 @@ def test_a_coordinator_changes_a_mother_in_the_admin_only_inside_her_area(
     mother = records["mothers"][which]
     response = client.post(
         reverse("admin:care_mother_change", args=[mother.pk]),
-        _mother_admin_form(mother, name="Ny. Diubah"),
+        mother_admin_form(
+            programme=mother.programme, posyandu=mother.posyandu, mother=mother, name="Ny. Diubah"
+        ),
     )
     assert response.status_code == 302
     mother.refresh_from_db()
@@ -196,17 +175,9 @@ def test_a_coordinator_cannot_add_a_mother_at_a_posyandu_outside_her_area_in_the
     before = Mother.objects.count()
     response = client.post(
         reverse("admin:care_mother_add"),
-        {
-            "programme": world.other_programme.pk,
-            "posyandu": world.sakura.pk,
-            "code": "M-NEW",
-            "name": "Ny. Baru",
-            "group": "intervention",
-            "pregnancies-TOTAL_FORMS": "0",
-            "pregnancies-INITIAL_FORMS": "0",
-            "pregnancies-MIN_NUM_FORMS": "0",
-            "pregnancies-MAX_NUM_FORMS": "1000",
-        },
+        mother_admin_form(
+            programme=world.other_programme, posyandu=world.sakura, code="M-NEW", name="Ny. Baru"
+        ),
     )
     assert response.status_code == 200
     assert {"programme", "posyandu"} <= set(response.context["adminform"].form.errors)

@@ -361,17 +361,19 @@ def test_a_report_without_overrides_has_no_override_section(pandes):
 def test_the_per_mother_table_shows_the_volume_the_statistics_count(pandes):
     # A second, later baseline for M01: the evaluation counts the earliest, and so must the table.
     from kaderasi.care.models import Measurement, Mother
+    from kaderasi.care.services import measurement_record
 
     mother = Mother.objects.get(programme=pandes, code="M01")
     first = Measurement.objects.get(mother=mother, phase="before")
-    Measurement.objects.create(
+    measurement_record(
         mother=mother,
-        district=first.district,
         kind=first.kind,
         measured_at=first.measured_at + dt.timedelta(hours=1),
         value=Decimal("90"),
         phase="before",
         basis=first.basis,
+        now=NOW,
+        historical=True,
     )
     rows = cell_texts(next(t for t in document_of(pandes).tables if t.key == "per_mother"))
     assert rows[0][4] == "30.0"
