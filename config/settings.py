@@ -252,6 +252,8 @@ KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE = envint("KADERASI_API_LOGIN_ATTEMPTS_PER
 # Sync: records per push, mothers per pull page, and how far back each pull looks again so a
 # change saved by a transaction that committed late (or on a host whose clock lags) is not missed.
 KADERASI_SYNC_MAX_RECORDS = envint("KADERASI_SYNC_MAX_RECORDS", 500)
+# How far in the future a record's time may lie (a phone's clock runs fast), on every interface.
+KADERASI_CLOCK_TOLERANCE_MINUTES = envint("KADERASI_CLOCK_TOLERANCE_MINUTES", 5)
 KADERASI_SYNC_PAGE_MOTHERS = envint("KADERASI_SYNC_PAGE_MOTHERS", 200)
 KADERASI_SYNC_OVERLAP_SECONDS = envint("KADERASI_SYNC_OVERLAP_SECONDS", 120)
 # Training (kaderasi.training): the largest training video a coordinator may upload. Phones on

@@ -28,6 +28,14 @@ class DangerSign(BaseModel):
     text_en = models.CharField(_("question (English)"), max_length=300)
     source = models.TextField(_("source"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    stops_massage = models.BooleanField(
+        _("stops the massage"),
+        default=False,
+        help_text=_(
+            "While a referral raised by this sign is open, no massage is done or recorded for "
+            "the mother until the midwife closes it."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

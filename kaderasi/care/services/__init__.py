@@ -1,6 +1,7 @@
 """Writes to the care records (the only code that saves care models). Import from here:
 `from kaderasi.care.services import measurement_record`."""
 
+from kaderasi.care.plausibility import PLAUSIBLE_RANGES
 from kaderasi.care.services.enrolment import (
     danger_signs_report,
     delivery_and_infant_record,
@@ -11,7 +12,6 @@ from kaderasi.care.services.enrolment import (
 )
 from kaderasi.care.services.flags import flags_raise, referral_acknowledge, referral_close
 from kaderasi.care.services.records import (
-    PLAUSIBLE_RANGES,
     consent_give,
     consent_withdraw,
     delivery_record,

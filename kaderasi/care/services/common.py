@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kaderasi.care.errors import CareErrorCode
@@ -10,8 +11,11 @@ from kaderasi.core.errors import DomainError
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.regions.selectors import ancestor_of_level
 
-# Phones' clocks drift: a record a few minutes "in the future" is a clock, not a typo.
-CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+
+def clock_tolerance() -> dt.timedelta:
+    """How far in the future a record's time may lie: phones' clocks drift, and a record a few
+    minutes "in the future" is a clock, not a typo. One setting for every interface."""
+    return dt.timedelta(minutes=settings.KADERASI_CLOCK_TOLERANCE_MINUTES)
 
 
 def district_of(posyandu: Area) -> Area:

@@ -27,7 +27,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.services.common import CLOCK_TOLERANCE, district_of, resent_record
+from kaderasi.care.services.common import clock_tolerance, district_of, resent_record
 from kaderasi.care.services.flags import flags_raise
 from kaderasi.care.services.records import (
     delivery_record,
@@ -276,7 +276,7 @@ def danger_signs_report(
             _("Unknown danger sign: %(codes)s.") % {"codes": ", ".join(unknown)},
             field="signs",
         )
-    if observed_at > now + CLOCK_TOLERANCE:
+    if observed_at > now + clock_tolerance():
         raise DomainError(
             CareErrorCode.DANGER_SIGN_IN_FUTURE,
             _("The time of the check cannot be in the future."),

@@ -31,8 +31,9 @@ from kaderasi.care.models import (
     Pregnancy,
     ScheduledSession,
 )
+from kaderasi.care.plausibility import PLAUSIBLE_RANGES
 from kaderasi.care.services.common import (
-    CLOCK_TOLERANCE,
+    clock_tolerance,
     district_of,
     latest_delivery_of,
     resent_record,
@@ -43,16 +44,6 @@ from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.training.certification import is_certified
-
-# Plausibility bounds (inclusive) for input checks; not clinical thresholds.
-PLAUSIBLE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
-    MeasurementKind.MILK_VOLUME: (Decimal(0), Decimal(1500)),
-    MeasurementKind.FEEDS: (Decimal(0), Decimal(30)),
-    MeasurementKind.WET_NAPPIES: (Decimal(0), Decimal(30)),
-    MeasurementKind.STOOLS: (Decimal(0), Decimal(30)),
-    MeasurementKind.INFANT_WEIGHT: (Decimal(300), Decimal(7000)),
-}
-
 
 _district_of = district_of
 
@@ -127,7 +118,7 @@ def measurement_validate(
             % {"kind": MeasurementKind(kind).label, "low": low, "high": high},
             field="value",
         )
-    if measured_at > now + CLOCK_TOLERANCE:
+    if measured_at > now + clock_tolerance():
         raise DomainError(
             CareErrorCode.MEASUREMENT_IN_FUTURE,
             _("The measurement time cannot be in the future."),
@@ -461,7 +452,7 @@ def massage_session_validate(
             _("A session must end after it starts."),
             field="ended_at",
         )
-    if ended_at > now + CLOCK_TOLERANCE:
+    if ended_at > now + clock_tolerance():
         raise DomainError(
             CareErrorCode.SESSION_IN_FUTURE,
             _("A session cannot end in the future."),
