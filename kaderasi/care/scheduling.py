@@ -147,8 +147,14 @@ def best_match(
     started_at: dt.datetime, candidates: Iterable[PlannedSession], *, postpartum_day: int | None
 ) -> PlannedSession | None:
     """The planned session a massage started at `started_at` counts for: the one whose window
-    holds it, else the nearest window of the same postpartum day; None when none is left."""
-    same_day = [c for c in candidates if c.postpartum_day == postpartum_day]
+    holds it, else the nearest window of the same postpartum day that has already opened; None
+    when none is left. A window not yet open is never filled early: a second massage at 11:30
+    is not the afternoon session of 13:30-21:00, so adherence cannot read 4/4 by noon."""
+    same_day = [
+        c
+        for c in candidates
+        if c.postpartum_day == postpartum_day and c.window_starts_at <= started_at
+    ]
     for candidate in same_day:
         if candidate.window_starts_at <= started_at < candidate.window_ends_at:
             return candidate

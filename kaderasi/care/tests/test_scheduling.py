@@ -174,3 +174,11 @@ def test_a_massage_counts_for_the_window_that_holds_it_else_the_nearest_of_its_d
     assert best_match(_at(9, 14), sessions, postpartum_day=1) == evening
     assert best_match(_at(9, 22), [morning, next_morning], postpartum_day=1) == morning
     assert best_match(_at(9, 22), [next_morning], postpartum_day=1) is None
+
+
+def test_a_massage_never_fills_a_window_that_has_not_opened_yet():
+    # The morning session done, a second massage at 11:30 is not the afternoon one (13:30-21:00):
+    # filing it there made adherence read 4/4 before the afternoon window opened.
+    evening = PlannedSession(1, 2, _at(9, 13, 30), _at(9, 21))
+    assert best_match(_at(9, 11, 30), [evening], postpartum_day=1) is None
+    assert best_match(_at(9, 13, 30), [evening], postpartum_day=1) == evening
