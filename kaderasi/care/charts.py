@@ -4,6 +4,7 @@ alone."""
 
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,51 +50,104 @@ def _day_axis(axes, last_day: int) -> None:
     axes.set_xlabel(_("Postpartum day"))
 
 
+def milk_band_label(references: Sequence[ReferenceRange]) -> str:
+    """What the hatched band is, in words a midwife reads correctly: Saint 1984's bounds are the
+    lowest and highest of the mothers studied, not a normal range (domain reference §3.1)."""
+    kinds = {reference.bounds for reference in references}
+    sizes = {reference.study_size for reference in references}
+    if kinds == {"observed_extremes"}:
+        if len(sizes) == 1 and None not in sizes:
+            return _(
+                "24-hour volumes seen in one small study: lowest to highest of %(mothers)s "
+                "mothers (not a normal range)"
+            ) % {"mothers": sizes.pop()}
+        return _("24-hour volumes seen in a small study: lowest to highest (not a normal range)")
+    if kinds == {"guide_range"}:
+        return _("24-hour guide range (not a measured distribution)")
+    return _("24-hour reference ranges (see their sources)")
+
+
+def _milk_points(axes, points: Sequence[Point], marker: str, face: str, label: str) -> None:
+    axes.plot(
+        [p.day for p in points],
+        [p.value for p in points],
+        linestyle="none",
+        marker=marker,
+        markersize=8,
+        markerfacecolor=face,
+        markeredgecolor="black",
+        color="black",
+        label=label,
+    )
+
+
 def milk_volume_chart(points: Sequence[Point], references: Sequence[ReferenceRange]) -> str:
-    """Milk volumes by postpartum day: 24-hour estimates as filled circles, single expressions as
-    open squares, others as crosses; each day's 24-hour reference range (when there is one) as a
-    hatched band."""
+    """Milk volumes by postpartum day, never a single expression against a 24-hour band.
+
+    24-hour estimates (filled circles) are drawn in their own panel, over each day's 24-hour
+    reference band (hatched, labelled with what its bounds are); the band is drawn only when
+    there is a 24-hour estimate to read against it. Single expressions (open squares) and
+    volumes of unknown basis (crosses) are a fraction of a day's milk: they get a second panel,
+    on their own scale, with no band."""
+    daily = [p for p in points if p.basis == "24h_estimate"]
+    other = [p for p in points if p.basis != "24h_estimate"]
+    last_day = max([int(p.day) for p in points] + [3])
+    if daily:
+        last_day = max([last_day] + [r.postpartum_day for r in references])
+    panels = (1 if daily else 0) + (1 if other else 0)
     figure, axes = _figure()
-    last_day = max([int(p.day) for p in points] + [r.postpartum_day for r in references] + [3])
-    for reference in references:
-        if reference.postpartum_day <= last_day:
-            axes.fill_between(
-                [reference.postpartum_day, reference.postpartum_day + 1],
-                reference.lower_ml,
-                reference.upper_ml,
-                facecolor="none",
-                edgecolor="#777777",
-                hatch="///",
-                linewidth=0,
-                label=_("24-hour reference") if reference is references[0] else None,
-            )
-    styles = {
-        "24h_estimate": ("o", "black", _("24-hour estimate")),
-        "single_expression": ("s", "white", _("Single expression")),
-    }
-    for basis in ("24h_estimate", "single_expression", "other"):
-        chosen = [
-            p for p in points if (p.basis == basis) or (basis == "other" and p.basis not in styles)
+    if panels == 2:
+        figure.set_size_inches(4.2, 4.8)
+        axes.remove()
+        daily_axes, other_axes = figure.subplots(2, 1)
+        for each in (daily_axes, other_axes):
+            each.spines[["top", "right"]].set_visible(False)
+            each.grid(axis="y", color="#bbbbbb", linewidth=0.5)
+    else:
+        daily_axes = axes if daily or not other else None
+        other_axes = axes if other and not daily else None
+    if daily_axes is not None:
+        band_label = textwrap.fill(milk_band_label(references), 46) if references else None
+        for reference in references if daily else []:
+            if reference.postpartum_day <= last_day:
+                daily_axes.fill_between(
+                    [reference.postpartum_day, reference.postpartum_day + 1],
+                    reference.lower_ml,
+                    reference.upper_ml,
+                    facecolor="none",
+                    edgecolor="#777777",
+                    hatch="///",
+                    linewidth=0,
+                    label=band_label if reference is references[0] else None,
+                )
+        if daily:
+            _milk_points(daily_axes, daily, "o", "black", _("24-hour estimate"))
+        daily_axes.set_title(_("Milk in 24 hours (ml)"), fontsize=10, loc="left")
+        _day_axis(daily_axes, last_day)
+        drawn = [p.value for p in daily] + [
+            r.upper_ml for r in references if daily and r.postpartum_day <= last_day
         ]
-        if not chosen:
-            continue
-        marker, face, label = styles.get(basis, ("x", "black", _("Basis unknown")))
-        axes.plot(
-            [p.day for p in chosen],
-            [p.value for p in chosen],
-            linestyle="none",
-            marker=marker,
-            markersize=8,
-            markerfacecolor=face,
-            markeredgecolor="black",
-            color="black",
-            label=label,
+        # Headroom above the data for the legend, so that it never hides a point or the band.
+        daily_axes.set_ylim(0, max([*drawn, 1]) * 1.6)
+        if daily:
+            daily_axes.legend(loc="upper left", frameon=False, fontsize=8)
+    if other_axes is not None:
+        expressions = [p for p in other if p.basis == "single_expression"]
+        unknown = [p for p in other if p.basis != "single_expression"]
+        if expressions:
+            _milk_points(other_axes, expressions, "s", "white", _("Single expression"))
+        if unknown:
+            _milk_points(other_axes, unknown, "x", "black", _("Basis unknown"))
+        other_axes.set_title(
+            textwrap.fill(
+                _("Milk at one expression (ml): not comparable with a 24-hour volume"), 52
+            ),
+            fontsize=9,
+            loc="left",
         )
-    _day_axis(axes, last_day)
-    axes.set_ylabel(_("Milk (ml)"))
-    axes.set_ylim(bottom=0)
-    if points or references:
-        figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+        _day_axis(other_axes, last_day)
+        other_axes.set_ylim(0, max(p.value for p in other) * 1.6 or 1)
+        other_axes.legend(loc="upper left", frameon=False, fontsize=8)
     return _svg(figure)
 
 

@@ -14,7 +14,17 @@ def references_visible_to(user):
 class MilkVolumeReferenceAdmin(ScopedAdmin):
     visible = references_visible_to
     manage = Permission.MANAGE_PROGRAMME
-    list_display = ["postpartum_day", "lower_ml", "mean_ml", "upper_ml", "source"]
-    list_filter = ["source"]
+    list_display = ["postpartum_day", "lower_ml", "mean_ml", "upper_ml", "bounds", "source"]
+    list_filter = ["source", "bounds"]
     search_fields = ["source", "note"]
-    fields = ["postpartum_day", "lower_ml", "mean_ml", "upper_ml", "source", "source_url", "note"]
+    fields = [
+        "postpartum_day",
+        "lower_ml",
+        "mean_ml",
+        "upper_ml",
+        "bounds",
+        "study_size",
+        "source",
+        "source_url",
+        "note",
+    ]

@@ -12,8 +12,21 @@ from kaderasi.core.models import BaseModel
 from kaderasi.evaluation.norms import ReferenceRange
 
 
+class ReferenceBounds(models.TextChoices):
+    """What a reference row's lower and upper bounds are, so that every page labels them
+    truthfully (domain reference §3.1: Saint 1984's bounds are the lowest and highest of 9
+    mothers, not a normal range)."""
+
+    OBSERVED_EXTREMES = (
+        "observed_extremes",
+        _("Lowest and highest observed in a small study (not a normal range)"),
+    )
+    GUIDE_RANGE = "guide_range", _("A guide range, not a measured distribution")
+
+
 class MilkVolumeReference(BaseModel):
-    """The range of 24-hour milk volume expected on one postpartum day (day 1 = first 24 hours)."""
+    """The 24-hour milk volume observed on one postpartum day (day 1 = first 24 hours), from one
+    source for the whole table; `bounds` says what the lower and upper values are."""
 
     postpartum_day = models.PositiveSmallIntegerField(_("postpartum day"), unique=True)
     lower_ml = models.DecimalField(_("lower bound (ml per 24 h)"), max_digits=6, decimal_places=1)
@@ -25,6 +38,18 @@ class MilkVolumeReference(BaseModel):
         null=True,
         blank=True,
         help_text=_("When the source reports one."),
+    )
+    bounds = models.CharField(
+        _("what the bounds are"),
+        max_length=20,
+        choices=ReferenceBounds.choices,
+        default=ReferenceBounds.OBSERVED_EXTREMES,
+    )
+    study_size = models.PositiveSmallIntegerField(
+        _("mothers studied"),
+        null=True,
+        blank=True,
+        help_text=_("How many mothers the bounds come from, when the source says."),
     )
     source = models.TextField(_("source"), help_text=_("Citation of the publication."))
     source_url = models.URLField(_("source address"), blank=True)
@@ -52,6 +77,10 @@ class MilkVolumeReference(BaseModel):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(bounds__in=ReferenceBounds.values),
+                name="milk_reference_bounds_kind_is_known",
+            ),
+            models.CheckConstraint(
                 condition=Q(mean_ml__isnull=True)
                 | (Q(mean_ml__gte=F("lower_ml")) & Q(mean_ml__lte=F("upper_ml"))),
                 name="milk_reference_mean_within_bounds",
@@ -71,4 +100,6 @@ class MilkVolumeReference(BaseModel):
             lower_ml=float(self.lower_ml),
             upper_ml=float(self.upper_ml),
             source=self.source,
+            bounds=self.bounds,
+            study_size=self.study_size,
         )

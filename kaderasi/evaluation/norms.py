@@ -32,6 +32,10 @@ class ReferenceRange:
     lower_ml: float
     upper_ml: float
     source: str
+    # What the bounds are ("observed_extremes": the lowest and highest in a small study, not a
+    # normal range; "guide_range") and how many mothers they come from, for honest labels.
+    bounds: str = "observed_extremes"
+    study_size: int | None = None
 
     def __post_init__(self) -> None:
         if self.lower_ml > self.upper_ml:
