@@ -118,76 +118,216 @@ SOURCE_STOP = (
     "Domain reference §1.3 (proposal [S]): no SOP consulted lists contraindications; these "
     "stop-and-refer conditions need the programme midwife's sign-off."
 )
-SOURCE_MOTHER = (
-    "Domain reference §3.4: Indonesian health-education leaflet "
-    "(https://fdokumen.com/document/leaflet-gizi-ibu-post-partum-ok-565204df8b45e.html)."
+SOURCE_KIA_MOTHER = (
+    "Buku KIA (Kesehatan Ibu dan Anak, Kemenkes RI), section on the mother after delivery "
+    "(ibu nifas): danger signs of the postpartum period. Edition and page not yet verified: the "
+    "2023/2024 text was not at hand (domain reference §5.2 [?]); to be confirmed by the programme "
+    "midwife. WHO recommendations on maternal and newborn care for a positive postnatal "
+    "experience (WHO, 2022): postnatal assessment of the woman."
 )
-SOURCE_BREAST = "Domain reference §3.4: StatPearls, Acute mastitis; ABM Protocol #36 (2022)."
-SOURCE_NEWBORN = (
-    "Domain reference §3.4: Buku KIA-derived health education (https://pwmu.co/?p=71720)."
+SOURCE_KIA_NEWBORN = (
+    "Buku KIA (Kemenkes RI), section on the newborn (bayi baru lahir): danger signs. Edition and "
+    "page not yet verified (domain reference §5.2 [?]). WHO recommendations on maternal and "
+    "newborn care for a positive postnatal experience (WHO, 2022): the newborn danger signs "
+    "(not feeding well, convulsions, fast breathing of 60 a minute or more, severe chest "
+    "indrawing, no spontaneous movement, fever or low temperature, jaundice in the first 24 hours "
+    "or on palms and soles) call for referral."
+)
+SOURCE_BLOOD_PRESSURE = (
+    "WHO 2022 postnatal care recommendations (blood pressure assessed after birth); thresholds "
+    "from domain reference §3.4: 140/90 mmHg or more (systolic or diastolic) the same day, "
+    "160/110 mmHg or more (severe hypertension, ACOG Practice Bulletin 222, 2020) an emergency."
+)
+SOURCE_BREAST = (
+    "Buku KIA (Kemenkes RI): a red, swollen, painful breast is a danger sign of the postpartum "
+    "period (edition and page not yet verified). ABM Clinical Protocol #36, The Mastitis "
+    "Spectrum (Breastfeed Med 2022;17:360): inflammatory mastitis with or without fever; "
+    "engorgement and sore nipples are supported at home, not referred as danger signs, and the "
+    "massage continues (WHO advises supporting the oxytocin reflex in engorgement)."
+)
+SOURCE_STOOL_CARD = (
+    "Buku KIA (Kemenkes RI): the stool-colour card (kartu warna tinja) screens pale stools for "
+    "biliary atresia (edition and page not yet verified)."
+)
+SEVERITY_PROPOSAL = (
+    " Severity and whether the massage stops: proposal [S] (issue 19) for the midwife's sign-off."
 )
 
-DANGER_SIGNS: list[tuple[str, str, str, str, str]] = [
+# One row per sign: its code, group, severity (emergency | same_day | review), whether it stops
+# the massage until the midwife has closed the referral, the thresholds its wording names as
+# {placeholders}, the wording (Indonesian, English), and its primary source.
+_SIGNS: list[dict] = [
     # Before the massage (stop and refer).
-    ("back_wound", "before_massage", SOURCE_STOP,
-     "Ada luka, ruam, luka bakar, atau infeksi di punggung ibu?",
-     "Is there a wound, rash, burn or infection on the mother's back?"),
-    ("back_injury", "before_massage", SOURCE_STOP,
-     "Apakah ibu baru mengalami cedera tulang belakang atau punggung?",
-     "Has the mother recently injured her spine or back?"),
-    ("severe_back_pain", "before_massage", SOURCE_STOP,
-     "Apakah ibu mengeluh nyeri punggung yang berat?",
-     "Does the mother report severe back pain?"),
-    ("fever_or_unwell", "before_massage", SOURCE_STOP,
-     "Apakah ibu demam (38 °C atau lebih) atau merasa tidak enak badan?",
-     "Does the mother have a fever (38 °C or more) or feel unwell?"),
-    ("bleeding_or_danger_sign", "before_massage", SOURCE_STOP,
-     "Apakah ada perdarahan banyak dari jalan lahir atau tanda bahaya lain pada ibu?",
-     "Is there heavy vaginal bleeding or another danger sign in the mother?"),
-    ("very_high_blood_pressure", "before_massage", SOURCE_STOP,
-     "Jika tekanan darah ibu sudah diukur: apakah sangat tinggi?",
-     "If her blood pressure was measured: was it very high?"),
-    ("mother_declines", "before_massage", SOURCE_STOP,
-     "Apakah ibu menolak dipijat atau merasa tidak nyaman?",
-     "Does the mother decline the massage or feel uncomfortable?"),
+    {"code": "back_wound", "group": "before_massage", "severity": "review", "stops_massage": True,
+     "source": SOURCE_STOP,
+     "text_id": "Ada luka, ruam, luka bakar, atau infeksi di punggung ibu?",
+     "text_en": "Is there a wound, rash, burn or infection on the mother's back?"},
+    {"code": "back_injury", "group": "before_massage", "severity": "same_day",
+     "stops_massage": True, "source": SOURCE_STOP,
+     "text_id": "Apakah ibu baru mengalami cedera tulang belakang atau punggung?",
+     "text_en": "Has the mother recently injured her spine or back?"},
+    {"code": "severe_back_pain", "group": "before_massage", "severity": "same_day",
+     "stops_massage": True, "source": SOURCE_STOP,
+     "text_id": "Apakah ibu mengeluh nyeri punggung yang hebat?",
+     "text_en": "Does the mother report severe back pain?"},
+    {"code": "fever_or_unwell", "group": "before_massage", "severity": "same_day",
+     "stops_massage": True, "parameters": {"fever_celsius": 38},
+     "source": SOURCE_STOP + " Fever threshold: Buku KIA and WHO 2022 (38 °C).",
+     "text_id": "Apakah ibu demam ({fever_celsius} °C atau lebih) atau merasa tidak enak badan?",
+     "text_en": "Does the mother have a fever ({fever_celsius} °C or more) or feel unwell?"},
+    {"code": "bleeding_or_danger_sign", "group": "before_massage", "severity": "emergency",
+     "stops_massage": True, "source": SOURCE_STOP + " " + SOURCE_KIA_MOTHER,
+     "text_id": "Apakah ada perdarahan banyak dari jalan lahir atau tanda bahaya lain pada ibu?",
+     "text_en": "Is there heavy vaginal bleeding or another danger sign in the mother?"},
+    {"code": "high_blood_pressure", "group": "before_massage", "severity": "same_day",
+     "stops_massage": True, "parameters": {"systolic": 140, "diastolic": 90},
+     "source": SOURCE_BLOOD_PRESSURE,
+     "text_id": "Jika tekanan darah ibu sudah diukur: angka atas {systolic} atau lebih, atau "
+     "angka bawah {diastolic} atau lebih?",
+     "text_en": "If her blood pressure was measured: {systolic} or more on top, or {diastolic} "
+     "or more below?"},
+    {"code": "very_high_blood_pressure", "group": "before_massage", "severity": "emergency",
+     "stops_massage": True, "parameters": {"systolic": 160, "diastolic": 110},
+     "source": SOURCE_BLOOD_PRESSURE,
+     "text_id": "Jika tekanan darah ibu sudah diukur: angka atas {systolic} atau lebih, atau "
+     "angka bawah {diastolic} atau lebih (sangat tinggi)?",
+     "text_en": "If her blood pressure was measured: {systolic} or more on top, or {diastolic} "
+     "or more below (very high)?"},
+    # Declining is her right: recorded as a skipped session, never a danger sign (issue 19).
+    {"code": "mother_declines", "group": "before_massage", "severity": "review",
+     "stops_massage": False, "is_active": False,
+     "source": SOURCE_STOP + " Switched off (issue 19): a mother who declines is recorded as a "
+     "skipped session with its reason, not referred.",
+     "text_id": "Apakah ibu menolak dipijat atau merasa tidak nyaman?",
+     "text_en": "Does the mother decline the massage or feel uncomfortable?"},
     # Mother.
-    ("heavy_bleeding", "mother", SOURCE_MOTHER,
-     "Perdarahan tiba-tiba atau banyak (2 pembalut penuh dalam setengah jam)",
-     "Sudden or heavy vaginal bleeding (2 pads soaked in half an hour)"),
-    ("foul_discharge", "mother", SOURCE_MOTHER,
-     "Keluar cairan berbau busuk dari jalan lahir",
-     "Foul-smelling vaginal discharge"),
-    ("abdominal_or_back_pain", "mother", SOURCE_MOTHER,
-     "Nyeri perut bagian bawah atau punggung",
-     "Lower-abdominal or back pain"),
-    ("headache_or_vision", "mother", SOURCE_MOTHER,
-     "Sakit kepala terus-menerus, nyeri ulu hati, atau pandangan kabur",
-     "Persistent headache, epigastric pain or problems with vision"),
-    ("swelling_face_hands", "mother", SOURCE_MOTHER,
-     "Bengkak di wajah atau tangan",
-     "Swelling of the face or hands"),
-    ("painful_red_breast_fever", "mother", SOURCE_BREAST,
-     "Payudara merah, bengkak, dan nyeri, disertai demam",
-     "A red, swollen, painful breast with fever"),
+    {"code": "heavy_bleeding", "group": "mother", "severity": "emergency", "stops_massage": True,
+     "parameters": {"pads": 2, "minutes": 30}, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Perdarahan tiba-tiba atau banyak dari jalan lahir ({pads} pembalut penuh dalam "
+     "{minutes} menit)",
+     "text_en": "Sudden or heavy vaginal bleeding ({pads} pads soaked within {minutes} minutes)"},
+    {"code": "convulsions_or_fainting", "group": "mother", "severity": "emergency",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Ibu kejang atau pingsan",
+     "text_en": "The mother has convulsions or faints"},
+    {"code": "breathless_or_chest_pain", "group": "mother", "severity": "emergency",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Ibu sesak napas atau nyeri dada",
+     "text_en": "The mother is breathless or has chest pain"},
+    {"code": "headache_or_vision", "group": "mother", "severity": "emergency",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Sakit kepala hebat atau terus-menerus, nyeri ulu hati, atau pandangan kabur",
+     "text_en": "Severe or persistent headache, pain below the breastbone, or blurred vision"},
+    {"code": "abdominal_or_back_pain", "group": "mother", "severity": "same_day",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Nyeri hebat di perut bagian bawah (bukan mulas biasa saat menyusui)",
+     "text_en": "Severe lower-abdominal pain (not the usual cramps while breastfeeding)"},
+    {"code": "foul_discharge", "group": "mother", "severity": "same_day", "stops_massage": True,
+     "source": SOURCE_KIA_MOTHER,
+     "text_id": "Keluar cairan berbau busuk dari jalan lahir",
+     "text_en": "Foul-smelling discharge from the vagina"},
+    {"code": "fever_over_two_days", "group": "mother", "severity": "same_day",
+     "stops_massage": True, "parameters": {"days": 2}, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Demam lebih dari {days} hari",
+     "text_en": "Fever for more than {days} days"},
+    {"code": "swelling_face_hands", "group": "mother", "severity": "same_day",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Bengkak di wajah atau tangan",
+     "text_en": "Swelling of the face or hands"},
+    {"code": "calf_swelling_one_side", "group": "mother", "severity": "same_day",
+     "stops_massage": True, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Betis bengkak, merah, atau nyeri di satu sisi saja",
+     "text_en": "One calf swollen, red or painful (one side only)"},
+    {"code": "infected_wound", "group": "mother", "severity": "same_day", "stops_massage": True,
+     "source": SOURCE_KIA_MOTHER,
+     "text_id": "Luka jahitan jalan lahir atau luka operasi sesar merah, bengkak, bernanah, atau "
+     "makin nyeri",
+     "text_en": "The perineal stitches or the caesarean wound are red, swollen, oozing pus or "
+     "more and more painful"},
+    {"code": "urinary_problems", "group": "mother", "severity": "same_day",
+     "stops_massage": False, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Sulit BAK, nyeri atau panas saat BAK, atau BAK tidak bisa ditahan",
+     "text_en": "Cannot pass urine, pain or burning when passing urine, or cannot hold urine"},
+    {"code": "painful_red_breast_fever", "group": "mother", "severity": "same_day",
+     "stops_massage": False, "source": SOURCE_BREAST,
+     "text_id": "Payudara merah, bengkak, dan nyeri (dengan atau tanpa demam)",
+     "text_en": "A red, swollen, painful breast (with or without fever)"},
+    {"code": "low_mood_or_self_harm", "group": "mother", "severity": "same_day",
+     "stops_massage": False, "source": SOURCE_KIA_MOTHER,
+     "text_id": "Ibu sangat sedih, murung, atau menangis terus; atau berpikir menyakiti diri "
+     "sendiri atau bayinya",
+     "text_en": "The mother is very sad, withdrawn or keeps crying; or thinks of harming herself "
+     "or her baby"},
     # Newborn.
-    ("not_feeding", "newborn", SOURCE_NEWBORN,
-     "Bayi tidak mau menyusu", "The baby will not feed"),
-    ("convulsions", "newborn", SOURCE_NEWBORN, "Kejang", "Convulsions"),
-    ("weak_or_lethargic", "newborn", SOURCE_NEWBORN,
-     "Bayi lemah atau lemas", "The baby is weak or lethargic"),
-    ("difficult_breathing", "newborn", SOURCE_NEWBORN,
-     "Sesak atau sulit bernapas", "Difficulty breathing"),
-    ("red_umbilicus", "newborn", SOURCE_NEWBORN,
-     "Tali pusat kemerahan", "Reddened umbilical stump"),
-    ("fever_or_cold", "newborn", SOURCE_NEWBORN,
-     "Demam (di atas 37,5 °C) atau tubuh dingin (di bawah 36,5 °C)",
-     "Fever (above 37.5 °C) or cold (below 36.5 °C)"),
-    ("eye_pus", "newborn", SOURCE_NEWBORN,
-     "Mata bernanah banyak", "Eyes with a lot of pus"),
-    ("jaundice", "newborn", SOURCE_NEWBORN,
-     "Kuning dalam 24 jam pertama, lebih dari 14 hari, atau sampai telapak kaki",
-     "Jaundice in the first 24 hours, lasting over 14 days, or reaching the soles"),
+    {"code": "not_feeding", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Bayi tidak mau menyusu", "text_en": "The baby will not feed"},
+    {"code": "convulsions", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN, "text_id": "Bayi kejang", "text_en": "The baby has convulsions"},
+    {"code": "weak_or_lethargic", "group": "newborn", "severity": "emergency",
+     "stops_massage": False, "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Bayi lemah atau lemas", "text_en": "The baby is weak or floppy"},
+    {"code": "not_moving", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Bayi tidak bergerak, atau bergerak hanya bila disentuh",
+     "text_en": "The baby does not move, or moves only when touched"},
+    {"code": "blue_lips_or_skin", "group": "newborn", "severity": "emergency",
+     "stops_massage": False, "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Bibir, lidah, atau kulit bayi biru",
+     "text_en": "The baby's lips, tongue or skin are blue"},
+    {"code": "difficult_breathing", "group": "newborn", "severity": "emergency",
+     "stops_massage": False, "parameters": {"breaths_per_minute": 60},
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Napas cepat: {breaths_per_minute} kali atau lebih dalam satu menit (hitung "
+     "selama satu menit penuh saat bayi tenang), atau dada bagian bawah tertarik ke dalam saat bernapas",
+     "text_en": "Fast breathing: {breaths_per_minute} breaths or more in one minute (count "
+     "for a full minute while the baby is calm), or the lower chest pulls in with each breath"},
+    {"code": "grunting", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Bayi merintih (bersuara mengerang) setiap bernapas",
+     "text_en": "The baby grunts with each breath"},
+    {"code": "fever_or_cold", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "parameters": {"fever_above_celsius": 37.5, "cold_below_celsius": 36.5},
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Demam (di atas {fever_above_celsius} °C) atau tubuh dingin (di bawah "
+     "{cold_below_celsius} °C)",
+     "text_en": "Fever (above {fever_above_celsius} °C) or cold (below {cold_below_celsius} °C)"},
+    {"code": "vomiting", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Muntah berwarna hijau, atau muntah terus (semua yang diminum keluar lagi)",
+     "text_en": "Green vomit, or vomiting everything, again and again"},
+    {"code": "cord_bleeding", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Tali pusat berdarah", "text_en": "The umbilical cord is bleeding"},
+    {"code": "jaundice", "group": "newborn", "severity": "emergency", "stops_massage": False,
+     "parameters": {"first_hours": 24, "longer_than_days": 14}, "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Kuning dalam {first_hours} jam pertama, kuning lebih dari {longer_than_days} "
+     "hari, atau kuning sampai telapak tangan dan telapak kaki",
+     "text_en": "Yellow skin in the first {first_hours} hours, for more than {longer_than_days} "
+     "days, or reaching the palms and soles"},
+    {"code": "diarrhoea", "group": "newborn", "severity": "same_day", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Diare: BAB cair jauh lebih sering dari biasanya, atau ada darah atau lendir",
+     "text_en": "Diarrhoea: watery stools much more often than usual, or with blood or mucus"},
+    {"code": "red_umbilicus", "group": "newborn", "severity": "same_day", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Tali pusat kemerahan sampai kulit perut, berbau, atau bernanah",
+     "text_en": "Redness of the cord spreading to the belly skin, a bad smell or pus"},
+    {"code": "eye_pus", "group": "newborn", "severity": "same_day", "stops_massage": False,
+     "source": SOURCE_KIA_NEWBORN,
+     "text_id": "Mata bernanah banyak", "text_en": "Eyes with a lot of pus"},
+    {"code": "pale_stools", "group": "newborn", "severity": "same_day", "stops_massage": False,
+     "source": SOURCE_STOOL_CARD,
+     "text_id": "BAB bayi pucat (putih, abu-abu, atau kuning pucat seperti dempul; bandingkan "
+     "dengan kartu warna tinja di Buku KIA)",
+     "text_en": "Pale stools (white, grey or pale yellow like putty; compare with the "
+     "stool-colour card in the Buku KIA)"},
 ]  # fmt: skip
+
+DANGER_SIGNS: list[dict] = [
+    {"parameters": {}, "is_active": True, **sign, "source": sign["source"] + SEVERITY_PROPOSAL}
+    for sign in _SIGNS
+]
 
 SOURCE_SOP = (
     "SOP Pijat Oksitosin (thesis appendix, https://vdocuments.net/"
@@ -361,15 +501,16 @@ def catalogue_ensure(apps) -> None:
         flag_rule.objects.get_or_create(
             code=rule["code"], defaults={k: v for k, v in rule.items() if k != "code"}
         )
-    for order, (code, group, source, text_id, text_en) in enumerate(DANGER_SIGNS, start=1):
+    sign_fields = {field.name for field in danger_sign._meta.get_fields()}
+    for order, sign in enumerate(DANGER_SIGNS, start=1):
+        # An older migration's model lacks the later fields (severity, thresholds): it gets
+        # what it has, and the migration that adds them fills them in (care 0008).
         danger_sign.objects.get_or_create(
-            code=code,
+            code=sign["code"],
             defaults={
-                "group": group,
-                "source": source,
-                "text_id": text_id,
-                "text_en": text_en,
-                "order": order,
+                name: value
+                for name, value in {**sign, "order": order}.items()
+                if name != "code" and name in sign_fields
             },
         )
     for step in MASSAGE_STEPS:
@@ -391,7 +532,7 @@ def catalogue_remove(apps) -> None:
         code__in=[rule["code"] for rule in FLAG_RULES]
     ).delete()
     apps.get_model("care", "DangerSign").objects.filter(
-        code__in=[sign[0] for sign in DANGER_SIGNS]
+        code__in=[sign["code"] for sign in DANGER_SIGNS]
     ).delete()
     apps.get_model("care", "MassageStep").objects.filter(
         number__in=[step["number"] for step in MASSAGE_STEPS]

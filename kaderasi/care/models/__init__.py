@@ -2,6 +2,7 @@
 
 from kaderasi.care.models.consents import Consent, ConsentGivenBy, ConsentSubject, ConsentText
 from kaderasi.care.models.danger_signs import (
+    DangerSeverity,
     DangerSign,
     DangerSignContext,
     DangerSignGroup,
@@ -49,6 +50,7 @@ __all__ = [
     "ConsentGivenBy",
     "ConsentSubject",
     "ConsentText",
+    "DangerSeverity",
     "DangerSign",
     "DangerSignContext",
     "DangerSignGroup",

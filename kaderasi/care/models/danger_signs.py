@@ -2,11 +2,20 @@
 records against them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kaderasi.care.danger_sign_rules import (
+    ALERTING,
+    EMERGENCY,
+    REVIEW,
+    SAME_DAY,
+    render_sign_text,
+    wording_problem,
+)
 from kaderasi.care.models.mothers import Mother
 from kaderasi.core.models import BaseModel
 
@@ -17,15 +26,41 @@ class DangerSignGroup(models.TextChoices):
     NEWBORN = "newborn", _("Newborn")
 
 
+class DangerSeverity(models.TextChoices):
+    """How urgent a sign is (care/danger_sign_rules.py): the most severe sign of a check decides
+    its flag (emergency or same day: red; review only: amber) and whether the midwife is alerted."""
+
+    EMERGENCY = EMERGENCY, _("Emergency: to the puskesmas or hospital now")
+    SAME_DAY = SAME_DAY, _("Same day: call the midwife now")
+    REVIEW = REVIEW, _("Review: the midwife within 24 hours")
+
+
 class DangerSign(BaseModel):
-    """One condition a cadre asks about. The stop-and-refer questions before a massage (domain
-    reference §1.3) need a midwife's sign-off; the maternal and newborn danger signs come from the
-    Buku KIA-based health education (§3.4). Any sign ticked raises a red flag."""
+    """One condition a cadre asks about, with its primary source (Buku KIA, WHO 2022 postnatal
+    care, ABM protocols), its severity and whether it stops the massage. The stop-and-refer
+    questions before a massage (domain reference §1.3) and every severity are proposals for the
+    midwife's sign-off. Thresholds printed in the wording are `parameters`: the text names them
+    as {placeholders}, so the number shown is the number in the data."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     group = models.CharField(_("group"), max_length=16, choices=DangerSignGroup.choices)
     text_id = models.CharField(_("question (Indonesian)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300)
+    severity = models.CharField(
+        _("severity"),
+        max_length=10,
+        choices=DangerSeverity.choices,
+        default=DangerSeverity.SAME_DAY,
+    )
+    parameters = models.JSONField(
+        _("thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Numbers the question names in braces, e.g. {"breaths_per_minute": 60} for '
+            '"{breaths_per_minute} breaths or more in one minute".'
+        ),
+    )
     source = models.TextField(_("source"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     stops_massage = models.BooleanField(
@@ -46,6 +81,10 @@ class DangerSign(BaseModel):
             models.CheckConstraint(
                 condition=Q(group__in=DangerSignGroup.values), name="danger_sign_group_is_known"
             ),
+            models.CheckConstraint(
+                condition=Q(severity__in=DangerSeverity.values),
+                name="danger_sign_severity_is_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,7 +92,28 @@ class DangerSign(BaseModel):
 
     @property
     def text(self) -> str:
-        return self.text_id if (get_language() or "id").startswith("id") else self.text_en
+        """The question in the active language, its thresholds filled in from `parameters`."""
+        language = get_language() or "id"
+        template = self.text_id if language.startswith("id") else self.text_en
+        return render_sign_text(template, self.parameters, language)
+
+    @property
+    def is_alerting(self) -> bool:
+        """Ticked, it alerts the midwife at once (emergency or same day)."""
+        return self.severity in ALERTING
+
+    def clean(self) -> None:
+        problem = wording_problem([self.text_id, self.text_en], self.parameters)
+        if problem:
+            raise ValidationError(
+                {
+                    "parameters": _(
+                        "Every {name} in the question needs a number of that name in the "
+                        "thresholds (problem: %(problem)s)."
+                    )
+                    % {"problem": problem}
+                }
+            )
 
 
 class DangerSignContext(models.TextChoices):
