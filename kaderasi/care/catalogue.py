@@ -112,6 +112,84 @@ FLAG_RULES: list[dict] = [
         "source": "SOP pijat oksitosin: observe the mother's response and record complaints and "
         "danger signs (domain reference §1.2, steps 18 and 23).",
     },
+    # The rules of issue 19, also listed in PROTOCOL_SAFETY_RULES.
+    {
+        "code": "repeated_refusal",
+        "severity": "amber",
+        "title_id": "Ibu beberapa kali menolak pijat",
+        "title_en": "The mother declined the massage several times",
+        "parameters": {"refusals_at_least": 2},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " Declining a massage is the mother's right: a refusal is recorded, never referred "
+        "(WHO recommendations on maternal and newborn care for a positive postnatal experience, "
+        "2022: respectful, woman-centred care; UU 17/2023 on the patient's right to refuse). "
+        "Only when she declines `refusals_at_least` planned sessions is the midwife asked to "
+        "talk with her (about comfort, worries or another helper), not to refer her.",
+    },
+    {
+        "code": "low_birth_weight_or_preterm",
+        "severity": "amber",
+        "title_id": "Bayi berat lahir rendah atau prematur: bidan buat rencana sendiri",
+        "title_en": "Low birth weight or preterm baby: the midwife makes its own plan",
+        "parameters": {"birth_weight_below_g": 2500, "gestational_weeks_below": 37},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " Low birth weight is a birth weight below 2,500 g and preterm a birth before 37 "
+        "completed weeks (WHO, ICD-10; WHO recommendations for care of the preterm or low-birth-"
+        "weight infant, 2022; Buku KIA: bayi berat lahir rendah). The weight-loss thresholds "
+        "(7 %, 10 %) come from term babies (domain reference §3.2: Noel-Weiss 2008 review of "
+        "term infants; Flaherman 2015 nomograms from 36 weeks), so they are not applied to these "
+        "babies: the midwife reviews the baby and sets its own feeding and weight plan. The "
+        "gestational age is the one the midwife entered, else derived from the HPHT or HPL.",
+    },
+    {
+        "code": "no_urine_12_hours",
+        "severity": "red",
+        "title_id": "Bayi tidak BAK 12 jam atau lebih",
+        "title_en": "No urine for 12 hours or more",
+        "parameters": {"hours": 12},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.5: no wet nappy in 12 hours is a same-day referral (dehydration; HSE Ireland, "
+        "UnityPoint). Judged from the BAK counts the cadre records, each covering the 24 hours "
+        "before it: a count of 0 means no urine for at least 24 hours, so at least `hours`. A "
+        "gap shorter than a day between voids cannot be seen in daily counts; the family's "
+        "report of it belongs in the danger-sign check.",
+    },
+    {
+        "code": "milk_not_in_by_72_hours",
+        "severity": "amber",
+        "title_id": "ASI belum keluar banyak setelah 72 jam",
+        "title_en": "Milk not come in by 72 hours",
+        "parameters": {"hours": 72},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " §3.1 and §3.5: delayed onset of lactation is the mother perceiving her milk coming in "
+        "only after 72 hours (Chapman & Perez-Escamilla, J Nutr 2000;130:2972; Neville, Morton "
+        "& Umemura, Pediatr Clin North Am 2001;48:35); about 20-40 % of mothers. The cadre asks "
+        "her (breasts full and heavy, milk leaking or dripping) and records yes or not yet; a "
+        '"not yet" at or after `hours` raises the flag. Expressed volumes are not used: pumped '
+        "milk in the first days under-represents what the baby takes.",
+    },
+    {
+        "code": "birth_outcome",
+        "severity": "amber",
+        "title_id": "Hasil persalinan menghentikan pendampingan pijat",
+        "title_en": "A birth outcome ends the massage accompaniment",
+        "parameters": {},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " After a stillbirth, the death of the baby or the baby's admission to intensive care "
+        "the massage schedule and its reminders stop at once; the midwife visits the mother for "
+        "her own postnatal care (WHO 2022 postnatal care: every woman receives postnatal care "
+        "whatever the outcome of the birth), bereavement support, and lactation care (easing "
+        "the milk after a loss, or expressing for a baby in intensive care).",
+    },
+]
+
+# The rules added by issue 19 (loaded by migration 0009 for databases created before it).
+PROTOCOL_SAFETY_RULES = [
+    "repeated_refusal",
+    "low_birth_weight_or_preterm",
+    "no_urine_12_hours",
+    "milk_not_in_by_72_hours",
+    "birth_outcome",
 ]
 
 SOURCE_STOP = (
@@ -524,6 +602,16 @@ def catalogue_ensure(apps) -> None:
             version=text["version"],
             defaults={k: v for k, v in text.items() if k not in {"subject", "version"}},
         )
+
+
+def flag_rules_ensure(apps, *, codes: list[str]) -> None:
+    """Create the shipped flag rules of `codes` that are missing; never change an existing one."""
+    flag_rule = apps.get_model("care", "FlagRule")
+    for rule in FLAG_RULES:
+        if rule["code"] in codes:
+            flag_rule.objects.get_or_create(
+                code=rule["code"], defaults={k: v for k, v in rule.items() if k != "code"}
+            )
 
 
 def catalogue_remove(apps) -> None:

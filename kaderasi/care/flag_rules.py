@@ -26,6 +26,8 @@ class MeasurementFacts:
     postpartum_day: int | None
     basis: str = ""
     birth_weight_g: int | None = None
+    # Completed weeks at birth (entered by the midwife, else derived from HPHT/HPL); None unknown.
+    gestational_weeks: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,51 @@ class MissedSessionFacts:
     done: bool
 
 
-Facts = MeasurementFacts | StoolFacts | SessionFacts | DangerSignFacts | MissedSessionFacts
+@dataclass(frozen=True)
+class RefusalFacts:
+    """The planned sessions the mother has declined so far (this one included)."""
+
+    refusals: int
+
+
+@dataclass(frozen=True)
+class BirthFacts:
+    """The baby as born: birth weight and completed weeks of gestation (None when unknown)."""
+
+    birth_weight_g: int | None
+    gestational_weeks: int | None
+
+
+@dataclass(frozen=True)
+class MilkOnsetFacts:
+    """The mother's answer to "has your milk come in?": `came_in_after_hours` when she said yes
+    (hours after the birth it came in), else None; `not_in_at_hours` when she last said "not
+    yet", hours after the birth."""
+
+    came_in_after_hours: Decimal | None
+    not_in_at_hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class BirthOutcomeFacts:
+    outcome: str
+
+
+Facts = (
+    MeasurementFacts
+    | StoolFacts
+    | SessionFacts
+    | DangerSignFacts
+    | MissedSessionFacts
+    | RefusalFacts
+    | BirthFacts
+    | MilkOnsetFacts
+    | BirthOutcomeFacts
+)
+
+# The counts the cadre records (feeds, BAK, stools) each cover the 24 hours before them: a fact
+# of the record, not a clinical threshold.
+COUNT_COVERS_HOURS = Decimal(24)
 
 
 @dataclass(frozen=True)
@@ -105,6 +151,65 @@ def _weight_detail(facts: MeasurementFacts, loss: Decimal, threshold: Decimal) -
         "birth_weight_g": facts.birth_weight_g,
         "threshold_percent": float(threshold),
     }
+
+
+def small_or_preterm(parameters: Mapping, birth_weight_g: int | None, weeks: int | None) -> dict:
+    """What makes a baby low birth weight or preterm by the rule `low_birth_weight_or_preterm`
+    ({} when neither is known to hold)."""
+    found: dict[str, Any] = {}
+    if birth_weight_g is not None and birth_weight_g < _number(parameters, "birth_weight_below_g"):
+        found["birth_weight_g"] = birth_weight_g
+        found["birth_weight_below_g"] = float(_number(parameters, "birth_weight_below_g"))
+    if weeks is not None and weeks < _number(parameters, "gestational_weeks_below"):
+        found["gestational_weeks"] = weeks
+        found["gestational_weeks_below"] = float(_number(parameters, "gestational_weeks_below"))
+    return found
+
+
+def low_birth_weight_or_preterm(parameters: Mapping, facts: BirthFacts) -> dict | None:
+    """Birth weight below `birth_weight_below_g` or born before `gestational_weeks_below`
+    completed weeks: the weight thresholds of term babies do not fit, the midwife plans."""
+    found = small_or_preterm(parameters, facts.birth_weight_g, facts.gestational_weeks)
+    return found or None
+
+
+def repeated_refusal(parameters: Mapping, facts: RefusalFacts) -> dict | None:
+    """The mother has declined at least `refusals_at_least` planned sessions; one refusal (or
+    any number below it) is her right and raises nothing."""
+    threshold = _number(parameters, "refusals_at_least")
+    if facts.refusals < threshold:
+        return None
+    return {"refusals": facts.refusals, "refusals_at_least": float(threshold)}
+
+
+def no_urine_12_hours(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
+    """A BAK count of 0: no urine through the 24 hours it covers, which is at least `hours`."""
+    hours = _number(parameters, "hours")
+    if facts.kind != "wet_nappies" or facts.value != 0 or hours > COUNT_COVERS_HOURS:
+        return None
+    return {"hours_without_urine_at_least": float(COUNT_COVERS_HOURS), "hours": float(hours)}
+
+
+def milk_not_in_by_72_hours(parameters: Mapping, facts: MilkOnsetFacts) -> dict | None:
+    """She said her milk had not come in yet `hours` or more after the birth, or it came in only
+    after `hours`. No answer is not judged (the mother's page asks for one)."""
+    hours = _number(parameters, "hours")
+    if facts.came_in_after_hours is not None:
+        if facts.came_in_after_hours <= hours:
+            return None
+        return {
+            "came_in_after_hours": float(round(facts.came_in_after_hours)),
+            "hours": float(hours),
+        }
+    if facts.not_in_at_hours is None or facts.not_in_at_hours < hours:
+        return None
+    return {"not_in_at_hours": float(round(facts.not_in_at_hours)), "hours": float(hours)}
+
+
+def birth_outcome(parameters: Mapping, facts: BirthOutcomeFacts) -> dict | None:
+    if not facts.outcome:
+        return None
+    return {"outcome": facts.outcome}
 
 
 def infant_weight_loss_referral(parameters: Mapping, facts: MeasurementFacts) -> dict | None:
@@ -261,7 +366,28 @@ RULES: dict[str, RuleDefinition] = {
     "adverse_event_reported": RuleDefinition(
         adverse_event_reported, SessionFacts, "adverse_event", ()
     ),
+    "repeated_refusal": RuleDefinition(
+        repeated_refusal, RefusalFacts, "refusal", ("refusals_at_least",)
+    ),
+    "low_birth_weight_or_preterm": RuleDefinition(
+        low_birth_weight_or_preterm,
+        BirthFacts,
+        "small_or_preterm",
+        ("birth_weight_below_g", "gestational_weeks_below"),
+    ),
+    # On the topic of the wet-nappy rule: one red flag for one BAK count.
+    "no_urine_12_hours": RuleDefinition(
+        no_urine_12_hours, MeasurementFacts, "wet_nappies", ("hours",)
+    ),
+    "milk_not_in_by_72_hours": RuleDefinition(
+        milk_not_in_by_72_hours, MilkOnsetFacts, "milk_onset", ("hours",)
+    ),
+    "birth_outcome": RuleDefinition(birth_outcome, BirthOutcomeFacts, "birth_outcome", ()),
 }
+
+# The weight-loss rules' thresholds come from term babies of normal birth weight.
+TERM_BABY_RULES = {"infant_weight_loss_referral", "infant_weight_loss_review"}
+SMALL_OR_PRETERM_RULE = "low_birth_weight_or_preterm"
 
 SEVERITY_ORDER = {"red": 0, "amber": 1}
 
@@ -269,8 +395,12 @@ SEVERITY_ORDER = {"red": 0, "amber": 1}
 def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Finding]:
     """Run every rule on the facts of its kind. A rule whose code has no evaluation, or whose
     parameters are broken, is skipped (and logged) rather than refusing the record it judges; on
-    one topic a red finding hides the amber one. Red findings come first."""
+    one topic a red finding hides the amber one. Red findings come first. The weights of a baby
+    the active `low_birth_weight_or_preterm` rule finds small or preterm are not judged by the
+    term-baby weight rules."""
     facts_list = list(facts)
+    rules = list(rules)
+    not_for_term_rules = _small_or_preterm_weights(rules, facts_list)
     found: list[tuple[RuleSetting, Finding]] = []
     for rule in sorted(rules, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.code)):
         definition = RULES.get(rule.code)
@@ -279,8 +409,10 @@ def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Findi
             continue
         if any(definition.topic == RULES[f.code].topic for _, f in found):
             continue
-        for item in facts_list:
+        for position, item in enumerate(facts_list):
             if not isinstance(item, definition.facts):
+                continue
+            if rule.code in TERM_BABY_RULES and position in not_for_term_rules:
                 continue
             try:
                 detail = definition.evaluate(rule.parameters, item)
@@ -291,6 +423,27 @@ def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Findi
                 found.append((rule, Finding(rule.code, detail)))
                 break
     return [finding for _, finding in found]
+
+
+def _small_or_preterm_weights(rules: list[RuleSetting], facts: list) -> set[int]:
+    """The positions in `facts` of infant weights of a low-birth-weight or preterm baby (by the
+    active rule's thresholds): the term-baby weight rules do not judge them."""
+    setting = next((r for r in rules if r.code == SMALL_OR_PRETERM_RULE), None)
+    if setting is None:
+        return set()
+    positions = set()
+    for position, item in enumerate(facts):
+        if isinstance(item, MeasurementFacts) and item.kind == "infant_weight":
+            try:
+                small = small_or_preterm(
+                    setting.parameters, item.birth_weight_g, item.gestational_weeks
+                )
+            except ParameterError as error:
+                logger.warning("flag rule %s skipped: %s", setting.code, error)
+                return set()
+            if small:
+                positions.add(position)
+    return positions
 
 
 def parameters_problem(code: str, parameters: Any) -> str | None:

@@ -8,11 +8,17 @@ rarely starts at midnight, so it usually holds part of one calendar day's window
 next day's: the session of that slot takes the larger of the two parts (the earlier one on a
 tie). It therefore always keeps at least half of its clock window, the windows of one postpartum
 day never overlap, and a slot falls exactly once in each postpartum day.
+
+No window opens before the first massage may be given (`first_massage_not_before`): a set time
+after the birth and, when the programme asks for it, the midwife's first postnatal check (KF1).
+A window cut by that moment keeps its part after it, else the slot's other part of the
+postpartum day; a slot with no time left after it is dropped.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kaderasi.care.models.sessions import SessionStatus
@@ -67,15 +73,20 @@ def derive_schedule(
     start_postpartum_day: int,
     time_zone: ZoneInfo,
     windows: Iterable[DailyWindow] | None = None,
+    not_before: dt.datetime | None = None,
 ) -> list[PlannedSession]:
     """Every planned session, in time order: `sessions_per_day` per postpartum day (one per
     window) for `protocol_days` days from `start_postpartum_day`, each window clipped to its
-    postpartum day."""
+    postpartum day and to nothing earlier than `not_before`."""
     window_list = tuple(windows) if windows is not None else daily_windows(sessions_per_day)
     planned: list[PlannedSession] = []
     for day in range(start_postpartum_day, start_postpartum_day + protocol_days):
         span_starts = delivered_at + (day - 1) * DAY
         span_ends = span_starts + DAY
+        if not_before is not None:
+            span_starts = max(span_starts, not_before)
+            if span_starts >= span_ends:
+                continue
         for window in window_list:
             part = _largest_part(window, span_starts, span_ends, time_zone)
             if part is not None:
@@ -99,6 +110,82 @@ def _largest_part(
     return best
 
 
+class FirstMassageWait(StrEnum):
+    """What the first massage waits for."""
+
+    HOURS_AFTER_BIRTH = "hours_after_birth"
+    POSTNATAL_CHECK = "postnatal_check"
+    POSTNATAL_CHECK_NOT_RECORDED = "postnatal_check_not_recorded"
+
+
+@dataclass(frozen=True)
+class FirstMassage:
+    """The earliest moment of the first massage (None while it waits for a check not yet
+    recorded) and what sets it."""
+
+    not_before: dt.datetime | None
+    reason: FirstMassageWait
+    min_hours: int
+
+
+def first_massage_not_before(
+    *,
+    delivered_at: dt.datetime,
+    min_hours: int,
+    after_postnatal_check: bool,
+    postnatal_check_at: dt.datetime | None,
+) -> FirstMassage:
+    """Not before `min_hours` after the birth and, when `after_postnatal_check`, not before the
+    midwife's first postnatal check; when that check is required and not recorded, the first
+    massage waits (`not_before` None) and the reason says so."""
+    earliest = delivered_at + dt.timedelta(hours=min_hours)
+    if not after_postnatal_check:
+        return FirstMassage(earliest, FirstMassageWait.HOURS_AFTER_BIRTH, min_hours)
+    if postnatal_check_at is None:
+        return FirstMassage(None, FirstMassageWait.POSTNATAL_CHECK_NOT_RECORDED, min_hours)
+    if postnatal_check_at > earliest:
+        return FirstMassage(postnatal_check_at, FirstMassageWait.POSTNATAL_CHECK, min_hours)
+    return FirstMassage(earliest, FirstMassageWait.HOURS_AFTER_BIRTH, min_hours)
+
+
+@dataclass(frozen=True)
+class PostnatalVisit:
+    """A visit of the midwife the mother (KF) or baby (KN) is handed over to, by postpartum day
+    (`from_day`..`to_day` inclusive) and the times those days span."""
+
+    code: str
+    subject: str
+    from_day: int
+    to_day: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def postnatal_visits(delivered_at: dt.datetime, visits: Iterable[dict]) -> list[PostnatalVisit]:
+    """The programme's postnatal visits (data: code, subject, from_day, to_day) placed on the
+    calendar from the birth; entries that are not well formed are left out."""
+    placed = []
+    for visit in visits:
+        try:
+            from_day, to_day = int(visit["from_day"]), int(visit["to_day"])
+            code, subject = str(visit["code"]), str(visit.get("subject", ""))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not 1 <= from_day <= to_day:
+            continue
+        placed.append(
+            PostnatalVisit(
+                code=code,
+                subject=subject,
+                from_day=from_day,
+                to_day=to_day,
+                starts_at=delivered_at + (from_day - 1) * DAY,
+                ends_at=delivered_at + to_day * DAY,
+            )
+        )
+    return sorted(placed, key=lambda v: (v.starts_at, v.code))
+
+
 def session_status(
     *,
     window_starts_at: dt.datetime,
@@ -106,13 +193,16 @@ def session_status(
     now: dt.datetime,
     done: bool,
     cancelled: bool = False,
+    skipped: bool = False,
 ) -> SessionStatus:
-    """Cancelled, else done (whenever it was done), else upcoming before the window, due inside
-    it, and missed once it has closed."""
+    """Cancelled, else done (whenever it was done), else skipped (recorded with a reason: never
+    missed), else upcoming before the window, due inside it, and missed once it has closed."""
     if cancelled:
         return SessionStatus.CANCELLED
     if done:
         return SessionStatus.DONE
+    if skipped:
+        return SessionStatus.SKIPPED
     if now < window_starts_at:
         return SessionStatus.UPCOMING
     if now < window_ends_at:
@@ -123,10 +213,12 @@ def session_status(
 @dataclass(frozen=True)
 class Adherence:
     """Sessions done out of the sessions due so far: those whose window has closed, plus any done
-    early. A session inside its window and not yet done does not count against anyone."""
+    early. A session inside its window and not yet done does not count against anyone, nor does
+    one skipped with a reason (the mother declined or was unwell): it is counted as `skipped`."""
 
     done: int
     due: int
+    skipped: int = 0
 
     @property
     def percent(self) -> int | None:
@@ -134,13 +226,15 @@ class Adherence:
 
 
 def adherence(statuses: Iterable[SessionStatus]) -> Adherence:
-    done = missed = 0
+    done = missed = skipped = 0
     for status in statuses:
         if status == SessionStatus.DONE:
             done += 1
         elif status == SessionStatus.MISSED:
             missed += 1
-    return Adherence(done=done, due=done + missed)
+        elif status == SessionStatus.SKIPPED:
+            skipped += 1
+    return Adherence(done=done, due=done + missed, skipped=skipped)
 
 
 def best_match(

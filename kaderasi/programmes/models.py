@@ -13,6 +13,34 @@ class StudyDesign(models.TextChoices):
     TWO_GROUP = "two_group", _("Intervention and comparison groups")
 
 
+# The first massage waits for the mother and baby to be stable. A proposal needing the programme
+# midwife's sign-off, shipped as the default text of `first_massage_timing_source`.
+FIRST_MASSAGE_TIMING_SOURCE = (
+    "Proposal (issue 19), to be signed off by the programme midwife: the first massage not before "
+    "6 hours after the birth and, when the programme asks for it, not before the midwife's first "
+    "postnatal check (KF1). WHO recommendations on maternal and newborn care for a positive "
+    "postnatal experience (2022): the first postnatal check within 24 hours of birth, mother and "
+    "baby staying at least 24 hours in the facility after a vaginal birth; the first 1-2 hours are "
+    "the fourth stage of labour and early initiation of breastfeeding (IMD), which a massage must "
+    "not interrupt. Buku KIA / Permenkes 21/2021: KF1 is 6 hours to 2 days after the birth."
+)
+
+# Visits the midwife makes after the protocol's days (Buku KIA; Permenkes 21/2021): the cadre's
+# accompaniment hands the mother over to them. Postpartum days, inclusive.
+POSTNATAL_VISITS_SOURCE = (
+    "Buku KIA (Kemenkes, 2020 and later editions) and Permenkes 21/2021: postnatal visits for the "
+    "mother KF1 6 h-2 d, KF2 day 3-7, KF3 day 8-28, KF4 day 29-42; for the newborn KN1 6-48 h, "
+    "KN2 day 3-7, KN3 day 8-28 (domain reference 5.2)."
+)
+
+
+def default_postnatal_visits() -> list[dict]:
+    return [
+        {"code": "KF2", "subject": "mother", "from_day": 3, "to_day": 7},
+        {"code": "KN2", "subject": "infant", "from_day": 3, "to_day": 7},
+    ]
+
+
 class Programme(BaseModel):
     """Protocol settings default to the paper's programme (Sari & Agustina, Pandes 2018): two
     sessions a day of 10–15 minutes for three days from postpartum day 1, one client per cadre,
@@ -52,6 +80,38 @@ class Programme(BaseModel):
     )
     antenatal_start_week = models.PositiveSmallIntegerField(
         _("antenatal education from week"), default=36
+    )
+    first_massage_min_hours = models.PositiveSmallIntegerField(
+        _("first massage at the earliest (hours after the birth)"),
+        default=6,
+        help_text=_(
+            "Proposed default 6 hours: the fourth stage of labour and early initiation of "
+            "breastfeeding come first (WHO 2022 postnatal care). No window of the schedule opens "
+            "earlier."
+        ),
+    )
+    first_massage_after_postnatal_check = models.BooleanField(
+        _("first massage only after the midwife's first postnatal check (KF1)"),
+        default=True,
+        help_text=_(
+            "When on, the first massage also waits until the midwife has recorded her first "
+            "postnatal check; until then the schedule says it is waiting for it."
+        ),
+    )
+    first_massage_timing_source = models.TextField(
+        _("source of the first-massage timing"), default=FIRST_MASSAGE_TIMING_SOURCE
+    )
+    postnatal_visits = models.JSONField(
+        _("postnatal visits after the protocol"),
+        default=default_postnatal_visits,
+        blank=True,
+        help_text=_(
+            "The midwife's visits the mother is handed over to when the massage days end: a list "
+            'of {"code": "KF2", "subject": "mother" or "infant", "from_day": 3, "to_day": 7}.'
+        ),
+    )
+    postnatal_visits_source = models.TextField(
+        _("source of the postnatal visits"), default=POSTNATAL_VISITS_SOURCE
     )
     is_illustrative = models.BooleanField(
         _("contains illustrative data"),
@@ -101,6 +161,13 @@ class Programme(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(design__in=StudyDesign.values), name="programme_design_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_massage_min_hours__lte=72),
+                name="programme_first_massage_within_72_hours",
+                violation_error_message=_(
+                    "The first massage cannot be asked to wait more than 72 hours after the birth."
+                ),
             ),
         ]
 

@@ -46,6 +46,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"programme-{n}")
     name = factory.LazyAttribute(lambda o: f"Programme {o.slug}")
     starts_on = dt.date(2026, 1, 1)
+    # Tests of other behaviour plan the massage from the birth; the protocol-safety tests
+    # (care/tests/test_protocol_safety.py) use the model's defaults: 6 hours and KF1 first.
+    first_massage_min_hours = 0
+    first_massage_after_postnatal_check = False
 
 
 class CadreFactory(factory.django.DjangoModelFactory):

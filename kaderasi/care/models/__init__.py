@@ -29,6 +29,7 @@ from kaderasi.care.models.measurements import (
 from kaderasi.care.models.mothers import Mother, StudyGroup
 from kaderasi.care.models.pairings import Pairing, PairingEndReason
 from kaderasi.care.models.pregnancies import (
+    BirthOutcome,
     Delivery,
     DeliveryPlace,
     DeliveryType,
@@ -37,15 +38,19 @@ from kaderasi.care.models.pregnancies import (
     Pregnancy,
 )
 from kaderasi.care.models.sessions import (
+    CancelReason,
     MassageSession,
     PerformedBy,
     ScheduledSession,
     SessionStatus,
+    SkipReason,
 )
 
 __all__ = [
     "MAX_MILK_VOLUME_ML",
+    "BirthOutcome",
     "BreastSide",
+    "CancelReason",
     "Consent",
     "ConsentGivenBy",
     "ConsentSubject",
@@ -81,5 +86,6 @@ __all__ = [
     "ReferralStatus",
     "ScheduledSession",
     "SessionStatus",
+    "SkipReason",
     "StudyGroup",
 ]

@@ -62,6 +62,14 @@ class DeliveryPlace(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class BirthOutcome(models.TextChoices):
+    """An outcome that ends the accompaniment: the massage schedule and its reminders stop."""
+
+    STILLBIRTH = "stillbirth", _("Stillbirth")
+    NEONATAL_DEATH = "neonatal_death", _("Death of the baby")
+    INTENSIVE_CARE = "intensive_care", _("Baby in intensive care (NICU/perinatology)")
+
+
 class Delivery(BaseModel):
     pregnancy = models.OneToOneField(
         Pregnancy, verbose_name=_("pregnancy"), on_delete=models.CASCADE, related_name="delivery"
@@ -79,6 +87,25 @@ class Delivery(BaseModel):
     early_initiation = models.BooleanField(
         _("early initiation of breastfeeding (IMD)"), null=True, blank=True
     )
+    gestational_age_weeks = models.PositiveSmallIntegerField(
+        _("gestational age at birth (completed weeks)"),
+        null=True,
+        blank=True,
+        help_text=_("As the midwife assessed it; when empty it is derived from the HPHT or HPL."),
+    )
+    first_postnatal_check_at = models.DateTimeField(
+        _("midwife's first postnatal check (KF1)"), null=True, blank=True
+    )
+    birth_outcome = models.CharField(
+        _("birth outcome"), max_length=20, choices=BirthOutcome.choices, blank=True
+    )
+    birth_outcome_at = models.DateTimeField(_("birth outcome known at"), null=True, blank=True)
+    milk_came_in_at = models.DateTimeField(
+        _("milk came in (breasts full, milk leaking)"), null=True, blank=True
+    )
+    milk_not_in_at = models.DateTimeField(
+        _("last asked: milk not yet come in"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("delivery")
@@ -92,6 +119,18 @@ class Delivery(BaseModel):
             models.CheckConstraint(
                 condition=Q(delivery_type__in=[*DeliveryType.values, ""]),
                 name="delivery_type_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(gestational_age_weeks__isnull=True)
+                | (Q(gestational_age_weeks__gte=22) & Q(gestational_age_weeks__lte=44)),
+                name="delivery_gestational_age_22_to_44_weeks",
+                violation_error_message=_("A gestational age at birth must be 22 to 44 weeks."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(birth_outcome="") & Q(birth_outcome_at__isnull=True))
+                | (Q(birth_outcome__in=BirthOutcome.values) & Q(birth_outcome_at__isnull=False)),
+                name="delivery_birth_outcome_with_time",
+                violation_error_message=_("A birth outcome needs the time it became known."),
             ),
         ]
 

@@ -16,7 +16,25 @@ class SessionStatus(models.TextChoices):
     DUE = "due", _("Due")
     DONE = "done", _("Done")
     MISSED = "missed", _("Missed")
+    SKIPPED = "skipped", _("Skipped")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class SkipReason(models.TextChoices):
+    """Why a planned massage was not given. Declining is the mother's right: it is recorded, not
+    referred (only a repeated refusal may ask the midwife to talk with her, by rule)."""
+
+    MOTHER_DECLINES = "mother_declines", _("The mother declines")
+    MOTHER_UNWELL = "mother_unwell", _("The mother is unwell")
+    OTHER = "other", _("Other")
+
+
+class CancelReason(models.TextChoices):
+    """Why a planned session was cancelled (superseded rows stay, for history and reminders)."""
+
+    RESCHEDULED = "rescheduled", _("Rescheduled (delivery time or protocol changed)")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    BIRTH_OUTCOME = "birth_outcome", _("Birth outcome stops the massage")
 
 
 class ScheduledSession(BaseModel):
@@ -39,6 +57,22 @@ class ScheduledSession(BaseModel):
     window_starts_at = models.DateTimeField(_("window starts at"))
     window_ends_at = models.DateTimeField(_("window ends at"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
+    skip_reason = models.CharField(
+        _("reason for skipping"), max_length=20, choices=SkipReason.choices, blank=True
+    )
+    skip_note = models.TextField(_("note on skipping"), blank=True)
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skipped by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("scheduled session")
@@ -58,6 +92,17 @@ class ScheduledSession(BaseModel):
                 fields=["mother", "postpartum_day", "slot"],
                 condition=Q(cancelled_at__isnull=True),
                 name="scheduled_session_one_live_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=(Q(skipped_at__isnull=True) & Q(skip_reason=""))
+                | (Q(skipped_at__isnull=False) & Q(skip_reason__in=SkipReason.values)),
+                name="scheduled_session_skipped_with_reason",
+                violation_error_message=_("A skipped session needs its reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(skip_reason=SkipReason.OTHER) | ~Q(skip_note=""),
+                name="scheduled_session_other_skip_has_note",
+                violation_error_message=_("Describe why the session was skipped."),
             ),
         ]
 

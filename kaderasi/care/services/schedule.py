@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from kaderasi.care import scheduling
 from kaderasi.care.consent import withdrawn_q
-from kaderasi.care.flag_rules import MissedSessionFacts, StoolFacts
+from kaderasi.care.flag_rules import (
+    SMALL_OR_PRETERM_RULE,
+    BirthFacts,
+    MissedSessionFacts,
+    RuleSetting,
+    StoolFacts,
+    evaluate,
+)
 from kaderasi.care.models import (
+    CancelReason,
     Consent,
     ConsentSubject,
     Delivery,
@@ -26,12 +34,13 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.services.common import district_of
 from kaderasi.care.services.flags import flags_raise
-from kaderasi.care.timing import postpartum_day
+from kaderasi.care.timing import gestational_age, postpartum_day
 from kaderasi.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
+PUERPERIUM = 42 * DAY
 
 
 def programme_is_running(programme: Programme, *, now: dt.datetime) -> bool:
@@ -54,12 +63,17 @@ def schedule_plan(
     """The sessions `mother` should have now, or None when her schedule must be left as it is
     (her programme has ended). `consents` are the withdrawal times of her own consents (None for
     one still active). Nothing is planned for a mother of a comparison group or before her
-    delivery; after she withdraws consent, only the sessions whose window had closed by then
-    remain."""
+    delivery, and no window opens before the first massage may be given (the programme's hours
+    after the birth and, if it asks, the midwife's first postnatal check: while that is not
+    recorded nothing is planned). After she withdraws consent, or a birth outcome stops the
+    accompaniment, only the sessions whose window had closed by then remain."""
     programme = mother.programme
     if not programme_is_running(programme, now=now):
         return None
     if mother.group != StudyGroup.INTERVENTION or delivery is None:
+        return []
+    first = first_massage_of(programme, delivery)
+    if first.not_before is None:
         return []
     planned = scheduling.derive_schedule(
         delivered_at=delivery.delivered_at,
@@ -67,12 +81,35 @@ def schedule_plan(
         protocol_days=programme.protocol_days,
         start_postpartum_day=programme.start_postpartum_day,
         time_zone=timezone.get_default_timezone(),
+        not_before=first.not_before,
     )
+    stopped_at = stop_of(delivery, consents)
+    if stopped_at is not None:
+        planned = [p for p in planned if p.window_ends_at <= stopped_at[0]]
+    return planned
+
+
+def first_massage_of(programme: Programme, delivery: Delivery) -> scheduling.FirstMassage:
+    return scheduling.first_massage_not_before(
+        delivered_at=delivery.delivered_at,
+        min_hours=programme.first_massage_min_hours,
+        after_postnatal_check=programme.first_massage_after_postnatal_check,
+        postnatal_check_at=delivery.first_postnatal_check_at,
+    )
+
+
+def stop_of(
+    delivery: Delivery | None, consents: list[dt.datetime | None]
+) -> tuple[dt.datetime, str] | None:
+    """When the accompaniment stopped and why (the earlier of a consent withdrawal and a birth
+    outcome), or None while it goes on."""
+    stops: list[tuple[dt.datetime, str]] = []
     # The same reading of consent as care.consent.processing_allowed, over rows already loaded.
     if consents and None not in consents:
-        withdrawn_at = max(consents)
-        planned = [p for p in planned if p.window_ends_at <= withdrawn_at]
-    return planned
+        stops.append((max(consents), CancelReason.CONSENT_WITHDRAWN))
+    if delivery is not None and delivery.birth_outcome and delivery.birth_outcome_at is not None:
+        stops.append((delivery.birth_outcome_at, CancelReason.BIRTH_OUTCOME))
+    return min(stops) if stops else None
 
 
 def _consents(mother_ids) -> dict[int, list[dt.datetime | None]]:
@@ -101,12 +138,8 @@ def schedule_reconcile(*, mother: Mother, now: dt.datetime) -> list[ScheduledSes
             )
         )
     delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
-    planned = schedule_plan(
-        mother=mother,
-        delivery=delivery,
-        consents=_consents([mother.pk]).get(mother.pk, []),
-        now=now,
-    )
+    consents = _consents([mother.pk]).get(mother.pk, [])
+    planned = schedule_plan(mother=mother, delivery=delivery, consents=consents, now=now)
     live = list(ScheduledSession.objects.filter(mother=mother, cancelled_at__isnull=True))
     if planned is None:
         return sorted(live, key=lambda row: row.window_starts_at)
@@ -120,9 +153,15 @@ def schedule_reconcile(*, mother: Mother, now: dt.datetime) -> list[ScheduledSes
             row.window_ends_at,
         )
         (kept if same else superseded).append(row)
+    stopped = stop_of(delivery, consents)
     for row in superseded:
         row.cancelled_at = now
-        row.save(update_fields=["cancelled_at", "updated_at"])
+        row.cancel_reason = (
+            stopped[1]
+            if stopped is not None and row.window_ends_at > stopped[0]
+            else CancelReason.RESCHEDULED
+        )
+        row.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     kept_keys = {(row.postpartum_day, row.slot) for row in kept}
     district = _district_id(mother)
     created = [
@@ -246,9 +285,15 @@ def schedules_reconcile_programme(*, programme: Programme, now: dt.datetime) -> 
 def schedule_sweep(*, now: dt.datetime) -> dict[str, int]:
     """What the clock passing calls for; idempotent and safe to run every minute:
     re-derive schedules that no longer match their protocol, raise a flag for each session
-    missed (rule `missed_session`) and for an infant without stool by the rule's hours
-    (`no_stool_by_48_hours`). Returns counts of what it did."""
-    counts = {"schedules_changed": 0, "missed_flags": 0, "stool_flags": 0}
+    missed (rule `missed_session`; a session skipped with a reason is not missed), for an infant
+    without stool by the rule's hours (`no_stool_by_48_hours`) and for a baby born small or
+    preterm (`low_birth_weight_or_preterm`). Returns counts of what it did."""
+    counts = {
+        "schedules_changed": 0,
+        "missed_flags": 0,
+        "stool_flags": 0,
+        "small_or_preterm_flags": 0,
+    }
     for programme in Programme.objects.all():
         if programme_is_running(programme, now=now):
             counts["schedules_changed"] += schedules_reconcile_programme(
@@ -256,6 +301,7 @@ def schedule_sweep(*, now: dt.datetime) -> dict[str, int]:
             )
     counts["missed_flags"] = _flag_missed_sessions(now=now)
     counts["stool_flags"] = _flag_no_stool(now=now)
+    counts["small_or_preterm_flags"] = _flag_small_or_preterm(now=now)
     return counts
 
 
@@ -279,6 +325,7 @@ def _flag_missed_sessions(*, now: dt.datetime) -> int:
             window_ends_at__lte=now - delay,
             window_ends_at__gte=now - look_back,
             massage_session__isnull=True,
+            skipped_at__isnull=True,
         )
         .exclude(Exists(Flag.objects.filter(rule=rule, scheduled_session=OuterRef("pk"))))
         .exclude(withdrawn_q(ConsentSubject.MOTHER))
@@ -325,6 +372,47 @@ def _flag_no_stool(*, now: dt.datetime) -> int:
             stools_total=stools.aggregate(total=Sum("value"))["total"],
         )
         raised += len(flags_raise(mother=mother, facts=[facts], now=now))
+    return raised
+
+
+def gestational_weeks_at_birth(delivery: Delivery) -> int | None:
+    """The completed weeks the midwife entered, else derived from the pregnancy's HPHT or HPL;
+    None when neither is known."""
+    if delivery.gestational_age_weeks is not None:
+        return delivery.gestational_age_weeks
+    pregnancy = delivery.pregnancy
+    age = gestational_age(
+        last_menstrual_period=pregnancy.last_menstrual_period,
+        estimated_delivery_date=pregnancy.estimated_delivery_date,
+        on=timezone.localdate(delivery.delivered_at),
+    )
+    return age.weeks if age is not None else None
+
+
+def _flag_small_or_preterm(*, now: dt.datetime) -> int:
+    """Raise the low-birth-weight-or-preterm flag once per mother, for births of the last six
+    weeks (the puerperium); reads in two queries when nothing fires."""
+    rule = _active_rule(SMALL_OR_PRETERM_RULE)
+    if rule is None:
+        return 0
+    setting = RuleSetting(code=rule.code, severity=rule.severity, parameters=rule.parameters)
+    deliveries = (
+        Delivery.objects.filter(delivered_at__lte=now, delivered_at__gte=now - PUERPERIUM)
+        .exclude(Exists(Flag.objects.filter(rule=rule, mother_id=OuterRef("pregnancy__mother_id"))))
+        .exclude(withdrawn_q(ConsentSubject.INFANT, mother="pregnancy__mother"))
+        .select_related("pregnancy__mother")
+        .prefetch_related("infants")
+    )
+    raised = 0
+    for delivery in deliveries:
+        infants = sorted(delivery.infants.all(), key=lambda infant: infant.created_at)
+        facts = BirthFacts(
+            birth_weight_g=infants[0].birth_weight_g if infants else None,
+            gestational_weeks=gestational_weeks_at_birth(delivery),
+        )
+        if not evaluate([setting], [facts]):
+            continue
+        raised += len(flags_raise(mother=delivery.pregnancy.mother, facts=[facts], now=now))
     return raised
 
 
