@@ -27,6 +27,7 @@ from kaderasi.accounts.models import User
 from kaderasi.api.content import content_version
 from kaderasi.api.cursors import Cursor, cursor_decode, cursor_encode
 from kaderasi.api.models import SyncSnapshot
+from kaderasi.care import scheduling
 from kaderasi.care.models import (
     Delivery,
     Flag,
@@ -83,16 +84,15 @@ def _changed_mothers(scope: QuerySet[Mother], since: dt.datetime) -> set[int]:
 
 
 def session_status(session: ScheduledSession, *, now: dt.datetime) -> SessionStatus:
-    """Derived from the window, the clock and the session done (never stored)."""
-    if session.cancelled_at is not None:
-        return SessionStatus.CANCELLED
-    if hasattr(session, "massage_session"):
-        return SessionStatus.DONE
-    if now < session.window_starts_at:
-        return SessionStatus.UPCOMING
-    if now < session.window_ends_at:
-        return SessionStatus.DUE
-    return SessionStatus.MISSED
+    """The status `care.scheduling.session_status` derives (never stored), for a scheduled
+    session row with its massage session loaded or absent."""
+    return scheduling.session_status(
+        window_starts_at=session.window_starts_at,
+        window_ends_at=session.window_ends_at,
+        now=now,
+        done=hasattr(session, "massage_session"),
+        cancelled=session.cancelled_at is not None,
+    )
 
 
 def _change_position() -> dt.datetime:

@@ -43,6 +43,7 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.phase_volumes import phase_volumes
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.regions.selectors import within_areas_q
 
@@ -99,8 +100,9 @@ class MotherRow:
 
 
 def mother_rows(mothers: QuerySet[Mother], *, now: dt.datetime) -> list[MotherRow]:
-    """One row per mother with her stage, current cadre and baseline/follow-up milk volumes,
-    in a fixed number of queries whatever the number of mothers."""
+    """One row per mother with her stage, current cadre and baseline/follow-up milk volumes (as
+    `care.phase_volumes` counts them, the same as the evaluation), in a fixed number of queries
+    whatever the number of mothers."""
     mothers = mothers.select_related("posyandu", "programme").prefetch_related(
         Prefetch(
             "pregnancies",
@@ -120,7 +122,7 @@ def mother_rows(mothers: QuerySet[Mother], *, now: dt.datetime) -> list[MotherRo
         Prefetch(
             "measurements",
             queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                "measured_at"
+                "measured_at", "created_at", "pk"
             ),
             to_attr="milk_volumes",
         ),
@@ -150,16 +152,23 @@ def _row(mother: Mother, now: dt.datetime) -> MotherRow:
             else MotherStage.PUERPERIUM_ENDED
         )
     pairing = (mother.open_pairings or mother.all_pairings or [None])[0]
-    by_phase = {m.phase: m.value for m in mother.milk_volumes if m.phase}
+    volumes = phase_volumes(
+        mother.milk_volumes,
+        [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+    )
     return MotherRow(
         mother=mother,
         stage=stage,
         gestational_age=age,
         postpartum_day=day,
         cadre=pairing.cadre if pairing else None,
-        baseline_volume_ml=by_phase.get("before"),
-        follow_up_volume_ml=by_phase.get("after"),
+        baseline_volume_ml=volumes.before.volume if volumes.before else None,
+        follow_up_volume_ml=volumes.after.volume if volumes.after else None,
     )
+
+
+def _delivered(pregnancy: Pregnancy) -> bool:
+    return getattr(pregnancy, "delivery", None) is not None
 
 
 # Every care row is seen through its mother: a row is visible exactly when its mother is.

@@ -34,6 +34,7 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.scheduling import Adherence
 from kaderasi.care.selectors import PUERPERIUM_DAYS, MotherStage, mothers_visible_to
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.regions.models import Area, AreaLevel
@@ -105,6 +106,9 @@ def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySe
             )[:1]
         ),
     )
+    # The database counts what `care.scheduling.adherence` counts (due = done + missed: a session
+    # in its open window counts against no one), so the list can sort by it; rows show
+    # `Adherence.percent` of these counts.
     return mothers.annotate(
         sessions_due=F("sessions_done") + F("sessions_missed"),
         adherence_percent=Case(
@@ -182,7 +186,7 @@ def _row(mother: Mother, now: dt.datetime) -> VillageRow:
         cadre_name=mother.cadre_name,
         sessions_done=mother.sessions_done,
         sessions_due=due,
-        adherence_percent=round(mother.sessions_done * 100 / due) if due else None,
+        adherence_percent=Adherence(done=mother.sessions_done, due=due).percent,
         open_flags=mother.open_flags,
         red_flags=mother.red_flags,
     )

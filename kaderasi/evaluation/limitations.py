@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kaderasi.evaluation import formatting
+from kaderasi.core import numbers
 
 # Below this many complete pairs a paired estimate is imprecise and a normality test has little
 # power. A statistical rule of thumb for reporting, not a clinical threshold.
@@ -284,4 +284,4 @@ def _measurement(facts: EvaluationFacts) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return formatting.number(value)
+    return numbers.number(value)

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaderasi.evaluation import formatting
+from kaderasi.core import numbers
 from kaderasi.evaluation.results import NormsStatus
 from kaderasi.programmes.models import Programme
 
@@ -37,14 +37,14 @@ class Cell:
         if self.kind == "text":
             return "" if self.value is None else str(self.value)
         if self.kind == "integer":
-            return formatting.number(self.value, 0)
+            return numbers.number(self.value, 0)
         if self.kind == "p":
-            return formatting.p_value(self.value)
+            return numbers.p_value(self.value)
         if self.kind == "percent":
-            return formatting.percent(self.value, self.decimals or 1)
+            return numbers.percent(self.value, self.decimals or 1)
         if self.kind == "interval":
-            return formatting.interval(self.value, self.decimals or 1)
-        return formatting.number(self.value, self.decimals)
+            return numbers.interval_words(self.value, self.decimals or 1)
+        return numbers.number(self.value, self.decimals)
 
     @property
     def is_numeric(self) -> bool:
@@ -222,10 +222,10 @@ def _paired_section(
     summary %= {
         "before_label": before_label.lower(),
         "after_label": after_label.lower(),
-        "before": formatting.number(block["before"]["mean"], VOLUME_DECIMALS),
-        "after": formatting.number(block["after"]["mean"], VOLUME_DECIMALS),
-        "difference": formatting.number(block["mean_difference"], DIFFERENCE_DECIMALS),
-        "interval": formatting.interval(block["ci95"], DIFFERENCE_DECIMALS),
+        "before": numbers.number(block["before"]["mean"], VOLUME_DECIMALS),
+        "after": numbers.number(block["after"]["mean"], VOLUME_DECIMALS),
+        "difference": numbers.number(block["mean_difference"], DIFFERENCE_DECIMALS),
+        "interval": numbers.interval_words(block["ci95"], DIFFERENCE_DECIMALS),
         "unit": unit,
         "n": block["n"],
         "subjects": subjects,
@@ -344,10 +344,10 @@ def _comparison_section(block: dict[str, Any]) -> Section:
             "confidence interval %(interval)s)."
         )
     summary %= {
-        "intervention": formatting.number(block["mean_change_intervention"], DIFFERENCE_DECIMALS),
-        "comparison": formatting.number(block["mean_change_comparison"], DIFFERENCE_DECIMALS),
-        "difference": formatting.number(block["difference_in_mean_change"], DIFFERENCE_DECIMALS),
-        "interval": formatting.interval(block["ci95"], DIFFERENCE_DECIMALS),
+        "intervention": numbers.number(block["mean_change_intervention"], DIFFERENCE_DECIMALS),
+        "comparison": numbers.number(block["mean_change_comparison"], DIFFERENCE_DECIMALS),
+        "difference": numbers.number(block["difference_in_mean_change"], DIFFERENCE_DECIMALS),
+        "interval": numbers.interval_words(block["ci95"], DIFFERENCE_DECIMALS),
     }
     welch = block["welch_t"]
     mann_whitney = block["mann_whitney"]
@@ -580,8 +580,8 @@ def _norms_rows(norms: dict[str, Any]) -> Table:
                     text(
                         _("%(lower)s–%(upper)s ml")
                         % {
-                            "lower": formatting.number(row["lower_ml"]),
-                            "upper": formatting.number(row["upper_ml"]),
+                            "lower": numbers.number(row["lower_ml"]),
+                            "upper": numbers.number(row["upper_ml"]),
                         }
                     ),
                     text(CLASSIFICATION_LABELS[row["classification"]]),

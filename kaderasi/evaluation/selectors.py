@@ -7,15 +7,12 @@ counts only rows its reader is allowed to see.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import (
-    BreastSide,
     Delivery,
     Measurement,
     MeasurementKind,
@@ -23,13 +20,12 @@ from kaderasi.care.models import (
     Mother,
     Pregnancy,
 )
-from kaderasi.care.timing import postpartum_day
+from kaderasi.care.phase_volumes import PhaseVolume, phase_volumes
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
-from kaderasi.training.models import TestAttempt, TestPhase
-
-OPPOSITE_SIDE = {BreastSide.LEFT: BreastSide.RIGHT, BreastSide.RIGHT: BreastSide.LEFT}
+from kaderasi.training.knowledge_pairs import programme_pairs
+from kaderasi.training.models import TestAttempt
 
 
 @dataclass(frozen=True)
@@ -44,18 +40,6 @@ class CadreScores:
 
 
 @dataclass(frozen=True)
-class PhaseVolume:
-    """The milk volume of one mother in one phase, as the evaluation counts it."""
-
-    volume_ml: float
-    postpartum_day: int | None
-    basis: str
-    method: str
-    measured_at: dt.datetime
-    measurements_used: int
-
-
-@dataclass(frozen=True)
 class MotherVolumes:
     code: str
     group: str
@@ -65,11 +49,10 @@ class MotherVolumes:
 
 
 def knowledge_scores(programme: Programme, cadres: QuerySet[Cadre]) -> list[CadreScores]:
-    """One row per cadre of `programme` in `cadres` with at least one test score, ordered by code.
-
-    A cadre's pre- and post-test come from the same training: the earliest training of the
-    programme in which she has a score (a later refresher is not mixed into the before/after
-    comparison). A missing phase is None. Two queries whatever the number of cadres.
+    """One row per cadre of `programme` in `cadres` with at least one completed test score,
+    ordered by code: her pair as `training.knowledge_pairs.programme_pairs` defines it (the
+    earliest training of the programme in which she has a score; a test still being answered is
+    ignored). A missing phase is None. One query whatever the number of cadres.
     """
     attempts = (
         TestAttempt.objects.filter(
@@ -79,27 +62,23 @@ def knowledge_scores(programme: Programme, cadres: QuerySet[Cadre]) -> list[Cadr
         .select_related("cadre", "training")
         .order_by("cadre__code", "training__starts_at", "training_id")
     )
-    first_training: dict[int, int] = {}
-    scores: dict[int, dict[str, float]] = defaultdict(dict)
-    dates: dict[int, dict[str, dt.date | None]] = defaultdict(dict)
-    codes: dict[int, str] = {}
-    for attempt in attempts:
-        training_id = first_training.setdefault(attempt.cadre_id, attempt.training_id)
-        if attempt.training_id != training_id:
-            continue
-        codes[attempt.cadre_id] = attempt.cadre.code
-        scores[attempt.cadre_id][attempt.phase] = float(attempt.score)
-        dates[attempt.cadre_id][attempt.phase] = attempt.taken_on
-    return [
-        CadreScores(
-            code=codes[cadre_id],
-            pre=scores[cadre_id].get(TestPhase.PRE),
-            post=scores[cadre_id].get(TestPhase.POST),
-            pre_taken_on=dates[cadre_id].get(TestPhase.PRE),
-            post_taken_on=dates[cadre_id].get(TestPhase.POST),
+    pairs = programme_pairs(attempts)
+    rows = []
+    for pair in sorted(pairs.values(), key=lambda pair: pair.attempts[0].cadre.code):
+        rows.append(
+            CadreScores(
+                code=pair.attempts[0].cadre.code,
+                pre=_float(pair.pre_score),
+                post=_float(pair.post_score),
+                pre_taken_on=pair.pre.taken_on if pair.pre else None,
+                post_taken_on=pair.post.taken_on if pair.post else None,
+            )
         )
-        for cadre_id in codes
-    ]
+    return rows
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[MotherVolumes]:
@@ -127,64 +106,22 @@ def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[Moth
     for mother in rows:
         if not mother.evaluation_volumes:
             continue
-        deliveries = sorted(
-            (
-                pregnancy.delivery
-                for pregnancy in mother.evaluation_pregnancies
-                if _has_delivery(pregnancy)
-            ),
-            key=lambda delivery: delivery.delivered_at,
-        )
-        by_phase: dict[str, list[Measurement]] = defaultdict(list)
-        for measurement in mother.evaluation_volumes:
-            by_phase[measurement.phase].append(measurement)
-        before, before_unused = phase_volume(by_phase[MilkPhase.BEFORE], deliveries)
-        after, after_unused = phase_volume(by_phase[MilkPhase.AFTER], deliveries)
+        delivered_at = [
+            pregnancy.delivery.delivered_at
+            for pregnancy in mother.evaluation_pregnancies
+            if _has_delivery(pregnancy)
+        ]
+        volumes = phase_volumes(mother.evaluation_volumes, delivered_at)
         result.append(
             MotherVolumes(
                 code=mother.code,
                 group=mother.group,
-                before=before,
-                after=after,
-                measurements_unused=before_unused + after_unused,
+                before=volumes.before,
+                after=volumes.after,
+                measurements_unused=volumes.unused,
             )
         )
     return result
-
-
-def phase_volume(
-    measurements: Sequence[Measurement], deliveries: Sequence[Delivery]
-) -> tuple[PhaseVolume | None, int]:
-    """The volume one phase contributes, and how many of its measurements were left unused.
-
-    `measurements` are one mother's milk volumes of one phase in time order, `deliveries` hers in
-    time order. The earliest measurement counts; when it is of one breast, the earliest volume of
-    the other breast in the same phase is added, so left and right measured separately count as
-    their sum. Its postpartum day is taken from the latest delivery before it.
-    """
-    if not measurements:
-        return None, 0
-    first = measurements[0]
-    used = [first]
-    opposite = OPPOSITE_SIDE.get(first.side)
-    if opposite is not None:
-        other = next((m for m in measurements[1:] if m.side == opposite), None)
-        if other is not None:
-            used.append(other)
-    delivery = _delivery_before(deliveries, first.measured_at)
-    return (
-        PhaseVolume(
-            volume_ml=float(sum(measurement.value for measurement in used)),
-            postpartum_day=(
-                postpartum_day(delivery.delivered_at, first.measured_at) if delivery else None
-            ),
-            basis=first.basis or "unknown",
-            method=first.method,
-            measured_at=first.measured_at,
-            measurements_used=len(used),
-        ),
-        len(measurements) - len(used),
-    )
 
 
 def reference_rows() -> list[dict]:
@@ -206,11 +143,6 @@ def _has_delivery(pregnancy: Pregnancy) -> bool:
         return pregnancy.delivery is not None
     except Delivery.DoesNotExist:
         return False
-
-
-def _delivery_before(deliveries: Iterable[Delivery], at: dt.datetime) -> Delivery | None:
-    before = [delivery for delivery in deliveries if delivery.delivered_at <= at]
-    return before[-1] if before else None
 
 
 def reference_ranges() -> list[ReferenceRange]:

@@ -1,30 +1,23 @@
 """The knowledge bands a programme report sorts cadres into (good / fair / poor), read from the
-programme's training policy (decision 0012), never stored again by the report."""
-
-from dataclasses import dataclass
+programme's training policy (decision 0012), never stored again by the report. The bands are the
+training's own `training.scoring.Bands`, banded by `training.scoring.knowledge_band`, the one
+definition the trainer's summary and the cadre's result use too; this module only adds where the
+thresholds come from, in words."""
 
 from django.utils.translation import gettext as _
 
 from kaderasi.programmes.models import Programme
 from kaderasi.training.models.policies import DEFAULT_POLICY_SOURCE
+from kaderasi.training.scoring import Bands
 from kaderasi.training.selectors import training_policy_for
+from kaderasi.training.summaries import bands_of
 
 CONVENTIONAL_GOOD_FROM = 76
 CONVENTIONAL_FAIR_FROM = 56
 
 
-@dataclass(frozen=True)
-class KnowledgeBands:
-    """'good' from `good_from`, 'fair' from `fair_from` up to below `good_from`, 'poor' below,
-    and where these thresholds come from (in the active language when kaderasi wrote it)."""
-
-    good_from: int
-    fair_from: int
-    source: str
-
-
-def knowledge_bands_for(programme: Programme) -> KnowledgeBands:
-    """The bands of the programme's training policy (the defaults without one), with its source.
+def knowledge_bands_for(programme: Programme) -> tuple[Bands, str]:
+    """The bands of the programme's training policy (the defaults without one), and their source.
     The shipped default source is kaderasi's own (English) text: the report states it in the
     active language instead; a source a coordinator wrote is shown as written."""
     policy = training_policy_for(programme)
@@ -49,4 +42,4 @@ def knowledge_bands_for(programme: Programme) -> KnowledgeBands:
                 )
                 % values
             )
-    return KnowledgeBands(good_from=good, fair_from=fair, source=source)
+    return bands_of(policy), source

@@ -29,7 +29,8 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from kaderasi.reports import formatting as fmt
+from kaderasi.core import numbers as fmt
+from kaderasi.training.scoring import Bands
 
 INK = "#111111"
 GREY = "#8a8a8a"
@@ -161,17 +162,11 @@ def _values(values: Sequence) -> list[float]:
 # --- knowledge ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bands:
-    """Knowledge bands (e.g. good ≥ 76, fair 56–75, poor < 56), from the programme's settings."""
-
-    good_from: float
-    fair_from: float
-
-
 def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Bands) -> Chart:
-    """One dot per cadre and test, stacked where scores coincide, over the knowledge bands."""
+    """One dot per cadre and test, stacked where scores coincide, over the knowledge bands
+    (`training.scoring.Bands`, the programme's training policy)."""
     pre_values, post_values = _values(pre), _values(post)
+    good_from, fair_from = float(bands.good_minimum), float(bands.fair_minimum)
     title = _("Knowledge scores before and after the training")
     description = _(
         "Dot plot of %(n_pre)s pre-test and %(n_post)s post-test scores (0–100). Pre-test: mean "
@@ -187,8 +182,8 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
         "post_mean": fmt.mean(_mean(post_values)),
         "post_min": fmt.mean(min(post_values, default=None)),
         "post_max": fmt.mean(max(post_values, default=None)),
-        "fair": fmt.number(bands.fair_from, 0),
-        "good": fmt.number(bands.good_from, 0),
+        "fair": fmt.number(fair_from, 0),
+        "good": fmt.number(good_from, 0),
     }
 
     def draw(narrow: bool = False):
@@ -200,7 +195,7 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
             (axes_pre, pre_values, BEFORE, _("Pre-test")),
             (axes_post, post_values, AFTER, _("Post-test")),
         ):
-            _band_background(axes, bands)
+            _band_background(axes, good_from, fair_from)
             heights = Counter()
             xs, ys = [], []
             for value in sorted(values):
@@ -230,7 +225,7 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
             axes.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
         axes_post.set_xlim(-2, 102)
         axes_post.set_xlabel(_("Score (0–100)"))
-        _band_labels(axes_pre, bands, tallest + 2)
+        _band_labels(axes_pre, good_from, fair_from, tallest + 2)
         figure.tight_layout(h_pad=0.4)
         return figure
 
@@ -239,24 +234,24 @@ def knowledge_dot_plot(pre: Sequence[float], post: Sequence[float], *, bands: Ba
         title,
         description,
         draw,
-        [pre_values, post_values, bands.good_from, bands.fair_from],
+        [pre_values, post_values, good_from, fair_from],
         narrow=lambda: draw(narrow=True),
     )
 
 
-def _band_background(axes, bands: Bands) -> None:
-    axes.axvspan(-2, bands.fair_from, color="#f2f2f2", zorder=0, linewidth=0)
-    axes.axvspan(bands.fair_from, bands.good_from, color="#e6e6e6", zorder=0, linewidth=0)
-    axes.axvspan(bands.good_from, 102, color="#d4d4d4", zorder=0, linewidth=0)
-    for edge in (bands.fair_from, bands.good_from):
+def _band_background(axes, good_from: float, fair_from: float) -> None:
+    axes.axvspan(-2, fair_from, color="#f2f2f2", zorder=0, linewidth=0)
+    axes.axvspan(fair_from, good_from, color="#e6e6e6", zorder=0, linewidth=0)
+    axes.axvspan(good_from, 102, color="#d4d4d4", zorder=0, linewidth=0)
+    for edge in (fair_from, good_from):
         axes.axvline(edge, color=GREY, linewidth=0.6, linestyle=":")
 
 
-def _band_labels(axes, bands: Bands, top: float) -> None:
+def _band_labels(axes, good_from: float, fair_from: float, top: float) -> None:
     for left, right, label in (
-        (0, bands.fair_from, _("poor")),
-        (bands.fair_from, bands.good_from, _("fair")),
-        (bands.good_from, 100, _("good")),
+        (0, fair_from, _("poor")),
+        (fair_from, good_from, _("fair")),
+        (good_from, 100, _("good")),
     ):
         axes.text(
             (left + right) / 2, top * 1.02, label, ha="center", va="bottom", fontsize=8, color=INK

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from kaderasi.accounts.models import User
 from kaderasi.accounts.selectors import sees_everything
+from kaderasi.core.numbers import share
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
 from kaderasi.reports.dashboard_lists import (
@@ -47,7 +48,6 @@ from kaderasi.reports.dashboard_scope import (
     rollup_scope_q,
     stage_q,
 )
-from kaderasi.reports.formatting import share
 from kaderasi.reports.models import (
     CadreRollup,
     KnowledgeRollup,

@@ -63,11 +63,13 @@ def programme_report_document(
     if progress:
         progress(5, ExportStep.COLLECTING)
     with translation.override(language):
+        bands, bands_source = knowledge_bands_for(programme)
         return build_programme_report(
             data=data or programme_data(programme),
             evaluation=evaluation,
             report=report_settings(programme),
-            bands=knowledge_bands_for(programme),
+            bands=bands,
+            bands_source=bands_source,
             language=language,
             now=now,
             references=reference_ranges() if references is None else references,

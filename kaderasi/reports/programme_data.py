@@ -17,15 +17,15 @@ from kaderasi.care.models import (
     MassageSession,
     Measurement,
     MeasurementKind,
-    MilkPhase,
     Mother,
     Pairing,
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.evaluation.selectors import phase_volume
+from kaderasi.care.phase_volumes import PhaseVolume, phase_volumes
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
+from kaderasi.training.knowledge_pairs import programme_pairs
 from kaderasi.training.models import TestAttempt, TestPhase, Training
 
 
@@ -70,8 +70,9 @@ class MotherResult:
 
 @dataclass(frozen=True)
 class CadreResult:
-    """One cadre: her identity (never shown when pseudonymised) and the knowledge scores of her
-    first training with both tests (else of her first training with any test)."""
+    """One cadre: her identity (never shown when pseudonymised) and her knowledge pair as the
+    evaluation counts it (`training.knowledge_pairs.programme_pairs`: the earliest training of
+    the programme in which she completed a test; a test still being answered is ignored)."""
 
     code: str
     name: str
@@ -198,16 +199,11 @@ def _cadres(programme: Programme) -> list[CadreResult]:
         )
         .order_by("code")
     )
+    pairs = programme_pairs(attempt for cadre in cadres for attempt in cadre.ordered_attempts)
     results = []
     for cadre in cadres:
-        by_training: dict[int, dict[str, TestAttempt]] = {}
-        for attempt in cadre.ordered_attempts:
-            by_training.setdefault(attempt.training_id, {})[attempt.phase] = attempt
-        chosen = next(
-            (tests for tests in by_training.values() if len(tests) == 2),
-            next(iter(by_training.values()), {}),
-        )
-        pre, post = chosen.get(TestPhase.PRE), chosen.get(TestPhase.POST)
+        pair = pairs.get(cadre.pk)
+        pre, post = (pair.pre, pair.post) if pair else (None, None)
         any_attempt = pre or post
         village = cadre.posyandu.parent
         results.append(
@@ -218,11 +214,11 @@ def _cadres(programme: Programme) -> list[CadreResult]:
                 posyandu=cadre.posyandu.name,
                 village=village.name if village else "",
                 training=any_attempt.training.title if any_attempt else "",
-                pre=pre.score if pre else None,
-                post=post.score if post else None,
+                pre=pair.pre_score if pair else None,
+                post=pair.post_score if pair else None,
                 pre_taken_on=pre.taken_on if pre else None,
                 post_taken_on=post.taken_on if post else None,
-                illustrative=any(a.is_illustrative for a in chosen.values()),
+                illustrative=any(a.is_illustrative for a in pair.attempts) if pair else False,
             )
         )
     return results
@@ -248,7 +244,7 @@ def _mothers(programme: Programme) -> list[MotherResult]:
             Prefetch(
                 "measurements",
                 queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                    "measured_at", "pk"
+                    "measured_at", "created_at", "pk"
                 ),
                 to_attr="milk_volumes",
             ),
@@ -262,21 +258,12 @@ def _mothers(programme: Programme) -> list[MotherResult]:
         delivered_at = delivery.delivered_at if delivery else None
         open_pairings = [p for p in mother.ordered_pairings if p.ends_at is None]
         pairing = (open_pairings or mother.ordered_pairings or [None])[0]
-        # The volume each phase contributes is the one the evaluation counts (the earliest; one
-        # breast plus the other measured separately), so the table and the statistics agree.
-        by_phase: dict[str, MilkPoint] = {}
-        for phase in (MilkPhase.BEFORE, MilkPhase.AFTER):
-            counted, _unused = phase_volume(
-                [m for m in mother.milk_volumes if m.phase == phase], [delivery] if delivery else []
-            )
-            if counted is not None:
-                by_phase[phase] = MilkPoint(
-                    volume_ml=Decimal(str(counted.volume_ml)),
-                    measured_at=counted.measured_at,
-                    postpartum_day=counted.postpartum_day,
-                    method=counted.method,
-                    basis=counted.basis,
-                )
+        # The volume each phase contributes is the one the evaluation counts
+        # (`care.phase_volumes`), so the table and the statistics agree.
+        volumes = phase_volumes(
+            mother.milk_volumes,
+            [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+        )
         results.append(
             MotherResult(
                 code=mother.code,
@@ -287,12 +274,28 @@ def _mothers(programme: Programme) -> list[MotherResult]:
                 delivered_at=delivered_at,
                 delivery_type=delivery.delivery_type if delivery else "",
                 parity=delivery.parity if delivery else None,
-                before=by_phase.get(MilkPhase.BEFORE),
-                after=by_phase.get(MilkPhase.AFTER),
+                before=_milk_point(volumes.before),
+                after=_milk_point(volumes.after),
                 milk_volumes_without_phase=sum(1 for m in mother.milk_volumes if not m.phase),
             )
         )
     return results
+
+
+def _delivered(pregnancy: Pregnancy) -> bool:
+    return getattr(pregnancy, "delivery", None) is not None
+
+
+def _milk_point(volume: PhaseVolume | None) -> MilkPoint | None:
+    if volume is None:
+        return None
+    return MilkPoint(
+        volume_ml=volume.volume,
+        measured_at=volume.measured_at,
+        postpartum_day=volume.postpartum_day,
+        method=volume.method,
+        basis=volume.basis,
+    )
 
 
 def _certification_overrides(programme: Programme) -> list[CertificationOverride]:

@@ -1,7 +1,7 @@
 """The programme report as data: sections of text, numbered tables and figures, built once from
 the evaluation dict and the programme's data, then laid out as a web page, a PDF and a workbook
 (`documents.py`). Everything here is written in the active language; numbers are rounded by
-`formatting.py` (means 1 decimal, confidence intervals 2, p-values 3 significant digits or
+`core/numbers.py` (means 1 decimal, confidence intervals 2, p-values 3 significant digits or
 "< 0.001")."""
 
 import datetime as dt
@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kaderasi.care.models import MilkBasis, MilkMethod
+from kaderasi.core import numbers as fmt
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import StudyDesign
-from kaderasi.reports import formatting as fmt
-from kaderasi.reports.bands import KnowledgeBands
 from kaderasi.reports.models import ExportStep, ProgrammeReport
 from kaderasi.reports.programme_data import ProgrammeData
 from kaderasi.reports.report_document import (
@@ -41,6 +40,7 @@ from kaderasi.reports.report_results import (
     skills_section,
 )
 from kaderasi.reports.report_statistics import primary_test_text
+from kaderasi.training.scoring import Bands
 
 __all__ = [
     "Cell",
@@ -65,7 +65,8 @@ def build_programme_report(
     data: ProgrammeData,
     evaluation: dict,
     report: ProgrammeReport,
-    bands: KnowledgeBands,
+    bands: Bands,
+    bands_source: str,
     language: str,
     now: dt.datetime,
     references: Sequence[ReferenceRange] = (),
@@ -75,7 +76,7 @@ def build_programme_report(
 ) -> ProgrammeReportDocument:
     """The whole report of `data.programme` in the active language (the caller activates
     `language`). `pseudonymised` shows codes instead of names; `bands` are the programme's
-    knowledge bands (`bands.knowledge_bands_for`)."""
+    knowledge bands and `bands_source` where they come from (`bands.knowledge_bands_for`)."""
     programme = data.programme
     numbering = Numbering()
 
@@ -87,7 +88,9 @@ def build_programme_report(
     sections = [
         _programme_section(data),
         _methods_section(data, skills, references),
-        knowledge_section(data, evaluation["knowledge"], bands, numbering, pseudonymised),
+        knowledge_section(
+            data, evaluation["knowledge"], bands, bands_source, numbering, pseudonymised
+        ),
     ]
     step(30, ExportStep.CHARTS)
     sections.append(skills_section(skills, numbering))
@@ -119,7 +122,7 @@ def build_programme_report(
         limitations=list(evaluation.get("limitations", [])),
         conclusion=conclusion.strip() or suggested_conclusion(data, evaluation),
         conclusion_is_suggestion=not conclusion.strip(),
-        sources=_sources(references, bands),
+        sources=_sources(references, bands_source),
     )
 
 
@@ -324,7 +327,7 @@ def suggested_conclusion(data: ProgrammeData, evaluation: dict) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def _sources(references: Sequence[ReferenceRange], bands: KnowledgeBands) -> list[str]:
+def _sources(references: Sequence[ReferenceRange], bands_source: str) -> list[str]:
     sources = sorted({r.source for r in references})
-    sources.append(_("Knowledge bands: %(source)s.") % {"source": bands.source})
+    sources.append(_("Knowledge bands: %(source)s.") % {"source": bands_source})
     return sources

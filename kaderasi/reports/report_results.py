@@ -7,10 +7,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kaderasi.care.models import StudyGroup
+from kaderasi.core import numbers as fmt
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.reports import charts
-from kaderasi.reports import formatting as fmt
-from kaderasi.reports.bands import KnowledgeBands
 from kaderasi.reports.programme_data import MotherResult, ProgrammeData
 from kaderasi.reports.report_document import (
     Cell,
@@ -23,12 +22,14 @@ from kaderasi.reports.report_document import (
     Table,
 )
 from kaderasi.reports.report_statistics import p_phrase, primary_name, primary_p, stats_table
+from kaderasi.training.scoring import Bands, KnowledgeBand, band_counts
 
 
 def knowledge_section(
     data: ProgrammeData,
     block: dict,
-    bands: KnowledgeBands,
+    bands: Bands,
+    bands_source: str,
     numbering: Numbering,
     pseudonymised: bool,
 ) -> Section:
@@ -50,15 +51,12 @@ def knowledge_section(
             "%(test)s, p %(p)s)."
         )
     section.paragraphs.append(sentence % values)
-    good, fair = float(bands.good_from), float(bands.fair_from)
     paired = [c for c in data.cadres if c.pre is not None and c.post is not None]
     section.blocks.append(
         Figure(
             number=numbering.figure(),
             chart=charts.knowledge_dot_plot(
-                [float(c.pre) for c in paired],
-                [float(c.post) for c in paired],
-                bands=charts.Bands(good_from=good, fair_from=fair),
+                [float(c.pre) for c in paired], [float(c.post) for c in paired], bands=bands
             ),
             note=_("Open circles: pre-test; filled squares: post-test; dashed line: mean."),
         )
@@ -73,33 +71,27 @@ def knowledge_section(
             points=True,
         )
     )
-    section.blocks.append(_bands_table(paired, good, fair, numbering, bands.source))
+    section.blocks.append(_bands_table(paired, bands, numbering, bands_source))
     return section
 
 
-def _bands_table(paired, good: float, fair: float, numbering: Numbering, source: str) -> Table:
-    def band(score) -> str:
-        score = float(score)
-        if score >= good:
-            return "good"
-        if score >= fair:
-            return "fair"
-        return "poor"
-
+def _bands_table(paired, bands: Bands, numbering: Numbering, source: str) -> Table:
+    good, fair = bands.good_minimum, bands.fair_minimum
     labels = {
-        "good": _("Good (≥ %(from)s)") % {"from": fmt.number(good, 0)},
-        "fair": _("Fair (%(from)s–%(to)s)")
+        KnowledgeBand.GOOD: _("Good (≥ %(from)s)") % {"from": fmt.number(good, 0)},
+        KnowledgeBand.FAIR: _("Fair (%(from)s–%(to)s)")
         % {"from": fmt.number(fair, 0), "to": fmt.number(good - 1, 0)},
-        "poor": _("Poor (< %(to)s)") % {"to": fmt.number(fair, 0)},
+        KnowledgeBand.POOR: _("Poor (< %(to)s)") % {"to": fmt.number(fair, 0)},
     }
     n = len(paired)
+    before_counts = band_counts([c.pre for c in paired], bands)
+    after_counts = band_counts([c.post for c in paired], bands)
     rows = []
-    for key in ("good", "fair", "poor"):
-        before = sum(1 for c in paired if band(c.pre) == key)
-        after = sum(1 for c in paired if band(c.post) == key)
+    for band in (KnowledgeBand.GOOD, KnowledgeBand.FAIR, KnowledgeBand.POOR):
+        before, after = before_counts[band], after_counts[band]
         rows.append(
             [
-                Cell(labels[key]),
+                Cell(labels[band]),
                 Cell(f"{before} ({fmt.percent(fmt.share(before, n), 0)})", value=before),
                 Cell(f"{after} ({fmt.percent(fmt.share(after, n), 0)})", value=after),
             ]

@@ -3,7 +3,7 @@ results sections use for tests and p-values (rounded by `formatting.py`)."""
 
 from django.utils.translation import gettext as _
 
-from kaderasi.reports import formatting as fmt
+from kaderasi.core import numbers as fmt
 from kaderasi.reports.report_document import Cell, Column, Table
 
 

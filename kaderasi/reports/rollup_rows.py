@@ -21,7 +21,6 @@ from kaderasi.care.models import (
     Measurement,
     MeasurementKind,
     MilkBasis,
-    MilkPhase,
     Mother,
     Pairing,
     PairingEndReason,
@@ -30,6 +29,9 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.models.sessions import SessionStatus
+from kaderasi.care.phase_volumes import phase_volumes
+from kaderasi.care.scheduling import adherence, session_status
 from kaderasi.care.timing import postpartum_day
 from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
@@ -38,6 +40,7 @@ from kaderasi.reports.models import (
     MotherRollup,
     PosyanduDayRollup,
 )
+from kaderasi.training.knowledge_pairs import training_pairs
 from kaderasi.training.models import Certificate, TestAttempt, TestPhase
 
 Pair = tuple[int, int]
@@ -138,7 +141,7 @@ def _mothers_with_facts(mother_ids: list[int]):
             Prefetch(
                 "measurements",
                 queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                    "measured_at", "pk"
+                    "measured_at", "created_at", "pk"
                 ),
                 to_attr="milk_volumes",
             ),
@@ -155,8 +158,10 @@ def _mothers_with_facts(mother_ids: list[int]):
 
 @dataclass(frozen=True)
 class SessionTally:
-    """A session is due once its window has opened (or it was done early); missed once its window
-    has closed without a massage; `next_change_at` is when one of these next flips."""
+    """A mother's sessions counted as `care.scheduling` defines them (the adherence her timeline
+    and the village list show): due = done (whenever) + missed (window closed without a
+    massage); a session inside its open window counts against no one. `next_change_at` is when
+    one of these next flips."""
 
     due: int
     done: int
@@ -165,22 +170,24 @@ class SessionTally:
 
 
 def session_tally(sessions: Iterable, *, now: dt.datetime) -> SessionTally:
-    due = done = missed = 0
+    statuses = []
     upcoming: list[dt.datetime] = []
     for session in sessions:
-        if session.done:
-            due += 1
-            done += 1
-            continue
-        if session.window_starts_at <= now:
-            due += 1
-        else:
+        status = session_status(
+            window_starts_at=session.window_starts_at,
+            window_ends_at=session.window_ends_at,
+            now=now,
+            done=session.done,
+        )
+        statuses.append(status)
+        if status == SessionStatus.UPCOMING:
             upcoming.append(session.window_starts_at)
-        if session.window_ends_at <= now:
-            missed += 1
-        else:
+        if status in (SessionStatus.UPCOMING, SessionStatus.DUE):
             upcoming.append(session.window_ends_at)
-    return SessionTally(due, done, missed, min(upcoming) if upcoming else None)
+    counted = adherence(statuses)
+    return SessionTally(
+        counted.due, counted.done, counted.due - counted.done, min(upcoming) if upcoming else None
+    )
 
 
 def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> MotherRollup:
@@ -197,15 +204,14 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
     tally = session_tally(mother.live_sessions, now=now)
     window_days = [local_date(s.window_starts_at) for s in mother.live_sessions]
 
-    by_phase: dict[str, Measurement] = {}
+    volumes = phase_volumes(
+        mother.milk_volumes,
+        [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+    )
     latest_24h = None
     for measurement in mother.milk_volumes:
-        if measurement.phase:
-            by_phase[measurement.phase] = measurement
         if measurement.basis == MilkBasis.ESTIMATE_24H:
             latest_24h = measurement
-    baseline = by_phase.get(MilkPhase.BEFORE)
-    follow_up = by_phase.get(MilkPhase.AFTER)
 
     def day_of(measurement):
         if measurement is None or delivered_at is None:
@@ -233,8 +239,8 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
         sessions_missed=tally.missed,
         first_window_on=min(window_days) if window_days else None,
         last_window_on=max(window_days) if window_days else None,
-        baseline_ml=baseline.value if baseline else None,
-        follow_up_ml=follow_up.value if follow_up else None,
+        baseline_ml=volumes.before.volume if volumes.before else None,
+        follow_up_ml=volumes.after.volume if volumes.after else None,
         latest_24h_ml=latest_24h.value if latest_24h else None,
         latest_24h_day=day_of(latest_24h),
         milk_volumes=len(mother.milk_volumes),
@@ -245,6 +251,10 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
         next_change_at=tally.next_change_at,
         refreshed_at=now,
     )
+
+
+def _delivered(pregnancy: Pregnancy) -> bool:
+    return getattr(pregnancy, "delivery", None) is not None
 
 
 def mother_rollups(
@@ -298,7 +308,7 @@ def certification_window(certificates: Iterable, *, today: dt.date) -> Certifica
 def _trained_on(
     post_tests: Iterable[TestAttempt], certificates: Iterable[Certificate]
 ) -> dt.date | None:
-    """The day a cadre counts as trained: her first post-test, or the first training a
+    """The day a cadre counts as trained: her first completed post-test, or the first training a
     certificate of hers names (a certificate issued for a training she took part in, by hand
     when no test was recorded), whichever came first."""
     days = [t.taken_on or local_date(t.training.starts_at) for t in post_tests]
@@ -324,9 +334,9 @@ def cadre_rollups(
                 ),
                 Prefetch(
                     "test_attempts",
-                    queryset=TestAttempt.objects.filter(phase=TestPhase.POST).select_related(
-                        "training"
-                    ),
+                    queryset=TestAttempt.objects.completed()
+                    .filter(phase=TestPhase.POST)
+                    .select_related("training"),
                     to_attr="post_tests",
                 ),
             )
@@ -403,12 +413,15 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
         )
     )
     for programme_id, posyandu_id, starts_at, ends_at, is_done in sessions:
-        due = is_done or starts_at <= now
-        if due:
+        status = session_status(
+            window_starts_at=starts_at, window_ends_at=ends_at, now=now, done=is_done
+        )
+        # Counted as `care.scheduling.adherence` counts them: due = done + missed.
+        if status == SessionStatus.DONE:
             add(programme_id, posyandu_id, starts_at, "sessions_due")
-        if is_done:
             add(programme_id, posyandu_id, starts_at, "sessions_done")
-        elif ends_at <= now:
+        elif status == SessionStatus.MISSED:
+            add(programme_id, posyandu_id, starts_at, "sessions_due")
             add(programme_id, posyandu_id, starts_at, "sessions_missed")
 
     for programme_id, posyandu_id, started_at in MassageSession.objects.filter(
@@ -433,10 +446,16 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
 
     # The day each cadre counts as trained, as `_trained_on` decides it for her rollup.
     first_trained: dict[int, tuple] = {}
-    post_tests = TestAttempt.objects.filter(
-        pair_q(pairs, "cadre__"), phase=TestPhase.POST
-    ).values_list(
-        "cadre_id", "cadre__programme_id", "cadre__posyandu_id", "taken_on", "training__starts_at"
+    post_tests = (
+        TestAttempt.objects.completed()
+        .filter(pair_q(pairs, "cadre__"), phase=TestPhase.POST)
+        .values_list(
+            "cadre_id",
+            "cadre__programme_id",
+            "cadre__posyandu_id",
+            "taken_on",
+            "training__starts_at",
+        )
     )
     certified_trainings = Certificate.objects.filter(
         pair_q(pairs, "cadre__"), training__isnull=False
@@ -482,40 +501,33 @@ def day_rollups(
 def knowledge_rollups(
     pairs: list[Pair] | None, *, now: dt.datetime, areas: AreaColumns
 ) -> list[KnowledgeRollup]:
-    """Scores of cadres who took both tests of a training, summed per (training, programme,
+    """Scores of cadres with a complete pair in a training (`training.knowledge_pairs`: both tests
+    completed; one still being answered does not count), summed per (training, programme,
     posyandu); the programme is the cadre's, so scoping follows the cadre."""
-    scores: dict[tuple, dict[str, Decimal]] = defaultdict(dict)
-    keys: dict[tuple, tuple] = {}
-    for (
-        cadre_id,
-        programme_id,
-        posyandu_id,
-        training_id,
-        starts_at,
-        phase,
-        score,
-    ) in TestAttempt.objects.filter(pair_q(pairs, "cadre__")).values_list(
-        "cadre_id",
-        "cadre__programme_id",
-        "cadre__posyandu_id",
-        "training_id",
-        "training__starts_at",
-        "phase",
-        "score",
-    ):
-        scores[(training_id, cadre_id)][phase] = score
-        keys[(training_id, cadre_id)] = (training_id, programme_id, posyandu_id, starts_at)
-    sums: dict[tuple, list] = {}
-    for key, by_phase in scores.items():
-        if TestPhase.PRE not in by_phase or TestPhase.POST not in by_phase:
-            continue
-        training_id, programme_id, posyandu_id, starts_at = keys[key]
-        total = sums.setdefault(
-            (training_id, programme_id, posyandu_id), [starts_at, 0, Decimal(0), Decimal(0)]
+    attempts = (
+        TestAttempt.objects.filter(pair_q(pairs, "cadre__"))
+        .select_related("cadre", "training")
+        .only(
+            "cadre_id",
+            "training_id",
+            "phase",
+            "status",
+            "score",
+            "cadre__programme_id",
+            "cadre__posyandu_id",
+            "training__starts_at",
         )
+    )
+    sums: dict[tuple, list] = {}
+    for pair in training_pairs(attempts).values():
+        if not pair.complete:
+            continue
+        cadre = pair.pre.cadre
+        key = (pair.training_id, cadre.programme_id, cadre.posyandu_id)
+        total = sums.setdefault(key, [pair.pre.training.starts_at, 0, Decimal(0), Decimal(0)])
         total[1] += 1
-        total[2] += by_phase[TestPhase.PRE]
-        total[3] += by_phase[TestPhase.POST]
+        total[2] += pair.pre_score
+        total[3] += pair.post_score
     areas.load(posyandu_id for _t, _p, posyandu_id in sums)
     return [
         KnowledgeRollup(

@@ -42,8 +42,10 @@ def test_the_midwife_counts_only_her_village(counted, midwife, references):
     assert (board.mothers["accompanied"], board.mothers["unaccompanied"]) == (1, 0)
     assert (board.mothers["below_reference"], board.mothers["compared"]) == (1, 1)
     assert board.mothers["missed_sessions"] == 1
-    assert (board.period["sessions_due"], board.period["sessions_done"]) == (5, 2)
-    assert board.adherence == 40.0
+    # Due = done + missed (care.scheduling.adherence): M1's session in its open window at NOW
+    # counts against no one.
+    assert (board.period["sessions_due"], board.period["sessions_done"]) == (4, 2)
+    assert board.adherence == 50.0
     assert (board.open_red, board.open_amber) == (1, 0)
     assert board.cadres == {
         "total": 3,
@@ -61,7 +63,9 @@ def test_the_coordinator_counts_her_district_and_her_programme(counted, coordina
     assert (board.mothers["postpartum"], board.mothers["accompanied"]) == (2, 1)
     assert board.coverage == 50.0
     assert (board.mothers["compared"], board.mothers["below_reference"]) == (2, 1)
-    assert (board.period["sessions_due"], board.period["sessions_done"]) == (7, 4)
+    # Due = done + missed (care.scheduling.adherence): M1's session in its open window at NOW
+    # counts against no one.
+    assert (board.period["sessions_due"], board.period["sessions_done"]) == (6, 4)
     assert (board.open_red, board.open_amber) == (1, 1)
     assert board.oldest_age_days("amber") == 3  # opened 26 Nov, today 29 Nov
     assert board.cadres["certified"] == 3
@@ -130,7 +134,9 @@ def test_the_trend_has_every_week_of_the_period(counted, coordinator, references
         dt.date(2026, 11, 23),
     ]
     last = board.trend[-1]
-    assert (last.sessions_due, last.sessions_done, last.deliveries) == (7, 4, 2)
+    # Due = done + missed (care.scheduling.adherence): M1's session in its open window at NOW
+    # counts against no one.
+    assert (last.sessions_due, last.sessions_done, last.deliveries) == (6, 4, 2)
 
 
 def test_months_group_the_trend_by_calendar_month(counted, coordinator, references):

@@ -2,13 +2,15 @@
 title and a text alternative."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from kaderasi.core import numbers as fmt
 from kaderasi.reports import charts
-from kaderasi.reports import formatting as fmt
 from kaderasi.reports.progress import TerminalProgress
+from kaderasi.training.scoring import Bands
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,7 @@ def test_the_norms_chart_says_when_the_range_is_only_for_orientation():
 
 def test_an_empty_knowledge_plot_still_draws():
     with translation.override("en"):
-        chart = charts.knowledge_dot_plot([], [], bands=charts.Bands(76, 56))
+        chart = charts.knowledge_dot_plot([], [], bands=Bands(Decimal(76), Decimal(56)))
 
     assert chart.svg.startswith("<svg")
 
@@ -208,7 +210,7 @@ def _width_pt(svg: str) -> float:
 def test_wide_charts_have_a_phone_drawing_with_a_viewbox_and_narrow_charts_need_none(slope):
     with translation.override("en"):
         wide = [
-            charts.knowledge_dot_plot([50, 60], [80, 90], bands=charts.Bands(76, 56)),
+            charts.knowledge_dot_plot([50, 60], [80, 90], bands=Bands(Decimal(76), Decimal(56))),
             charts.norms_chart([], [charts.DayRange(1, 7, 122.5)], comparable=True),
             charts.sessions_trend([charts.TrendPoint("23 Nov", 2, 1)], period_label="week"),
         ]

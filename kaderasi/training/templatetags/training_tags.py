@@ -2,10 +2,9 @@
 the programme page and the cadre's home page include."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
-from kaderasi.core import clock
+from kaderasi.core import clock, numbers
 from kaderasi.core.policies import Permission, can
 from kaderasi.training.booklets import illustration_svg
 from kaderasi.training.models import Booklet
@@ -28,20 +27,14 @@ def localized(content, name: str) -> str:
 
 @register.filter
 def pvalue(value) -> str:
-    """A p-value as statisticians write it, in the active language's number format: three
-    decimals, '< 0.001' below that, '—' if there is none."""
-    if value is None:
-        return "—"
-    if value < 0.001:
-        return f"< {number_format(0.001, 3)}"
-    return number_format(value, 3)
+    """A p-value as `core.numbers.p_value` writes it (the one format of every page and export)."""
+    return numbers.p_value(value)
 
 
 @register.filter
 def p_statement(value) -> str:
-    """'p = 0.253', 'p < 0.001' or 'p —'."""
-    text = pvalue(value)
-    return f"p {text}" if text.startswith("<") or text == "—" else f"p = {text}"
+    """'p = 0.253', 'p < 0.001' or 'p —' (`core.numbers.p_statement`)."""
+    return numbers.p_statement(value)
 
 
 @register.filter
