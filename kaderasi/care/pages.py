@@ -1,6 +1,7 @@
 """What the care pages show, assembled from the scoped selectors (reads only)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.templatetags.static import static
@@ -9,24 +10,30 @@ from django.utils import timezone
 from kaderasi.accounts.models import User
 from kaderasi.care import charts
 from kaderasi.care.consent import processing_allowed
+from kaderasi.care.contacts import Contact, contacts_of_users, midwives_of
 from kaderasi.care.forms import VillageFilterForm
 from kaderasi.care.models import (
     ConsentSubject,
     DangerSign,
     DangerSignGroup,
+    DangerSignReport,
     FlagRule,
     MassageStep,
     MeasurementKind,
     Mother,
+    Referral,
     SessionStatus,
 )
 from kaderasi.care.references import milk_reference_ranges
+from kaderasi.care.selectors import flags_of_referral
+from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timeline import (
     GUIDANCE,
     Timeline,
     live_sessions_of,
     mother_timeline,
     session_views,
+    sign_texts,
 )
 from kaderasi.care.timing import postpartum_day
 from kaderasi.care.village_list import (
@@ -67,17 +74,105 @@ def village_list_context(user: User, params, *, now: dt.datetime) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class StopNotice:
+    """A stop shown on a screen: what was reported, the cadre's note and who reported it, and
+    the midwives to call (the one acting on the referral first)."""
+
+    stop: MassageStop
+    signs: list[str]
+    midwives: list[Contact]
+    reporter: Contact | None
+
+    @property
+    def referral(self) -> Referral:
+        return self.stop.referral
+
+
+def stop_notices(mothers: list[Mother]) -> dict[int, StopNotice]:
+    """Mother pk → her stop as the screens show it, for those of `mothers` whose massage is
+    stopped (the definition is care.stops); a fixed number of queries for the list."""
+    stops = massage_stops_of(mother.pk for mother in mothers)
+    if not stops:
+        return {}
+    texts = sign_texts()
+    midwives = midwives_of(mother for mother in mothers if mother.pk in stops)
+    reporters = contacts_of_users(stop.reported_by for stop in stops.values())
+    acting = contacts_of_users(
+        User.objects.filter(pk__in=[stop.referral.acknowledged_by_id for stop in stops.values()])
+    )
+    notices = {}
+    for mother_pk, stop in stops.items():
+        covering = midwives.get(mother_pk, [])
+        first = acting.get(stop.referral.acknowledged_by_id)
+        if first is not None and first.phone:
+            covering = [first, *(contact for contact in covering if contact != first)]
+        notices[mother_pk] = StopNotice(
+            stop=stop,
+            signs=[texts.get(code, code) for code in stop.signs],
+            midwives=covering,
+            reporter=reporters.get(stop.reported_by.pk) if stop.reported_by else None,
+        )
+    return notices
+
+
+@dataclass(frozen=True)
+class DangerNote:
+    """A danger-sign check as the midwife reads it: the signs, the cadre's note and how to reach
+    the person who reported it (None when she is the reader, or nobody is recorded)."""
+
+    report: DangerSignReport
+    signs: list[str]
+    reporter: Contact | None
+    reported_by_reader: bool
+
+
+def danger_notes(
+    reports: list[DangerSignReport], *, reader: User, texts: dict[str, str] | None = None
+) -> list[DangerNote]:
+    texts = sign_texts() if texts is None else texts
+    contacts = contacts_of_users(
+        User.objects.filter(pk__in={r.recorded_by_id for r in reports if r.recorded_by_id})
+    )
+    return [
+        DangerNote(
+            report=report,
+            signs=[texts.get(code, code) for code in report.signs],
+            reporter=contacts.get(report.recorded_by_id),
+            reported_by_reader=report.recorded_by_id == reader.pk,
+        )
+        for report in reports
+    ]
+
+
+def referral_danger_notes(referral: Referral, *, reader: User) -> list[DangerNote]:
+    """The danger-sign checks behind `referral` (its flag and the later ones it gathered), oldest
+    first, with the cadre's notes and her number."""
+    flags = flags_of_referral(referral).select_related("danger_sign_report")
+    reports = [flag.danger_sign_report for flag in flags if flag.danger_sign_report is not None]
+    return danger_notes(reports, reader=reader)
+
+
 def timeline_context(mother: Mother, *, user: User, now: dt.datetime) -> dict:
-    """The mother's page, and what `user` may do on it (a session needs a delivery and consent)."""
+    """The mother's page, and what `user` may do on it (a session needs a delivery and consent,
+    and no danger sign stopping the massage)."""
     timeline = mother_timeline(mother, now=now)
     allowed = processing_allowed(mother, ConsentSubject.MOTHER)
+    stop = stop_notices([mother]).get(mother.pk)
+    may_record_session = (
+        can(user, Permission.RECORD_SESSION) and timeline.delivery is not None and allowed
+    )
+    texts = sign_texts()
     return {
         "mother": mother,
         "timeline": timeline,
         "processing_allowed": allowed,
-        "can_session": can(user, Permission.RECORD_SESSION)
-        and timeline.delivery is not None
-        and allowed,
+        "stop": stop,
+        "can_session": may_record_session and stop is None,
+        "can_record_milk": may_record_session,
+        "danger_notes": danger_notes(
+            [report for report, _signs in timeline.danger_checks], reader=user, texts=texts
+        ),
         "can_record": can(user, Permission.RECORD_MEASUREMENT),
         "can_register": can(user, Permission.REGISTER_MOTHER),
         "can_handle": can(user, Permission.HANDLE_REFERRAL),
@@ -173,6 +268,7 @@ def guided_session_context(mother: Mother, *, now: dt.datetime) -> dict:
             100 * programme.session_minutes_min / programme.session_minutes_max
         ),
         "session_view": current or upcoming,
+        "stop": stop_notices([mother]).get(mother.pk),
         "guidance": GUIDANCE,
         "now_local": timezone.localtime(now),
     }

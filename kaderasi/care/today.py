@@ -23,6 +23,7 @@ from kaderasi.care.models import (
     ScheduledSession,
     SessionStatus,
 )
+from kaderasi.care.pages import StopNotice, stop_notices
 from kaderasi.care.scheduling import Adherence, adherence
 from kaderasi.care.timeline import SessionView, live_sessions_of, session_views
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
@@ -65,21 +66,29 @@ class ClientDay:
     tasks: list[Task]
     protocol_over: bool
     suggested_phase: str
+    # A danger sign stopped the massage: the screen shows the stop first and offers no session.
+    stop: StopNotice | None = None
 
 
 def clients_today(user: User, *, now: dt.datetime) -> list[ClientDay]:
-    """The mothers `user` accompanies now (open pairings of every cadre row her login acts for),
-    post-partum first."""
+    """The mothers `user` accompanies now (open pairings of every cadre row her login acts for):
+    those whose massage is stopped first, then post-partum ones."""
     pairings = (
         Pairing.objects.filter(cadre__in=cadres_of_login(user), ends_at__isnull=True)
         .select_related("mother__programme", "mother__posyandu", "cadre")
         .order_by("starts_at")
     )
-    days = [client_day(pairing, now=now) for pairing in pairings]
-    return sorted(days, key=lambda day: (day.postpartum_day is None, day.mother.name))
+    pairings = list(pairings)
+    stops = stop_notices([pairing.mother for pairing in pairings])
+    days = [client_day(pairing, now=now, stop=stops.get(pairing.mother_id)) for pairing in pairings]
+    # A client whose massage is stopped comes first: the cadre must act on it today.
+    return sorted(
+        days, key=lambda day: (day.stop is None, day.postpartum_day is None, day.mother.name)
+    )
 
 
-def client_day(pairing: Pairing, *, now: dt.datetime) -> ClientDay:
+def client_day(pairing: Pairing, *, now: dt.datetime, stop: StopNotice | None = None) -> ClientDay:
+    """Her client's day; `stop` is the client's massage stop, if one holds (see stop_notices)."""
     mother = pairing.mother
     programme = mother.programme
     today = timezone.localdate(now)
@@ -126,6 +135,7 @@ def client_day(pairing: Pairing, *, now: dt.datetime) -> ClientDay:
         tasks=tasks,
         protocol_over=protocol_over,
         suggested_phase=phase,
+        stop=stop,
     )
 
 

@@ -29,7 +29,12 @@ from kaderasi.care.models import (
     PerformedBy,
     ReferralStatus,
 )
-from kaderasi.care.pages import guided_session_context, timeline_context, village_list_context
+from kaderasi.care.pages import (
+    guided_session_context,
+    referral_danger_notes,
+    timeline_context,
+    village_list_context,
+)
 from kaderasi.care.selectors import (
     consents_visible_to,
     flags_of_referral,
@@ -649,6 +654,7 @@ def referral_detail(request, public_id):
         {
             "referral": referral,
             "flags": [(flag, flag_summary(flag, texts)) for flag in flags_of_referral(referral)],
+            "danger_notes": referral_danger_notes(referral, reader=request.user),
             "form": form,
             "is_closed": referral.status == ReferralStatus.CLOSED,
         },
