@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaderasi.core.decimals import NumberInputError, decimal_parse, number_problem_message
 from kaderasi.core.phones import normalize_phone
 from kaderasi.interop.errors import InteropErrorCode
 
@@ -174,18 +175,13 @@ def as_decimal(raw: Any, code: InteropErrorCode = InteropErrorCode.INVALID_NUMBE
     if isinstance(raw, float):
         # Excel stores 45.1 as 45.100000000000001; six places remove that noise.
         return Decimal(str(round(raw, 6)))
-    value = as_text(raw).replace(" ", "")
-    if "," in value and "." not in value:
-        value = value.replace(",", ".")  # Indonesian decimal comma
+    # Text as people type it, read as the web forms and the phone read it: "35,5" is 35.5, and
+    # "1.200" (a decimal or a thousand?) is refused rather than guessed.
+    typed = as_text(raw)
     try:
-        number = Decimal(value)
-    except InvalidOperation as error:
-        raise CellInvalid(
-            code, _("“%(value)s” is not a number.") % {"value": as_text(raw)}
-        ) from error
-    if not number.is_finite():
-        raise CellInvalid(code, _("“%(value)s” is not a number.") % {"value": as_text(raw)})
-    return number
+        return decimal_parse(typed)
+    except NumberInputError as error:
+        raise CellInvalid(code, number_problem_message(error.reason, value=typed)) from error
 
 
 def plain(number: Decimal | int) -> str:
