@@ -33,8 +33,11 @@ from kaderasi.reminders.channels import (
     Recovery,
     channel_for_recovery,
 )
+from kaderasi.reminders.danger_alerts import still_wanted
 from kaderasi.reminders.models import (
+    DANGER_KINDS,
     OPEN_STATUSES,
+    USER_ROLES,
     Channel,
     ProgrammeReminderSettings,
     RecipientPreference,
@@ -202,6 +205,16 @@ class Dispatcher:
                 self.outcome.cancelled,
                 status=ReminderStatus.CANCELLED,
                 status_reason=StatusReason.OPTED_OUT,
+            )
+            return
+        if row.kind in DANGER_KINDS and not still_wanted(row):
+            # Acknowledged since it was planned: the midwife is acting, nobody needs telling.
+            self._finish(
+                row,
+                token,
+                self.outcome.cancelled,
+                status=ReminderStatus.CANCELLED,
+                status_reason=StatusReason.NO_LONGER_DUE,
             )
             return
         if row.kind == ReminderKind.MORNING_DIGEST:
@@ -421,6 +434,7 @@ class Dispatcher:
             RecipientRole.FAMILY: {"family_member_id": row.family_member_id},
             RecipientRole.CADRE: {"cadre_id": row.cadre_id},
             RecipientRole.MIDWIFE: {"user_id": row.user_id},
+            RecipientRole.ESCALATION: {"user_id": row.user_id},
         }[row.recipient_role]
         return RecipientPreference.objects.filter(opted_out_at__isnull=False, **lookup).exists()
 
@@ -441,7 +455,7 @@ def address_of(row: Reminder) -> tuple[str, str]:
         return row.family_member.phone, ""
     if role == RecipientRole.CADRE:
         return row.cadre.phone, row.cadre.user.email if row.cadre.user_id else ""
-    if role == RecipientRole.MIDWIFE:
+    if role in USER_ROLES:
         return row.user.phone, row.user.email
     return row.mother.phone, ""
 

@@ -27,8 +27,9 @@ from kaderasi.care.timing import FULL_TERM_DAYS
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import within_areas_q
-from kaderasi.reminders import planning
+from kaderasi.reminders import danger_alerts, planning
 from kaderasi.reminders.models import (
+    DANGER_KINDS,
     FamilyDelivery,
     FamilyMember,
     ProgrammeReminderSettings,
@@ -116,6 +117,7 @@ class PlanningFacts:
     certificates: list[planning.CertificateFacts]
     cadres: list[planning.CadreFacts]
     directory: Directory
+    alerts: list[planning.DangerAlertFacts] = field(default_factory=list)
 
 
 def district_id_of(area: Area) -> int | None:
@@ -151,7 +153,13 @@ def gather_facts(
     )
     _load_preferences(directory)
 
-    mother_ids = _relevant_mother_ids(window, rules) - directory.withdrawn_mothers
+    alerting = rules_alert_danger_signs(rules)
+    mother_ids = _relevant_mother_ids(window, rules)
+    if alerting:
+        mother_ids |= danger_alerts.mothers_with_red_flags_since(
+            window.starts_at - danger_alerts.LOOK_BACK
+        )
+    mother_ids -= directory.withdrawn_mothers
     directory.mothers_loaded = set(mother_ids)
     mothers = list(
         Mother.objects.filter(pk__in=mother_ids)
@@ -252,9 +260,28 @@ def gather_facts(
         )
         for cadre in cadres.values()
     ]
-    return PlanningFacts(
-        mothers=facts, certificates=certificates, cadres=cadre_facts, directory=directory
+    alerts = (
+        danger_alerts.gather_alerts(
+            window=window,
+            withdrawn_mothers=directory.withdrawn_mothers,
+            midwives_of=lambda mothers: _midwives_covering(mothers, directory, True),
+            zone_of=lambda mother: resolver.zone_of(mother.posyandu),
+            languages=directory.languages,
+        )
+        if alerting
+        else []
     )
+    return PlanningFacts(
+        mothers=facts,
+        certificates=certificates,
+        cadres=cadre_facts,
+        directory=directory,
+        alerts=alerts,
+    )
+
+
+def rules_alert_danger_signs(rules: dict[int, tuple[planning.Rule, ...]]) -> bool:
+    return any(rule.kind in DANGER_KINDS for rules_of in rules.values() for rule in rules_of)
 
 
 def rules_need_midwife(rules: dict[int, tuple[planning.Rule, ...]]) -> bool:

@@ -13,7 +13,11 @@ Anchors per kind (the rule's `offset` moves the due time from the anchor):
 - feeding_guidance: `send_at` on each postpartum day from `first_day` to `last_day`;
 - missed_session: the end of a window that closed without a session recorded;
 - certificate_refresher: `lead_days` before the certificate expires (or its refresher date);
-- morning_digest: `send_at` on each day the cadre has tasks, listing them in one message.
+- morning_digest: `send_at` on each day the cadre has tasks, listing them in one message;
+- danger_sign_alert: the moment a red danger sign's flag was raised on the server, to each midwife
+  covering the mother, while no midwife has acknowledged its referral since;
+- danger_sign_escalation: the flag's time plus the programme's time to acknowledge (by severity),
+  to the coordinators and the puskesmas contact, while the referral was never acknowledged.
 """
 
 import datetime as dt
@@ -107,6 +111,27 @@ class CadreFacts:
 
 
 @dataclass(frozen=True)
+class DangerAlertFacts:
+    """A red danger sign that reached the server (its flag), and who should hear of it.
+
+    `alert_wanted`: no midwife has acknowledged the referral since the flag was raised;
+    `escalation_wanted`: nobody has acknowledged the referral at all."""
+
+    flag_id: int
+    flag_public_id: str
+    programme_id: int
+    mother_id: int
+    severity: str
+    raised_at: dt.datetime
+    acknowledge_within: dt.timedelta
+    alert_wanted: bool
+    escalation_wanted: bool
+    midwives: tuple[Recipient, ...] = ()
+    escalation: tuple[Recipient, ...] = ()
+    context: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Window:
     """The planning window: reminders due in it are planned (inclusive at both ends)."""
 
@@ -154,6 +179,7 @@ def plan_reminders(
     mothers: Iterable[MotherFacts],
     certificates: Iterable[CertificateFacts] = (),
     cadres: Iterable[CadreFacts] = (),
+    alerts: Iterable[DangerAlertFacts] = (),
     rules: Mapping[int, tuple[Rule, ...]],
     window: Window,
     now: dt.datetime,
@@ -179,7 +205,48 @@ def plan_reminders(
             if rule.kind == ReminderKind.MORNING_DIGEST and rule.recipient_role == "cadre":
                 clients = mothers_by_cadre.get(cadre.recipient.id, ())
                 planned.extend(_digest_reminders(rule, cadre, clients))
+    for alert in alerts:
+        for rule in rules.get(alert.programme_id, ()):
+            planned.extend(danger_alert_reminders(rule, alert))
     return [reminder for reminder in planned if reminder.due_at in window]
+
+
+def danger_alert_reminders(rule: Rule, alert: DangerAlertFacts) -> list[PlannedReminder]:
+    """The alert to each midwife (due when the flag was raised) or the escalation to each
+    contact (due when the time to acknowledge has run out), as long as it is still wanted."""
+    if rule.kind == ReminderKind.DANGER_SIGN_ALERT and rule.recipient_role == RecipientRole.MIDWIFE:
+        if not alert.alert_wanted:
+            return []
+        recipients, due = alert.midwives, alert.raised_at + rule.offset
+    elif (
+        rule.kind == ReminderKind.DANGER_SIGN_ESCALATION
+        and rule.recipient_role == RecipientRole.ESCALATION
+    ):
+        if not alert.escalation_wanted:
+            return []
+        recipients, due = alert.escalation, alert.raised_at + alert.acknowledge_within + rule.offset
+    else:
+        return []
+    waited = int(alert.acknowledge_within.total_seconds() // 60)
+    return [
+        PlannedReminder(
+            key=f"{rule.kind}:{recipient.role}:{recipient.id}:f{alert.flag_public_id}",
+            kind=rule.kind,
+            rule_id=rule.id,
+            programme_id=alert.programme_id,
+            recipient=recipient,
+            due_at=due,
+            stale_at=due + rule.stale_after,
+            mother_id=alert.mother_id,
+            context={
+                **alert.context,
+                "flag_id": alert.flag_id,
+                "severity": alert.severity,
+                "waited_minutes": waited,
+            },
+        )
+        for recipient in recipients
+    ]
 
 
 def _recipients(rule: Rule, mother: MotherFacts) -> tuple[Recipient, ...]:

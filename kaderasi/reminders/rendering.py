@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from kaderasi.reminders.models import RecipientRole, Reminder, ReminderKind
+from kaderasi.reminders.models import (
+    DANGER_KINDS,
+    USER_ROLES,
+    RecipientRole,
+    Reminder,
+    ReminderKind,
+)
 
 PLACEHOLDERS = frozenset(
     {
@@ -29,6 +35,15 @@ PLACEHOLDERS = frozenset(
         "minutes",
         "expires",
         "tasks",
+        # Danger-sign alerts and escalations (danger_alerts.danger_sign_values).
+        "mother_code",
+        "severity",
+        "signs",
+        "note",
+        "cadre_phone",
+        "call",
+        "midwives",
+        "waited",
     }
 )
 
@@ -123,7 +138,7 @@ def recipient_name(reminder: Reminder) -> str:
         return reminder.family_member.name
     if role == RecipientRole.CADRE:
         return reminder.cadre.name
-    if role == RecipientRole.MIDWIFE:
+    if role in USER_ROLES:
         return reminder.user.get_full_name() or reminder.user.username
     return reminder.mother.name
 
@@ -175,6 +190,10 @@ def render_reminder(reminder: Reminder, *, zone: ZoneInfo, cadre_name: str = "")
             Mother.objects.filter(pk__in={t["mother_id"] for t in tasks}).values_list("pk", "name")
         )
         values["tasks"] = "\n".join(digest_lines(tasks, names=names, zone=zone, language=language))
+    if reminder.kind in DANGER_KINDS:
+        from kaderasi.reminders.danger_alerts import danger_sign_values
+
+        values.update(danger_sign_values(reminder))
     rule = reminder.rule
     text = render_template(rule.message(language), values).strip()
     parameter_names = [name.strip() for name in rule.whatsapp_parameters.split(",")]

@@ -2,7 +2,9 @@
 
 from kaderasi.reminders.models.choices import (
     CADRE_ONLY_KINDS,
+    DANGER_KINDS,
     OPEN_STATUSES,
+    USER_ROLES,
     Channel,
     FamilyDelivery,
     IndonesianTimeZone,
@@ -18,6 +20,7 @@ from kaderasi.reminders.models.contacts import (
     RecipientPreference,
     Relationship,
 )
+from kaderasi.reminders.models.danger_alerts import DangerAlertSettings
 from kaderasi.reminders.models.outbox import Reminder
 from kaderasi.reminders.models.rules import (
     ProgrammeReminderSettings,
@@ -27,8 +30,11 @@ from kaderasi.reminders.models.rules import (
 
 __all__ = [
     "CADRE_ONLY_KINDS",
+    "DANGER_KINDS",
     "OPEN_STATUSES",
+    "USER_ROLES",
     "Channel",
+    "DangerAlertSettings",
     "FamilyDelivery",
     "FamilyMember",
     "IndonesianTimeZone",

@@ -15,6 +15,15 @@ class ReminderKind(models.TextChoices):
     MISSED_SESSION = "missed_session", _("Missed session, escalated")
     CERTIFICATE_REFRESHER = "certificate_refresher", _("Certificate refresher")
     MORNING_DIGEST = "morning_digest", _("Morning digest of the day's tasks")
+    DANGER_SIGN_ALERT = "danger_sign_alert", _("Danger sign: the midwife alerted at once")
+    DANGER_SIGN_ESCALATION = (
+        "danger_sign_escalation",
+        _("Danger sign not acknowledged in time: escalated"),
+    )
+
+
+# Kinds about a danger sign: planned from its flag, sent at any hour, re-checked before sending.
+DANGER_KINDS = frozenset({ReminderKind.DANGER_SIGN_ALERT, ReminderKind.DANGER_SIGN_ESCALATION})
 
 
 # Kinds about the cadre herself, with no mother behind them.
@@ -26,6 +35,11 @@ class RecipientRole(models.TextChoices):
     FAMILY = "family", _("Family member who massages (else the mother)")
     CADRE = "cadre", _("Cadre")
     MIDWIFE = "midwife", _("Midwife")
+    ESCALATION = "escalation", _("Coordinator or puskesmas contact (escalation)")
+
+
+# Recipients who are users (a midwife, a coordinator, a puskesmas contact): `Reminder.user`.
+USER_ROLES = frozenset({RecipientRole.MIDWIFE, RecipientRole.ESCALATION})
 
 
 class ReminderStatus(models.TextChoices):

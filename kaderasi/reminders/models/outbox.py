@@ -160,7 +160,7 @@ class Reminder(BaseModel):
                     & Q(user__isnull=True)
                 )
                 | (
-                    Q(recipient_role=RecipientRole.MIDWIFE)
+                    Q(recipient_role__in=[RecipientRole.MIDWIFE, RecipientRole.ESCALATION])
                     & Q(family_member__isnull=True)
                     & Q(cadre__isnull=True)
                     & Q(user__isnull=False)

@@ -13,6 +13,7 @@ from kaderasi.reminders.dispatch import Clock, DispatchOutcome, DryRunChannel, d
 from kaderasi.reminders.facts import effective_rules, gather_facts, lookback_of
 from kaderasi.reminders.models import (
     OPEN_STATUSES,
+    USER_ROLES,
     Channel,
     RecipientRole,
     Reminder,
@@ -70,6 +71,7 @@ def reminder_plan(*, now: dt.datetime, channel_name: str) -> PlanOutcome:
         mothers=facts.mothers,
         certificates=facts.certificates,
         cadres=facts.cadres,
+        alerts=facts.alerts,
         rules=rules,
         window=window,
         now=now,
@@ -152,7 +154,7 @@ def _row_values(
         "mother_id": mother_id,
         "family_member_id": recipient.id if role == RecipientRole.FAMILY else None,
         "cadre_id": recipient.id if role == RecipientRole.CADRE else None,
-        "user_id": recipient.id if role == RecipientRole.MIDWIFE else None,
+        "user_id": recipient.id if role in USER_ROLES else None,
         "relay_cadre_id": relay,
         "scheduled_session_id": candidate.session_id,
         "channel": Channel.CADRE_WHATSAPP if relay else channel_name,
@@ -188,6 +190,7 @@ def _cancel_unwanted(window, desired, opted_out_keys, directory, outcome: PlanOu
             RecipientRole.FAMILY: family_id,
             RecipientRole.CADRE: cadre_id,
             RecipientRole.MIDWIFE: user_id,
+            RecipientRole.ESCALATION: user_id,
         }[role]
         if mother_id is not None and mother_id in directory.withdrawn_mothers:
             reason = StatusReason.CONSENT_WITHDRAWN
