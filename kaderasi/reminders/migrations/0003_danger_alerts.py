@@ -83,10 +83,7 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cadres", "0002_cadre_same_person_across_programmes"),
-        ("care", "0009_protocol_safety"),
-        ("programmes", "0002_first_massage_timing"),
-        ("regions", "0001_initial"),
+        ("programmes", "0001_initial"),
         ("reminders", "0002_default_rules_and_time_zones"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
