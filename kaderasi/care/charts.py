@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from kaderasi.core import numbers
 from kaderasi.evaluation.norms import ReferenceRange
 
 
@@ -33,6 +34,8 @@ def _figure():
 
 def _svg(figure) -> str:
     import matplotlib
+
+    numbers.localize_chart_ticks(figure)
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 10}):
@@ -165,7 +168,7 @@ def weight_change_chart(
             color="black",
             linestyle="--",
             linewidth=1,
-            label=_("Review: −%(percent)s %%") % {"percent": f"{review_percent:g}"},
+            label=_("Review: −%(percent)s %%") % {"percent": numbers.number(review_percent)},
         )
     if referral_percent is not None:
         axes.axhline(
@@ -173,7 +176,7 @@ def weight_change_chart(
             color="black",
             linestyle=":",
             linewidth=1.5,
-            label=_("Refer: −%(percent)s %%") % {"percent": f"{referral_percent:g}"},
+            label=_("Refer: −%(percent)s %%") % {"percent": numbers.number(referral_percent)},
         )
     if points:
         axes.plot(

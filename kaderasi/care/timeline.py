@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaderasi.care.models import (
+    BirthOutcome,
     Consent,
     ConsentSubject,
     DangerSign,
@@ -29,6 +30,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.scheduling import Adherence, adherence, session_status
 from kaderasi.care.timing import postpartum_day
+from kaderasi.core import numbers
 
 MASSAGE_RELATION_WINDOW = dt.timedelta(hours=3)
 
@@ -60,22 +62,16 @@ class MeasurementView:
 
     @property
     def value_display(self) -> str:
-        """The value with its unit: "45 ml", "2,679 g (−10.7 %)", "8"."""
-        value = _number(self.measurement.value)
+        """The value with its unit, in the active language: "45 ml", "2,679 g (−10.7 %)", "8"
+        (Indonesian: "2.679 g (−10,7 %)")."""
+        value = numbers.number(self.measurement.value)
         kind = self.measurement.kind
         if kind == MeasurementKind.MILK_VOLUME:
             return f"{value} ml"
         if kind == MeasurementKind.INFANT_WEIGHT:
             if self.weight_change_percent is None:
                 return f"{value} g"
-            sign = (
-                "+"
-                if self.weight_change_percent > 0
-                else "−"
-                if self.weight_change_percent < 0
-                else ""
-            )
-            return f"{value} g ({sign}{abs(self.weight_change_percent)} %)"
+            return f"{value} g ({numbers.signed(self.weight_change_percent)} %)"
         return value
 
 
@@ -257,6 +253,7 @@ STATUS_SYMBOLS = {
     SessionStatus.MISSED: "✗",
     SessionStatus.DUE: "●",
     SessionStatus.UPCOMING: "○",
+    SessionStatus.SKIPPED: "⊘",
     SessionStatus.CANCELLED: "–",
 }
 
@@ -324,17 +321,47 @@ def flag_summary(flag: Flag, sign_texts: dict[str, str] | None = None) -> str:
             }
         if code == "adverse_event_reported":
             return _("Adverse event: %(text)s") % {"text": detail["adverse_event"]}
+        if code == "repeated_refusal":
+            return _(
+                "She has declined %(count)s sessions: talk with her about comfort, worries or "
+                "another helper; declining is her right."
+            ) % {"count": detail["refusals"]}
+        if code == "low_birth_weight_or_preterm":
+            parts = []
+            if "birth_weight_g" in detail:
+                parts.append(_("birth weight %(weight)s g") % {"weight": detail["birth_weight_g"]})
+            if "gestational_weeks" in detail:
+                parts.append(_("born at %(weeks)s weeks") % {"weeks": detail["gestational_weeks"]})
+            return _(
+                "%(facts)s: the weight-loss thresholds of term babies are not applied; the "
+                "midwife plans feeding and weighing."
+            ) % {"facts": "; ".join(parts)}
+        if code == "no_urine_12_hours":
+            return _("A BAK count of 0: no urine for at least %(hours)s hours.") % {
+                "hours": _number(detail["hours"])
+            }
+        if code == "milk_not_in_by_72_hours":
+            if "came_in_after_hours" in detail:
+                return _("Her milk came in only %(hours)s hours after the birth.") % {
+                    "hours": _number(detail["came_in_after_hours"])
+                }
+            return _("Her milk had not come in %(hours)s hours after the birth.") % {
+                "hours": _number(detail["not_in_at_hours"])
+            }
+        if code == "birth_outcome":
+            return _("Birth outcome: %(outcome)s. The massage has stopped.") % {
+                "outcome": BirthOutcome(detail["outcome"]).label
+            }
         if code == "danger_sign":
             texts = [(sign_texts or {}).get(sign, sign) for sign in detail["signs"]]
             return _("Signs: %(signs)s") % {"signs": "; ".join(texts)}
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         pass
     return flag.rule.title
 
 
 def _number(value) -> str:
-    number = float(value)
-    return f"{number:g}" if number != int(number) else str(int(number))
+    return numbers.number(float(value))
 
 
 def sign_texts() -> dict[str, str]:

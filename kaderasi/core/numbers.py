@@ -12,6 +12,9 @@ English: decimal point, "," between thousands):
   below one in a thousand, as journals print them; `p_statement` adds "p = " or "p ".
 - `percent` writes "12,5 %" / "12.5 %" (a space before the sign, as SI and the KBBI style write it).
 - `signed` writes a change with its sign: "+229,0", "−12,5", "0,0".
+- Charts use the same functions: `tick` for axis labels (`localize_chart_ticks` sets it on every
+  numeric axis of a figure), so a chart prints "−5,1 %" on an Indonesian page and "−5.1 %" on an
+  English one.
 
 Values are computed unrounded elsewhere; only these functions round them.
 """
@@ -132,3 +135,15 @@ def tick(value: float, _position: object = None) -> str:
     """An axis tick label for a chart (matplotlib's `FuncFormatter` signature): as few decimals as
     the tick needs, in the active language, with the minus sign."""
     return number(round(value, MOST_PLACES))
+
+
+def localize_chart_ticks(figure) -> None:
+    """Write the numeric tick labels of every axes of a matplotlib `figure` with `tick`, so a
+    chart on an Indonesian page reads "2,5" and "−5" like the text around it. Axes whose ticks
+    carry their own labels (days, "Before"/"After") are left alone."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(FuncFormatter(tick))

@@ -101,6 +101,7 @@ def _cached_svg(key: str, title: str, description: str, draw, payload, *, varian
     if svg is None:
         with plt.rc_context(STYLE):
             figure = draw()
+            fmt.localize_chart_ticks(figure)
             buffer = io.StringIO()
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
             plt.close(figure)

@@ -60,7 +60,9 @@ def test_the_timeline_derives_statuses_day_weight_change_and_massage_relation(mo
     by_kind = {(v.measurement.kind, v.postpartum_day): v for v in timeline.measurements}
     weight = by_kind[("infant_weight", 2)]
     assert str(weight.weight_change_percent) == "-6.0"
-    assert weight.value_display == "3008 g (−6.0 %)"
+    assert weight.value_display == "3,008 g (−6.0 %)"
+    with translation.override("id"):
+        assert weight.value_display == "3.008 g (−6,0 %)"
     assert by_kind[("milk_volume", 1)].massage_relation == "30 min after a massage"
 
 
@@ -76,7 +78,7 @@ def test_the_mother_page_shows_the_charts_and_the_schedule(client, midwife, moth
     assert response.context["milk_chart"].startswith("<svg")
     assert response.context["weight_chart"].startswith("<svg")
     assert page.count("<svg") >= 2
-    assert "3008 g (−6.0 %)" in page
+    assert "3,008 g (−6.0 %)" in page
 
 
 def test_the_milk_chart_draws_the_reference_band_only_when_there_is_one():
