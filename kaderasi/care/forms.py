@@ -21,6 +21,8 @@ from kaderasi.care.models import (
     ReferralOutcome,
     StudyGroup,
 )
+from kaderasi.care.plausibility import PLAUSIBLE_RANGES
+from kaderasi.core.number_fields import TypedNumberField
 from kaderasi.core.phones import PhoneNumberFormField
 
 nik_field_validator = RegexValidator(
@@ -103,11 +105,12 @@ class MassageSessionForm(RecordForm):
 
 class MilkVolumeForm(RecordForm):
     measured_at = forms.DateTimeField(label=_("Measured at"), widget=OffsetDateTimeInput)
-    volume_ml = forms.DecimalField(
+    # The service checks the plausible range (one rule for every interface); the bounds are
+    # shown to the offline app, which refuses what the server would refuse before queueing.
+    volume_ml = TypedNumberField(
         label=_("Milk volume (ml)"),
-        max_digits=8,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "1", "min": "0"}),
+        places=1,
+        bounds=PLAUSIBLE_RANGES[MeasurementKind.MILK_VOLUME],
     )
     method = forms.ChoiceField(label=_("Method"), choices=MilkMethod.choices)
     basis = forms.ChoiceField(
@@ -120,19 +123,17 @@ class MilkVolumeForm(RecordForm):
     phase = forms.ChoiceField(
         label=_("Baseline or follow-up"), choices=_blank(MilkPhase.choices), required=False
     )
-    expression_minutes = forms.IntegerField(
+    expression_minutes = TypedNumberField(
         label=_("Expression took (minutes)"),
         required=False,
         min_value=0,
         max_value=240,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    minutes_since_feed = forms.IntegerField(
+    minutes_since_feed = TypedNumberField(
         label=_("Minutes since the last feed or expression"),
         required=False,
         min_value=0,
         max_value=24 * 60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -144,17 +145,27 @@ VALUE_LABELS = {
 }
 
 
+# Decimals each kind takes: counts are whole numbers (the push takes an integer), a weight in
+# grams may have one decimal.
+VALUE_PLACES = {
+    MeasurementKind.FEEDS: 0,
+    MeasurementKind.WET_NAPPIES: 0,
+    MeasurementKind.STOOLS: 0,
+    MeasurementKind.INFANT_WEIGHT: 1,
+}
+
+
 class MeasurementValueForm(RecordForm):
     measured_at = forms.DateTimeField(label=_("Measured at"), widget=OffsetDateTimeInput)
-    value = forms.DecimalField(
-        max_digits=8,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
-    )
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["value"].label = VALUE_LABELS[kind]
+        # The service checks the plausible range; the offline app is shown the bounds.
+        self.fields["value"] = TypedNumberField(
+            label=VALUE_LABELS[kind], places=VALUE_PLACES[kind], bounds=PLAUSIBLE_RANGES[kind]
+        )
+        # Keep the contract's field order: the value first, then its time.
+        self.order_fields(["id", "mother_id", "value", "measured_at"])
 
 
 class DangerSignsForm(RecordForm):

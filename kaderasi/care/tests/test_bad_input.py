@@ -43,7 +43,18 @@ def mother(world):
             "in the future",
             "masa depan",
         ),
-        ({"volume_ml": "abc"}, "volume_ml", "Enter a number", "Isi angka"),
+        (
+            {"volume_ml": "abc"},
+            "volume_ml",
+            "Milk volume (ml): “abc” is not a number.",
+            "Volume ASI (ml): “abc” bukan angka.",
+        ),
+        (
+            {"volume_ml": "1.200"},
+            "volume_ml",
+            "Milk volume (ml): “1.200” could be a decimal or a thousand.",
+            "Volume ASI (ml): “1.200” bisa dibaca sebagai desimal atau ribuan.",
+        ),
     ],
 )
 @pytest.mark.parametrize("language", ["en", "id"])
