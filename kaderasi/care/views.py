@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kaderasi.accounts.models import Role
 from kaderasi.care import forms, services
+from kaderasi.care.danger_calls import danger_report_confirmation
 from kaderasi.care.models import (
     ConsentSubject,
     ConsentText,
@@ -584,10 +585,7 @@ def danger_signs_check(request, public_id):
             _put_error(form, error)
         else:
             if report.signs:
-                messages.error(
-                    request,
-                    _("Danger sign reported: the midwife sees it now. Call her if you can."),
-                )
+                messages.error(request, danger_report_confirmation(report))
             else:
                 messages.success(request, _("Check saved: no danger sign."))
             return _after_record(request, mother)

@@ -29,6 +29,7 @@ SHELL_STATIC = (
     "care/care.css",
     "care/records.js",
     "care/session.js",
+    "care/danger_call.js",
     *sorted(f"care/img/{path.name}" for path in (_STATIC_DIR / "care" / "img").glob("*.svg")),
 )
 # Pages of one mother a cadre keeps for each of her clients: the screens her client's page leads

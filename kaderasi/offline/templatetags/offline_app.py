@@ -30,11 +30,20 @@ def _strings() -> dict[str, str]:
             "Saved on this phone. It will be sent by itself when there is a connection."
         ),
         "saved_sent": _("Saved and sent."),
-        "danger_sent": _("Danger sign reported: the midwife sees it now. Call her if you can."),
-        "danger_offline": _(
-            "Danger sign saved on this phone, but there is no signal: the midwife does not see "
-            "it yet. Call her now if you can."
+        # A danger sign (offline.js dangerMessage): the emergency line first, then whether the
+        # midwife can know yet; the call links follow.
+        "danger_emergency": _("Take her (or the baby) to the puskesmas or hospital now."),
+        "danger_sent": _(
+            "Sent: the midwife sees it on her list now and gets a message. Call her now too."
         ),
+        "danger_sent_review": _(
+            "Sent: the midwife sees it on her list and reviews it within 24 hours."
+        ),
+        "danger_offline": _(
+            "Saved on this phone but NOT sent yet (no signal): the midwife does not know. "
+            "Call her now."
+        ),
+        "call_name": _("Call %(name)s"),
         "fix_errors": _("The server refused this record; correct it and save again."),
         "required": _("This field is required."),
         "invalid_number": _("Enter a number."),

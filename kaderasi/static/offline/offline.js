@@ -246,11 +246,12 @@
     const sent = answer === "created" || answer === "duplicate";
     const danger = record.type === "danger_signs" && record.signs && record.signs.length > 0;
     let message = sent ? S.saved_sent : S.saved_offline;
-    if (danger) message = sent ? S.danger_sent : S.danger_offline;
+    if (danger) message = dangerMessage(form, record.signs, sent);
     // "sent": on the server; "queued": waiting on the phone; "danger": a danger sign (either).
     const kind = danger ? "danger" : sent ? "sent" : "queued";
+    const calls = danger ? dangerCalls(form) : [];
     if (form.dataset.outboxNext) {
-      sessionStorage.setItem("kaderasi-flash", JSON.stringify({ message, kind }));
+      sessionStorage.setItem("kaderasi-flash", JSON.stringify({ message, kind, calls }));
       location.assign(form.dataset.outboxNext);
       return;
     }
@@ -258,6 +259,39 @@
     form.reset();
     if (window.kaderasiRecords) window.kaderasiRecords.setup(form); // the time now
     freshId(form); // a new record, even on a form re-shown with errors
+  }
+
+  /** How urgent a check is (its most severe sign, from the form's `data-danger-severities`). */
+  function dangerLevel(form, signs) {
+    let severities = {};
+    try {
+      severities = JSON.parse(form.dataset.dangerSeverities || "{}");
+    } catch (error) {
+      severities = {};
+    }
+    const levels = signs.map((code) => severities[code] || "same_day");
+    if (levels.includes("emergency")) return "emergency";
+    return levels.includes("same_day") ? "same_day" : "review";
+  }
+
+  /** The truth after a danger sign: an emergency goes to the puskesmas or hospital first; the
+   * midwife knows only once the check is on the server, so offline the cadre must call. */
+  function dangerMessage(form, signs, sent) {
+    const level = dangerLevel(form, signs);
+    const parts = level === "emergency" ? [S.danger_emergency] : [];
+    if (!sent) parts.push(S.danger_offline);
+    else parts.push(level === "review" ? S.danger_sent_review : S.danger_sent);
+    return parts.join(" ");
+  }
+
+  /** The midwives to call (the form's `data-danger-calls`), shown as links with the message. */
+  function dangerCalls(form) {
+    try {
+      const calls = JSON.parse(form.dataset.dangerCalls || "[]");
+      return Array.isArray(calls) ? calls : [];
+    } catch (error) {
+      return [];
+    }
   }
 
   // --- sync ----------------------------------------------------------------------------------
@@ -635,6 +669,26 @@
     line.setAttribute("role", alarming ? "alert" : "status");
     line.dataset.kind = flash.kind;
     line.textContent = flash.message;
+    for (const call of flash.calls || []) {
+      if (!String(call.tel || "").startsWith("tel:")) continue;
+      const row = document.createElement("span");
+      row.className = "btn-row offline-call";
+      const dial = document.createElement("a");
+      dial.className = "btn danger primary";
+      dial.href = call.tel;
+      dial.textContent = `📞 ${S.call_name.replace("%(name)s", call.name)} · ${call.display}`;
+      row.append(dial);
+      if (String(call.whatsapp || "").startsWith("https://wa.me/")) {
+        const chat = document.createElement("a");
+        chat.className = "btn";
+        chat.href = call.whatsapp;
+        chat.target = "_blank";
+        chat.rel = "noopener";
+        chat.textContent = "WhatsApp";
+        row.append(chat);
+      }
+      line.append(document.createElement("br"), row);
+    }
     document.querySelector("main")?.prepend(line);
   }
 
