@@ -1,5 +1,5 @@
 """The evaluation's paired block as a table a reader can check line by line, and the phrases the
-results sections use for tests and p-values (rounded by `formatting.py`)."""
+results sections use for tests and p-values (rounded by `core/numbers.py`)."""
 
 from django.utils.translation import gettext as _
 
