@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.care.models import (
+    BirthOutcome,
     BreastSide,
     ConsentGivenBy,
     DangerSignContext,
@@ -19,6 +20,7 @@ from kaderasi.care.models import (
     PairingEndReason,
     PerformedBy,
     ReferralOutcome,
+    SkipReason,
     StudyGroup,
 )
 from kaderasi.care.plausibility import PLAUSIBLE_RANGES
@@ -300,6 +302,70 @@ class InfantForm(forms.Form):
         max_value=6500,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class DeliveryFollowupForm(forms.Form):
+    """What the midwife records after the birth: her first postnatal check (the first massage
+    waits for it when the programme asks), the gestational age she assessed, and a birth outcome
+    that stops the massage."""
+
+    first_postnatal_check_at = forms.DateTimeField(
+        label=_("First postnatal check (KF1) done at"), required=False, widget=LOCAL_DATETIME
+    )
+    gestational_age_weeks = forms.IntegerField(
+        label=_("Gestational age at birth (completed weeks)"),
+        required=False,
+        min_value=22,
+        max_value=44,
+        help_text=_("Leave empty to derive it from the HPHT or HPL."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    birth_outcome = forms.ChoiceField(
+        label=_("Birth outcome that ends the massage"),
+        choices=[("", _("None: mother and baby are together")), *BirthOutcome.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    birth_outcome_at = forms.DateTimeField(
+        label=_("Known since"),
+        required=False,
+        widget=LOCAL_DATETIME,
+        help_text=_("Empty: now."),
+    )
+
+
+class SessionSkipForm(forms.Form):
+    """A planned session not given, with the reason: a refusal is recorded, not referred."""
+
+    scheduled_session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Why is the session not given?"),
+        choices=SkipReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the reason is “Other”."),
+    )
+
+    def __init__(self, *args, candidates: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_session"].choices = candidates
+
+
+class MilkOnsetForm(forms.Form):
+    """The mother's answer: has her milk come in (breasts full and heavy, milk leaking)?"""
+
+    came_in = forms.TypedChoiceField(
+        label=_("Has her milk come in? (breasts feel full and heavy, milk leaks or drips)"),
+        choices=[("yes", _("Yes")), ("no", _("Not yet"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    at = forms.DateTimeField(label=_("Since (yes) or asked at (not yet)"), widget=LOCAL_DATETIME)
 
 
 class PairingForm(forms.Form):

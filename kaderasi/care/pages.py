@@ -17,6 +17,7 @@ from kaderasi.care.models import (
     DangerSign,
     DangerSignGroup,
     DangerSignReport,
+    Delivery,
     FlagRule,
     MassageStep,
     MeasurementKind,
@@ -24,6 +25,7 @@ from kaderasi.care.models import (
     Referral,
     SessionStatus,
 )
+from kaderasi.care.protocol_notes import is_last_session, protocol_notes
 from kaderasi.care.references import milk_reference_ranges
 from kaderasi.care.selectors import flags_of_referral
 from kaderasi.care.stops import MassageStop, massage_stops_of
@@ -182,6 +184,7 @@ def timeline_context(mother: Mother, *, user: User, now: dt.datetime) -> dict:
         "postpartum_day": (
             postpartum_day(timeline.delivery.delivered_at, now) if timeline.delivery else None
         ),
+        "protocol": protocol_notes(mother, delivery=timeline.delivery, now=now),
     }
 
 
@@ -268,7 +271,17 @@ def guided_session_context(mother: Mother, *, now: dt.datetime) -> dict:
             100 * programme.session_minutes_min / programme.session_minutes_max
         ),
         "session_view": current or upcoming,
+        # The cadre's last session names the midwife's visits that follow (KF2/KN2).
+        "handover": _handover_at_last_session(mother, current or upcoming, now=now),
         "stop": stop_notices([mother]).get(mother.pk),
         "guidance": GUIDANCE,
         "now_local": timezone.localtime(now),
     }
+
+
+def _handover_at_last_session(mother: Mother, view, *, now: dt.datetime):
+    if view is None or not is_last_session(view.row):
+        return None
+    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    notes = protocol_notes(mother, delivery=delivery, now=now)
+    return notes if notes is not None and notes.handover else None

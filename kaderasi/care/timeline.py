@@ -126,6 +126,7 @@ def session_views(
                     window_ends_at=row.window_ends_at,
                     now=now,
                     done=done is not None,
+                    skipped=row.skipped_at is not None,
                 ),
                 label=slot_label(row.slot, sessions_per_day),
                 done=done,

@@ -40,6 +40,13 @@ urlpatterns = [
         views.measurement_record,
         name="measurement-record",
     ),
+    path("mothers/<uuid:public_id>/session/skip/", views.session_skip, name="session-skip"),
+    path(
+        "mothers/<uuid:public_id>/delivery/follow-up/",
+        views.delivery_followup,
+        name="delivery-followup",
+    ),
+    path("mothers/<uuid:public_id>/milk-onset/", views.milk_onset, name="milk-onset"),
     path("referrals/", views.referral_list, name="referral-list"),
     path("referrals/<uuid:public_id>/", views.referral_detail, name="referral-detail"),
 ]

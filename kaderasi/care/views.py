@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaderasi.accounts.models import Role
-from kaderasi.care import forms, services
+from kaderasi.care import forms, protocol_notes, services
 from kaderasi.care.danger_calls import danger_report_confirmation
 from kaderasi.care.models import (
     ConsentSubject,
@@ -45,7 +45,12 @@ from kaderasi.care.selectors import (
     possible_duplicates,
     referrals_visible_to,
 )
-from kaderasi.care.timeline import flag_summary, sign_texts
+from kaderasi.care.services.protocol import (
+    delivery_followup_record,
+    milk_onset_record,
+    scheduled_session_skip,
+)
+from kaderasi.care.timeline import flag_summary, sign_texts, slot_label
 from kaderasi.care.today import suggested_phase
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
@@ -656,4 +661,115 @@ def referral_detail(request, public_id):
             "form": form,
             "is_closed": referral.status == ReferralStatus.CLOSED,
         },
+    )
+
+
+# Protocol safety (issue 19): a session not given, the midwife's follow-up of the birth, and
+# whether the milk has come in.
+
+
+@login_required
+def session_skip(request, public_id):
+    """The cadre records that a planned session is not given, and why. Declining is the mother's
+    right: it is recorded, not referred."""
+    require(request.user, Permission.RECORD_SESSION)
+    mother = _mother_for(request.user, public_id)
+    now = clock.now()
+    sessions_per_day = mother.programme.sessions_per_day
+    rows = protocol_notes.skippable_sessions(mother, now=now)
+    candidates = [
+        (
+            str(row.public_id),
+            _("%(label)s, postpartum day %(day)s (%(window)s)")
+            % {
+                "label": slot_label(row.slot, sessions_per_day),
+                "day": row.postpartum_day,
+                "window": f"{timezone.localtime(row.window_starts_at):%d %b %H:%M}–"
+                f"{timezone.localtime(row.window_ends_at):%H:%M}",
+            },
+        )
+        for row in rows
+    ]
+    form = forms.SessionSkipForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"scheduled_session": candidates[0][0] if candidates else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        row = next(r for r in rows if str(r.public_id) == data["scheduled_session"])
+        try:
+            scheduled_session_skip(
+                scheduled_session=row,
+                reason=data["reason"],
+                note=data["note"],
+                by=request.user,
+                now=now,
+            )
+        except DomainError as error:
+            _put_error(form, error)
+        else:
+            messages.success(request, _("Recorded: this session is not given."))
+            return _after_record(request, mother)
+    return render(request, "care/session_skip.html", {"mother": mother, "form": form, "rows": rows})
+
+
+@login_required
+def delivery_followup(request, public_id):
+    """The midwife records her first postnatal check (KF1), the gestational age she assessed, and
+    a birth outcome that ends the massage."""
+    require(request.user, Permission.REGISTER_MOTHER)
+    mother = _mother_for(request.user, public_id)
+    pregnancy = mother.pregnancies.select_related("delivery").order_by("-created_at").first()
+    delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
+    if delivery is None:
+        raise Http404
+    initial = {
+        "first_postnatal_check_at": delivery.first_postnatal_check_at
+        and timezone.localtime(delivery.first_postnatal_check_at),
+        "gestational_age_weeks": delivery.gestational_age_weeks,
+        "birth_outcome": delivery.birth_outcome,
+        "birth_outcome_at": delivery.birth_outcome_at
+        and timezone.localtime(delivery.birth_outcome_at),
+    }
+    form = forms.DeliveryFollowupForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery_followup_record(delivery=delivery, now=clock.now(), **form.cleaned_data)
+        except DomainError as error:
+            _put_error(form, error)
+        else:
+            messages.success(request, _("Saved; her massage schedule follows it."))
+            return redirect("mother-detail", public_id=mother.public_id)
+    return render(
+        request,
+        "care/delivery_followup.html",
+        {"mother": mother, "delivery": delivery, "form": form},
+    )
+
+
+@login_required
+def milk_onset(request, public_id):
+    """The cadre records the mother's answer: has her milk come in?"""
+    require(request.user, Permission.RECORD_MEASUREMENT)
+    mother = _mother_for(request.user, public_id)
+    pregnancy = mother.pregnancies.select_related("delivery").order_by("-created_at").first()
+    delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
+    if delivery is None:
+        raise Http404
+    now = clock.now()
+    form = forms.MilkOnsetForm(
+        request.POST or None,
+        initial={"at": timezone.localtime(now).replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            milk_onset_record(delivery=delivery, now=now, **form.cleaned_data)
+        except DomainError as error:
+            _put_error(form, error)
+        else:
+            messages.success(request, _("Her answer is saved."))
+            return _after_record(request, mother)
+    return render(
+        request, "care/milk_onset.html", {"mother": mother, "delivery": delivery, "form": form}
     )
