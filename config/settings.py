@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kaderasi.interop",
     "kaderasi.reports",
     "kaderasi.reminders",
+    "kaderasi.sync",
     "kaderasi.api",
     "kaderasi.offline",
     "kaderasi.web",

@@ -2,12 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kaderasi.api.models import Conflict, DeviceToken, RegistryEdit
-from kaderasi.api.registry import conflicts_visible_to
+from kaderasi.api.models import DeviceToken
 from kaderasi.api.tokens import device_token_revoke, device_tokens_visible_to
-from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
-from kaderasi.core.admin_site import ReadOnlyAdmin, ScopedAdmin
+from kaderasi.core.admin_site import ScopedAdmin
 from kaderasi.core.policies import Permission
 
 
@@ -53,33 +51,3 @@ class DeviceTokenAdmin(ScopedAdmin):
             % {"count": len(tokens)},
             messages.SUCCESS,
         )
-
-
-@admin.register(Conflict)
-class ConflictAdmin(ReadOnlyAdmin):
-    """Read-only: the midwife resolves conflicts on the conflicts page, where the value is
-    checked like any edit."""
-
-    visible = conflicts_visible_to
-    manage = Permission.REGISTER_MOTHER
-    list_display = ["mother", "record", "field", "status", "resolution", "submitted_at"]
-    list_filter = ["status", "record", "field"]
-    search_fields = ["mother__code", "mother__name"]
-    list_select_related = ["mother"]
-
-
-def registry_edits_visible_to(user):
-    return RegistryEdit.objects.filter(mother__in=mothers_visible_to(user))
-
-
-@admin.register(RegistryEdit)
-class RegistryEditAdmin(ReadOnlyAdmin):
-    """Read-only: what each pushed edit of a mother's registry changed and what it left for the
-    midwife (the conflicts)."""
-
-    visible = registry_edits_visible_to
-    manage = Permission.REGISTER_MOTHER
-    list_display = ["mother", "record", "submitted_by", "received_at"]
-    list_filter = ["record", "mother__programme"]
-    search_fields = ["mother__code", "mother__name"]
-    list_select_related = ["mother", "submitted_by"]

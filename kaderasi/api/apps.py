@@ -8,11 +8,9 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        # Audit trail: who resolved a conflict about health data, and who revoked which device.
+        # Audit trail: who revoked which device.
         from auditlog.registry import auditlog
 
         from kaderasi.api import models
 
-        auditlog.register(models.Conflict)
-        auditlog.register(models.RegistryEdit)
         auditlog.register(models.DeviceToken, exclude_fields=["secret_hash", "last_used_at"])

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaderasi.api.models import Conflict, ConflictResolution
-from kaderasi.api.registry import MODELS
+from kaderasi.sync.fields import model_field
+from kaderasi.sync.models import Conflict, ConflictResolution
 
 
 class ConflictResolveForm(forms.Form):
@@ -17,8 +17,7 @@ class ConflictResolveForm(forms.Form):
 
     def __init__(self, *args, conflict: Conflict, **kwargs):
         super().__init__(*args, **kwargs)
-        model_field = MODELS[conflict.record]._meta.get_field(conflict.field)
-        field = model_field.formfield(required=False)
+        field = model_field(conflict.record, conflict.field).formfield(required=False)
         if isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

@@ -8,18 +8,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaderasi.api.forms import ConflictResolveForm
-from kaderasi.api.models import ConflictStatus
-from kaderasi.api.registry import (
-    MODELS,
-    conflict_resolve,
-    conflicts_visible_to,
-    field_value_from_json,
-)
 from kaderasi.api.tokens import device_token_revoke, device_tokens_visible_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.core.phones import display_phone
 from kaderasi.core.policies import Permission, require
+from kaderasi.sync.fields import field_value_from_json, model_field
+from kaderasi.sync.models import ConflictStatus
+from kaderasi.sync.selectors import conflicts_visible_to
+from kaderasi.sync.services import conflict_resolve
 
 
 @login_required
@@ -41,9 +38,9 @@ def display_value(conflict, json_value) -> str:
     if json_value is None or json_value == "":
         return "—"
     value = field_value_from_json(conflict.record, conflict.field, json_value)
-    model_field = MODELS[conflict.record]._meta.get_field(conflict.field)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    field = model_field(conflict.record, conflict.field)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     if conflict.field == "phone":
         return display_phone(value)
     if hasattr(value, "tzinfo"):
@@ -56,7 +53,7 @@ def display_value(conflict, json_value) -> str:
 
 
 def _field_label(conflict) -> str:
-    return str(MODELS[conflict.record]._meta.get_field(conflict.field).verbose_name)
+    return str(model_field(conflict.record, conflict.field).verbose_name)
 
 
 def _describe(conflict) -> dict:

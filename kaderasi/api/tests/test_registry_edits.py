@@ -1,3 +1,6 @@
+"""Registry edits as the phone pushes them and the conflicts page the midwife resolves them on.
+The rule itself (fresh, stale, clinical) and the resolution are tested in kaderasi/sync/tests."""
+
 import datetime as dt
 import uuid
 
@@ -5,12 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from kaderasi.api.models import Conflict, ConflictResolution, ConflictStatus, RegistryEdit
-from kaderasi.api.registry import conflict_resolve
 from kaderasi.api.tests.conftest import Phone
 from kaderasi.care.models import Delivery, Infant, Mother
 from kaderasi.care.services import delivery_record
-from kaderasi.core.errors import DomainError
+from kaderasi.sync.models import Conflict, ConflictStatus, RegistryEdit
 from kaderasi.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -217,43 +218,6 @@ def conflict(midwife_phone, mother, now):
         )
     )
     return Conflict.objects.get()
-
-
-@pytest.mark.parametrize(
-    ("resolution", "value", "expected"),
-    [
-        (ConflictResolution.KEPT_SERVER, None, dt.datetime(2026, 11, 8, 2, 0, tzinfo=dt.UTC)),
-        (ConflictResolution.TOOK_DEVICE, None, dt.datetime(2026, 11, 8, 5, 0, tzinfo=dt.UTC)),
-        (
-            ConflictResolution.EDITED,
-            dt.datetime(2026, 11, 8, 4, 0, tzinfo=dt.UTC),
-            dt.datetime(2026, 11, 8, 4, 0, tzinfo=dt.UTC),
-        ),
-    ],
-)
-def test_the_midwife_keeps_takes_or_edits_the_value(
-    conflict, midwife, mother, now, resolution, value, expected
-):
-    resolved = conflict_resolve(
-        conflict=conflict, resolution=resolution, value=value, by=midwife, now=now
-    )
-
-    assert resolved.status == ConflictStatus.RESOLVED
-    assert resolved.resolved_by == midwife
-    assert _delivery(mother).delivered_at == expected
-
-
-def test_a_resolved_conflict_cannot_be_resolved_again(conflict, midwife, now):
-    conflict_resolve(
-        conflict=conflict, resolution=ConflictResolution.KEPT_SERVER, by=midwife, now=now
-    )
-
-    with pytest.raises(DomainError) as error:
-        conflict_resolve(
-            conflict=conflict, resolution=ConflictResolution.TOOK_DEVICE, by=midwife, now=now
-        )
-
-    assert error.value.code == "conflict_already_resolved"
 
 
 def test_the_midwife_resolves_on_the_conflicts_page(conflict, midwife, mother):

@@ -113,7 +113,7 @@ def test_the_outbox_page_needs_a_login(client):
 
 
 def test_a_midwife_sees_how_many_conflicts_wait(midwife, world, now):
-    from kaderasi.api.models import Conflict
+    from kaderasi.sync.models import Conflict
     from kaderasi.tests import factories as f
 
     mother = f.delivered_mother(programme=world.programme, posyandu=world.mawar)

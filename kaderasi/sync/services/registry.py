@@ -17,51 +17,34 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
-from kaderasi.api.errors import ApiErrorCode
-from kaderasi.api.models import (
+from kaderasi.care import services as care_services
+from kaderasi.care.models import Delivery, Mother
+from kaderasi.core.errors import DomainError
+from kaderasi.core.models import BaseModel
+from kaderasi.core.phones import normalize_phone
+from kaderasi.core.policies import Permission, can
+from kaderasi.sync.errors import SyncErrorCode
+from kaderasi.sync.fields import (
+    CLINICAL_FIELDS,
+    EDITABLE_FIELDS,
+    field_value_from_json,
+    field_value_to_json,
+)
+from kaderasi.sync.models import (
     Conflict,
     ConflictResolution,
     ConflictStatus,
     RegistryEdit,
     RegistryRecord,
 )
-from kaderasi.care import services as care_services
-from kaderasi.care.models import Delivery, Infant, Mother
-from kaderasi.care.selectors import mothers_visible_to
-from kaderasi.core.errors import DomainError
-from kaderasi.core.phones import normalize_phone
-from kaderasi.core.policies import Permission, can
+from kaderasi.sync.selectors import conflict_row, fields_changed_since, registry_row
 
-EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
-    RegistryRecord.MOTHER: ("phone", "birth_date"),
-    RegistryRecord.DELIVERY: (
-        "delivered_at",
-        "delivery_type",
-        "parity",
-        "place",
-        "early_initiation",
-    ),
-    RegistryRecord.INFANT: ("sex", "birth_weight_g"),
-}
-CLINICAL_FIELDS: dict[str, frozenset[str]] = {
-    RegistryRecord.MOTHER: frozenset(),
-    RegistryRecord.DELIVERY: frozenset(
-        {"delivered_at", "delivery_type", "parity", "early_initiation"}
-    ),
-    RegistryRecord.INFANT: frozenset({"sex", "birth_weight_g"}),
-}
-MODELS: dict[str, type[models.Model]] = {
-    RegistryRecord.MOTHER: Mother,
-    RegistryRecord.DELIVERY: Delivery,
-    RegistryRecord.INFANT: Infant,
-}
+__all__ = ["EDITABLE_FIELDS", "EditResult", "conflict_resolve", "registry_edit_submit"]
 
 
 @dataclass(frozen=True)
@@ -69,56 +52,6 @@ class EditResult:
     duplicate: bool
     applied: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
-
-
-def registry_row(
-    *, record: str, mother: Mother, infant_id: uuid.UUID | None = None
-) -> models.Model | None:
-    """The row an edit of `record` targets: the mother, her latest delivery, or her infant."""
-    if record == RegistryRecord.MOTHER:
-        return mother
-    if record == RegistryRecord.DELIVERY:
-        return (
-            Delivery.objects.select_related("pregnancy")
-            .filter(pregnancy__mother=mother)
-            .order_by("-delivered_at")
-            .first()
-        )
-    return Infant.objects.filter(public_id=infant_id, delivery__pregnancy__mother=mother).first()
-
-
-def field_value_to_json(value):
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def field_value_from_json(record: str, field: str, value):
-    """The Python value of `field` from its JSON form; ValidationError when it does not parse."""
-    if value is None:
-        return None
-    model_field = MODELS[record]._meta.get_field(field)
-    parsed = model_field.to_python(value)
-    if isinstance(parsed, dt.datetime) and parsed.tzinfo is None:
-        raise ValidationError(_("Give the time with its time zone."), code="naive_datetime")
-    return parsed
-
-
-def fields_changed_since(row: models.Model, since: dt.datetime) -> set[str]:
-    """Fields of `row` changed by saves after the one that produced version `since`.
-
-    auditlog writes an update's entry before the save stamps `updated_at`, so the entry of the
-    save that produced `since` is older than `since` and every later save's entry is newer.
-    (The creation's entry is written after the save: it never counts as a later change.)"""
-    changed: set[str] = set()
-    entries = LogEntry.objects.get_for_object(row).filter(
-        action=LogEntry.Action.UPDATE, timestamp__gt=since
-    )
-    for entry in entries:
-        changed.update((entry.changes_dict or {}).keys())
-    return changed
 
 
 def _normalised(record: str, field: str, value):
@@ -129,14 +62,14 @@ def _normalised(record: str, field: str, value):
             return normalize_phone(value)
         except ValidationError as error:
             raise DomainError(
-                ApiErrorCode.REGISTRY_EDIT_INVALID, error.messages[0], field="phone"
+                SyncErrorCode.REGISTRY_EDIT_INVALID, error.messages[0], field="phone"
             ) from error
     if record == RegistryRecord.DELIVERY and field in {"delivery_type", "place"}:
         return value or ""
     return value
 
 
-def _apply(*, record: str, row: models.Model, changes: dict, now: dt.datetime) -> None:
+def _apply(*, record: str, row: BaseModel, changes: dict, now: dt.datetime) -> None:
     """Write `changes` to `row`: the delivery through the care service (so whatever hangs on the
     delivery time follows it), the mother's contact fields and the infant directly."""
     if not changes:
@@ -144,6 +77,7 @@ def _apply(*, record: str, row: models.Model, changes: dict, now: dt.datetime) -
     if record == RegistryRecord.DELIVERY:
         values = {name: getattr(row, name) for name in EDITABLE_FIELDS[record]}
         values.update(changes)
+        assert isinstance(row, Delivery)
         care_services.delivery_record(pregnancy=row.pregnancy, now=now, **values)
         return
     for name, value in changes.items():
@@ -152,7 +86,7 @@ def _apply(*, record: str, row: models.Model, changes: dict, now: dt.datetime) -
         row.full_clean(exclude=[f.name for f in row._meta.fields if f.name not in changes])
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(ApiErrorCode.REGISTRY_EDIT_INVALID, messages[0], field=field) from error
+        raise DomainError(SyncErrorCode.REGISTRY_EDIT_INVALID, messages[0], field=field) from error
     row.save(update_fields=[*changes, "updated_at"])
 
 
@@ -175,29 +109,30 @@ def registry_edit_submit(
     if receipt is not None:
         if receipt.mother_id != mother.pk or receipt.record != record:
             raise DomainError(
-                ApiErrorCode.RECORD_ID_IN_USE,
+                SyncErrorCode.RECORD_ID_IN_USE,
                 _("This record id is already used for another record."),
                 field="id",
             )
         return EditResult(duplicate=True)
     if not can(user, Permission.REGISTER_MOTHER):
         raise DomainError(
-            ApiErrorCode.NOT_ALLOWED,
+            SyncErrorCode.NOT_ALLOWED,
             _("Your role does not change the registry; ask the midwife."),
             field=None,
         )
     row = registry_row(record=record, mother=mother, infant_id=infant_id)
     if row is None:
         raise DomainError(
-            ApiErrorCode.REGISTRY_ROW_NOT_FOUND,
+            SyncErrorCode.REGISTRY_ROW_NOT_FOUND,
             _("There is nothing to edit: this record does not exist on the server."),
             field="infant_id" if record == RegistryRecord.INFANT else "mother_id",
         )
     if not changes:
         raise DomainError(
-            ApiErrorCode.REGISTRY_EDIT_INVALID, _("The edit changes no field."), field=None
+            SyncErrorCode.REGISTRY_EDIT_INVALID, _("The edit changes no field."), field=None
         )
-    fresh = row.updated_at == base_version
+    server_version: dt.datetime = row.updated_at
+    fresh = server_version == base_version
     touched = set() if fresh else fields_changed_since(row, base_version)
     to_apply: dict = {}
     conflicts: list[str] = []
@@ -209,7 +144,6 @@ def registry_edit_submit(
             to_apply[field] = value
         else:
             conflicts.append(field)
-    server_version = row.updated_at
     server_values = {field: getattr(row, field) for field in conflicts}
     _apply(record=record, row=row, changes=to_apply, now=now)
     Conflict.objects.bulk_create(
@@ -242,15 +176,6 @@ def registry_edit_submit(
     return EditResult(duplicate=False, applied=tuple(sorted(to_apply)), conflicts=tuple(conflicts))
 
 
-def conflicts_visible_to(user: User) -> QuerySet[Conflict]:
-    """The conflicts about mothers `user` may see."""
-    return Conflict.objects.filter(mother__in=mothers_visible_to(user))
-
-
-def conflict_row(conflict: Conflict) -> models.Model | None:
-    return MODELS[conflict.record].objects.filter(public_id=conflict.record_public_id).first()
-
-
 @transaction.atomic
 def conflict_resolve(
     *,
@@ -265,20 +190,20 @@ def conflict_resolve(
     conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.status != ConflictStatus.OPEN:
         raise DomainError(
-            ApiErrorCode.CONFLICT_ALREADY_RESOLVED,
+            SyncErrorCode.CONFLICT_ALREADY_RESOLVED,
             _("This conflict was already resolved."),
             field="resolution",
         )
     if not can(by, Permission.REGISTER_MOTHER):
         raise DomainError(
-            ApiErrorCode.NOT_ALLOWED,
+            SyncErrorCode.NOT_ALLOWED,
             _("Only a midwife or a coordinator resolves conflicts."),
             field="resolution",
         )
     row = conflict_row(conflict)
     if row is None:
         raise DomainError(
-            ApiErrorCode.REGISTRY_ROW_NOT_FOUND,
+            SyncErrorCode.REGISTRY_ROW_NOT_FOUND,
             _("The record was deleted on the server; nothing is left to decide."),
             field="resolution",
         )
@@ -289,7 +214,7 @@ def conflict_resolve(
     else:
         if value is None or value == "":
             raise DomainError(
-                ApiErrorCode.CONFLICT_VALUE_REQUIRED,
+                SyncErrorCode.CONFLICT_VALUE_REQUIRED,
                 _("Enter the value to keep."),
                 field="value",
             )
