@@ -214,6 +214,9 @@ def gather_facts(
         pregnancy = pregnancies.get(mother.pk)
         delivery = deliveries.get(mother.pk)
         undelivered = pregnancy is not None and not _delivered(pregnancy, deliveries)
+        # A stillbirth, the baby's death or intensive care ends the accompaniment: no session,
+        # feeding or milk reminder follows it (issue 19). Danger-sign alerts are planned apart.
+        stopped = delivery is not None and bool(delivery.birth_outcome)
         facts.append(
             planning.MotherFacts(
                 id=mother.pk,
@@ -227,8 +230,10 @@ def gather_facts(
                 )
                 if undelivered
                 else None,
-                delivered_at=None if undelivered or delivery is None else delivery.delivered_at,
-                sessions=tuple(sessions.get(mother.pk, ())),
+                delivered_at=None
+                if undelivered or delivery is None or stopped
+                else delivery.delivered_at,
+                sessions=() if stopped else tuple(sessions.get(mother.pk, ())),
                 has_baseline=(mother.pk, MilkPhase.BEFORE) in phases,
                 has_follow_up=(mother.pk, MilkPhase.AFTER) in phases,
                 cadre=cadre_recipient,
@@ -385,7 +390,11 @@ def _delivered(pregnancy: Pregnancy, deliveries: dict[int, Delivery]) -> bool:
 
 def _sessions(mother_ids: set[int]) -> dict[int, list[planning.Session]]:
     rows = (
-        ScheduledSession.objects.filter(mother_id__in=mother_ids, cancelled_at__isnull=True)
+        # A session skipped with its reason (she declined, was unwell) is neither reminded of
+        # nor escalated as missed: declining is recorded, not referred (issue 19).
+        ScheduledSession.objects.filter(
+            mother_id__in=mother_ids, cancelled_at__isnull=True, skipped_at__isnull=True
+        )
         .annotate(done=Exists(MassageSession.objects.filter(scheduled_session=OuterRef("pk"))))
         .order_by("window_starts_at", "pk")
     )
