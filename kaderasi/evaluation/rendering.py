@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaderasi.core import numbers
 from kaderasi.evaluation.presentation import Cell, Section, Table
 
 TEXT_WIDTH = 88
@@ -110,7 +111,8 @@ def _workbook_styles(workbook) -> dict:
         "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
         "text": workbook.add_format({"valign": "top"}),
         "integer": workbook.add_format({"num_format": "0"}),
-        "p": workbook.add_format({"num_format": '[<0.001]"< 0.001";0.000'}),
+        # The floor is written as core.numbers writes it in the workbook's language.
+        "p": workbook.add_format({"num_format": f'[<0.001]"{numbers.p_value(0)}";0.000'}),
         **{
             f"number{decimals}": workbook.add_format(
                 {"num_format": "0." + "0" * decimals if decimals else "0"}

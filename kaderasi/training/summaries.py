@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from kaderasi.cadres.models import Cadre
 from kaderasi.evaluation.statistics import paired_summary
 from kaderasi.programmes.models import Programme
 from kaderasi.training.certification import CertificateStatus, certificate_status
+from kaderasi.training.knowledge_pairs import training_pairs
 from kaderasi.training.models import (
     AttemptStatus,
     Attendance,
@@ -139,10 +141,11 @@ def knowledge_summary(training: Training, *, cadres: QuerySet[Cadre]) -> Knowled
     scores: dict[str, dict[int, Decimal]] = {TestPhase.PRE: {}, TestPhase.POST: {}}
     for attempt in completed:
         scores[attempt["phase"]][attempt["cadre_id"]] = attempt["score"]
-    paired = sorted(set(scores[TestPhase.PRE]) & set(scores[TestPhase.POST]))
+    # The pairs as `training.knowledge_pairs` defines them, the same as the evaluation's.
+    pairs = training_pairs(SimpleNamespace(**a, training_id=training.pk) for a in attempts)
+    paired = sorted((pair for pair in pairs.values() if pair.complete), key=lambda p: p.cadre_id)
     statistics = paired_summary(
-        [float(scores[TestPhase.PRE][cadre]) for cadre in paired],
-        [float(scores[TestPhase.POST][cadre]) for cadre in paired],
+        [float(pair.pre_score) for pair in paired], [float(pair.post_score) for pair in paired]
     )
     phases = {}
     for phase in TestPhase:
