@@ -6,7 +6,10 @@ from django import template
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from kaderasi.core.decimals import FIELD_PROBLEM, NUMBER_PROBLEM_MESSAGES
+from kaderasi.core.number_fields import RANGE_MESSAGE
 from kaderasi.offline import shell
 
 register = template.Library()
@@ -45,8 +48,12 @@ def _strings() -> dict[str, str]:
         ),
         "call_name": _("Call %(name)s"),
         "fix_errors": _("The server refused this record; correct it and save again."),
-        "required": _("This field is required."),
         "invalid_number": _("Enter a number."),
+        # A typed number refused before it is queued: the server's own wording, with the label.
+        "field_problem": str(FIELD_PROBLEM),
+        "numbers": {str(reason): str(text) for reason, text in NUMBER_PROBLEM_MESSAGES.items()},
+        "range": str(RANGE_MESSAGE),
+        "correct": pgettext("open a refused record to fix it", "Correct"),
         "logout_waiting": _(
             "%(count)s record(s) have not reached the server yet. They stay on this phone and "
             "are sent when you log in again. Log out now?"

@@ -18,6 +18,9 @@
   if (!configElement || !("indexedDB" in window) || !window.idb) return;
   const CONFIG = JSON.parse(configElement.textContent);
   const S = CONFIG.strings;
+  // The fields' labels by record type, on the outbox page (offline/labels.py).
+  const labelsElement = document.getElementById("kaderasi-record-labels");
+  const LABELS = labelsElement ? JSON.parse(labelsElement.textContent) : {};
   const SYNC_EVERY_MS = 5 * 60 * 1000;
   const BATCH = 500;
 
@@ -122,6 +125,84 @@
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
+  // --- numbers typed by people ---------------------------------------------------------------
+  // The rules of kaderasi/core/decimals.py::decimal_parse, one for one (offline/tests/test_numbers.py
+  // runs one table of cases through both): "12,5" and "12.5" are 12.5; "1.200" or "1,200" (a
+  // decimal or a thousand?) and thousands separators are refused, never guessed.
+
+  const DIGITS = /^[0-9]+$/;
+  const GROUPED = /^[0-9]{1,3}(?:([.,])[0-9]{3})(?:\1[0-9]{3})*(?:[.,][0-9]+)?$/;
+  const SPACE_GROUPED = /^[0-9]+(?:[ \u00a0\u202f]+[0-9]+)+(?:[.,][0-9]+)?$/;
+  const AMBIGUOUS = /^[1-9][0-9]{0,2}[.,][0-9]{3}$/;
+
+  /** {value: "12.5"} (the number, written with a point) or {problem: "<NumberProblem code>"}. */
+  function decimalParse(text) {
+    const stripped = String(text).trim();
+    if (!stripped) return { problem: "number_empty" };
+    const [, sign, body] = /^([+\-\u2212]?)([\s\S]*)$/.exec(stripped);
+    if (SPACE_GROUPED.test(body)) return { problem: "number_thousands_separator" };
+    const separators = (body.match(/[.,]/g) || []).length;
+    if (separators > 1) {
+      return { problem: GROUPED.test(body) ? "number_thousands_separator" : "number_invalid" };
+    }
+    let [whole, fraction] = separators ? body.split(/[.,]/) : [body, ""];
+    if (separators) {
+      if (!DIGITS.test(fraction) || (whole && !DIGITS.test(whole))) return { problem: "number_invalid" };
+      if (AMBIGUOUS.test(body)) return { problem: "number_ambiguous_separator" };
+    } else if (!DIGITS.test(whole)) {
+      return { problem: "number_invalid" };
+    }
+    whole = whole.replace(/^0+(?=[0-9])/, "") || "0";
+    const zero = /^0+$/.test(whole + fraction);
+    const negative = (sign === "-" || sign === "\u2212") && !zero;
+    return { value: `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}` };
+  }
+
+  function format(template, params) {
+    return template.replace(/%\((\w+)\)s/g, (match, key) => (key in params ? String(params[key]) : match));
+  }
+
+  /** The label a person reads for a field of the form (not its name, `volume_ml`). */
+  function fieldLabel(form, name) {
+    const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    let label = null;
+    if (input && (input.type === "radio" || input.type === "checkbox")) {
+      const fieldset = input.closest("fieldset");
+      label = fieldset && fieldset.querySelector("legend");
+    }
+    if (!label && input) {
+      const target = form.querySelector(`[data-offset-for="${CSS.escape(name)}"]`) || input;
+      label = target.id ? form.querySelector(`label[for="${CSS.escape(target.id)}"]`) : null;
+    }
+    if (!label) return (LABELS[form.dataset.outbox] || {})[name] || name;
+    const copy = label.cloneNode(true);
+    copy.querySelectorAll(".req, input, select, textarea").forEach((element) => element.remove());
+    return copy.textContent.trim();
+  }
+
+  /** The reason a field was refused, named by its label, in the server's words. */
+  function problemOf(label, reason, params = {}) {
+    return format(S.field_problem, { field: label, problem: format(S.numbers[reason], params) });
+  }
+
+  /** A typed number checked as the server checks it: {value} or {error} naming the field. The
+   * input carries the field's rule (core/number_fields.py): data-places, data-min, data-max. */
+  function numberFrom(form, input, name, typed) {
+    const label = fieldLabel(form, name);
+    const places = Number(input.dataset.places || 0);
+    const say = (reason) => ({ error: problemOf(label, reason, { value: typed.trim(), places }) });
+    const parsed = decimalParse(typed);
+    if (parsed.problem) return say(parsed.problem);
+    const decimals = (parsed.value.split(".")[1] || "").replace(/0+$/, "").length;
+    if (decimals > places) return say(places ? "number_too_many_decimals" : "number_not_whole");
+    const number = Number(parsed.value);
+    const { min, max } = input.dataset;
+    if ((min !== undefined && number < Number(min)) || (max !== undefined && number > Number(max))) {
+      return { error: format(S.range, { kind: label, low: min ?? "…", high: max ?? "…" }) };
+    }
+    return { value: number };
+  }
+
   function convert(kind, values) {
     const base = kind.replace("!", "");
     if (base === "integers") return values.flatMap((v) => String(v).split(",")).filter((v) => v.trim() !== "").map(Number);
@@ -146,9 +227,17 @@
     const record = { id: data.get("id"), type, mother_id: data.get("mother_id") };
     const errors = {};
     for (const [name, kind] of Object.entries(RECORD_FIELDS[type] || {})) {
+      const input = form.querySelector(`[name="${CSS.escape(name)}"][data-number]`);
+      const typed = String(data.get(name) || "");
+      if (input && typed.trim() !== "") {
+        const checked = numberFrom(form, input, name, typed);
+        if (checked.error) errors[name] = checked.error;
+        else record[name] = checked.value;
+        continue;
+      }
       const value = convert(kind, data.getAll(name));
       if (value === undefined) {
-        if (kind.endsWith("!")) errors[name] = S.required;
+        if (kind.endsWith("!")) errors[name] = problemOf(fieldLabel(form, name), "number_empty");
         continue;
       }
       const numeric = kind.startsWith("number") || kind.startsWith("integer");
@@ -157,6 +246,17 @@
       record[name] = value;
     }
     return { record, errors };
+  }
+
+  /** What the person typed, field by field, so that a refused record can be opened again as she
+   * wrote it ("12,5", not 12.5). */
+  function valuesFrom(form) {
+    const data = new FormData(form);
+    const values = {};
+    for (const name of ["id", "mother_id", ...Object.keys(RECORD_FIELDS[form.dataset.outbox] || {})]) {
+      values[name] = data.getAll(name).map(String);
+    }
+    return values;
   }
 
   function showErrors(form, errors) {
@@ -171,6 +271,8 @@
       text.setAttribute("role", "alert");
       text.textContent = message;
       if (field) {
+        const details = field.closest("details");
+        if (details) details.open = true;
         field.classList.add("has-error");
         field.append(text);
         first = first || (input.type === "hidden" ? field.querySelector("input:not([type=hidden])") : input) || input;
@@ -209,23 +311,27 @@
     const input = form.querySelector('input[name="id"]');
     if (input && !input.value) input.value = uuid4();
     const { record, errors } = recordFrom(form);
+    // Refused here, as the server would refuse it: nothing is queued.
     if (Object.keys(errors).length) return showErrors(form, errors);
     showErrors(form, {});
     const submit = form.querySelector("[type=submit]");
     if (submit) submit.disabled = true; // one tap, one record
     try {
-      await saveAndSend(form, user, record);
+      await saveAndSend(form, user, record, valuesFrom(form));
     } finally {
       if (submit) submit.disabled = false;
     }
   }
 
-  async function saveAndSend(form, user, record) {
+  async function saveAndSend(form, user, record, values) {
     const db = await dbPromise;
+    // A corrected record keeps its id (the server never stored the refused one, so sending the
+    // same id again creates it) and replaces the refused one in the outbox.
     await db.put("outbox", {
       id: record.id,
       owner: user,
       record,
+      values,
       status: "waiting",
       errors: [],
       saved_at: new Date().toISOString(),
@@ -238,10 +344,8 @@
     const answer = outcome && outcome.answers[record.id];
     if (answer === "rejected") {
       const stored = await db.get("outbox", record.id);
-      const fieldErrors = {};
-      for (const error of stored.errors) fieldErrors[error.field || "_"] = error.message;
       notice(form, S.fix_errors, "error");
-      return showErrors(form, fieldErrors);
+      return showErrors(form, errorsOnFields(form, stored.errors));
     }
     const sent = answer === "created" || answer === "duplicate";
     const danger = record.type === "danger_signs" && record.signs && record.signs.length > 0;
@@ -292,6 +396,73 @@
     } catch (error) {
       return [];
     }
+  }
+
+  /** The server's errors by the form's fields; one for a field the form does not show names
+   * the field by its label. */
+  function errorsOnFields(form, errors) {
+    const byField = {};
+    for (const error of errors || []) {
+      const shown = error.field && form.querySelector(`[name="${CSS.escape(error.field)}"]`);
+      const key = shown ? error.field : "_";
+      const message =
+        error.field && !shown
+          ? format(S.field_problem, { field: fieldLabel(form, error.field), problem: error.message })
+          : error.message;
+      byField[key] = byField[key] ? `${byField[key]} ${message}` : message;
+    }
+    return byField;
+  }
+
+  // --- correcting a refused record -----------------------------------------------------------
+
+  const FIX_KEY = "kaderasi-fix";
+  // The guided session is a timed walk through the steps, not a form to fill again.
+  const NOT_CORRECTABLE = new Set(["massage_session"]);
+
+  function correctable(item) {
+    return item.status === "rejected" && Boolean(item.page) && !NOT_CORRECTABLE.has(item.record.type);
+  }
+
+  /** The values of a record saved before the typed values were kept. */
+  function valuesOfRecord(record) {
+    const values = {};
+    for (const [name, value] of Object.entries(record)) {
+      values[name] = Array.isArray(value) ? value.map(String) : [String(value)];
+    }
+    return values;
+  }
+
+  function fill(form, values) {
+    for (const [name, list] of Object.entries(values)) {
+      form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((input) => {
+        if (input.type === "radio" || input.type === "checkbox") input.checked = list.includes(input.value);
+        else if (input.tagName === "SELECT" && input.multiple) {
+          for (const option of input.options) option.selected = list.includes(option.value);
+        } else input.value = list[0] === undefined ? "" : list[0];
+      });
+    }
+  }
+
+  /** On the record's own form, opened from the outbox with "Correct": the form filled with what
+   * was saved (same id), and the server's reasons on their fields. */
+  async function openCorrection() {
+    const id = sessionStorage.getItem(FIX_KEY);
+    if (!id) return;
+    sessionStorage.removeItem(FIX_KEY);
+    const db = await dbPromise;
+    const item = await db.get("outbox", id);
+    if (!item || item.owner !== (await currentUser())) return;
+    if (document.readyState === "loading") {
+      await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+    }
+    const form = document.querySelector(`form[data-outbox="${CSS.escape(item.record.type)}"]`);
+    if (!form) return;
+    form.setAttribute("data-keep-values", ""); // care/records.js keeps the id and the time
+    fill(form, item.values || valuesOfRecord(item.record));
+    if (window.kaderasiRecords) window.kaderasiRecords.setup(form);
+    notice(form, S.fix_errors, "error");
+    showErrors(form, errorsOnFields(form, item.errors));
   }
 
   // --- sync ----------------------------------------------------------------------------------
@@ -589,13 +760,31 @@
       when.className = "muted small";
       when.textContent = timeOf(item.saved_at);
       card.append(title, when);
+      const labels = LABELS[item.record.type] || {};
       for (const error of item.errors || []) {
         const line = document.createElement("p");
         line.className = "error";
-        line.textContent = error.field ? `${error.field}: ${error.message}` : error.message;
+        line.dataset.field = error.field || "";
+        line.textContent = error.field
+          ? format(S.field_problem, { field: labels[error.field] || error.field, problem: error.message })
+          : error.message;
         card.append(line);
       }
       if (item.status === "rejected") {
+        const actions = document.createElement("div");
+        actions.className = "outbox-actions";
+        if (correctable(item)) {
+          const fix = document.createElement("button");
+          fix.type = "button";
+          fix.className = "btn primary";
+          fix.dataset.fix = item.id;
+          fix.textContent = S.correct;
+          fix.addEventListener("click", () => {
+            sessionStorage.setItem(FIX_KEY, item.id);
+            location.assign(item.page);
+          });
+          actions.append(fix);
+        }
         const again = document.createElement("button");
         again.type = "button";
         again.className = "btn";
@@ -613,8 +802,6 @@
           await db.delete("outbox", item.id);
           await refreshStatus();
         });
-        const actions = document.createElement("div");
-        actions.className = "outbox-actions";
         actions.append(again, remove);
         card.append(actions);
       }
@@ -699,6 +886,7 @@
     buildBar();
     await rememberUser();
     await refreshStatus();
+    await openCorrection();
     if ("serviceWorker" in navigator) {
       // Without a worker (refused, or not served) the app still syncs; it just cannot keep pages.
       navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => {});
@@ -719,6 +907,6 @@
     return first.then(() => keepPages([]));
   }
 
-  window.kaderasiOffline = { sync, records: myRecords, refreshStatus };
+  window.kaderasiOffline = { sync, records: myRecords, refreshStatus, decimalParse };
   window.kaderasiOffline.ready = start();
 })();
