@@ -10,7 +10,6 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from kaderasi.api.push import RECORD_TYPES
 from kaderasi.care.models import (
-    MAX_MILK_VOLUME_ML,
     BreastSide,
     DangerSignContext,
     DeliveryPlace,
@@ -24,7 +23,6 @@ from kaderasi.care.models import (
     SessionStatus,
 )
 from kaderasi.care.selectors import MotherStage
-from kaderasi.care.services import PLAUSIBLE_RANGES
 
 # The codes shared by the import workbook, the API and the UI (DESIGN.md).
 MethodCode = Literal[tuple(MilkMethod.values)]
@@ -34,8 +32,6 @@ SideCode = Literal[tuple(BreastSide.values)]
 PerformedByCode = Literal[tuple(PerformedBy.values)]
 ContextCode = Literal[tuple(DangerSignContext.values)]
 
-COUNT_MAX = int(PLAUSIBLE_RANGES["feeds"][1])
-WEIGHT_MIN, WEIGHT_MAX = PLAUSIBLE_RANGES["infant_weight"]
 TEXT_MAX = 2000
 MAX_SOP_STEP = 50
 
@@ -104,7 +100,10 @@ class RecordIn(Strict):
 class MilkVolumeIn(RecordIn):
     type: Literal["milk_volume"]
     measured_at: AwareDatetime
-    volume_ml: Annotated[Decimal, Field(ge=0, le=MAX_MILK_VOLUME_ML, decimal_places=1)]
+    volume_ml: Annotated[
+        Decimal,
+        Field(decimal_places=1, description="Millilitres; the plausible range is the care rules'."),
+    ]
     method: MethodCode
     basis: BasisCode
     side: SideCode | None = None
@@ -116,16 +115,13 @@ class MilkVolumeIn(RecordIn):
 class CountIn(RecordIn):
     type: Literal["feeds", "wet_nappies", "stools"]
     measured_at: AwareDatetime
-    value: int = Field(ge=0, le=COUNT_MAX, description="Count in the last 24 hours.")
+    value: int = Field(description="Count in the last 24 hours.")
 
 
 class InfantWeightIn(RecordIn):
     type: Literal["infant_weight"]
     measured_at: AwareDatetime
-    value: Annotated[
-        Decimal,
-        Field(ge=WEIGHT_MIN, le=WEIGHT_MAX, decimal_places=1, description="Grams."),
-    ]
+    value: Annotated[Decimal, Field(decimal_places=1, description="Grams.")]
 
 
 class MassageSessionIn(RecordIn):
@@ -136,7 +132,7 @@ class MassageSessionIn(RecordIn):
     steps_done: list[Annotated[int, Field(ge=1, le=MAX_SOP_STEP)]] = Field(
         max_length=MAX_SOP_STEP, description="Numbers of the SOP steps done."
     )
-    comfort: int | None = Field(default=None, ge=1, le=5)
+    comfort: int | None = Field(default=None, description="1 (very uncomfortable) to 5.")
     complaints: str = Field(default="", max_length=TEXT_MAX)
     adverse_event: str = Field(default="", max_length=TEXT_MAX)
     notes: str = Field(default="", max_length=TEXT_MAX)

@@ -16,7 +16,6 @@ from kaderasi.care.models import (
     MassageSession,
     MassageStep,
     Measurement,
-    MeasurementKind,
     Mother,
     Pairing,
     Pregnancy,
@@ -66,6 +65,7 @@ class PregnancyInline(admin.TabularInline):
 @admin.register(Mother)
 class MotherAdmin(ScopedAdmin):
     visible = mothers_visible_to
+    scopes_choices = True
     manage = Permission.REGISTER_MOTHER
     list_display = ["code", "name", "programme", "posyandu", "group", "masked_nik"]
     list_filter = ["programme", "group", "posyandu__parent"]
@@ -160,18 +160,12 @@ class MeasurementAdmin(ScopedAdmin):
 
     def validate(self, form) -> None:
         data = form.cleaned_data
-        services.measurement_validate(
-            mother=data["mother"],
-            kind=data["kind"],
-            measured_at=data["measured_at"],
-            value=data["value"],
-            method=data.get("method", ""),
+        services.care_record_check(
+            record=services.MeasurementRecord(
+                **{key: value for key, value in data.items() if value is not None}
+            ),
             now=clock.now(),
         )
-        if data["kind"] == MeasurementKind.MILK_VOLUME and data.get("phase"):
-            services.milk_phase_validate(
-                mother=data["mother"], phase=data["phase"], measured_at=data["measured_at"]
-            )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -40,6 +40,10 @@ class CareErrorCode(StrEnum):
     PAIRING_SAME_CADRE = "pairing_same_cadre"
     CONSENT_TEXT_UNKNOWN = "consent_text_unknown"
     RECORD_ID_MISMATCH = "record_id_mismatch"
+    RECORD_ID_IN_USE = "record_id_in_use"
+    MEASUREMENT_KIND_UNKNOWN = "measurement_kind_unknown"
+    SESSION_STOPPED_BY_DANGER_SIGN = "session_stopped_by_danger_sign"
+    SCHEDULED_SESSION_NOT_FOUND = "scheduled_session_not_found"
     # Issue 19: skipping a session, the postnatal check, the birth outcome, milk coming in.
     SESSION_ALREADY_DONE = "session_already_done"
     SESSION_ALREADY_SKIPPED = "session_already_skipped"

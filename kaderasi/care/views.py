@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -77,7 +77,10 @@ def _mother_for(user, public_id):
 def _put_error(form, error: DomainError, renamed: dict | None = None) -> None:
     """Show a domain refusal on the field it names (or above the form)."""
     field = (renamed or {}).get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, str(error.message))
+    form.add_error(
+        field if field in form.fields else None,
+        ValidationError(str(error.message), code=str(error.code)),
+    )
 
 
 def _after_record_url(user, mother) -> str:

@@ -323,25 +323,30 @@ class _Writer:
         )
 
     def _volumes(self, mothers: dict[str, Mother]) -> dict[str, list[dt.datetime]]:
+        """Every volume through the care app's one write path, as one batch (the same rules as
+        the web form and the phone; an imported study keeps its own phases)."""
         measured: dict[str, list[dt.datetime]] = {}
+        records = []
         for plan in self.plan.volumes:
             measured_at = plan.measured_at or self._placeholder()
-            try:
-                care.measurement_record(
+            records.append(
+                care.MeasurementRecord(
                     mother=mothers[plan.mother_key],
                     kind=MeasurementKind.MILK_VOLUME,
                     measured_at=measured_at,
                     value=plan.volume_ml,
-                    now=self.now,
-                    by=self.by,
                     method=plan.method,
                     basis=plan.basis,
                     phase=plan.phase,
-                    historical=True,
                 )
-            except DomainError as error:
-                self._refused(MILK_VOLUMES, plan.row, error)
+            )
             measured.setdefault(plan.mother_key, []).append(measured_at)
+        outcomes = care.care_records_write(
+            records=records, by=self.by, now=self.now, historical=True
+        )
+        for plan, outcome in zip(self.plan.volumes, outcomes, strict=True):
+            if outcome.error is not None:
+                self._refused(MILK_VOLUMES, plan.row, outcome.error)
             self._tick()
         return measured
 

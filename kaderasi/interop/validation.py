@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Measurement, MeasurementKind, Mother
-from kaderasi.care.services import PLAUSIBLE_RANGES
+from kaderasi.care.plausibility import measurement_value_check
 from kaderasi.core.errors import DomainError
 from kaderasi.interop import cells
 from kaderasi.interop.areas import AreaProblem, AreaResolver, PosyanduTarget, area_from_reference
@@ -550,7 +550,6 @@ class _Validator:
         existing_mothers = plan.existing_mothers
         known = set(mothers) | set(existing_mothers) | self._mother_codes_with_problems()
         existing_deliveries, existing_phases = self._existing_care(existing_mothers)
-        low, high = PLAUSIBLE_RANGES[MeasurementKind.MILK_VOLUME]
         seen: dict[tuple[str, str], int] = {}
         for row in self._rows(MILK_VOLUMES):
             code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
@@ -559,7 +558,7 @@ class _Validator:
                 MILK_VOLUMES,
                 row,
                 "volume_ml",
-                cells.decimal(low, high, VOLUME_DECIMALS),
+                _milk_volume,
                 required=True,
             )
             measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self.past_date)
@@ -690,3 +689,17 @@ def validate_new_slug(slug: str) -> None:
             _("The programme code is longer than %(max)s characters.") % {"max": SLUG_MAX_LENGTH},
             field="slug",
         )
+
+
+_any_volume = cells.decimal(Decimal("-Infinity"), Decimal("Infinity"), VOLUME_DECIMALS)
+
+
+def _milk_volume(raw) -> Decimal:
+    """A volume cell, judged by the care rule the web form and the phone answer to (the same
+    code and message: measurement_out_of_range)."""
+    number = _any_volume(raw)
+    try:
+        measurement_value_check(MeasurementKind.MILK_VOLUME, number)
+    except DomainError as error:
+        raise cells.CellInvalid(error.code, str(error.message)) from None
+    return number

@@ -1,5 +1,10 @@
 """Writes to the care records (the only code that saves care models). Import from here:
-`from kaderasi.care.services import measurement_record`."""
+`from kaderasi.care.services import measurement_record`.
+
+Measurements, massage sessions and danger-sign checks have one write path,
+`care_records_write` (batch-native): the web forms, the admin, the sync push and the workbook
+import all call it; `measurement_record`, `massage_session_record` and `danger_signs_report`
+are that path for one record."""
 
 from kaderasi.care.plausibility import PLAUSIBLE_RANGES
 from kaderasi.care.services.enrolment import (
@@ -11,6 +16,17 @@ from kaderasi.care.services.enrolment import (
     pregnancy_record,
 )
 from kaderasi.care.services.flags import flags_raise, referral_acknowledge, referral_close
+from kaderasi.care.services.recording import (
+    CareRecord,
+    DangerSignsRecord,
+    MassageSessionRecord,
+    MeasurementRecord,
+    OutcomeStatus,
+    RecordOutcome,
+    care_record_check,
+    care_record_write,
+    care_records_write,
+)
 from kaderasi.care.services.records import (
     consent_give,
     consent_withdraw,
@@ -18,13 +34,9 @@ from kaderasi.care.services.records import (
     delivery_validate,
     infant_record,
     massage_session_record,
-    massage_session_validate,
     measurement_record,
-    measurement_validate,
-    milk_phase_validate,
     pairing_end,
     pairing_start,
-    records_judge_stored,
 )
 from kaderasi.care.services.schedule import (
     schedule_reconcile,
@@ -34,6 +46,15 @@ from kaderasi.care.services.schedule import (
 
 __all__ = [
     "PLAUSIBLE_RANGES",
+    "CareRecord",
+    "DangerSignsRecord",
+    "MassageSessionRecord",
+    "MeasurementRecord",
+    "OutcomeStatus",
+    "RecordOutcome",
+    "care_record_check",
+    "care_record_write",
+    "care_records_write",
     "consent_give",
     "consent_withdraw",
     "danger_signs_report",
@@ -43,17 +64,13 @@ __all__ = [
     "flags_raise",
     "infant_record",
     "massage_session_record",
-    "massage_session_validate",
     "measurement_record",
-    "measurement_validate",
-    "milk_phase_validate",
     "mother_register",
     "pairing_assign",
     "pairing_end",
     "pairing_reassign",
     "pairing_start",
     "pregnancy_record",
-    "records_judge_stored",
     "referral_acknowledge",
     "referral_close",
     "schedule_reconcile",

@@ -11,14 +11,9 @@ from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.consent import processing_allowed
 from kaderasi.care.errors import CareErrorCode
-from kaderasi.care.flag_rules import DangerSignFacts
 from kaderasi.care.models import (
-    ConsentSubject,
-    DangerSign,
     DangerSignContext,
-    DangerSignGroup,
     DangerSignReport,
     Delivery,
     Mother,
@@ -27,8 +22,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.services.common import clock_tolerance, district_of, resent_record
-from kaderasi.care.services.flags import flags_raise
+from kaderasi.care.services.recording import DangerSignsRecord, care_record_write
 from kaderasi.care.services.records import (
     delivery_record,
     infant_record,
@@ -248,7 +242,6 @@ def delivery_and_infant_record(
     return delivery
 
 
-@transaction.atomic
 def danger_signs_report(
     *,
     mother: Mother,
@@ -261,49 +254,17 @@ def danger_signs_report(
     public_id: uuid.UUID | None = None,
 ) -> DangerSignReport:
     """Record a danger-sign check (`signs`: the codes answered "yes"; none is a check that found
-    nothing). Any sign raises a red flag and a referral to the midwife. A re-sent check with the
-    same `public_id` is the stored row."""
-    Mother.objects.select_for_update().filter(pk=mother.pk).first()
-    existing = resent_record(DangerSignReport, public_id=public_id, mother=mother)
-    if existing is not None:
-        return existing
-    codes = list(dict.fromkeys(signs))
-    known = dict(DangerSign.objects.filter(code__in=codes).values_list("code", "group"))
-    unknown = [code for code in codes if code not in known]
-    if unknown:
-        raise DomainError(
-            CareErrorCode.DANGER_SIGN_UNKNOWN,
-            _("Unknown danger sign: %(codes)s.") % {"codes": ", ".join(unknown)},
-            field="signs",
-        )
-    if observed_at > now + clock_tolerance():
-        raise DomainError(
-            CareErrorCode.DANGER_SIGN_IN_FUTURE,
-            _("The time of the check cannot be in the future."),
-            field="observed_at",
-        )
-    subjects = {ConsentSubject.MOTHER}
-    if DangerSignGroup.NEWBORN in known.values():
-        subjects.add(ConsentSubject.INFANT)
-    if not all(processing_allowed(mother, subject) for subject in subjects):
-        raise DomainError(
-            CareErrorCode.CONSENT_WITHDRAWN,
-            _("Consent for this data was withdrawn; nothing more is recorded."),
-            field=None,
-        )
-    fields = {
-        "mother": mother,
-        "district": district_of(mother.posyandu),
-        "observed_at": observed_at,
-        "context": context,
-        "signs": codes,
-        "notes": notes,
-        "recorded_by": by,
-    }
-    if public_id is not None:
-        fields["public_id"] = public_id
-    report = DangerSignReport.objects.create(**fields)
-    flags_raise(
-        mother=mother, facts=[DangerSignFacts(tuple(codes))], now=now, danger_sign_report=report
+    nothing) through the one write path (`care_records_write`). Any sign raises its flag and a
+    referral to the midwife; a re-sent check with the same `public_id` is the stored row."""
+    return care_record_write(
+        record=DangerSignsRecord(
+            mother=mother,
+            signs=tuple(signs),
+            observed_at=observed_at,
+            context=context,
+            notes=notes,
+            public_id=public_id,
+        ),
+        by=by,
+        now=now,
     )
-    return report

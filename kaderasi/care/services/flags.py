@@ -56,15 +56,45 @@ def flags_raise(
     massage_session: MassageSession | None = None,
     scheduled_session: ScheduledSession | None = None,
     danger_sign_report: DangerSignReport | None = None,
+    rule_settings: list[flag_rules.RuleSetting] | None = None,
 ) -> list[Flag]:
     """Judge `facts` about `mother` with every active rule and record a flag for each finding,
     linked to the record that fired it (a rule judges one record once). Each flag opens a
     referral for the midwife, unless a referral for the same rule is still open for this mother:
-    that one already asks her to look, and lists the new flag."""
+    that one already asks her to look, and lists the new flag. A batch passes the
+    `rule_settings` it loaded once (`active_rule_settings()`)."""
     facts = list(facts)
     if not facts:
         return []
-    findings = flag_rules.evaluate(active_rule_settings(), facts)
+    findings = flag_rules.evaluate(
+        rule_settings if rule_settings is not None else active_rule_settings(), facts
+    )
+    if not findings:
+        return []
+    return flags_record(
+        mother=mother,
+        findings=findings,
+        now=now,
+        measurement=measurement,
+        massage_session=massage_session,
+        scheduled_session=scheduled_session,
+        danger_sign_report=danger_sign_report,
+    )
+
+
+@transaction.atomic
+def flags_record(
+    *,
+    mother: Mother,
+    findings: Iterable[flag_rules.Finding],
+    now: dt.datetime,
+    measurement: Measurement | None = None,
+    massage_session: MassageSession | None = None,
+    scheduled_session: ScheduledSession | None = None,
+    danger_sign_report: DangerSignReport | None = None,
+) -> list[Flag]:
+    """Record a flag for each of `findings` (judged already), as `flags_raise` describes."""
+    findings = list(findings)
     if not findings:
         return []
     rules = {

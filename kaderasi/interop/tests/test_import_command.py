@@ -82,7 +82,8 @@ def test_a_broken_workbook_lists_every_problem_on_stderr_and_exits_with_status_1
         "cadres sheet).",
         "Sheet mothers, row 2, column cadre_code: No cadre has the code K01 (see the cadres "
         "sheet).",
-        "Sheet milk_volumes, row 4, column volume_ml: -5 is outside the allowed range 0 to 1500.",
+        "Sheet milk_volumes, row 4, column volume_ml: Milk volume (ml) must be between 0 and 1500; "
+        "-5 was entered.",
     ]
     assert not Cadre.objects.exists()
 

@@ -75,7 +75,8 @@ def test_broken_rows_in_several_sheets_give_one_complete_list_and_change_nothing
         ("mothers", 3, "group", Code.INVALID_CHOICE),
         ("mothers", 3, "parity", Code.OUT_OF_RANGE),
         ("milk_volumes", 2, "volume_ml", Code.INVALID_NUMBER),
-        ("milk_volumes", 3, "volume_ml", Code.OUT_OF_RANGE),
+        # The care rule the web form and the phone answer to (one write path, one code).
+        ("milk_volumes", 3, "volume_ml", CareErrorCode.MEASUREMENT_OUT_OF_RANGE),
         ("milk_volumes", 3, "postpartum_day", Code.POSTPARTUM_DAY_MISMATCH),
         ("milk_volumes", 3, "method", Code.INVALID_CHOICE),
         ("milk_volumes", 5, "phase", Code.DUPLICATE_VOLUME),
@@ -96,7 +97,7 @@ def test_each_message_names_the_rule_and_the_value(world, coordinator, now):
         for issue in rejected_issues(sheets, by=coordinator, now=now).issues
     }
     assert messages == {
-        ("knowledge_tests", "score"): "“lima puluh” is not a number. Write it like 12,5.",
+        ("knowledge_tests", "score"): "“lima puluh” is not a number.",
         ("milk_volumes", "postpartum_day"): (
             "Postpartum day 9 does not fit: a volume measured on 2026-03-03 after a delivery on "
             "2026-03-01 is on postpartum day 2 or 3."
