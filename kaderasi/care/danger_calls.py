@@ -80,3 +80,45 @@ def danger_report_confirmation(report: DangerSignReport) -> SafeString:
         ((contact.tel_url, contact.name, contact.phone_display) for contact in calls),
     )
     return format_html("{} {}", " ".join(parts), links)
+
+
+@dataclass(frozen=True)
+class DangerSummary:
+    """A danger-sign referral as the midwife's list shows it: how urgent, and the signs."""
+
+    severity: str
+    signs: list[str]
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.severity == EMERGENCY
+
+
+def danger_summaries(referrals) -> dict[int, DangerSummary]:
+    """Referral pk → its danger signs (those of every check listed under it) and the most severe
+    one's severity, for the referrals of the danger-sign rule; in two queries."""
+    from kaderasi.care.models import Flag
+
+    referrals = [r for r in referrals if r.flag.rule.code == "danger_sign"]
+    if not referrals:
+        return {}
+    flags = Flag.objects.filter(
+        mother_id__in={r.mother_id for r in referrals},
+        rule__code="danger_sign",
+        danger_sign_report__isnull=False,
+    ).select_related("danger_sign_report")
+    codes_by_referral: dict[int, list[str]] = {r.pk: [] for r in referrals}
+    for flag in flags:
+        for referral in referrals:
+            if flag.mother_id == referral.mother_id and flag.raised_at >= referral.opened_at:
+                for code in flag.danger_sign_report.signs:
+                    if code not in codes_by_referral[referral.pk]:
+                        codes_by_referral[referral.pk].append(code)
+    signs = {sign.code: sign for sign in DangerSign.objects.all()}
+    summaries = {}
+    for pk, codes in codes_by_referral.items():
+        known = [signs[code] for code in codes if code in signs]
+        known.sort(key=lambda sign: SEVERITY_RANK.get(sign.severity, 1))
+        severity = most_severe(sign.severity for sign in known) or "same_day"
+        summaries[pk] = DangerSummary(severity=severity, signs=[sign.text for sign in known])
+    return summaries

@@ -203,15 +203,27 @@ def danger_sign_reports_visible_to(user: User) -> QuerySet[DangerSignReport]:
 
 
 def open_referrals(user: User) -> QuerySet[Referral]:
-    """The referrals `user` must act on, red first, then the oldest."""
+    """The referrals `user` must act on: red danger signs first (those not yet acknowledged
+    before the others), then the other red ones, then amber; the oldest first within each."""
     return (
         referrals_visible_to(user)
         .filter(status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED])
         .select_related("flag__rule", "mother__posyandu", "acknowledged_by")
         .annotate(
+            # A red danger sign first (not yet acknowledged before one she is acting on), then
+            # the other red referrals, then amber.
             severity_order=Case(
-                When(flag__severity=FlagSeverity.RED, then=Value(0)),
-                default=Value(1),
+                When(
+                    flag__severity=FlagSeverity.RED,
+                    flag__rule__code="danger_sign",
+                    status=ReferralStatus.OPEN,
+                    then=Value(0),
+                ),
+                When(
+                    flag__severity=FlagSeverity.RED, flag__rule__code="danger_sign", then=Value(1)
+                ),
+                When(flag__severity=FlagSeverity.RED, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             )
         )
