@@ -51,11 +51,11 @@ def cadre_rollups_for(
     today: dt.date,
     training: Training | None = None,
 ) -> QuerySet[CadreRollup]:
-    """The cadres behind a number; with `training`, only those who took both its tests (the
-    cadres a knowledge-gain card averages)."""
+    """The cadres behind a number; with `training`, only those who completed both its tests (a
+    complete pair of `training.knowledge_pairs`: the cadres a knowledge-gain card averages)."""
     condition = cadre_list_q(which, today=today)
     if training is not None:
-        tested = TestAttempt.objects.filter(training=training)
+        tested = TestAttempt.objects.completed().filter(training=training)
         condition &= Q(cadre_id__in=tested.filter(phase=TestPhase.PRE).values("cadre_id")) & Q(
             cadre_id__in=tested.filter(phase=TestPhase.POST).values("cadre_id")
         )

@@ -13,6 +13,7 @@ from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
 from kaderasi.programmes.models import Programme
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.training.certification import CertificateStatus, certificate_status
+from kaderasi.training.knowledge_pairs import training_pairs
 from kaderasi.training.models import (
     AttemptStatus,
     Certificate,
@@ -73,18 +74,16 @@ def training_policy_for(programme: Programme) -> TrainingPolicy:
 def paired_scores(
     training: Training, *, cadres: QuerySet[Cadre] | None = None
 ) -> list[tuple[float, float]]:
-    """(pre, post) scores of the cadres who completed both tests, ordered by cadre code; only
-    the `cadres` given when a scope is passed."""
-    rows = TestAttempt.objects.completed().filter(training=training)
+    """(pre, post) scores of the cadres with a complete pair in `training`
+    (`training.knowledge_pairs`: both tests completed), ordered by cadre code; only the `cadres`
+    given when a scope is passed."""
+    rows = TestAttempt.objects.filter(training=training)
     if cadres is not None:
         rows = rows.filter(cadre__in=cadres)
-    pre: dict[int, float] = {}
-    post: dict[int, float] = {}
-    for cadre_id, phase, score in rows.order_by("cadre__code").values_list(
-        "cadre_id", "phase", "score"
-    ):
-        (pre if phase == TestPhase.PRE else post)[cadre_id] = float(score)
-    return [(pre[c], post[c]) for c in pre if c in post]
+    pairs = training_pairs(rows.order_by("cadre__code", "pk"))
+    return [
+        (float(pair.pre_score), float(pair.post_score)) for pair in pairs.values() if pair.complete
+    ]
 
 
 def cadres_of(user: User) -> QuerySet[Cadre]:
