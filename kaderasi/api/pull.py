@@ -92,6 +92,7 @@ def session_status(session: ScheduledSession, *, now: dt.datetime) -> SessionSta
         now=now,
         done=hasattr(session, "massage_session"),
         cancelled=session.cancelled_at is not None,
+        skipped=session.skipped_at is not None,
     )
 
 

@@ -97,7 +97,12 @@ def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySe
         estimated_delivery_date=Subquery(latest_pregnancy.values("estimated_delivery_date")[:1]),
         has_pregnancy=Exists(latest_pregnancy),
         sessions_done=_count(live.filter(massage_session__isnull=False)),
-        sessions_missed=_count(live.filter(massage_session__isnull=True, window_ends_at__lte=now)),
+        # A session skipped with its reason (she declined) is not missed (issue 19).
+        sessions_missed=_count(
+            live.filter(
+                massage_session__isnull=True, skipped_at__isnull=True, window_ends_at__lte=now
+            )
+        ),
         open_flags=_count(open_referrals),
         red_flags=_count(open_referrals.filter(flag__severity=FlagSeverity.RED)),
         cadre_name=Subquery(

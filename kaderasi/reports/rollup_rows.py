@@ -178,6 +178,7 @@ def session_tally(sessions: Iterable, *, now: dt.datetime) -> SessionTally:
             window_ends_at=session.window_ends_at,
             now=now,
             done=session.done,
+            skipped=getattr(session, "skipped_at", None) is not None,
         )
         statuses.append(status)
         if status == SessionStatus.UPCOMING:
@@ -410,11 +411,17 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
             "window_starts_at",
             "window_ends_at",
             "done",
+            "skipped_at",
         )
     )
-    for programme_id, posyandu_id, starts_at, ends_at, is_done in sessions:
+    for programme_id, posyandu_id, starts_at, ends_at, is_done, skipped_at in sessions:
+        # A session skipped with its reason (she declined) is neither done nor missed.
         status = session_status(
-            window_starts_at=starts_at, window_ends_at=ends_at, now=now, done=is_done
+            window_starts_at=starts_at,
+            window_ends_at=ends_at,
+            now=now,
+            done=is_done,
+            skipped=skipped_at is not None,
         )
         # Counted as `care.scheduling.adherence` counts them: due = done + missed.
         if status == SessionStatus.DONE:

@@ -4,6 +4,7 @@ rules a Buku KIA-trained midwife expects: low birth weight or preterm, no urine,
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -35,6 +36,8 @@ from kaderasi.care.services.protocol import (
 )
 from kaderasi.care.tests.factories import WIB, at, delivered, session
 from kaderasi.core.errors import DomainError
+from kaderasi.programmes.models import Programme
+from kaderasi.reports.rollup_rows import session_tally
 
 HOUR = dt.timedelta(hours=1)
 
@@ -273,8 +276,6 @@ def _live(mother):
 
 @pytest.mark.django_db
 def test_the_model_proposes_six_hours_and_the_postnatal_check_first(world):
-    from kaderasi.programmes.models import Programme
-
     fresh = Programme(slug="x", name="x", area=world.programme.area, starts_on=dt.date(2026, 1, 1))
     assert (fresh.first_massage_min_hours, fresh.first_massage_after_postnatal_check) == (6, True)
     assert "WHO" in fresh.first_massage_timing_source
@@ -570,3 +571,16 @@ def test_milk_that_came_in_on_day_two_raises_nothing(mother):
     delivery.refresh_from_db()
     assert delivery.milk_came_in_at == at(10, 20)
     assert not Flag.objects.filter(mother=mother).exists()
+
+
+def test_the_rollups_count_a_skipped_session_as_neither_done_nor_missed():
+    closed = {"window_starts_at": at(9, 6), "window_ends_at": at(9, 13, 30)}
+    tally = session_tally(
+        [
+            SimpleNamespace(**closed, done=False, skipped_at=at(9, 8)),
+            SimpleNamespace(**closed, done=False, skipped_at=None),
+            SimpleNamespace(**closed, done=True, skipped_at=None),
+        ],
+        now=at(10, 9),
+    )
+    assert (tally.due, tally.done, tally.missed) == (2, 1, 1)
