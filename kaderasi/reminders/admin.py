@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kaderasi.accounts.models import Role, User
 from kaderasi.accounts.selectors import sees_everything
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.selectors import mothers_visible_to
@@ -12,6 +13,7 @@ from kaderasi.core.policies import Permission
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.reminders import services
 from kaderasi.reminders.models import (
+    DangerAlertSettings,
     FamilyMember,
     ProgrammeReminderSettings,
     ProvinceTimeZone,
@@ -133,6 +135,48 @@ class ProgrammeReminderSettingsAdmin(ScopedAdmin):
     list_filter = ["family_delivery"]
     search_fields = ["programme__slug", "programme__name"]
     list_select_related = ["programme"]
+
+
+def danger_alert_settings_visible_to(user):
+    """The default, and the settings of the programmes she may see."""
+    if sees_everything(user):
+        return DangerAlertSettings.objects.all()
+    return DangerAlertSettings.objects.filter(
+        Q(programme__isnull=True) | Q(programme__in=programmes_visible_to(user))
+    )
+
+
+@admin.register(DangerAlertSettings)
+class DangerAlertSettingsAdmin(ScopedAdmin):
+    visible = danger_alert_settings_visible_to
+    manage = Permission.MANAGE_PROGRAMME
+    list_display = [
+        "__str__",
+        "emergency_acknowledge_minutes",
+        "same_day_acknowledge_minutes",
+        "escalate_to_coordinators",
+        "escalation_contact",
+    ]
+    search_fields = ["programme__slug", "programme__name", "source"]
+    list_select_related = ["programme", "escalation_contact"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "escalation_contact":
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, role__in=[Role.COORDINATOR, Role.MIDWIFE]
+            ).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The default applies to every programme: only an administrator changes it.
+        if obj is not None and obj.programme_id is None and not sees_everything(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.programme_id is None:
+            return False  # the default stays; a programme's own row may go
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(ProvinceTimeZone)

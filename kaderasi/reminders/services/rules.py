@@ -9,6 +9,12 @@ from kaderasi.reminders.errors import RemindersErrorCode
 from kaderasi.reminders.models import CADRE_ONLY_KINDS, RecipientRole, ReminderKind
 from kaderasi.reminders.rendering import PLACEHOLDERS, template_placeholders
 
+# Whom each danger-sign kind goes to (planning plans no other).
+DANGER_RECIPIENTS = {
+    ReminderKind.DANGER_SIGN_ALERT: RecipientRole.MIDWIFE,
+    ReminderKind.DANGER_SIGN_ESCALATION: RecipientRole.ESCALATION,
+}
+
 DAY_BASED_KINDS = frozenset(
     {
         ReminderKind.ANTENATAL_EDUCATION,
@@ -36,6 +42,19 @@ def reminder_rule_validate(
         raise DomainError(
             RemindersErrorCode.RULE_RECIPIENT_NOT_ALLOWED,
             _("This kind of reminder goes to the cadre only."),
+            field="recipient_role",
+        )
+    danger_recipient = DANGER_RECIPIENTS.get(kind)
+    if danger_recipient is not None and recipient_role != danger_recipient:
+        raise DomainError(
+            RemindersErrorCode.RULE_RECIPIENT_NOT_ALLOWED,
+            _("A danger-sign alert goes to the midwife, its escalation to the contacts."),
+            field="recipient_role",
+        )
+    if recipient_role == RecipientRole.ESCALATION and danger_recipient is None:
+        raise DomainError(
+            RemindersErrorCode.RULE_RECIPIENT_NOT_ALLOWED,
+            _("Only the escalation of a danger sign goes to the escalation contacts."),
             field="recipient_role",
         )
     if kind in DAY_BASED_KINDS and send_at is None:

@@ -10,17 +10,20 @@ from kaderasi.accounts.models import Role
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Referral
 from kaderasi.care.services import danger_signs_report, referral_acknowledge
+from kaderasi.core.errors import DomainError
 from kaderasi.reminders.channels import configured_channel
 from kaderasi.reminders.dispatch import dispatch_due
+from kaderasi.reminders.errors import RemindersErrorCode
 from kaderasi.reminders.models import (
     DangerAlertSettings,
     RecipientRole,
     Reminder,
     ReminderKind,
+    ReminderRule,
     ReminderStatus,
     StatusReason,
 )
-from kaderasi.reminders.services import reminder_sweep
+from kaderasi.reminders.services import reminder_rule_validate, reminder_sweep
 from kaderasi.reminders.tests import factories as rf
 from kaderasi.tests import factories as f
 
@@ -269,3 +272,46 @@ def test_a_late_phone_still_alerts_the_midwife_when_it_reaches_the_server(
     reminder_sweep(now=minutes(1))
 
     assert len(sent(outbox, ReminderKind.DANGER_SIGN_ALERT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "recipient_role"),
+    [
+        (ReminderKind.DANGER_SIGN_ALERT, RecipientRole.CADRE),
+        (ReminderKind.DANGER_SIGN_ESCALATION, RecipientRole.MIDWIFE),
+        (ReminderKind.SESSION_DUE, RecipientRole.ESCALATION),
+    ],
+)
+def test_a_danger_rule_to_a_recipient_planning_never_uses_is_refused(kind, recipient_role):
+    with pytest.raises(DomainError) as refused:
+        reminder_rule_validate(
+            kind=kind,
+            recipient_role=recipient_role,
+            send_at=None,
+            first_day=None,
+            last_day=None,
+            lead_days=None,
+            message_id="{signs}",
+            message_en="{signs}",
+            whatsapp_parameters="",
+        )
+    assert (refused.value.code, refused.value.field) == (
+        RemindersErrorCode.RULE_RECIPIENT_NOT_ALLOWED,
+        "recipient_role",
+    )
+
+
+def test_the_shipped_danger_rules_pass_their_own_checks():
+    for rule in ReminderRule.objects.filter(kind__startswith="danger_sign"):
+        reminder_rule_validate(
+            kind=rule.kind,
+            recipient_role=rule.recipient_role,
+            send_at=rule.send_at,
+            first_day=rule.first_day,
+            last_day=rule.last_day,
+            lead_days=rule.lead_days,
+            message_id=rule.message_id,
+            message_en=rule.message_en,
+            whatsapp_parameters=rule.whatsapp_parameters,
+        )
+        assert rule.respects_quiet_hours is False
