@@ -272,8 +272,8 @@ class FlagRuleAdmin(ScopedAdmin):
 class DangerSignAdmin(ScopedAdmin):
     visible = staticmethod(lambda user: DangerSign.objects.all())
     manage = Permission.MANAGE_PROGRAMME
-    list_display = ["code", "group", "text_en", "order", "is_active"]
-    list_filter = ["group", "is_active"]
+    list_display = ["code", "group", "severity", "stops_massage", "text_en", "order", "is_active"]
+    list_filter = ["group", "severity", "stops_massage", "is_active"]
     search_fields = ["code", "text_en", "text_id"]
 
     def get_readonly_fields(self, request, obj=None):

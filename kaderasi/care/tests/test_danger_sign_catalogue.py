@@ -1,11 +1,13 @@
 """The danger-sign catalogue (issue 19): a severity per sign decides the flag, thresholds printed
 in a sign's wording come from its data, and the corrected catalogue reaches existing installs."""
 
+import json
 import re
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.care.catalogue import DANGER_SIGNS
@@ -162,3 +164,44 @@ def test_the_migration_corrects_an_existing_catalogue_and_adds_the_missing_signs
         assert rows["heavy_bleeding"].stops_massage is True
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def _sign_form(sign, **changes):
+    values = {
+        "group": sign.group,
+        "severity": sign.severity,
+        "parameters": json.dumps(sign.parameters),
+        "text_id": sign.text_id,
+        "text_en": sign.text_en,
+        "source": sign.source,
+        "order": sign.order,
+        "stops_massage": "on" if sign.stops_massage else "",
+        "is_active": "on",
+    }
+    return {**values, **changes}
+
+
+@pytest.mark.django_db
+def test_a_coordinator_changes_a_threshold_and_the_wording_follows(client, coordinator):
+    sign = DangerSign.objects.get(code="difficult_breathing")
+    client.force_login(coordinator)
+    url = reverse("admin:care_dangersign_change", args=[sign.pk])
+    response = client.post(url, _sign_form(sign, parameters='{"breaths_per_minute": 50}'))
+    assert response.status_code == 302
+    sign.refresh_from_db()
+    with translation.override("id"):
+        assert sign.text.startswith("Napas cepat: 50 kali atau lebih")
+
+
+@pytest.mark.django_db
+def test_a_threshold_the_wording_names_cannot_be_removed(client, coordinator):
+    sign = DangerSign.objects.get(code="difficult_breathing")
+    client.force_login(coordinator)
+    url = reverse("admin:care_dangersign_change", args=[sign.pk])
+    with translation.override("en"):
+        response = client.post(url, _sign_form(sign, parameters="{}"))
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert "missing:breaths_per_minute" in errors["parameters"][0]
+    sign.refresh_from_db()
+    assert sign.parameters == {"breaths_per_minute": 60}
