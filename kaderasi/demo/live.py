@@ -25,6 +25,7 @@ from kaderasi.care.models import (
     ConsentSubject,
     ConsentText,
     DangerSignContext,
+    Delivery,
     DeliveryPlace,
     DeliveryType,
     InfantSex,
@@ -36,6 +37,7 @@ from kaderasi.care.models import (
     PerformedBy,
     ScheduledSession,
 )
+from kaderasi.care.services.protocol import delivery_followup_record
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.training import services as training_services
@@ -323,6 +325,17 @@ def _deliver(mother, delivered_at, birth_weight, *, now) -> None:
             "sex": InfantSex.FEMALE if int(mother.code[-1]) % 2 else InfantSex.MALE,
             "birth_weight_g": birth_weight,
         },
+    )
+    # The midwife's first postnatal check (KF1) two hours after the birth, before the mother went
+    # home: the programme waits for it (and 6 hours) before the first massage (issue 19).
+    delivery = Delivery.objects.get(pregnancy__mother=mother)
+    delivery_followup_record(
+        delivery=delivery,
+        first_postnatal_check_at=min(delivered_at + 2 * HOUR, now),
+        gestational_age_weeks=None,
+        birth_outcome="",
+        birth_outcome_at=None,
+        now=now,
     )
 
 
