@@ -54,7 +54,7 @@ from kaderasi.care.models import (
 from kaderasi.care.plausibility import measurement_value_check
 from kaderasi.care.services.common import clock_tolerance
 from kaderasi.care.services.flags import active_rule_settings, flags_record
-from kaderasi.care.services.schedule import match_scheduled_session
+from kaderasi.care.services.schedule import gestational_weeks_at_birth, match_scheduled_session
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
@@ -235,7 +235,9 @@ class _Batch:
         # Serialise writes for these mothers (a re-sent batch racing the first sees its rows).
         mothers = {
             m.pk: m
-            for m in Mother.objects.select_for_update()
+            # Only the mothers' rows: a lock on the joined programme would serialise every
+            # phone of the programme.
+            for m in Mother.objects.select_for_update(of=("self",))
             .filter(pk__in=ids)
             .order_by("pk")
             .select_related("programme", "posyandu")
@@ -718,6 +720,10 @@ def _measurement_facts(measurement: Measurement, batch: _Batch) -> list[flag_rul
             postpartum_day=postpartum_day(delivery.delivered_at, measurement.measured_at),
             basis=measurement.basis,
             birth_weight_g=batch.first_infant_weight.get(delivery.pk)
+            if measurement.kind == MeasurementKind.INFANT_WEIGHT
+            else None,
+            # A preterm baby's weights are not judged by the term-baby thresholds (issue 19).
+            gestational_weeks=gestational_weeks_at_birth(delivery)
             if measurement.kind == MeasurementKind.INFANT_WEIGHT
             else None,
         )
