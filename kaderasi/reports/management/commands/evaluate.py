@@ -1,4 +1,7 @@
-"""kaderasi evaluate SLUG [--format json|text|xlsx|pdf] [--output PATH] [--language id|en]"""
+"""kaderasi evaluate SLUG [--format json|text|xlsx|pdf] [--output PATH] [--language id|en]
+
+The command lives in the reports app because its workbook and PDF are the programme report's
+renderers; the evaluation it renders stays the evaluation app's (docs/decisions/0070)."""
 
 import json
 import sys
@@ -16,6 +19,10 @@ from kaderasi.evaluation.presentation import evaluation_sections
 from kaderasi.evaluation.rendering import render_text
 from kaderasi.evaluation.results import programme_evaluation
 from kaderasi.programmes.models import Programme
+from kaderasi.reports.documents import render_programme_report_pdf, render_programme_report_xlsx
+from kaderasi.reports.progress import TerminalProgress
+from kaderasi.reports.references import reference_ranges
+from kaderasi.reports.skills import programme_skill_steps
 
 FORMATS = ("json", "text", "xlsx", "pdf")
 BINARY_FORMATS = {"xlsx", "pdf"}
@@ -75,16 +82,8 @@ class Command(BaseCommand):
             return json.dumps(evaluation, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         if output_format == "text":
             return render_text(evaluation_sections(evaluation, programme))
-        # The workbook and the PDF are the programme report (reports app), laid out from this
-        # same evaluation, with its tables, charts and the raw data in the import format.
-        from kaderasi.reports.documents import (
-            render_programme_report_pdf,
-            render_programme_report_xlsx,
-        )
-        from kaderasi.reports.progress import TerminalProgress
-        from kaderasi.reports.references import reference_ranges
-        from kaderasi.reports.skills import programme_skill_steps
-
+        # The workbook and the PDF are the programme report, laid out from this same
+        # evaluation, with its tables, charts and the raw data in the import format.
         language = translation.get_language() or "id"
         render = (
             render_programme_report_xlsx if output_format == "xlsx" else render_programme_report_pdf
