@@ -5,16 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaderasi.accounts.roles import GRANTS, Role
 from kaderasi.core.models import BaseModel
 from kaderasi.core.phones import PhoneNumberField
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administrator")
-    COORDINATOR = "coordinator", _("Coordinator")
-    MIDWIFE = "midwife", _("Midwife (bidan)")
-    CADRE = "cadre", _("Cadre (kader)")
-    DISTRICT_OFFICE = "district_office", _("District health office")
+from kaderasi.core.policies import Permission
 
 
 class User(AbstractUser, BaseModel):
@@ -49,3 +43,8 @@ class User(AbstractUser, BaseModel):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def holds(self, permission: Permission) -> bool:
+        """True when her role holds `permission` (accounts/roles.py); `core.policies.can` adds
+        the checks that do not depend on the role (logged in, active, superuser)."""
+        return self.role in GRANTS[permission]

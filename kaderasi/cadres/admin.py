@@ -11,6 +11,7 @@ from kaderasi.core.policies import Permission
 @admin.register(Cadre)
 class CadreAdmin(ScopedAdmin):
     visible = cadres_visible_to
+    scopes_choices = True
     manage = Permission.MANAGE_CADRE
     list_display = ["code", "name", "programme", "posyandu", "phone"]
     list_filter = ["programme", "posyandu__parent"]

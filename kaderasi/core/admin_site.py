@@ -35,10 +35,14 @@ class ScopedAdmin(admin.ModelAdmin):
 
     Subclasses set `visible` (user → queryset), `manage` (the Permission to add/change/delete),
     and may override `validate(form)` to run a service's domain checks, raising DomainError.
+    An admin that sets `scopes_choices` lends its `visible` to every other admin: a foreign key
+    to its model offers only the rows the user may see (so core names no domain app). A field
+    may name another scope in `related_scopes` ({field name: user → queryset}).
     """
 
     visible = None
     manage: Permission = Permission.MANAGE_PROGRAMME
+    scopes_choices: bool = False
     related_scopes: dict = {}
 
     def get_queryset(self, request):
@@ -67,14 +71,19 @@ class ScopedAdmin(admin.ModelAdmin):
         return type(self).visible(request.user).filter(pk=obj.pk).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope = self.related_scopes.get(db_field.name) or _default_scopes().get(
-            db_field.related_model
-        )
+        scope = self.related_scopes.get(db_field.name) or self._choice_scope(db_field.related_model)
         if scope is not None:
             queryset = scope(request.user)
             limit = db_field.get_limit_choices_to()
             kwargs["queryset"] = queryset.filter(**limit) if limit else queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _choice_scope(self, model):
+        """The `visible` of the admin of `model`, when that admin scopes the choices of others."""
+        model_admin = self.admin_site._registry.get(model)
+        if isinstance(model_admin, ScopedAdmin) and model_admin.scopes_choices:
+            return type(model_admin).visible
+        return None
 
     # A constraint over several fields (programme, code) is reported by Django for the whole
     # form; name here the field its message belongs on: {constraint name: field}.
@@ -142,21 +151,3 @@ def _put_constraint_errors_on_their_field(form, constraint_fields: dict[str, str
     for error in errors.as_data():
         if error.message in moved:
             form.add_error(moved[error.message], error)
-
-
-def _default_scopes() -> dict:
-    from kaderasi.cadres.models import Cadre
-    from kaderasi.cadres.selectors import cadres_visible_to
-    from kaderasi.care.models import Mother
-    from kaderasi.care.selectors import mothers_visible_to
-    from kaderasi.programmes.models import Programme
-    from kaderasi.programmes.selectors import programmes_visible_to
-    from kaderasi.regions.models import Area
-    from kaderasi.regions.selectors import areas_visible_to
-
-    return {
-        Area: areas_visible_to,
-        Programme: programmes_visible_to,
-        Cadre: cadres_visible_to,
-        Mother: mothers_visible_to,
-    }

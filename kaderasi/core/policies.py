@@ -1,14 +1,14 @@
-"""Who may do what: permissions declared as data, checked in one place.
+"""Who may do what: the permissions and the one place they are checked.
 
 Views, API operations and reports call `can(user, permission)` for the action, and scope the rows
-through the `<things>_visible_to(user)` selectors; an object outside the scope is a 404.
+through the `<things>_visible_to(user)` selectors; an object outside the scope is a 404. Which
+role holds which permission is the accounts app's table (`accounts/roles.py`), beside the roles
+it names: core asks the user (`user.holds(permission)`) and names no domain app.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-
-from kaderasi.accounts.models import Role
 
 
 class Permission(StrEnum):
@@ -42,70 +42,13 @@ class Permission(StrEnum):
     EDIT_PROGRAMME_REPORT = "programme_report.edit"
 
 
-EVERYONE = frozenset(Role)
-FIELD_STAFF = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE})
-
-GRANTS: dict[Permission, frozenset[Role]] = {
-    Permission.VIEW_PROGRAMME: EVERYONE,
-    Permission.MANAGE_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.VIEW_CADRE: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.MANAGE_CADRE: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.VIEW_MOTHER: EVERYONE,
-    Permission.REGISTER_MOTHER: FIELD_STAFF,
-    Permission.RECORD_MEASUREMENT: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
-    ),
-    Permission.MANAGE_TRAINING: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.VIEW_TRAINING: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.TAKE_TEST: frozenset({Role.CADRE}),
-    Permission.READ_MATERIALS: EVERYONE,
-    Permission.ISSUE_CERTIFICATE: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.USE_ADMIN: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
-    Permission.MANAGE_AREAS: frozenset({Role.ADMIN}),
-    Permission.OVERRIDE_CERTIFICATION: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    # A programme's results are read by the staff who run and supervise it, counted over the rows
-    # each may see; a cadre sees her own records instead.
-    Permission.VIEW_EVALUATION: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.IMPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.EXPORT_PROGRAMME: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    # The cadre sends her clients' reminders from her own WhatsApp (no gateway).
-    Permission.SEND_REMINDERS: frozenset({Role.CADRE}),
-    # Who massages at home, and who asked for no more messages.
-    Permission.MANAGE_REMINDER_CONTACTS: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}
-    ),
-    Permission.RECORD_SESSION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}),
-    Permission.HANDLE_REFERRAL: FIELD_STAFF,
-    # Reports: dashboards for those who watch many mothers; the programme report for those who
-    # evaluate programmes; names and phone numbers leave kaderasi only with a programme manager.
-    Permission.VIEW_DASHBOARD: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.VIEW_PROGRAMME_REPORT: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.EXPORT_PROGRAMME_REPORT: frozenset(
-        {Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.DISTRICT_OFFICE}
-    ),
-    Permission.EXPORT_IDENTIFIABLE_DATA: frozenset({Role.ADMIN, Role.COORDINATOR}),
-    Permission.EDIT_PROGRAMME_REPORT: frozenset({Role.ADMIN, Role.COORDINATOR}),
-}
-
-
 def can(user, permission: Permission) -> bool:
     """True when `user` is active and her role holds `permission` (False for no user)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    return user.role in GRANTS[permission]
+    return user.holds(permission)
 
 
 def require(user, permission: Permission) -> None:

@@ -10,6 +10,7 @@ from kaderasi.programmes.selectors import programmes_visible_to
 @admin.register(Programme)
 class ProgrammeAdmin(ScopedAdmin):
     visible = programmes_visible_to
+    scopes_choices = True
     manage = Permission.MANAGE_PROGRAMME
     list_display = ["name", "slug", "area", "starts_on", "ends_on", "design"]
     list_filter = ["design", "starts_on"]

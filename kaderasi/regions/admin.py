@@ -10,6 +10,7 @@ from kaderasi.regions.services import area_save, area_validate
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
     visible = areas_visible_to
+    scopes_choices = True
     manage = Permission.MANAGE_AREAS
     list_display = ["name", "level", "code", "parent"]
     list_filter = ["level"]
