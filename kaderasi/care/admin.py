@@ -66,7 +66,6 @@ class PregnancyInline(admin.TabularInline):
 class MotherAdmin(ScopedAdmin):
     visible = mothers_visible_to
     scopes_choices = True
-    scopes_choices = True
     manage = Permission.REGISTER_MOTHER
     list_display = ["code", "name", "programme", "posyandu", "group", "masked_nik"]
     list_filter = ["programme", "group", "posyandu__parent"]
