@@ -92,8 +92,10 @@ def flags_record(
     massage_session: MassageSession | None = None,
     scheduled_session: ScheduledSession | None = None,
     danger_sign_report: DangerSignReport | None = None,
+    severity: str | None = None,
 ) -> list[Flag]:
-    """Record a flag for each of `findings` (judged already), as `flags_raise` describes."""
+    """Record a flag for each of `findings` (judged already), as `flags_raise` describes. A
+    `severity` given overrides the rule's (a danger-sign check is as severe as its worst sign)."""
     findings = list(findings)
     if not findings:
         return []
@@ -117,7 +119,7 @@ def flags_record(
             mother=mother,
             district_id=district_id,
             rule=rule,
-            severity=rule.severity,
+            severity=severity or rule.severity,
             raised_at=now,
             detail=finding.detail,
             **link_filter,

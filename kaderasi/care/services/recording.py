@@ -41,6 +41,7 @@ from kaderasi.care.models import (
     DangerSignGroup,
     DangerSignReport,
     Delivery,
+    FlagSeverity,
     Infant,
     MassageSession,
     Measurement,
@@ -703,10 +704,19 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
             links = {"massage_session": row}
         else:
             facts = [flag_rules.DangerSignFacts(tuple(row.signs))]
-            links = {"danger_sign_report": row}
+            links = {"danger_sign_report": row, "severity": _flag_severity(row, batch)}
         findings = flag_rules.evaluate(settings_, facts)
         if findings:
             flags_record(mother=mother, findings=findings, now=now, **links)
+
+
+def _flag_severity(report: DangerSignReport, batch: _Batch) -> str | None:
+    """A check whose signs all ask only for a review within 24 hours raises an amber flag; one
+    with an emergency or same-day sign a red one (the rule's own severity)."""
+    signs = [batch.signs[code] for code in report.signs]
+    if signs and not any(sign.is_alerting for sign in signs):
+        return FlagSeverity.AMBER
+    return None
 
 
 def _measurement_facts(measurement: Measurement, batch: _Batch) -> list[flag_rules.Facts]:
