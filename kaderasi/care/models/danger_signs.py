@@ -13,6 +13,7 @@ from kaderasi.care.danger_sign_rules import (
     EMERGENCY,
     REVIEW,
     SAME_DAY,
+    flag_severity_of,
     render_sign_text,
     wording_problem,
 )
@@ -161,3 +162,12 @@ class DangerSignReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.mother.code} {self.observed_at:%Y-%m-%d %H:%M}"
+
+
+def flag_severity_for_signs(codes) -> str | None:
+    """The colour of the flag a check with these sign codes raises, from the signs' data: red when
+    its most severe sign is an emergency or same-day sign, amber when all are for review, None
+    for no (known) sign."""
+    return flag_severity_of(
+        DangerSign.objects.filter(code__in=list(codes)).values_list("severity", flat=True)
+    )

@@ -19,6 +19,7 @@ from kaderasi.care.danger_sign_rules import (
     wording_problem,
 )
 from kaderasi.care.models import DangerSign
+from kaderasi.care.models.danger_signs import flag_severity_for_signs
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -64,6 +65,16 @@ def test_every_printed_threshold_equals_its_parameter(language):
             printed = NUMBER.findall(sign.text)
         expected = [format_number(value, language) for value in sign.parameters.values()]
         assert sorted(printed) == sorted(expected), sign.code
+
+
+@pytest.mark.django_db
+def test_a_check_flags_by_the_data_of_its_most_severe_sign():
+    assert flag_severity_for_signs(["back_wound"]) == "amber"
+    assert flag_severity_for_signs(["back_wound", "foul_discharge"]) == "red"
+    assert flag_severity_for_signs(["grunting"]) == "red"
+    assert flag_severity_for_signs([]) is None
+    DangerSign.objects.filter(code="foul_discharge").update(severity="review")
+    assert flag_severity_for_signs(["back_wound", "foul_discharge"]) == "amber"
 
 
 @pytest.mark.django_db

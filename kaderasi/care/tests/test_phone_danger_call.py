@@ -139,3 +139,28 @@ def test_offline_the_confirmation_says_it_is_not_sent_and_she_must_call(phone, m
     assert _fits(phone)
     phone.screenshot(path=shots / "danger-signs-offline.png", full_page=True)
     signal_back(phone)
+
+
+def test_the_guided_session_stop_shows_the_same_call_and_emergency_line(phone, mother, shots):
+    phone.clock.install(time=NOW)
+    log_in(phone, "wati-kader", PASSWORD)
+    phone.evaluate("window.kaderasiOffline.ready")
+    phone.goto(f"/mothers/{mother.public_id}/session/")
+    phone.locator("[data-screen=intro] [data-go=questions]").click()
+    questions = phone.locator("[data-question]")
+    for index in range(questions.count()):
+        question = questions.nth(index)
+        answer = (
+            "yes" if question.get_attribute("data-question") == "very_high_blood_pressure" else "no"
+        )
+        question.locator(f"label:has(input[value={answer}])").click()
+    phone.locator("[data-action=check-questions]").click()
+
+    stop = phone.locator("[data-screen=stop]")
+    box = stop.locator("[data-danger-call]")
+    assert box.is_visible()
+    assert box.locator("[data-when=emergency]").inner_text() == f"🚑 {EMERGENCY_LINE}"
+    _assert_the_call_links(box)
+    assert "langsung" not in stop.inner_text()
+    assert _fits(phone)
+    phone.screenshot(path=shots / "session-stop-call.png", full_page=True)
