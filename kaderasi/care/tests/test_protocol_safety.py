@@ -584,3 +584,30 @@ def test_the_rollups_count_a_skipped_session_as_neither_done_nor_missed():
         now=at(10, 9),
     )
     assert (tally.due, tally.done, tally.missed) == (2, 1, 1)
+
+
+@pytest.mark.django_db
+def test_a_preterm_baby_s_weight_loss_raises_no_term_baby_flag(world):
+    preterm = delivered(
+        programme=world.programme, posyandu=world.mawar, delivered_at=at(8, 23, 30), now=at(9, 5)
+    )
+    delivery_followup_record(
+        delivery=Delivery.objects.get(pregnancy__mother=preterm),
+        first_postnatal_check_at=None,
+        gestational_age_weeks=35,
+        birth_outcome="",
+        birth_outcome_at=None,
+        now=at(9, 6),
+    )
+    services.measurement_record(
+        mother=preterm,
+        kind=MeasurementKind.INFANT_WEIGHT,
+        measured_at=at(10, 9),
+        value=2640,
+        now=at(10, 9),
+    )  # 12 % below 3,000 g
+    assert (
+        not Flag.objects.filter(mother=preterm)
+        .exclude(rule__code="low_birth_weight_or_preterm")
+        .exists()
+    )
