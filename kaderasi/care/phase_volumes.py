@@ -121,5 +121,15 @@ def phase_volumes(
     return PhaseVolumes(before=before, after=after, unused=before_unused + after_unused)
 
 
+def delivery_times(pregnancies: Iterable[Any]) -> list[dt.datetime]:
+    """When each of `pregnancies` ended in a delivery (pregnancy rows with `delivery` loaded or
+    absent); a pregnancy without a delivery is skipped."""
+    return [
+        pregnancy.delivery.delivered_at
+        for pregnancy in pregnancies
+        if getattr(pregnancy, "delivery", None) is not None
+    ]
+
+
 def _delivery_before(delivered_at: Iterable[dt.datetime], at: dt.datetime) -> dt.datetime | None:
     return max((moment for moment in delivered_at if moment <= at), default=None)

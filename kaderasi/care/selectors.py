@@ -29,7 +29,6 @@ from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
 from kaderasi.care.models import (
     Consent,
     DangerSignReport,
-    Delivery,
     Flag,
     FlagSeverity,
     MassageSession,
@@ -43,7 +42,7 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
-from kaderasi.care.phase_volumes import phase_volumes
+from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.regions.selectors import within_areas_q
 
@@ -67,15 +66,6 @@ def mothers_visible_to(user: User) -> QuerySet[Mother]:
     if user.role == Role.COORDINATOR:
         condition |= Q(programme__team=user)
     return Mother.objects.filter(condition).distinct()
-
-
-def latest_delivery(mother: Mother) -> Delivery | None:
-    return Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
-
-
-def measurements_of(mother: Mother, kind: MeasurementKind | None = None) -> QuerySet[Measurement]:
-    rows = Measurement.objects.filter(mother=mother).select_related("recorded_by")
-    return rows.filter(kind=kind) if kind else rows
 
 
 class MotherStage(TextChoices):
@@ -154,7 +144,7 @@ def _row(mother: Mother, now: dt.datetime) -> MotherRow:
     pairing = (mother.open_pairings or mother.all_pairings or [None])[0]
     volumes = phase_volumes(
         mother.milk_volumes,
-        [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+        delivery_times(mother.ordered_pregnancies),
     )
     return MotherRow(
         mother=mother,
@@ -165,10 +155,6 @@ def _row(mother: Mother, now: dt.datetime) -> MotherRow:
         baseline_volume_ml=volumes.before.volume if volumes.before else None,
         follow_up_volume_ml=volumes.after.volume if volumes.after else None,
     )
-
-
-def _delivered(pregnancy: Pregnancy) -> bool:
-    return getattr(pregnancy, "delivery", None) is not None
 
 
 # Every care row is seen through its mother: a row is visible exactly when its mother is.

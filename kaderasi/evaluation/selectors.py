@@ -13,14 +13,13 @@ from django.db.models import Prefetch, QuerySet
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import (
-    Delivery,
     Measurement,
     MeasurementKind,
     MilkPhase,
     Mother,
     Pregnancy,
 )
-from kaderasi.care.phase_volumes import PhaseVolume, phase_volumes
+from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
@@ -106,12 +105,9 @@ def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[Moth
     for mother in rows:
         if not mother.evaluation_volumes:
             continue
-        delivered_at = [
-            pregnancy.delivery.delivered_at
-            for pregnancy in mother.evaluation_pregnancies
-            if _has_delivery(pregnancy)
-        ]
-        volumes = phase_volumes(mother.evaluation_volumes, delivered_at)
+        volumes = phase_volumes(
+            mother.evaluation_volumes, delivery_times(mother.evaluation_pregnancies)
+        )
         result.append(
             MotherVolumes(
                 code=mother.code,
@@ -136,13 +132,6 @@ def reference_rows() -> list[dict]:
         }
         for reference in MilkVolumeReference.objects.order_by("postpartum_day")
     ]
-
-
-def _has_delivery(pregnancy: Pregnancy) -> bool:
-    try:
-        return pregnancy.delivery is not None
-    except Delivery.DoesNotExist:
-        return False
 
 
 def reference_ranges() -> list[ReferenceRange]:

@@ -22,7 +22,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.phase_volumes import PhaseVolume, phase_volumes
+from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
 from kaderasi.training.knowledge_pairs import programme_pairs
@@ -262,7 +262,7 @@ def _mothers(programme: Programme) -> list[MotherResult]:
         # (`care.phase_volumes`), so the table and the statistics agree.
         volumes = phase_volumes(
             mother.milk_volumes,
-            [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+            delivery_times(mother.ordered_pregnancies),
         )
         results.append(
             MotherResult(
@@ -280,10 +280,6 @@ def _mothers(programme: Programme) -> list[MotherResult]:
             )
         )
     return results
-
-
-def _delivered(pregnancy: Pregnancy) -> bool:
-    return getattr(pregnancy, "delivery", None) is not None
 
 
 def _milk_point(volume: PhaseVolume | None) -> MilkPoint | None:

@@ -30,7 +30,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.models.sessions import SessionStatus
-from kaderasi.care.phase_volumes import phase_volumes
+from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.scheduling import adherence, session_status
 from kaderasi.care.timing import postpartum_day
 from kaderasi.regions.models import Area
@@ -207,7 +207,7 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
 
     volumes = phase_volumes(
         mother.milk_volumes,
-        [p.delivery.delivered_at for p in mother.ordered_pregnancies if _delivered(p)],
+        delivery_times(mother.ordered_pregnancies),
     )
     latest_24h = None
     for measurement in mother.milk_volumes:
@@ -252,10 +252,6 @@ def _mother_rollup(mother: Mother, *, now: dt.datetime, areas: AreaColumns) -> M
         next_change_at=tally.next_change_at,
         refreshed_at=now,
     )
-
-
-def _delivered(pregnancy: Pregnancy) -> bool:
-    return getattr(pregnancy, "delivery", None) is not None
 
 
 def mother_rollups(
