@@ -249,15 +249,6 @@ def massage_relation(measured_at: dt.datetime, sessions: list[MassageSession]) -
     return ""
 
 
-STATUS_SYMBOLS = {
-    SessionStatus.DONE: "✓",
-    SessionStatus.MISSED: "✗",
-    SessionStatus.DUE: "●",
-    SessionStatus.UPCOMING: "○",
-    SessionStatus.SKIPPED: "⊘",
-    SessionStatus.CANCELLED: "–",
-}
-
 GUIDANCE = [
     gettext_lazy("Massage about 30 minutes before a feed, so the let-down reflex helps the baby."),
     gettext_lazy("A newborn feeds 8 to 12 times in 24 hours; feed whenever the baby wants."),

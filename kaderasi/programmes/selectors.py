@@ -28,8 +28,3 @@ def programmes_visible_to(user: User) -> QuerySet[Programme]:
     if user.role == Role.COORDINATOR:
         overlap |= Q(team=user)
     return Programme.objects.filter(overlap).distinct()
-
-
-def programme_for_user(user: User, slug: str) -> Programme:
-    """The programme `slug` if `user` may see it; Programme.DoesNotExist otherwise."""
-    return programmes_visible_to(user).get(slug=slug)

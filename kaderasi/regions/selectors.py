@@ -30,15 +30,6 @@ def ancestor_of_level(area: Area, level: AreaLevel) -> Area | None:
     return Area.objects.filter(pk__in=ids, level=level).first()
 
 
-def area_label(area: Area) -> str:
-    """ "Posyandu Melati, Desa Pandes, Kec. Wedi" — the chain below the regency."""
-    ids = [int(part) for part in area.path.strip("/").split("/") if part]
-    chain = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
-    return ", ".join(
-        str(chain[i]) for i in reversed(ids) if chain[i].level not in {"province", "regency"}
-    )
-
-
 def areas_visible_to(user) -> QuerySet[Area]:
     """Admin: all areas. Others: their scope's subtrees plus the ancestors above them (so a
     midwife's village can be shown with its district)."""

@@ -176,14 +176,6 @@ class Dashboard:
         opened_on = self.oldest_open_referral_on.get(colour)
         return None if opened_on is None else (self.today - opened_on).days
 
-    @property
-    def oldest_age_days_red(self) -> int | None:
-        return self.oldest_age_days("red")
-
-    @property
-    def oldest_age_days_amber(self) -> int | None:
-        return self.oldest_age_days("amber")
-
     def oldest_opened(self, colour: str) -> str:
         """ "oldest opened today / yesterday / 3 days ago" for the open referrals of `colour`."""
         days = self.oldest_age_days(colour)

@@ -162,10 +162,6 @@ class RefreshSummary:
     rebuilt: bool = False
 
 
-def rollups_state() -> RollupState | None:
-    return RollupState.objects.filter(name=STATE_NAME).first()
-
-
 def rollups_refresh_due(*, now: dt.datetime) -> RefreshSummary:
     """The periodic job: recompute what changed since the last run (rows whose `updated_at` is
     past the watermark, less an overlap; deletions recorded in the audit log) and what the clock

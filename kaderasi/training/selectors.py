@@ -34,11 +34,6 @@ def trainings_visible_to(user: User) -> QuerySet[Training]:
     return Training.objects.filter(programme__in=programmes_visible_to(user))
 
 
-def training_for_user(user: User, public_id) -> Training:
-    """The training if `user` may see it; Training.DoesNotExist otherwise."""
-    return trainings_visible_to(user).select_related("programme").get(public_id=public_id)
-
-
 def attempts_visible_to(user: User) -> QuerySet[TestAttempt]:
     return TestAttempt.objects.filter(
         training__in=trainings_visible_to(user), cadre__in=cadres_visible_to(user)
