@@ -34,10 +34,6 @@ def illustration_svg(name: str) -> str | None:
     return text[text.index("<svg") :]
 
 
-def illustration_names() -> list[str]:
-    return sorted(path.stem for path in ILLUSTRATION_DIR.glob("*.svg"))
-
-
 HEADING_BELOW = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6"}
 
 
