@@ -1,7 +1,7 @@
 """The roles and which permissions each holds: the policy table, declared as data.
 
 The permissions and the check (`can`, `require`) are core's (`core/policies.py`); the table is
-here, beside the roles it names, so that core imports no domain app (docs/decisions/0070).
+here, beside the roles it names, so that core imports no domain app (docs/decisions/0071).
 """
 
 from django.db import models

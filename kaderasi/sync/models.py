@@ -2,7 +2,7 @@
 receipts that make a re-sent edit a duplicate, and the stale clinical fields kept for the midwife.
 
 The tables keep the names they had in the API app (`api_registryedit`, `api_conflict`): the
-models moved app, the data did not (docs/decisions/0070)."""
+models moved app, the data did not (docs/decisions/0071)."""
 
 from django.conf import settings
 from django.db import models

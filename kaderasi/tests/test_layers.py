@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md, checked on the imports of the code (tests aside):
 core imports no domain app, nothing imports the API, the evaluation does not reach into the
-reports that render it (docs/decisions/0070)."""
+reports that render it (docs/decisions/0071)."""
 
 import ast
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Registry edits and conflicts move from the api app to the sync app (docs/decisions/0070).
+"""Registry edits and conflicts move from the api app to the sync app (docs/decisions/0071).
 
 The tables stay where they are (`api_registryedit`, `api_conflict`): the models are created here
 in Django's state only, and api 0002 removes them from the api app's state. Their content types

@@ -1,7 +1,7 @@
 """kaderasi evaluate SLUG [--format json|text|xlsx|pdf] [--output PATH] [--language id|en]
 
 The command lives in the reports app because its workbook and PDF are the programme report's
-renderers; the evaluation it renders stays the evaluation app's (docs/decisions/0070)."""
+renderers; the evaluation it renders stays the evaluation app's (docs/decisions/0071)."""
 
 import json
 import sys
