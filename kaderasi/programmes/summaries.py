@@ -1,11 +1,13 @@
 """Per-programme headline numbers, computed in a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kaderasi.programmes.models import Programme
-from kaderasi.training.models import TestAttempt, TestPhase
+from kaderasi.training.knowledge_pairs import programme_pairs
+from kaderasi.training.models import TestAttempt
 
 
 @dataclass(frozen=True)
@@ -34,26 +36,46 @@ def programme_summaries(
             distinct=True,
         ),
     )
-    means = {
-        (row["training__programme"], row["phase"]): row["mean"]
-        for row in TestAttempt.objects.filter(
-            training__programme__in=programmes, cadre__in=cadre_ids
-        )
-        .values("training__programme", "phase")
-        .annotate(mean=Avg("score"))
-    }
+    means = _paired_means(programmes, cadre_ids)
     return [
         ProgrammeSummary(
             programme=row,
             cadres=row.cadre_count,
             mothers=row.mother_count,
             mothers_paired=row.paired_count,
-            knowledge_pre_mean=_float(means.get((row.pk, TestPhase.PRE))),
-            knowledge_post_mean=_float(means.get((row.pk, TestPhase.POST))),
+            knowledge_pre_mean=means.get(row.pk, (None, None))[0],
+            knowledge_post_mean=means.get(row.pk, (None, None))[1],
         )
         for row in rows
     ]
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+def _paired_means(programmes: QuerySet[Programme], cadre_ids) -> dict[int, tuple[float, float]]:
+    """Per programme, the mean pre- and post-test score of its cadres' complete knowledge pairs
+    (`training.knowledge_pairs.programme_pairs`, the pairs the evaluation counts); a programme
+    without a complete pair has no entry."""
+    attempts = (
+        TestAttempt.objects.filter(training__programme__in=programmes, cadre__in=cadre_ids)
+        .select_related("training")
+        .only(
+            "cadre_id",
+            "training_id",
+            "phase",
+            "status",
+            "score",
+            "training__starts_at",
+            "training__programme_id",
+        )
+    )
+    by_programme: dict[int, list] = defaultdict(list)
+    for attempt in attempts:
+        by_programme[attempt.training.programme_id].append(attempt)
+    means = {}
+    for programme_id, rows in by_programme.items():
+        pairs = [pair for pair in programme_pairs(rows).values() if pair.complete]
+        if pairs:
+            means[programme_id] = (
+                float(sum(pair.pre_score for pair in pairs) / len(pairs)),
+                float(sum(pair.post_score for pair in pairs) / len(pairs)),
+            )
+    return means

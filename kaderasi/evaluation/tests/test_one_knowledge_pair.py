@@ -18,6 +18,8 @@ from django.utils import translation
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
 from kaderasi.evaluation.results import programme_evaluation
+from kaderasi.programmes.models import Programme
+from kaderasi.programmes.summaries import programme_summaries
 from kaderasi.reports.documents import programme_report_document
 from kaderasi.reports.programme_data import programme_data
 from kaderasi.tests import factories as f
@@ -133,3 +135,14 @@ def test_the_report_page_opens_with_an_unfinished_phone_test(client, world, scor
     response = client.get(reverse("reports:programme-report", args=[world.programme.slug]))
 
     assert response.status_code == 200
+
+
+def test_the_programme_card_shows_the_means_the_evaluation_pairs(world, scores):
+    (summary,) = programme_summaries(
+        Programme.objects.filter(pk=world.programme.pk),
+        cadres=Cadre.objects.all(),
+        mothers=Mother.objects.all(),
+    )
+
+    # K1 and K3, as the evaluation pairs them (the refresher and the unfinished tests left out).
+    assert (summary.knowledge_pre_mean, summary.knowledge_post_mean) == (45.0, 85.0)
