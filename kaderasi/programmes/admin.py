@@ -33,5 +33,17 @@ class ProgrammeAdmin(ScopedAdmin):
                 ]
             },
         ),
+        (
+            _("First massage and handover"),
+            {
+                "fields": [
+                    "first_massage_min_hours",
+                    "first_massage_after_postnatal_check",
+                    "first_massage_timing_source",
+                    "postnatal_visits",
+                    "postnatal_visits_source",
+                ]
+            },
+        ),
         (_("Evaluation"), {"fields": ["design", "is_illustrative", "data_note"]}),
     ]

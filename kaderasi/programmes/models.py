@@ -1,6 +1,7 @@
 """A programme: one run of cadre training and One Kader One Client accompaniment in an area."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,23 @@ def default_postnatal_visits() -> list[dict]:
         {"code": "KF2", "subject": "mother", "from_day": 3, "to_day": 7},
         {"code": "KN2", "subject": "infant", "from_day": 3, "to_day": 7},
     ]
+
+
+def postnatal_visits_problem(visits) -> str | None:
+    """Why `visits` is not a list of postnatal visits (a translated message), or None."""
+    if not isinstance(visits, list):
+        return _("The postnatal visits must be a list.")
+    for visit in visits:
+        if not isinstance(visit, dict) or not {"code", "from_day", "to_day"} <= set(visit):
+            return _('Each postnatal visit needs "code", "from_day" and "to_day".')
+        days = (visit["from_day"], visit["to_day"])
+        if not all(isinstance(d, int) and not isinstance(d, bool) for d in days):
+            return _("The days of a postnatal visit must be whole numbers.")
+        if not 1 <= days[0] <= days[1] <= 42:
+            return _("A postnatal visit runs from a day to a later day, within days 1 to 42.")
+        if visit.get("subject", "mother") not in {"mother", "infant"}:
+            return _('The subject of a postnatal visit is "mother" or "infant".')
+    return None
 
 
 class Programme(BaseModel):
@@ -173,3 +191,8 @@ class Programme(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        problem = postnatal_visits_problem(self.postnatal_visits)
+        if problem:
+            raise ValidationError({"postnatal_visits": problem})

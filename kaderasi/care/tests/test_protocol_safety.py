@@ -7,6 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kaderasi.care import flag_rules, scheduling, services
 from kaderasi.care.errors import CareErrorCode
@@ -611,3 +612,22 @@ def test_a_preterm_baby_s_weight_loss_raises_no_term_baby_flag(world):
         .exclude(rule__code="low_birth_weight_or_preterm")
         .exists()
     )
+
+
+@pytest.mark.parametrize(
+    "visits",
+    [
+        "KF2",
+        [{"code": "KF2", "from_day": 7, "to_day": 3}],
+        [{"code": "KF2", "from_day": "3", "to_day": 7}],
+        [{"code": "KN2", "subject": "father", "from_day": 3, "to_day": 7}],
+        [{"from_day": 3, "to_day": 7}],
+    ],
+)
+@pytest.mark.django_db
+def test_malformed_postnatal_visits_are_refused_on_their_field(world, visits):
+    programme = world.programme
+    programme.postnatal_visits = visits
+    with pytest.raises(ValidationError) as refused:
+        programme.full_clean()
+    assert list(refused.value.message_dict) == ["postnatal_visits"]
