@@ -62,12 +62,13 @@ CADRES = [
 # The cadres' training, this many days before the day the demo runs, 08:00–13:00 local time.
 TRAINING_DAYS_BEFORE = 20
 # The knowledge test's items each cadre answered wrong on paper, (pre-test, post-test); 20 items
-# of 5 points: K01 55 → 90, K02 50 → 85, K03 60 → 95, K04 45 → 80, K05 65 → 90.
+# of 5 points: K01 55 → 90, K02 50 → 85, K03 60 → 95, K04 45 → 80, K05 65 → 90. In the
+# post-test nobody gets a must-pass safety item (15-18) wrong, so that everyone is certified.
 KNOWLEDGE_WRONG = {
     "K01": ({2, 4, 7, 9, 11, 13, 15, 18, 20}, {4, 13}),
-    "K02": ({1, 3, 5, 8, 10, 12, 14, 16, 17, 19}, {5, 14, 17}),
-    "K03": ({3, 6, 9, 11, 13, 16, 18, 20}, {18}),
-    "K04": ({1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}, {2, 8, 16, 20}),
+    "K02": ({1, 3, 5, 8, 10, 12, 14, 16, 17, 19}, {5, 14, 19}),
+    "K03": ({3, 6, 9, 11, 13, 16, 18, 20}, {20}),
+    "K04": ({1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}, {2, 8, 12, 20}),
     "K05": ({5, 7, 9, 12, 15, 17, 19}, {9, 19}),
 }
 # The checklist's steps each cadre missed in re-demonstrations 1 and 2. In the second nobody

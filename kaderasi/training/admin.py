@@ -139,7 +139,7 @@ class ContentAdmin(ScopedAdmin):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["number", "kind", "text_id", "text_en"]
+    fields = ["number", "kind", "text_id", "text_en", "must_pass"]
     show_change_link = True
 
 
@@ -188,13 +188,19 @@ class OptionInline(admin.TabularInline):
 class QuestionAdmin(ScopedAdmin):
     visible = all_rows_of(Question)
     manage = Permission.MANAGE_TRAINING
-    list_display = ["__str__", "questionnaire", "kind"]
-    list_filter = ["questionnaire", "kind"]
+    list_display = ["__str__", "questionnaire", "kind", "must_pass"]
+    list_filter = ["questionnaire", "kind", "must_pass"]
     search_fields = ["text_id", "text_en"]
     inlines = [OptionInline]
 
     def validate(self, form) -> None:
         _refuse_if_answered(form.cleaned_data.get("questionnaire"))
+        if form.cleaned_data.get("must_pass") and not form.cleaned_data.get("must_pass_reason_id"):
+            raise DomainError(
+                TrainingErrorCode.CONTENT_INVALID,
+                _("Say why this safety question must be right (in Indonesian at least)."),
+                field="must_pass_reason_id",
+            )
 
 
 class SkillStepInline(admin.TabularInline):
@@ -375,7 +381,13 @@ class TrainingPolicyAdmin(ScopedAdmin):
         (None, {"fields": ["programme"]}),
         (
             _("Knowledge"),
-            {"fields": [("good_band_minimum", "fair_band_minimum"), "post_test_pass_score"]},
+            {
+                "fields": [
+                    ("good_band_minimum", "fair_band_minimum"),
+                    "post_test_pass_score",
+                    "must_pass_items_required",
+                ]
+            },
         ),
         (
             _("Skills"),

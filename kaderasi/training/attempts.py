@@ -1,7 +1,7 @@
 """What a cadre sees of her own test: one screen per question, with the options in the order
 stored for her attempt, and her result."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kaderasi.training.models import Option, Question, TestAttempt, TestPhase, TrainingPolicy
@@ -64,19 +64,35 @@ class TestResult:
     correct: int | None
     total: int | None
     feedback: list[Feedback]
+    # The must-pass (safety) questions of a post-test she did not get right: they bar the
+    # certificate whatever her score (when the programme's policy requires them).
+    must_pass_missed: list[Question] = field(default_factory=list)
+
+    @property
+    def reached_pass_mark(self) -> bool:
+        return self.score >= self.pass_score
 
 
 def test_result(attempt: TestAttempt, bands: Bands, policy: TrainingPolicy) -> TestResult:
-    """Her score and band; after the post-test, whether she reached the pass mark and, question by
-    question, the right answer (never after the pre-test, which would teach the post-test)."""
+    """Her score and band; after the post-test, whether she passed (the pass mark reached and,
+    when the policy requires it, every must-pass safety item right) and, question by question,
+    the right answer (never after the pre-test, which would teach the post-test)."""
     feedback: list[Feedback] = []
+    missed: list[Question] = []
     correct = total = None
+    is_post = attempt.phase == TestPhase.POST
     if attempt.questionnaire_id is not None and attempt.answers.exists():
         screens = attempt_screens(attempt)
         total = len(screens)
         correct = sum(
             1 for screen in screens.values() if screen.chosen and screen.chosen.is_correct
         )
+        if is_post and policy.must_pass_items_required:
+            missed = [
+                screen.question
+                for screen in screens.values()
+                if screen.question.must_pass and not (screen.chosen and screen.chosen.is_correct)
+            ]
         if attempt.phase == TestPhase.POST:
             feedback = [
                 Feedback(
@@ -86,14 +102,14 @@ def test_result(attempt: TestAttempt, bands: Bands, policy: TrainingPolicy) -> T
                 )
                 for screen in screens.values()
             ]
-    is_post = attempt.phase == TestPhase.POST
     return TestResult(
         attempt=attempt,
         score=attempt.score,
         band=knowledge_band(attempt.score, bands),
         pass_score=policy.post_test_pass_score,
-        passed=attempt.score >= policy.post_test_pass_score if is_post else None,
+        passed=(attempt.score >= policy.post_test_pass_score and not missed) if is_post else None,
         correct=correct,
         total=total,
         feedback=feedback,
+        must_pass_missed=missed,
     )

@@ -16,6 +16,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from kaderasi.training.models import Booklet, BookletChapter
+from kaderasi.training.thresholds import fill, rule_data
 
 ILLUSTRATION_DIR = Path(__file__).resolve().parent.parent / "static" / "training" / "illustrations"
 ILLUSTRATION_PREFIX = "illustration:"
@@ -110,11 +111,14 @@ class RenderedChapter:
 
 
 def rendered_chapters(booklet: Booklet, *, language: str) -> list[RenderedChapter]:
+    """The chapters as HTML in `language`, with every threshold, danger-sign list and reference
+    table read from the rule data (`training/thresholds.py`) rather than typed."""
+    data = rule_data(with_rows=True)
     return [
         RenderedChapter(
             chapter=chapter,
             title=chapter.localized("title", language),
-            html=render_markdown(chapter.localized("body", language)),
+            html=render_markdown(fill(chapter.localized("body", language), data, language)),
         )
         for chapter in booklet.chapters.all()
     ]

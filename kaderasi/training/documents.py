@@ -44,24 +44,39 @@ def _printable(html: SafeString) -> SafeString:
     return mark_safe(_SPACE_BEFORE_INLINE.sub(r"<\1\2> ", html))  # noqa: S308 - already safe
 
 
-def booklet_pdf(booklet: Booklet, *, language: str) -> bytes:
-    """The booklet as an A5 PDF: cover, contents, one chapter per section, sources at the back."""
+def booklet_pdf(booklet: Booklet, *, language: str, rules_approved: bool = False) -> bytes:
+    """The booklet as an A5 PDF: cover, contents, one chapter per section, ruled pages for notes
+    so that the page count is a multiple of 4 (it folds into a saddle-stitched booklet without
+    blank sheets), sources at the back. Unless `rules_approved`, it says that its clinical rules
+    are proposals not yet approved by a midwife."""
+    from weasyprint import HTML
+
     chapters = [
         replace(chapter, html=_printable(chapter.html))
         for chapter in rendered_chapters(booklet, language=language)
     ]
-    with translation.override(language):
-        html = render_to_string(
-            "training/pdf/booklet.html",
-            {
-                "booklet": booklet,
-                "title": booklet.localized("title", language),
-                "subtitle": booklet.localized("subtitle", language),
-                "chapters": chapters,
-                "language": language,
-            },
-        )
-    return _pdf(html)
+
+    def render(notes_pages: int):
+        with translation.override(language):
+            html = render_to_string(
+                "training/pdf/booklet.html",
+                {
+                    "booklet": booklet,
+                    "title": booklet.localized("title", language),
+                    "subtitle": booklet.localized("subtitle", language),
+                    "chapters": chapters,
+                    "language": language,
+                    "rules_approved": rules_approved,
+                    "notes_pages": range(notes_pages),
+                },
+            )
+        return HTML(string=html).render()
+
+    document = render(0)
+    missing = -len(document.pages) % 4
+    if missing:
+        document = render(missing)
+    return document.write_pdf()
 
 
 def certificate_context(certificate: Certificate, *, verify_url: str, on: dt.date) -> dict:

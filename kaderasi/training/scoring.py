@@ -193,22 +193,52 @@ def skill_passed(
     return final is not None and final.passed
 
 
+def must_pass_missed(
+    must_pass_numbers: Iterable[int], correct_numbers: Iterable[int]
+) -> tuple[int, ...]:
+    """The must-pass (safety) items not answered correctly, by number: a wrong answer, a blank
+    and an item with no answer at all count alike."""
+    return tuple(sorted(set(must_pass_numbers) - set(correct_numbers)))
+
+
 @dataclass(frozen=True)
 class Eligibility:
+    """`must_pass_missed`: the safety items of the post-test she got wrong (they bar the
+    certificate whatever her total); `must_pass_checked` is False when only her total score is
+    known, so the safety items could not be checked."""
+
     post_test_passed: bool
     skill_passed: bool
+    must_pass_missed: tuple[int, ...] = ()
+    must_pass_checked: bool = True
+
+    @property
+    def safety_passed(self) -> bool:
+        return not self.must_pass_missed
 
     @property
     def eligible(self) -> bool:
-        return self.post_test_passed and self.skill_passed
+        return self.post_test_passed and self.safety_passed and self.skill_passed
 
 
 def certification_eligibility(
-    *, post_test_score: Decimal | None, pass_score: Decimal, skill_passed: bool
+    *,
+    post_test_score: Decimal | None,
+    pass_score: Decimal,
+    skill_passed: bool,
+    must_pass_missed: Sequence[int] | None = (),
+    must_pass_required: bool = True,
 ) -> Eligibility:
-    """A cadre earns a certificate when her post-test score reaches `pass_score` and she passed
-    the skill assessment."""
+    """A cadre earns a certificate when her post-test score reaches `pass_score`, she answered
+    every must-pass item right (when the policy requires it) and she passed the skill
+    assessment. `must_pass_missed` is None when her answers are not known item by item (a total
+    score only): the safety items then cannot bar her, and the result says they were not
+    checked."""
+    checked = must_pass_missed is not None or not must_pass_required
+    missed = tuple(sorted(must_pass_missed or ())) if must_pass_required else ()
     return Eligibility(
         post_test_passed=post_test_score is not None and post_test_score >= pass_score,
         skill_passed=skill_passed,
+        must_pass_missed=missed,
+        must_pass_checked=checked,
     )

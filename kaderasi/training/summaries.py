@@ -45,6 +45,7 @@ from kaderasi.training.scoring import (
     certification_eligibility,
     item_analysis,
     knowledge_band,
+    must_pass_missed,
     skill_outcome,
     skill_passed,
 )
@@ -368,11 +369,14 @@ def certification_rows(
     policy = training_policy_for(training.programme)
     overview = skill_overview(training, cadres=scope)
     skill_rows = {row.cadre.pk: row for row in overview.rows}
-    post_scores = dict(
-        TestAttempt.objects.completed()
+    post_attempts = {
+        cadre_id: (score, entry)
+        for cadre_id, score, entry in TestAttempt.objects.completed()
         .filter(training=training, phase=TestPhase.POST, cadre__in=scope)
-        .values_list("cadre_id", "score")
-    )
+        .values_list("cadre_id", "score", "entry")
+    }
+    post_scores = {cadre_id: score for cadre_id, (score, _entry) in post_attempts.items()}
+    safety_missed = _must_pass_missed_by_cadre(training, scope, post_attempts)
     certificates = {
         certificate.cadre_id: certificate
         for certificate in Certificate.objects.filter(training=training, cadre__in=scope)
@@ -396,12 +400,43 @@ def certification_rows(
                     post_test_score=post_scores.get(cadre.pk),
                     pass_score=Decimal(policy.post_test_pass_score),
                     skill_passed=row.passed,
+                    must_pass_missed=safety_missed.get(cadre.pk),
+                    must_pass_required=policy.must_pass_items_required,
                 ),
                 certificate=certificate,
                 status=certificate_status(certificate, on=on) if certificate and on else None,
             )
         )
     return rows
+
+
+def _must_pass_missed_by_cadre(
+    training: Training, scope: QuerySet[Cadre], post_attempts: dict[int, tuple]
+) -> dict[int, tuple[int, ...] | None]:
+    """For each cadre with a completed post-test: the must-pass items she did not get right, or
+    None when her answers are not known item by item (a total score only). Two queries."""
+    must_pass = set(
+        Question.objects.filter(
+            questionnaire_id=training.questionnaire_id, must_pass=True
+        ).values_list("number", flat=True)
+    )
+    correct: dict[int, set[int]] = defaultdict(set)
+    if must_pass:
+        for cadre_id, number in ItemAnswer.objects.filter(
+            attempt__training=training,
+            attempt__phase=TestPhase.POST,
+            attempt__status=AttemptStatus.COMPLETED,
+            attempt__cadre__in=scope,
+            question__must_pass=True,
+            is_correct=True,
+        ).values_list("attempt__cadre_id", "question__number"):
+            correct[cadre_id].add(number)
+    return {
+        cadre_id: None
+        if entry == TestEntry.TOTAL_SCORE
+        else must_pass_missed(must_pass, correct[cadre_id])
+        for cadre_id, (_score, entry) in post_attempts.items()
+    }
 
 
 @dataclass(frozen=True)

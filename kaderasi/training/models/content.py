@@ -20,6 +20,16 @@ class Bilingual:
         return text or getattr(self, f"{name}_id")
 
 
+def _with_rule_values(text: str, language: str | None) -> str:
+    """A question's or option's text with the thresholds it names read from the rule data
+    (`training/thresholds.py`), so that the test prints what the rules check."""
+    from kaderasi.training.thresholds import fill_values, has_values, rule_data
+
+    if not has_values(text):
+        return text
+    return fill_values(text, rule_data(), (language or get_language() or "id")[:2])
+
+
 class VersionedContent(Bilingual, BaseModel):
     code = models.SlugField(_("code"), max_length=60)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -70,6 +80,16 @@ class Question(Bilingual, BaseModel):
     explanation_id = models.TextField(_("why (Indonesian)"), blank=True)
     explanation_en = models.TextField(_("why (English)"), blank=True)
     source = models.CharField(_("basis"), max_length=200, blank=True)
+    must_pass = models.BooleanField(
+        _("must pass"),
+        default=False,
+        help_text=_(
+            "A safety item: a cadre who answers it wrong in the post-test is not certified, "
+            "whatever her total (when the programme's training policy requires it)."
+        ),
+    )
+    must_pass_reason_id = models.TextField(_("why it must pass (Indonesian)"), blank=True)
+    must_pass_reason_en = models.TextField(_("why it must pass (English)"), blank=True)
 
     class Meta:
         verbose_name = _("question")
@@ -88,6 +108,9 @@ class Question(Bilingual, BaseModel):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.localized('text')[:80]}"
+
+    def localized(self, name: str, language: str | None = None) -> str:
+        return _with_rule_values(super().localized(name, language), language)
 
 
 class Option(Bilingual, BaseModel):
@@ -134,6 +157,9 @@ class Option(Bilingual, BaseModel):
     @property
     def letter(self) -> str:
         return "abcdef"[self.position - 1]
+
+    def localized(self, name: str, language: str | None = None) -> str:
+        return _with_rule_values(super().localized(name, language), language)
 
     def __str__(self) -> str:
         return f"{self.letter}) {self.localized('text')}"

@@ -10,7 +10,9 @@ DEFAULT_POLICY_SOURCE = (
     "Knowledge bands baik >= 76, cukup 56-75, kurang < 56: the Arikunto-style convention of "
     "Indonesian cadre-knowledge studies (domain reference section 2, marked 'verify'). Post-test "
     "pass mark 76 (the lower bound of 'baik') and a certificate valid 24 months: proposals of "
-    "kaderasi issue 3. Skill pass rule (every critical step and at least 80 % of all steps): "
+    "kaderasi issue 3. Must-pass safety items (the danger-sign and when-to-refer items): issue "
+    "19, a midwifery review found the pass mark alone certified a cadre who got all four wrong. "
+    "Skill pass rule (every critical step and at least 80 % of all steps): "
     "domain reference section 1.2 [S]; the paper (Sari & Agustina 2018) had every cadre "
     "re-demonstrate twice. Refresher three months before expiry: kaderasi proposal. To be "
     "confirmed by the programme owner."
@@ -66,6 +68,15 @@ class TrainingPolicy(BaseModel):
         _("skill: re-demonstrations per cadre"),
         default=2,
         help_text=_("The paper had every cadre re-demonstrate the massage twice."),
+    )
+    must_pass_items_required = models.BooleanField(
+        _("knowledge: every must-pass (safety) item must be right"),
+        default=True,
+        help_text=_(
+            "A cadre who answers a safety item of the post-test wrong (danger signs, when to "
+            "refer) is not certified, whatever her total. Checked when her answers are recorded "
+            "item by item; a total score alone cannot show it."
+        ),
     )
     certificate_valid_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"), default=24

@@ -83,6 +83,8 @@ def questionnaire_spec() -> dict:
     options as the answer, every true/false item answers true or false."""
     spec = _read_toml(QUESTIONNAIRE_FILE)
     for number, item in enumerate(spec["questions"], start=1):
+        if item.get("must_pass") and not item.get("must_pass_reason_en"):
+            raise ValueError(f"{QUESTIONNAIRE_FILE.name}: item {number} must pass without a reason")
         if item["kind"] == "multiple_choice":
             letters = LETTERS[: len(item["options_id"])]
             if len(item["options_en"]) != len(letters) or item["answer"] not in letters:
@@ -122,6 +124,37 @@ def _version_fields(model: type[Model], spec: dict) -> dict:
     return fields
 
 
+def _must_pass_fields(model: type[Model], item: dict) -> dict:
+    """A question's must-pass flag and reason, as `model` stores them (before migration
+    training/0008 a question had neither)."""
+    if "must_pass" not in {field.name for field in model._meta.get_fields()}:
+        return {}
+    return {
+        "must_pass": item.get("must_pass", False),
+        "must_pass_reason_id": item.get("must_pass_reason_id", ""),
+        "must_pass_reason_en": item.get("must_pass_reason_en", ""),
+    }
+
+
+def shipped_must_pass_ensure(*, models: ContentModels | None = None) -> int:
+    """Mark the shipped questionnaire's must-pass items (and their reasons) on its rows when they
+    are not marked yet: a fresh install loads the questionnaire in migration 0004, before
+    questions had the flag. Returns how many questions were marked."""
+    models = models or ContentModels.current()
+    spec = questionnaire_spec()
+    marked = 0
+    for number, item in enumerate(spec["questions"], start=1):
+        if item.get("must_pass"):
+            marked += models.question.objects.filter(
+                questionnaire__code=spec["code"],
+                questionnaire__version=spec["version"],
+                number=number,
+                must_pass=False,
+                must_pass_reason_id="",
+            ).update(**_must_pass_fields(models.question, item))
+    return marked
+
+
 def _load_questionnaire(models: ContentModels, spec: dict):
     existing = models.questionnaire.objects.filter(
         code=spec["code"], version=spec["version"]
@@ -141,6 +174,7 @@ def _load_questionnaire(models: ContentModels, spec: dict):
             explanation_id=item.get("explanation_id", ""),
             explanation_en=item.get("explanation_en", ""),
             source=item.get("source", ""),
+            **_must_pass_fields(models.question, item),
         )
         if item["kind"] == "true_false":
             options = [

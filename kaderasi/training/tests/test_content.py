@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_migration_seeds_the_twenty_item_question_bank_with_one_right_answer_each():
-    questionnaire = Questionnaire.objects.get(code="pengetahuan-pijat-oksitosin", version=1)
+    questionnaire = Questionnaire.objects.get(code="pengetahuan-pijat-oksitosin", version=2)
     questions = list(questionnaire.questions.prefetch_related("options"))
     assert [q.number for q in questions] == list(range(1, 21))
     assert {q.kind for q in questions} == {QuestionKind.MULTIPLE_CHOICE, QuestionKind.TRUE_FALSE}
@@ -54,7 +54,7 @@ def test_the_booklet_reads_on_a_phone_in_both_languages_with_its_drawings(
         url = reverse("training:booklet", args=[content.booklet.code, content.booklet.version])
     page = client.get(url).content.decode()
     assert f"<h1>{title}</h1>" in page
-    assert page.count('<figure class="illustration"><div class="drawing"><svg') == 2
+    assert page.count('<figure class="illustration"><div class="drawing"><svg') == 4
     assert len(content.booklet.chapters.all()) == 6
 
 
@@ -125,7 +125,10 @@ def test_the_booklet_on_a_phone_names_its_sources_in_indonesian(client, content,
 
 def test_a_questionnaire_copied_as_a_new_version_has_the_same_items(content):
     copy = services.content_copy_as_new_version(content=content.questionnaire)
-    assert (copy.code, copy.version) == (content.questionnaire.code, 2)
+    assert (copy.code, copy.version) == (
+        content.questionnaire.code,
+        content.questionnaire.version + 1,
+    )
     assert copy.questions.count() == 20
     assert Option.objects.filter(question__questionnaire=copy).count() == 60
     assert content.questionnaire.questions.count() == 20
