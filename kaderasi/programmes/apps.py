@@ -11,6 +11,7 @@ class ProgrammesConfig(AppConfig):
         # Audit trail of personal and health data (UU PDP): who changed what, and when.
         from auditlog.registry import auditlog
 
-        from kaderasi.programmes.models import Programme
+        from kaderasi.programmes.models import ClinicalRulesApproval, Programme
 
         auditlog.register(Programme)
+        auditlog.register(ClinicalRulesApproval)

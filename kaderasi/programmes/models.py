@@ -196,3 +196,50 @@ class Programme(BaseModel):
         problem = postnatal_visits_problem(self.postnatal_visits)
         if problem:
             raise ValidationError({"postnatal_visits": problem})
+
+
+class ClinicalRulesApproval(BaseModel):
+    """A midwife's review and approval of the clinical rules a programme works with: the flag
+    rules, the danger signs and their severities, the milk-volume references, the first-massage
+    timing and the thresholds the booklet and the knowledge test print (issue 19). The latest
+    approval is the one in force; until there is one, the pages say that the rules are
+    proposals not yet approved. Recorded with `clinical_rules_approve`."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="clinical_rules_approvals",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by (midwife)"),
+        on_delete=models.PROTECT,
+        related_name="clinical_rules_approvals",
+        limit_choices_to={"role": "midwife"},
+    )
+    approved_on = models.DateField(_("approved on"))
+    note = models.TextField(
+        _("what she reviewed"),
+        blank=True,
+        help_text=_(
+            "The rules and texts she read (e.g. the booklet edition), and any rule she changed or "
+            "did not approve."
+        ),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("clinical rules approval")
+        verbose_name_plural = _("clinical rules approvals")
+        ordering = ["programme", "-approved_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.approved_on:%Y-%m-%d}"

@@ -1,0 +1,59 @@
+"""Whether a programme's clinical rules are approved by a midwife, or still proposals (issue 19).
+
+The rules are data shared by every programme (flag rules, danger signs, milk references) plus the
+programme's own protocol and training policy. An approval covers them as they were when it was
+recorded: a rule edited afterwards makes the rules proposals again until a midwife approves the
+change."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from kaderasi.programmes.models import ClinicalRulesApproval, Programme
+
+
+@dataclass(frozen=True)
+class ClinicalRulesStatus:
+    approval: ClinicalRulesApproval | None
+    changed_since: bool
+
+    @property
+    def approved(self) -> bool:
+        return self.approval is not None and not self.changed_since
+
+
+def _last_rule_edit():
+    from kaderasi.care.models import DangerSign, FlagRule
+    from kaderasi.evaluation.models import MilkVolumeReference
+
+    edits = [
+        model.objects.aggregate(last=Max("updated_at"))["last"]
+        for model in (FlagRule, DangerSign, MilkVolumeReference)
+    ]
+    return max((edit for edit in edits if edit is not None), default=None)
+
+
+def clinical_rules_status(programme: Programme) -> ClinicalRulesStatus:
+    """The approval in force for `programme` (its latest), and whether a rule was edited after
+    it was recorded. Four queries."""
+    approval = (
+        ClinicalRulesApproval.objects.filter(programme=programme)
+        .select_related("approved_by")
+        .order_by("-approved_on", "-created_at")
+        .first()
+    )
+    if approval is None:
+        return ClinicalRulesStatus(approval=None, changed_since=False)
+    last_edit = _last_rule_edit()
+    return ClinicalRulesStatus(
+        approval=approval, changed_since=last_edit is not None and last_edit > approval.created_at
+    )
+
+
+def clinical_rules_approved_for_all(programmes: Iterable[Programme]) -> bool:
+    """Whether every one of `programmes` (at least one) has its clinical rules approved: the
+    booklet a reader sees is shared, so it shows them as approved only when all her programmes
+    approved them."""
+    programmes = list(programmes)
+    return bool(programmes) and all(clinical_rules_status(p).approved for p in programmes)
