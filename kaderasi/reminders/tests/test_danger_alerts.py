@@ -315,3 +315,18 @@ def test_the_shipped_danger_rules_pass_their_own_checks():
             whatsapp_parameters=rule.whatsapp_parameters,
         )
         assert rule.respects_quiet_hours is False
+
+
+def test_the_write_path_can_send_the_alert_at_once_through_the_task(
+    mother, cadre_login, midwife, coordinator, outbox, monkeypatch
+):
+    from kaderasi.core import clock
+    from kaderasi.reminders.tasks import danger_alerts_send
+
+    monkeypatch.setattr(clock, "now", lambda: REPORTED)
+    report(mother, cadre_login, ["heavy_bleeding"])
+
+    danger_alerts_send.enqueue()
+    danger_alerts_send.enqueue()
+
+    assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_ALERT)] == [MIDWIFE_PHONE]
