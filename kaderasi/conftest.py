@@ -6,10 +6,13 @@ Desa Canan (posyandu Kenanga); plus Kabupaten Sleman › … › Desa Sendangadi
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 
 from kaderasi.accounts.models import Role
 from kaderasi.tests import factories as f
@@ -37,6 +40,35 @@ class World:
 @pytest.fixture
 def now():
     return NOW
+
+
+T = TypeVar("T")
+
+
+def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Rows built once for all the tests of a module (Django's `setUpTestData`), for a fixture
+    with `scope="module"` that says `yield from shared_rows(django_db_blocker, build)`.
+
+    `build` runs in a transaction that stays open while the module's tests run; each test runs in
+    a savepoint inside it (pytest-django's `db`), so what a test writes is undone after it as
+    before, and the shared rows are rolled back after the module's last test. Python objects that
+    `build` returns are shared too: a test that changes one reads it again from the database.
+    Not for transactional tests (`transactional_db`, `live_server`): they empty the tables."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            value = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
