@@ -443,10 +443,12 @@ MASSAGE_STEPS: list[dict] = [
         "title_en": "Position the mother",
         "instruction_id": "Ibu melepas baju atas dan bra, duduk condong ke depan, tangan "
         "dilipat di atas meja atau bantal, kepala di atas lengan. Payudara menggantung bebas. "
-        "Tutup dengan handuk. Setelah operasi sesar, pilih posisi yang tidak menekan luka.",
+        "Tutup dengan handuk. Setelah operasi sesar: ibu memeluk bantal di pangkuan yang "
+        "menahan perut, atau berbaring miring dengan bantal di antara lutut dan di depan perut.",
         "instruction_en": "The mother takes off her top and bra and sits leaning forward, arms "
         "folded on the table or a pillow, head resting on them. Her breasts hang free. Drape a "
-        "towel. After a caesarean, choose a position that does not strain the wound.",
+        "towel. After a caesarean: she hugs a pillow on her lap that supports her belly, or lies "
+        "on her side with a pillow between her knees and one in front of her belly.",
     },
     {
         "number": 4,
@@ -483,14 +485,14 @@ MASSAGE_STEPS: list[dict] = [
         "number": 7,
         "timed": True,
         "illustration": "move_down",
-        "title_id": "Turun sampai tulang belikat",
-        "title_en": "Move down to the shoulder blades",
-        "instruction_id": "Pijat pelan-pelan turun sampai setinggi tulang belikat (garis bra). "
-        "Ulangi 3-5 kali dari atas ke bawah. Tanyakan kenyamanan ibu; hentikan bila ibu nyeri "
-        "atau pusing.",
-        "instruction_en": "Work slowly down to the level of the shoulder blades (the bra line). "
-        "Repeat 3-5 times from top to bottom. Ask how she feels; stop if she has pain or feels "
-        "dizzy.",
+        "title_id": "Turun sampai ujung tulang belikat",
+        "title_en": "Move down to the tip of the shoulder blades",
+        "instruction_id": "Pijat pelan-pelan turun sampai ujung bawah tulang belikat, garis tali "
+        "bra. Ulangi 3-5 kali dari atas ke bawah. Tanyakan kenyamanan ibu; hentikan bila ibu "
+        "nyeri atau pusing.",
+        "instruction_en": "Work slowly down to the lower tip of the shoulder blades, the "
+        "bra-strap line. Repeat 3-5 times from top to bottom. Ask how she feels; stop if she has "
+        "pain or feels dizzy.",
     },
     {
         "number": 8,
