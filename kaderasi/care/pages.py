@@ -273,6 +273,7 @@ def guided_session_context(mother: Mother, *, now: dt.datetime) -> dict:
         "session_view": current or upcoming,
         # The cadre's last session names the midwife's visits that follow (KF2/KN2).
         "handover": _handover_at_last_session(mother, current or upcoming, now=now),
+        "first_massage_wait": _first_massage_wait(mother, now=now),
         "stop": stop_notices([mother]).get(mother.pk),
         "guidance": GUIDANCE,
         "now_local": timezone.localtime(now),
@@ -285,3 +286,16 @@ def _handover_at_last_session(mother: Mother, view, *, now: dt.datetime):
     delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
     notes = protocol_notes(mother, delivery=delivery, now=now)
     return notes if notes is not None and notes.handover else None
+
+
+def _first_massage_wait(mother: Mother, *, now: dt.datetime):
+    """The protocol notes when the first massage may not be given yet (too soon after the birth,
+    or the midwife's first postnatal check not recorded), else None."""
+    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
+    notes = protocol_notes(mother, delivery=delivery, now=now)
+    if notes is None or notes.outcome or notes.first_massage is None:
+        return None
+    not_before = notes.first_massage.not_before
+    if notes.waiting_for_postnatal_check or (not_before is not None and now < not_before):
+        return notes
+    return None

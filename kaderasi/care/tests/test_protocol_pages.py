@@ -177,3 +177,27 @@ def test_the_skip_screen_is_in_indonesian(client, cadre_user, mother):
             HTTP_ACCEPT_LANGUAGE="id",
         )
     assert "Ibu menolak / lewati sesi" in page.content.decode()
+
+
+def test_the_session_screen_says_the_first_massage_is_not_yet_due(client, cadre_user, world):
+    programme = world.programme
+    programme.first_massage_min_hours = 6
+    programme.save()
+    mother = delivered(programme=programme, posyandu=world.mawar, delivered_at=at(9, 5), now=NOW)
+    f.CertificateFactory(cadre=cadre_user.cadre)
+    f.PairingFactory(mother=mother, cadre=cadre_user.cadre, starts_at=at(9, 5, 30))
+    client.force_login(cadre_user)
+    page = client.get(reverse("care:session-guide", kwargs={"public_id": mother.public_id}))
+    text = page.content.decode()
+    assert "Not yet: the first massage is from 9 Nov 11:00." in text
+    assert "Not before 6 hours after the birth" in text
+    assert "Mother declines / skip the session" in text
+
+
+def test_the_last_session_names_the_visits_that_follow(client, cadre_user, mother, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: at(11, 15))  # day 3, evening: the last session
+    client.force_login(cadre_user)
+    page = client.get(reverse("care:session-guide", kwargs={"public_id": mother.public_id}))
+    text = page.content.decode()
+    assert "This is the last massage session." in text
+    assert "KF2" in text and "KN2" in text
