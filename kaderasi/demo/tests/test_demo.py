@@ -1,3 +1,7 @@
+"""`kaderasi demo`: the paper's programme and the logins. The command runs once for the module;
+each test reads what it made in a savepoint of its own."""
+
+import io
 from decimal import Decimal
 
 import pytest
@@ -7,6 +11,7 @@ from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Measurement, Mother, Pairing
 from kaderasi.care.timing import postpartum_day
+from kaderasi.conftest import shared_rows
 from kaderasi.programmes.models import Programme
 from kaderasi.training.models import TestAttempt
 from kaderasi.training.selectors import paired_scores
@@ -28,10 +33,20 @@ PAPER_TABLE_1 = {
 }
 
 
+@pytest.fixture(scope="module")
+def _demo_output(django_db_setup, django_db_blocker):
+    def run() -> str:
+        output = io.StringIO()
+        call_command("demo", "--no-serve", stdout=output)
+        return output.getvalue()
+
+    yield from shared_rows(django_db_blocker, run)
+
+
 @pytest.fixture
-def demo(capsys):
-    call_command("demo", "--no-serve")
-    return capsys.readouterr().out
+def demo(_demo_output, db):
+    """What `kaderasi demo --no-serve` printed."""
+    return _demo_output
 
 
 def test_the_demo_milk_volumes_equal_table_1_of_the_paper(demo):
@@ -93,7 +108,7 @@ def _counts(slug=None):
 
 def test_running_the_demo_twice_duplicates_nothing(demo):
     counts = _counts()
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", stdout=io.StringIO())
     assert _counts() == counts
     assert _counts("pandes-2018") == [10, 40, 20, 5]
 
