@@ -32,6 +32,7 @@ from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care import flag_rules
 from kaderasi.care.consent import subject_of_measurement
+from kaderasi.care.danger_sign_rules import flag_severity_of
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
     Consent,
@@ -685,6 +686,7 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
     if not pending:
         return
     settings_ = active_rule_settings()
+    alerting = False
     for _index, record, row in pending:
         mother = batch.mother(record)
         if isinstance(row, Measurement):
@@ -707,16 +709,22 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
             links = {"danger_sign_report": row, "severity": _flag_severity(row, batch)}
         findings = flag_rules.evaluate(settings_, facts)
         if findings:
-            flags_record(mother=mother, findings=findings, now=now, **links)
+            raised = flags_record(mother=mother, findings=findings, now=now, **links)
+            alerting = alerting or any(
+                flag.severity == FlagSeverity.RED and flag.danger_sign_report_id for flag in raised
+            )
+    if alerting:
+        # The midwife hears of a red danger sign at once, not at the next minute's sweep (which
+        # would send it all the same: the alert is planned from the stored flag, sent once).
+        from kaderasi.reminders.tasks import danger_alerts_send
+
+        transaction.on_commit(danger_alerts_send.enqueue)
 
 
 def _flag_severity(report: DangerSignReport, batch: _Batch) -> str | None:
     """A check whose signs all ask only for a review within 24 hours raises an amber flag; one
-    with an emergency or same-day sign a red one (the rule's own severity)."""
-    signs = [batch.signs[code] for code in report.signs]
-    if signs and not any(sign.is_alerting for sign in signs):
-        return FlagSeverity.AMBER
-    return None
+    with an emergency or same-day sign a red one (the signs' data decide)."""
+    return flag_severity_of(batch.signs[code].severity for code in report.signs)
 
 
 def _measurement_facts(measurement: Measurement, batch: _Batch) -> list[flag_rules.Facts]:

@@ -133,7 +133,9 @@ def test_a_danger_sign_met_without_signal_reaches_the_midwife_when_the_signal_re
     phone.locator("[data-screen=intro] [data-go=questions]").click()
     questions = phone.locator("[data-question]")
     for index in range(questions.count()):
-        answer = "yes" if index == 0 else "no"
+        # The second question (a recent back injury) is a same-day sign: a red flag. The first,
+        # a wound on the back, asks only for a review within 24 hours (an amber flag).
+        answer = "yes" if index == 1 else "no"
         questions.nth(index).locator(f"label:has(input[value={answer}])").click()
     phone.locator("[data-action=check-questions]").click()
     phone.locator("form[data-stop-form] button[type=submit]").click()
