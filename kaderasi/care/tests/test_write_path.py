@@ -214,3 +214,24 @@ def test_a_dry_run_judges_and_stores_nothing(mother, now):
 
     assert refused.value.code == "measurement_out_of_range"
     assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize(("signs", "alerted"), [(["heavy_bleeding"], 1), (["back_wound"], 0)])
+def test_a_red_danger_sign_sends_the_midwife_alert_as_soon_as_it_is_stored(
+    mother, now, monkeypatch, django_capture_on_commit_callbacks, signs, alerted
+):
+    sent = []
+
+    class Task:
+        @staticmethod
+        def enqueue():
+            sent.append(True)
+
+    monkeypatch.setattr("kaderasi.reminders.tasks.danger_alerts_send", Task)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.danger_signs_report(
+            mother=mother, signs=signs, observed_at=now - dt.timedelta(minutes=5), now=now
+        )
+
+    assert len(sent) == alerted
