@@ -225,11 +225,16 @@ def _milk_volumes(data: RuleData, language: str) -> str:
 
 
 SEVERITY_HEADINGS = {
-    "emergency": lambda: _(
-        "Take her (or the baby) to the puskesmas or hospital now, then call the midwife:"
+    ("mother", "emergency"): lambda: _(
+        "Take her to the puskesmas or hospital now, then call the midwife:"
     ),
-    "same_day": lambda: _("Call the midwife now; she sees the mother today:"),
-    "review": lambda: _("Tell the midwife; she sees the mother within 24 hours:"),
+    ("mother", "same_day"): lambda: _("Call the midwife now; she sees the mother today:"),
+    ("mother", "review"): lambda: _("Tell the midwife; she sees the mother within 24 hours:"),
+    ("newborn", "emergency"): lambda: _(
+        "Take the baby to the puskesmas or hospital now, then call the midwife:"
+    ),
+    ("newborn", "same_day"): lambda: _("Call the midwife now; she sees the baby today:"),
+    ("newborn", "review"): lambda: _("Tell the midwife; she sees the baby within 24 hours:"),
 }
 
 
@@ -244,7 +249,9 @@ def _danger_signs(group: str, data: RuleData, language: str) -> str:
     for severity in SEVERITY_ORDER:
         chosen = [row for row in signs if row.severity == severity]
         if chosen:
-            parts.append(f"**{SEVERITY_HEADINGS[severity]()}**\n")
+            heading = SEVERITY_HEADINGS.get((group, severity))
+            if heading is not None:
+                parts.append(f"**{heading()}**\n")
             parts.extend(f"- {_escape(text(row))}" for row in chosen)
             parts.append("")
     others = [row for row in signs if row.severity not in SEVERITY_ORDER]

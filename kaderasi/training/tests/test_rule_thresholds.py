@@ -162,6 +162,13 @@ def test_the_booklets_danger_signs_are_the_apps_active_danger_signs(content, gro
             assert re.sub(r"\s+", " ", sign.text) in _words(html)
 
 
+def test_the_booklet_groups_the_signs_by_what_the_cadre_does(content):
+    html = _words(_booklet_text(content.booklet, "en"))
+    assert DangerSign.objects.filter(group="newborn", severity="emergency").exists()
+    assert "Take the baby to the puskesmas or hospital now, then call the midwife:" in html
+    assert "Take her to the puskesmas or hospital now, then call the midwife:" in html
+
+
 def test_a_sign_switched_off_in_the_admin_leaves_the_booklet(content):
     sign = DangerSign.objects.filter(group="mother", is_active=True).first()
     with translation.override("en"):
