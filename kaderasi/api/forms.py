@@ -18,6 +18,8 @@ class ConflictResolveForm(forms.Form):
     def __init__(self, *args, conflict: Conflict, **kwargs):
         super().__init__(*args, **kwargs)
         field = model_field(conflict.record, conflict.field).formfield(required=False)
+        if field is None:  # every editable registry field has a form field
+            raise ValueError(f"{conflict.record}.{conflict.field} has no form field")
         if isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"

@@ -17,6 +17,7 @@ scopes are paged by mother id.
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from typing import Protocol, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,10 +43,11 @@ from kaderasi.care.models import (
     SessionStatus,
 )
 from kaderasi.care.selectors import MotherRow, mother_rows, mothers_visible_to
+from kaderasi.core.models import BaseModel
 
 # Every table whose change changes what the phone shows about a mother, with the path from the
 # row to its mother.
-CHANGE_SOURCES: tuple[tuple[type, str], ...] = (
+CHANGE_SOURCES: tuple[tuple[type[BaseModel], str], ...] = (
     (Mother, "pk"),
     (Pregnancy, "mother"),
     (Delivery, "pregnancy__mother"),
@@ -75,10 +77,21 @@ def _snapshot_for(user: User, public_ids: set[str]) -> SyncSnapshot:
         return SyncSnapshot.objects.get(user=user, digest=digest)
 
 
+class _PrefetchedMother(Protocol):
+    """What `care.selectors.mother_rows` prefetches onto each mother (`to_attr` lists)."""
+
+    ordered_pregnancies: list[Pregnancy]
+    open_pairings: list[Pairing]
+
+
+def _prefetched(mother: Mother) -> _PrefetchedMother:
+    return cast(_PrefetchedMother, mother)
+
+
 def _changed_mothers(scope: QuerySet[Mother], since: dt.datetime) -> set[int]:
     changed: set[int] = set()
     for model, path in CHANGE_SOURCES:
-        rows = model.objects.filter(updated_at__gt=since, **{f"{path}__in": scope})
+        rows = model._default_manager.filter(updated_at__gt=since, **{f"{path}__in": scope})
         changed.update(rows.values_list(path, flat=True).distinct())
     return changed
 
@@ -115,7 +128,11 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
     )
     tombstones: list[str] = []
     if state.is_paging:
-        current = SyncSnapshot.objects.filter(pk=state.next_snapshot, user=user).first()
+        current = (
+            SyncSnapshot.objects.filter(pk=state.next_snapshot, user=user).first()
+            if state.next_snapshot is not None
+            else None
+        )
         if current is None:  # pruned while paging: start over
             return sync_pull(user=user, cursor=None, now=now)
         until, after = state.until, state.after
@@ -125,12 +142,15 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
         until, after = _change_position(), 0
         if previous is not None:
             tombstones = sorted(set(previous.mother_ids) - visible)
-    reset = previous is None
-    if reset:
+    # Changes are sent again from a little before the cursor's position: rows stamped while the
+    # last pull was being read are not missed.
+    since = state.position - overlap if previous is not None and state.position else None
+    reset = since is None
+    if previous is None or since is None:
         candidates = scope
     else:
         entered = set(current.mother_ids) - set(previous.mother_ids)
-        changed = _changed_mothers(scope, state.position - overlap)
+        changed = _changed_mothers(scope, since)
         candidates = scope.filter(Q(pk__in=changed) | Q(public_id__in=entered))
     page_size = settings.KADERASI_SYNC_PAGE_MOTHERS
     page = list(
@@ -148,7 +168,6 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
         )
     else:
         next_cursor = Cursor(snapshot=current.pk, position=until)
-    since = None if reset else state.position - overlap
     version, sources = content_version(user)
     return {
         "cursor": cursor_encode(next_cursor, user=user),
@@ -165,9 +184,10 @@ def _bundles(mother_pks: list[int], *, since: dt.datetime | None, now: dt.dateti
     """The records of these mothers, in a fixed number of queries."""
     rows = mother_rows(Mother.objects.filter(pk__in=mother_pks).order_by("pk"), now=now)
     deliveries = [
-        row.mother.ordered_pregnancies[0].delivery
+        _prefetched(row.mother).ordered_pregnancies[0].delivery
         for row in rows
-        if row.mother.ordered_pregnancies and hasattr(row.mother.ordered_pregnancies[0], "delivery")
+        if _prefetched(row.mother).ordered_pregnancies
+        and hasattr(_prefetched(row.mother).ordered_pregnancies[0], "delivery")
     ]
     infants = defaultdict(list)
     for infant in Infant.objects.filter(delivery__in=deliveries).order_by("created_at"):
@@ -241,7 +261,8 @@ def _language() -> str:
 
 def _mother(row: MotherRow, infants: dict, *, now: dt.datetime) -> dict:
     mother = row.mother
-    pregnancy = mother.ordered_pregnancies[0] if mother.ordered_pregnancies else None
+    pregnancies = _prefetched(mother).ordered_pregnancies
+    pregnancy = pregnancies[0] if pregnancies else None
     delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
     programme = mother.programme
     return {
@@ -257,7 +278,7 @@ def _mother(row: MotherRow, infants: dict, *, now: dt.datetime) -> dict:
         "postpartum_day": row.postpartum_day,
         "gestational_age_days": row.gestational_age.total_days if row.gestational_age else None,
         "computed_at": now,
-        "accompaniment_open": bool(mother.open_pairings),
+        "accompaniment_open": bool(_prefetched(mother).open_pairings),
         "cadre": (
             {"id": row.cadre.public_id, "code": row.cadre.code, "name": row.cadre.name}
             if row.cadre

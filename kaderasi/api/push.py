@@ -130,11 +130,11 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
             results[index] = _rejected(record_id, error)
     outcomes = care_records_write(records=[care for _i, _r, care in events], by=user, now=now)
     for (index, record, _care), outcome in zip(events, outcomes, strict=True):
-        if outcome.status == OutcomeStatus.REJECTED:
-            error = outcome.error
-            if record["type"] == MeasurementKind.MILK_VOLUME and error.field == "value":
-                error.field = "volume_ml"  # the push names the milk value volume_ml
-            results[index] = _rejected(record["id"], error)
+        rejection = outcome.error  # set exactly when the record was rejected
+        if outcome.status == OutcomeStatus.REJECTED and rejection is not None:
+            if record["type"] == MeasurementKind.MILK_VOLUME and rejection.field == "value":
+                rejection.field = "volume_ml"  # the push names the milk value volume_ml
+            results[index] = _rejected(record["id"], rejection)
         elif outcome.status == OutcomeStatus.DUPLICATE:
             results[index] = RecordResult(record["id"], Status.DUPLICATE)
         else:

@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from ninja import Schema
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -24,13 +24,35 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.selectors import MotherStage
 
-# The codes shared by the import workbook, the API and the UI (DESIGN.md).
-MethodCode = Literal[tuple(MilkMethod.values)]
-BasisCode = Literal[tuple(MilkBasis.values)]
-PhaseCode = Literal[tuple(MilkPhase.values)]
-SideCode = Literal[tuple(BreastSide.values)]
-PerformedByCode = Literal[tuple(PerformedBy.values)]
-ContextCode = Literal[tuple(DangerSignContext.values)]
+# The codes shared by the import workbook, the API and the UI (DESIGN.md), built from the
+# models' choices so that they cannot drift. A type checker cannot read a Literal built at run
+# time: to it each code is a string, which pydantic checks against the choices.
+if TYPE_CHECKING:
+    MethodCode: TypeAlias = str
+    BasisCode: TypeAlias = str
+    PhaseCode: TypeAlias = str
+    SideCode: TypeAlias = str
+    PerformedByCode: TypeAlias = str
+    ContextCode: TypeAlias = str
+    DeliveryTypeCode: TypeAlias = str
+    DeliveryPlaceCode: TypeAlias = str
+    InfantSexCode: TypeAlias = str
+    StageCode: TypeAlias = str
+    SessionStatusCode: TypeAlias = str
+    ReferralStatusCode: TypeAlias = str
+else:
+    MethodCode = Literal[tuple(MilkMethod.values)]
+    BasisCode = Literal[tuple(MilkBasis.values)]
+    PhaseCode = Literal[tuple(MilkPhase.values)]
+    SideCode = Literal[tuple(BreastSide.values)]
+    PerformedByCode = Literal[tuple(PerformedBy.values)]
+    ContextCode = Literal[tuple(DangerSignContext.values)]
+    DeliveryTypeCode = Literal[(*DeliveryType.values, "")]
+    DeliveryPlaceCode = Literal[(*DeliveryPlace.values, "")]
+    InfantSexCode = Literal[tuple(InfantSex.values)]
+    StageCode = Literal[tuple(MotherStage.values)]
+    SessionStatusCode = Literal[tuple(SessionStatus.values)]
+    ReferralStatusCode = Literal[tuple(ReferralStatus.values)]
 
 TEXT_MAX = 2000
 MAX_SOP_STEP = 50
@@ -155,6 +177,9 @@ class DangerSignsIn(RecordIn):
     notes: str = Field(default="", max_length=TEXT_MAX)
 
 
+# In an edit, a field left out is not edited and a field sent as null is refused: pydantic
+# validates only the fields that were sent, so their default None lies outside their type (the
+# `type: ignore[assignment]` below say exactly that).
 class RegistryEditIn(RecordIn):
     base_version: AwareDatetime = Field(
         description="The `version` of the edited row in your last pull."
@@ -163,23 +188,23 @@ class RegistryEditIn(RecordIn):
 
 class MotherEditIn(RegistryEditIn):
     type: Literal["mother_edit"]
-    phone: str = Field(default=None, max_length=30, description="Empty to remove.")
+    phone: str = Field(default=None, max_length=30, description="Empty to remove.")  # type: ignore[assignment]
     birth_date: dt.date | None = None
 
 
 class DeliveryEditIn(RegistryEditIn):
     type: Literal["delivery_edit"]
-    delivered_at: AwareDatetime = None
-    delivery_type: Literal[(*DeliveryType.values, "")] = None
+    delivered_at: AwareDatetime = None  # type: ignore[assignment]
+    delivery_type: DeliveryTypeCode = None  # type: ignore[assignment]
     parity: int | None = Field(default=None, ge=1, le=20)
-    place: Literal[(*DeliveryPlace.values, "")] = None
+    place: DeliveryPlaceCode = None  # type: ignore[assignment]
     early_initiation: bool | None = None
 
 
 class InfantEditIn(RegistryEditIn):
     type: Literal["infant_edit"]
     infant_id: uuid.UUID
-    sex: Literal[tuple(InfantSex.values)] = None
+    sex: InfantSexCode = None  # type: ignore[assignment]
     birth_weight_g: int | None = Field(default=None, ge=300, le=6500)
 
 
@@ -266,7 +291,7 @@ class MotherOut(Schema):
     birth_date: dt.date | None
     programme: str
     posyandu: str
-    stage: Literal[tuple(MotherStage.values)]
+    stage: StageCode
     postpartum_day: int | None = Field(
         description="At `computed_at`; recompute from `delivery.delivered_at` (day 1 = first 24 h)."
     )
@@ -287,7 +312,7 @@ class ScheduledSessionOut(Schema):
     window_starts_at: dt.datetime
     window_ends_at: dt.datetime
     cancelled_at: dt.datetime | None = Field(description="Set: remove this session.")
-    status: Literal[tuple(SessionStatus.values)]
+    status: SessionStatusCode
     version: str
 
 
@@ -299,7 +324,7 @@ class FlagOut(Schema):
     title: str
     raised_at: dt.datetime
     is_open: bool = Field(description="False: the referral was closed; remove this flag.")
-    referral_status: Literal[tuple(ReferralStatus.values)] | None
+    referral_status: ReferralStatusCode | None
     version: str
 
 

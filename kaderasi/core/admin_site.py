@@ -1,10 +1,14 @@
 """The admin site: entered by role (policies), not by Django's is_staff flag, and every model
 admin scoped by the same selectors as the web pages."""
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +44,7 @@ class ScopedAdmin(admin.ModelAdmin):
     may name another scope in `related_scopes` ({field name: user → queryset}).
     """
 
-    visible = None
+    visible: ClassVar[Callable[[Any], QuerySet[Any]]]  # every subclass sets it
     manage: Permission = Permission.MANAGE_PROGRAMME
     scopes_choices: bool = False
     related_scopes: dict = {}
