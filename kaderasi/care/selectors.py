@@ -34,6 +34,7 @@ from kaderasi.care.models import (
     MassageSession,
     Measurement,
     MeasurementKind,
+    MilkPhase,
     Mother,
     Pairing,
     PairingEndReason,
@@ -89,16 +90,33 @@ class MotherRow:
     follow_up_volume_ml: Decimal | None
 
 
+def pregnancies_prefetch(to_attr: str = "ordered_pregnancies") -> Prefetch:
+    """A mother's pregnancies with their delivery, the latest registered first."""
+    return Prefetch(
+        "pregnancies",
+        queryset=Pregnancy.objects.select_related("delivery").order_by("-created_at", "-pk"),
+        to_attr=to_attr,
+    )
+
+
+def milk_volumes_prefetch(to_attr: str = "milk_volumes", *, with_phase: bool = False) -> Prefetch:
+    """A mother's milk volumes in time order, ties broken as `care.phase_volumes` expects
+    (recorded first, then id), so every caller counts the same volume; `with_phase` keeps only
+    those marked baseline or follow-up."""
+    rows = Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME)
+    if with_phase:
+        rows = rows.filter(phase__in=MilkPhase.values)
+    return Prefetch(
+        "measurements", queryset=rows.order_by("measured_at", "created_at", "pk"), to_attr=to_attr
+    )
+
+
 def mother_rows(mothers: QuerySet[Mother], *, now: dt.datetime) -> list[MotherRow]:
     """One row per mother with her stage, current cadre and baseline/follow-up milk volumes (as
     `care.phase_volumes` counts them, the same as the evaluation), in a fixed number of queries
     whatever the number of mothers."""
     mothers = mothers.select_related("posyandu", "programme").prefetch_related(
-        Prefetch(
-            "pregnancies",
-            queryset=Pregnancy.objects.select_related("delivery").order_by("-created_at"),
-            to_attr="ordered_pregnancies",
-        ),
+        pregnancies_prefetch(),
         Prefetch(
             "pairings",
             queryset=Pairing.objects.filter(ends_at__isnull=True).select_related("cadre"),
@@ -109,13 +127,7 @@ def mother_rows(mothers: QuerySet[Mother], *, now: dt.datetime) -> list[MotherRo
             queryset=Pairing.objects.select_related("cadre").order_by("-starts_at"),
             to_attr="all_pairings",
         ),
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                "measured_at", "created_at", "pk"
-            ),
-            to_attr="milk_volumes",
-        ),
+        milk_volumes_prefetch(),
     )
     return [_row(mother, now) for mother in mothers]
 

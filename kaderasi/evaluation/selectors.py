@@ -9,17 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import (
-    Measurement,
-    MeasurementKind,
-    MilkPhase,
-    Mother,
-    Pregnancy,
-)
+from kaderasi.care.models import Mother
 from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
+from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
@@ -29,7 +24,7 @@ from kaderasi.training.models import TestAttempt
 
 @dataclass(frozen=True)
 class CadreScores:
-    """A cadre's knowledge scores in the first training of the programme she has a score in."""
+    """A cadre's knowledge pair (`training.knowledge_pairs.programme_pairs`) as plain values."""
 
     code: str
     pre: float | None
@@ -87,18 +82,8 @@ def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[Moth
         mothers.filter(programme=programme)
         .order_by("code")
         .prefetch_related(
-            Prefetch(
-                "pregnancies",
-                queryset=Pregnancy.objects.select_related("delivery"),
-                to_attr="evaluation_pregnancies",
-            ),
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(
-                    kind=MeasurementKind.MILK_VOLUME, phase__in=MilkPhase.values
-                ).order_by("measured_at", "created_at", "pk"),
-                to_attr="evaluation_volumes",
-            ),
+            pregnancies_prefetch("evaluation_pregnancies"),
+            milk_volumes_prefetch("evaluation_volumes", with_phase=True),
         )
     )
     result = []

@@ -19,10 +19,10 @@ from kaderasi.care.models import (
     MeasurementKind,
     Mother,
     Pairing,
-    Pregnancy,
     StudyGroup,
 )
 from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
+from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
 from kaderasi.training.knowledge_pairs import programme_pairs
@@ -229,25 +229,13 @@ def _mothers(programme: Programme) -> list[MotherResult]:
         Mother.objects.filter(programme=programme)
         .select_related("posyandu")
         .prefetch_related(
-            Prefetch(
-                "pregnancies",
-                queryset=Pregnancy.objects.select_related("delivery").order_by(
-                    "-created_at", "-pk"
-                ),
-                to_attr="ordered_pregnancies",
-            ),
+            pregnancies_prefetch(),
             Prefetch(
                 "pairings",
                 queryset=Pairing.objects.select_related("cadre").order_by("-starts_at", "-pk"),
                 to_attr="ordered_pairings",
             ),
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                    "measured_at", "created_at", "pk"
-                ),
-                to_attr="milk_volumes",
-            ),
+            milk_volumes_prefetch(),
         )
         .order_by("code")
     )

@@ -24,7 +24,6 @@ from kaderasi.care.models import (
     Mother,
     Pairing,
     PairingEndReason,
-    Pregnancy,
     Referral,
     ReferralStatus,
     ScheduledSession,
@@ -32,6 +31,7 @@ from kaderasi.care.models import (
 from kaderasi.care.models.sessions import SessionStatus
 from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.scheduling import adherence, session_status
+from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
 from kaderasi.care.timing import postpartum_day
 from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
@@ -119,13 +119,7 @@ def _mothers_with_facts(mother_ids: list[int]):
         Mother.objects.filter(pk__in=mother_ids)
         .only("pk", "programme_id", "posyandu_id", "group", "created_at")
         .prefetch_related(
-            Prefetch(
-                "pregnancies",
-                queryset=Pregnancy.objects.select_related("delivery").order_by(
-                    "-created_at", "-pk"
-                ),
-                to_attr="ordered_pregnancies",
-            ),
+            pregnancies_prefetch(),
             Prefetch(
                 "pairings",
                 queryset=Pairing.objects.order_by("-starts_at", "-pk"),
@@ -138,13 +132,7 @@ def _mothers_with_facts(mother_ids: list[int]):
                 ),
                 to_attr="live_sessions",
             ),
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME).order_by(
-                    "measured_at", "created_at", "pk"
-                ),
-                to_attr="milk_volumes",
-            ),
+            milk_volumes_prefetch(),
             Prefetch(
                 "referrals",
                 queryset=Referral.objects.exclude(status=ReferralStatus.CLOSED).select_related(

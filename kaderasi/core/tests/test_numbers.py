@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from kaderasi.core import numbers
+from kaderasi.evaluation.presentation import Cell
+from kaderasi.reports.report_statistics import p_phrase
+from kaderasi.training.templatetags.training_tags import pvalue
 
 
 @pytest.mark.parametrize(
@@ -100,3 +103,14 @@ def test_a_chart_writes_its_numeric_ticks_with_the_active_languages_decimal_sign
         assert [y_formatter(value, 0) for value in (-5.5, 0.5)] == ["−5,5", "0,5"]
     assert labels == ["−5,5", "−2,5", "0,5"]
     assert axes.xaxis.get_major_formatter()(1, 0) == "Day 1"  # own labels are kept
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("p", [0.0497, 0.00195, 0.253, 0.0004])
+def test_the_evaluation_the_report_and_the_trainers_summary_write_a_p_value_alike(language, p):
+    with translation.override(language):
+        evaluation = Cell(p, kind="p").display
+        report = p_phrase(p).removeprefix("= ")
+        summary = pvalue(p)
+        expected = numbers.p_value(p)
+    assert evaluation == report == summary == expected
