@@ -12,6 +12,7 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.urls import reverse
 
 from kaderasi.care.models import Delivery
 from kaderasi.care.services import delivery_record
@@ -166,3 +167,17 @@ def test_moving_the_models_relabels_their_content_types_so_the_audit_log_follows
         )
     ) == [("sync", "conflict"), ("sync", "registryedit")]
     assert list(LogEntry.objects.get_for_object(conflict)) == [entry]
+
+
+def test_the_admin_lists_conflicts_and_edits_read_only_to_the_programme_coordinator(
+    client, conflict, coordinator
+):
+    client.force_login(coordinator)
+
+    listing = client.get(reverse("admin:sync_conflict_changelist"))
+    detail = client.get(reverse("admin:sync_conflict_change", args=[conflict.pk]))
+    edits = client.get(reverse("admin:sync_registryedit_changelist"))
+
+    assert (listing.status_code, detail.status_code, edits.status_code) == (200, 200, 200)
+    assert conflict.mother.code in listing.content.decode()
+    assert client.get(reverse("admin:sync_conflict_add")).status_code == 403
