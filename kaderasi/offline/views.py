@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from kaderasi.offline import shell
-from kaderasi.offline.labels import record_field_labels
+from kaderasi.offline.outbox_page import outbox_page_data
 
 
 @require_GET
@@ -89,4 +89,4 @@ def fallback(request):
 @require_GET
 def outbox(request):
     """The records waiting on this phone; the page is filled from the phone's outbox."""
-    return render(request, "offline/outbox.html", {"labels": record_field_labels()})
+    return render(request, "offline/outbox.html", {"outbox": outbox_page_data()})

@@ -6,9 +6,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from kaderasi.core.decimals import FIELD_PROBLEM, NUMBER_PROBLEM_MESSAGES
+from kaderasi.core.decimals import FIELD_PROBLEM, NUMBER_PROBLEM_MESSAGES, NumberProblem
 from kaderasi.core.number_fields import RANGE_MESSAGE
 from kaderasi.offline import shell
 
@@ -49,35 +48,15 @@ def _strings() -> dict[str, str]:
         "call_name": _("Call %(name)s"),
         "fix_errors": _("The server refused this record; correct it and save again."),
         "invalid_number": _("Enter a number."),
-        # A typed number refused before it is queued: the server's own wording, with the label.
+        # A field refused before its record is queued, named by its label (the texts for typed
+        # numbers come with the forms that have them: `{% number_messages %}`).
         "field_problem": str(FIELD_PROBLEM),
-        "numbers": {str(reason): str(text) for reason, text in NUMBER_PROBLEM_MESSAGES.items()},
-        "range": str(RANGE_MESSAGE),
-        "correct": pgettext("open a refused record to fix it", "Correct"),
+        "required": str(NUMBER_PROBLEM_MESSAGES[NumberProblem.EMPTY]),
         "logout_waiting": _(
             "%(count)s record(s) have not reached the server yet. They stay on this phone and "
             "are sent when you log in again. Log out now?"
         ),
-        "delete_confirm": _("Delete this record from the phone for good? It was never stored."),
-        "try_again": _("Try again"),
-        "delete": _("Delete"),
-        "nothing_waits": _("Nothing waits on this phone."),
         "conflicts": _("Sync conflicts to resolve: %(count)s"),
-        "storage_not_persistent": _(
-            "This browser may clear its storage when the phone is full; send your records often."
-        ),
-        "types": {
-            "milk_volume": _("Milk volume"),
-            "feeds": _("Feeds"),
-            "wet_nappies": _("Wet nappies"),
-            "stools": _("Stools"),
-            "infant_weight": _("Infant weight"),
-            "massage_session": _("Massage session"),
-            "danger_signs": _("Danger-sign check"),
-            "mother_edit": _("Mother's data"),
-            "delivery_edit": _("Delivery"),
-            "infant_edit": _("Infant"),
-        },
     }
 
 
@@ -105,3 +84,16 @@ def offline_config(context) -> str:
         "strings": _strings(),
     }
     return json_script(json.loads(json.dumps(config)), "kaderasi-offline")
+
+
+@register.simple_tag
+def number_messages() -> str:
+    """A <script type="application/json" id="kaderasi-number-messages"> block for a record form
+    with typed numbers: the server's reasons for refusing one (core/decimals.py, and the range
+    check's wording), which offline.js shows before queueing. Only on those forms, so the pages
+    without numbers stay light."""
+    messages = {
+        "numbers": {str(reason): str(text) for reason, text in NUMBER_PROBLEM_MESSAGES.items()},
+        "range": str(RANGE_MESSAGE),
+    }
+    return json_script(messages, "kaderasi-number-messages")

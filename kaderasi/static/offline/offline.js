@@ -18,9 +18,11 @@
   if (!configElement || !("indexedDB" in window) || !window.idb) return;
   const CONFIG = JSON.parse(configElement.textContent);
   const S = CONFIG.strings;
-  // The fields' labels by record type, on the outbox page (offline/labels.py).
-  const labelsElement = document.getElementById("kaderasi-record-labels");
-  const LABELS = labelsElement ? JSON.parse(labelsElement.textContent) : {};
+  // On the outbox page only: the fields' labels by record type and its texts (offline/outbox_page.py).
+  const outboxElement = document.getElementById("kaderasi-outbox");
+  const OUTBOX = outboxElement ? JSON.parse(outboxElement.textContent) : { labels: {}, strings: {} };
+  const LABELS = OUTBOX.labels;
+  const T = OUTBOX.strings;
   const SYNC_EVERY_MS = 5 * 60 * 1000;
   const BATCH = 500;
 
@@ -180,9 +182,16 @@
     return copy.textContent.trim();
   }
 
+  /** The server's reasons for refusing a typed number, given by the forms that have one. */
+  function numberMessages() {
+    const element = document.getElementById("kaderasi-number-messages");
+    return element ? JSON.parse(element.textContent) : { numbers: {}, range: S.invalid_number };
+  }
+
   /** The reason a field was refused, named by its label, in the server's words. */
   function problemOf(label, reason, params = {}) {
-    return format(S.field_problem, { field: label, problem: format(S.numbers[reason], params) });
+    const text = reason === "number_empty" ? S.required : numberMessages().numbers[reason] || S.invalid_number;
+    return format(S.field_problem, { field: label, problem: format(text, params) });
   }
 
   /** A typed number checked as the server checks it: {value} or {error} naming the field. The
@@ -198,7 +207,7 @@
     const number = Number(parsed.value);
     const { min, max } = input.dataset;
     if ((min !== undefined && number < Number(min)) || (max !== undefined && number > Number(max))) {
-      return { error: format(S.range, { kind: label, low: min ?? "…", high: max ?? "…" }) };
+      return { error: format(numberMessages().range, { kind: label, low: min ?? "…", high: max ?? "…" }) };
     }
     return { value: number };
   }
@@ -214,8 +223,8 @@
       return Number.isNaN(date.getTime()) ? value : date.toISOString();
     }
     if (base === "number" || base === "integer") {
-      const number = Number(value.replace(",", "."));
-      return Number.isNaN(number) ? value : number;
+      const parsed = decimalParse(value);
+      return parsed.problem ? value : Number(parsed.value);
     }
     return value;
   }
@@ -746,7 +755,7 @@
     if (!records.length) {
       const empty = document.createElement("p");
       empty.className = "empty";
-      empty.textContent = S.nothing_waits;
+      empty.textContent = T.nothing_waits;
       list.append(empty);
       return;
     }
@@ -755,7 +764,7 @@
       const card = document.createElement("article");
       card.className = `card outbox-item ${item.status}`;
       const title = document.createElement("h3");
-      title.textContent = `${S.types[item.record.type] || item.record.type}${mother ? ` · ${mother.name}` : ""}`;
+      title.textContent = `${T.types[item.record.type] || item.record.type}${mother ? ` · ${mother.name}` : ""}`;
       const when = document.createElement("p");
       when.className = "muted small";
       when.textContent = timeOf(item.saved_at);
@@ -778,7 +787,7 @@
           fix.type = "button";
           fix.className = "btn primary";
           fix.dataset.fix = item.id;
-          fix.textContent = S.correct;
+          fix.textContent = T.correct;
           fix.addEventListener("click", () => {
             sessionStorage.setItem(FIX_KEY, item.id);
             location.assign(item.page);
@@ -788,7 +797,7 @@
         const again = document.createElement("button");
         again.type = "button";
         again.className = "btn";
-        again.textContent = S.try_again;
+        again.textContent = T.try_again;
         again.addEventListener("click", async () => {
           await db.put("outbox", { ...item, status: "waiting", errors: [] });
           await sync();
@@ -796,9 +805,9 @@
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "btn danger";
-        remove.textContent = S.delete;
+        remove.textContent = T.delete;
         remove.addEventListener("click", async () => {
-          if (!window.confirm(S.delete_confirm)) return;
+          if (!window.confirm(T.delete_confirm)) return;
           await db.delete("outbox", item.id);
           await refreshStatus();
         });
