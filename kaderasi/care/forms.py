@@ -275,13 +275,12 @@ class DeliveryForm(forms.Form):
     delivery_type = forms.ChoiceField(
         label=_("Type of delivery"), choices=DeliveryType.choices, widget=forms.RadioSelect
     )
-    parity = forms.IntegerField(
+    parity = TypedNumberField(
         label=_("Parity"),
         required=False,
         min_value=1,
         max_value=20,
         help_text=_("Number of births including this one."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     place = forms.ChoiceField(
         label=_("Place of delivery"), choices=_blank(DeliveryPlace.choices), required=False
@@ -295,12 +294,11 @@ class DeliveryForm(forms.Form):
 
 class InfantForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=InfantSex.choices, widget=forms.RadioSelect)
-    birth_weight_g = forms.IntegerField(
+    birth_weight_g = TypedNumberField(
         label=_("Birth weight (g)"),
         required=False,
         min_value=300,
         max_value=6500,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -312,13 +310,12 @@ class DeliveryFollowupForm(forms.Form):
     first_postnatal_check_at = forms.DateTimeField(
         label=_("First postnatal check (KF1) done at"), required=False, widget=LOCAL_DATETIME
     )
-    gestational_age_weeks = forms.IntegerField(
+    gestational_age_weeks = TypedNumberField(
         label=_("Gestational age at birth (completed weeks)"),
         required=False,
         min_value=22,
         max_value=44,
         help_text=_("Leave empty to derive it from the HPHT or HPL."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     birth_outcome = forms.ChoiceField(
         label=_("Birth outcome that ends the massage"),

@@ -42,6 +42,7 @@ class TypedNumberField(forms.Field):
     error code on every interface)."""
 
     widget = forms.TextInput
+    default_error_messages = {OUT_OF_RANGE: RANGE_MESSAGE}
 
     def __init__(
         self,
@@ -50,12 +51,16 @@ class TypedNumberField(forms.Field):
         min_value: Decimal | int | None = None,
         max_value: Decimal | int | None = None,
         bounds: tuple[Decimal | int, Decimal | int] | None = None,
+        label_in_message: bool = True,
         **kwargs,
     ):
+        """`label_in_message=False` for a page that already puts the label before each error
+        (a table of scores); `error_messages={"out_of_range": …}` words the range check."""
         self.places = places
         self.min_value = min_value
         self.max_value = max_value
         self.bounds = bounds
+        self.label_in_message = label_in_message
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget) -> dict[str, str]:
@@ -79,10 +84,9 @@ class TypedNumberField(forms.Field):
         return attrs
 
     def _refuse(self, reason: NumberProblem, typed: str) -> ValidationError:
+        field = str(self.label or "") if self.label_in_message else None
         return ValidationError(
-            number_problem_message(
-                reason, field=str(self.label or ""), value=typed, places=self.places
-            ),
+            number_problem_message(reason, field=field, value=typed, places=self.places),
             code=str(reason),
         )
 
@@ -121,7 +125,7 @@ class TypedNumberField(forms.Field):
             low = plain(self.min_value) if self.min_value is not None else "…"
             high = plain(self.max_value) if self.max_value is not None else "…"
             raise ValidationError(
-                RANGE_MESSAGE,
+                self.error_messages[OUT_OF_RANGE],
                 code=OUT_OF_RANGE,
                 params={"kind": self.label, "low": low, "high": high},
             )

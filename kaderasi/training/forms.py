@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.cadres.models import Cadre
+from kaderasi.core.number_fields import TypedNumberField
 from kaderasi.training.models import (
     Attendance,
     Booklet,
@@ -264,20 +265,15 @@ class TotalScoresForm(forms.Form):
         for cadre in self.cadres:
             if cadre.pk in self.locked:
                 continue
-            self.fields[cadre_field_name("s", cadre)] = forms.DecimalField(
+            # Typed the Indonesian way (62,5); the page puts the cadre before each error.
+            self.fields[cadre_field_name("s", cadre)] = TypedNumberField(
                 label=f"{cadre.code} {cadre.name}",
+                places=2,
                 min_value=Decimal(0),
                 max_value=Decimal(100),
-                max_digits=5,
-                decimal_places=2,
                 required=False,
-                error_messages={
-                    "min_value": _("A score is between 0 and 100."),
-                    "max_value": _("A score is between 0 and 100."),
-                    "invalid": _("Type a number between 0 and 100."),
-                    "max_decimal_places": _("Use at most two decimals."),
-                },
-                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+                label_in_message=False,
+                error_messages={"out_of_range": _("A score is between 0 and 100.")},
             )
 
     def score_rows(self):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from kaderasi.care.forms import MeasurementValueForm, MilkVolumeForm
+from kaderasi.care.forms import DeliveryForm, InfantForm, MeasurementValueForm, MilkVolumeForm
 from kaderasi.care.models import Measurement
 from kaderasi.care.tests.factories import at, delivered
 from kaderasi.core import clock
@@ -218,3 +218,30 @@ def test_each_value_form_shows_the_plausible_range_of_its_kind():
     assert 'data-min="300" data-max="7000"' in weight
     assert 'data-number="integer"' in feeds
     assert 'data-min="0" data-max="30"' in feeds
+
+
+def test_a_birth_weight_written_with_a_thousands_dot_is_refused_not_read_as_three_grams():
+    with translation.override("en"):
+        form = InfantForm(data={"sex": "female", "birth_weight_g": "3.200"})
+        assert form.errors == {
+            "birth_weight_g": [
+                "Birth weight (g): “3.200” could be a decimal or a thousand. Write a decimal "
+                "with a comma (12,5) and a whole number without a dot (1200)."
+            ]
+        }
+    weighed = InfantForm(data={"sex": "female", "birth_weight_g": "3200"})
+    assert weighed.is_valid()
+    assert weighed.cleaned_data["birth_weight_g"] == 3200
+
+
+def test_a_parity_typed_with_a_decimal_comma_is_refused_never_read_as_fifteen():
+    """Chromium's number input turned "1,5" into 15, inside the allowed 1–20."""
+    with translation.override("en"):
+        form = DeliveryForm(
+            data={
+                "delivered_at": "2026-11-08T23:30",
+                "delivery_type": "spontaneous",
+                "parity": "1,5",
+            }
+        )
+        assert form.errors == {"parity": ["Parity: Write a whole number; “1,5” has decimals."]}
