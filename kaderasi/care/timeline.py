@@ -250,7 +250,9 @@ def massage_relation(measured_at: dt.datetime, sessions: list[MassageSession]) -
 
 
 GUIDANCE = [
-    gettext_lazy("Massage about 30 minutes before a feed, so the let-down reflex helps the baby."),
+    gettext_lazy(
+        "Massage about 30 minutes before a feed, so the milk flows readily as the baby sucks."
+    ),
     gettext_lazy("A newborn feeds 8 to 12 times in 24 hours; feed whenever the baby wants."),
 ]
 
