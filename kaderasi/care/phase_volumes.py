@@ -35,12 +35,18 @@ OPPOSITE_SIDE = {"left": "right", "right": "left"}
 
 
 class MilkVolume(Protocol):
-    value: Decimal | float
-    side: str
-    phase: str
-    measured_at: dt.datetime
-    basis: str
-    method: str
+    @property
+    def value(self) -> Decimal | float: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def measured_at(self) -> dt.datetime: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def method(self) -> str: ...
 
 
 @dataclass(frozen=True)

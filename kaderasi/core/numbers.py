@@ -47,8 +47,8 @@ def number(value: Number | None, places: int | None = None) -> str:
     exact = Decimal(str(value)) if not isinstance(value, Decimal) else value
     if places is None:
         rounded = exact.quantize(Decimal(1).scaleb(-MOST_PLACES), rounding=ROUND_HALF_UP)
-        rounded = rounded.normalize()
-        places = max(0, -rounded.as_tuple().exponent)
+        exponent = rounded.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)
@@ -79,7 +79,7 @@ def p_value(value: Number | None) -> str:
     """Three significant digits (0.253, 0.0497, 0.00195, 1.00), or "< 0.001" below one in a
     thousand (in the active language). Significant digits, not three decimals, so that 0.0497 is
     never printed as 0.050."""
-    if not _finite(value):
+    if value is None or not _finite(value):
         return MISSING
     if float(value) < P_VALUE_FLOOR:
         return f"< {number(P_VALUE_FLOOR, 3)}"

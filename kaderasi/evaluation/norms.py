@@ -125,21 +125,21 @@ def compare_with_norms(
         if observation.postpartum_day is None:
             not_comparable["no_postpartum_day"] += 1
             continue
-        reference = reference_by_day.get(observation.postpartum_day)
-        if reference is None:
+        day_reference = reference_by_day.get(observation.postpartum_day)
+        if day_reference is None:
             not_comparable["no_reference_for_day"] += 1
             continue
-        classification = classify(observation.volume_ml, reference)
+        classification = classify(observation.volume_ml, day_reference)
         rows.append(
             {
                 "subject": observation.subject,
                 "phase": observation.phase,
                 "postpartum_day": observation.postpartum_day,
                 "volume_ml": observation.volume_ml,
-                "lower_ml": reference.lower_ml,
-                "upper_ml": reference.upper_ml,
+                "lower_ml": day_reference.lower_ml,
+                "upper_ml": day_reference.upper_ml,
                 "classification": classification,
-                "source": reference.source,
+                "source": day_reference.source,
             }
         )
         compared_subjects[observation.phase].add(observation.subject)

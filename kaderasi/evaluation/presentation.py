@@ -78,7 +78,7 @@ def integer(value: Any) -> Cell:
     return Cell(value, "integer")
 
 
-def decimal(value: Any, decimals: int) -> Cell:
+def decimal(value: Any, decimals: int | None) -> Cell:
     return Cell(value, "number", decimals)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics as descriptive
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -16,10 +16,13 @@ from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import MilkMethod, Mother, StudyGroup
+from kaderasi.care.phase_volumes import PhaseVolume
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.evaluation.limitations import EvaluationFacts, limitations
 from kaderasi.evaluation.norms import (
     BASES,
+    Basis,
+    Phase,
     ReferenceRange,
     VolumeObservation,
     compare_with_norms,
@@ -122,7 +125,11 @@ def _before_after(rows: Sequence[MotherVolumes]) -> tuple[list, list]:
 def _observations(rows: Sequence[MotherVolumes]) -> list[VolumeObservation]:
     observations = []
     for row in rows:
-        for phase, volume in (("before", row.before), ("after", row.after)):
+        phases: tuple[tuple[Phase, PhaseVolume | None], ...] = (
+            ("before", row.before),
+            ("after", row.after),
+        )
+        for phase, volume in phases:
             if volume is not None:
                 observations.append(
                     VolumeObservation(
@@ -130,7 +137,7 @@ def _observations(rows: Sequence[MotherVolumes]) -> list[VolumeObservation]:
                         phase=phase,
                         postpartum_day=volume.postpartum_day,
                         volume_ml=volume.volume_ml,
-                        basis=volume.basis if volume.basis in BASES else "unknown",
+                        basis=cast(Basis, volume.basis) if volume.basis in BASES else "unknown",
                     )
                 )
     return observations
@@ -194,7 +201,7 @@ def _facts(
     phase_volumes = [
         volume for row in volumes for volume in (row.before, row.after) if volume is not None
     ]
-    basis_counts = {basis: 0 for basis in BASES}
+    basis_counts: dict[str, int] = {basis: 0 for basis in BASES}
     for volume in phase_volumes:
         basis_counts[volume.basis if volume.basis in BASES else "unknown"] += 1
     methods = sorted({volume.method for volume in phase_volumes if volume.method})

@@ -7,7 +7,9 @@ counts only rows its reader is allowed to see.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -87,7 +89,8 @@ def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[Moth
         )
     )
     result = []
-    for mother in rows:
+    # The prefetched lists are attributes the type checker cannot see on Mother.
+    for mother in cast(Iterable[Any], rows):
         if not mother.evaluation_volumes:
             continue
         volumes = phase_volumes(

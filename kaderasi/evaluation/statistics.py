@@ -307,7 +307,7 @@ def _choose_primary_test(
 def _welch_t_test(
     intervention_changes: np.ndarray, comparison_changes: np.ndarray
 ) -> tuple[dict[str, float | None], list[float] | None]:
-    unavailable = {"t": None, "df": None, "p": None}
+    unavailable: dict[str, float | None] = {"t": None, "df": None, "p": None}
     if intervention_changes.size < 2 or comparison_changes.size < 2:
         return unavailable, None
     intervention_constant = bool(np.all(intervention_changes == intervention_changes[0]))

@@ -28,11 +28,16 @@ POST = "post"
 
 
 class Attempt(Protocol):
-    cadre_id: Any
-    training_id: Any
-    phase: str
-    status: str
-    score: Decimal | float | None
+    @property
+    def cadre_id(self) -> Any: ...
+    @property
+    def training_id(self) -> Any: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def score(self) -> Decimal | float | None: ...
 
 
 A = TypeVar("A", bound=Attempt)
