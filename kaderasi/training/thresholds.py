@@ -77,17 +77,18 @@ class RuleData:
 
 
 def rule_data(*, with_rows: bool = False) -> RuleData:
-    """The active flag rules' and danger signs' parameters (two queries); with `with_rows`, also
-    the danger signs' wording and the milk-volume table (for the booklet, two more)."""
+    """The flag rules' and danger signs' parameters (two queries); with `with_rows`, also the
+    active danger signs' wording and the milk-volume table (for the booklet, two more)."""
     from kaderasi.care.models import DangerSign, FlagRule
 
     data = RuleData(
-        rules=dict(FlagRule.objects.filter(is_active=True).values_list("code", "parameters")),
+        # A rule switched off keeps its numbers: a text that names it still prints them.
+        rules=dict(FlagRule.objects.values_list("code", "parameters")),
     )
     has_parameters = any(f.name == "parameters" for f in DangerSign._meta.get_fields())
     signs = DangerSign.objects.filter(is_active=True).order_by("group", "order", "code")
     if has_parameters:
-        data.signs = dict(signs.values_list("code", "parameters"))
+        data.signs = dict(DangerSign.objects.values_list("code", "parameters"))
     if with_rows:
         from kaderasi.evaluation.models import MilkVolumeReference
 
