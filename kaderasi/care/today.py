@@ -24,7 +24,8 @@ from kaderasi.care.models import (
     SessionStatus,
 )
 from kaderasi.care.pages import StopNotice, stop_notices
-from kaderasi.care.scheduling import Adherence, adherence
+from kaderasi.care.scheduling import Adherence, FirstMassage, adherence
+from kaderasi.care.services.schedule import first_massage_of
 from kaderasi.care.timeline import SessionView, live_sessions_of, session_views
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 
@@ -68,6 +69,9 @@ class ClientDay:
     suggested_phase: str
     # A danger sign stopped the massage: the screen shows the stop first and offers no session.
     stop: StopNotice | None = None
+    # The first massage may not be given yet (hours after the birth, or the midwife's first
+    # postnatal check not recorded): the screen says so instead of "the massage days are over".
+    first_massage_wait: FirstMassage | None = None
 
 
 def clients_today(user: User, *, now: dt.datetime) -> list[ClientDay]:
@@ -118,8 +122,11 @@ def client_day(pairing: Pairing, *, now: dt.datetime, stop: StopNotice | None = 
     current = next((v for v in views if v.status == SessionStatus.DUE), None)
     upcoming = next((v for v in views if v.status == SessionStatus.UPCOMING), None)
     last_day = programme.start_postpartum_day + programme.protocol_days - 1
-    protocol_over = day is not None and not any(
-        v.status in {SessionStatus.DUE, SessionStatus.UPCOMING} for v in views
+    wait = _first_massage_wait(programme, delivery, now=now)
+    protocol_over = (
+        wait is None
+        and day is not None
+        and not any(v.status in {SessionStatus.DUE, SessionStatus.UPCOMING} for v in views)
     )
     tasks, phase = _tasks(mother, delivery, day, last_day, protocol_over, now)
     return ClientDay(
@@ -136,7 +143,17 @@ def client_day(pairing: Pairing, *, now: dt.datetime, stop: StopNotice | None = 
         protocol_over=protocol_over,
         suggested_phase=phase,
         stop=stop,
+        first_massage_wait=wait,
     )
+
+
+def _first_massage_wait(programme, delivery, *, now: dt.datetime) -> FirstMassage | None:
+    if delivery is None or delivery.birth_outcome:
+        return None
+    first = first_massage_of(programme, delivery)
+    if first.not_before is None or now < first.not_before:
+        return first
+    return None
 
 
 def _tasks(mother, delivery, day, last_day, protocol_over, now) -> tuple[list[Task], str]:

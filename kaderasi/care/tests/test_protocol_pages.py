@@ -201,3 +201,21 @@ def test_the_last_session_names_the_visits_that_follow(client, cadre_user, mothe
     text = page.content.decode()
     assert "This is the last massage session." in text
     assert "KF2" in text and "KN2" in text
+
+
+def test_the_cadre_s_day_says_the_first_massage_waits_for_the_postnatal_check(
+    client, cadre_user, world
+):
+    programme = world.programme
+    programme.first_massage_min_hours = 6
+    programme.first_massage_after_postnatal_check = True
+    programme.save()
+    mother = delivered(programme=programme, posyandu=world.mawar, delivered_at=at(9, 1), now=NOW)
+    f.CertificateFactory(cadre=cadre_user.cadre)
+    f.PairingFactory(mother=mother, cadre=cadre_user.cadre, starts_at=at(9, 2))
+    client.force_login(cadre_user)
+    text = client.get(reverse("home")).content.decode()
+    assert "Not yet: the first massage waits for the midwife's first postnatal check (KF1)." in (
+        text.replace("&#x27;", "'")
+    )
+    assert "The massage days are over." not in text
