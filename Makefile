@@ -6,22 +6,46 @@ STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
+# `make install` installs exactly the versions (and hashes) of requirements.lock; `make lock`
+# updates it after a change to the dependencies in pyproject.toml.
+LOCK := requirements.lock
 
-.PHONY: install demo test lint format messages check bench vendor clean
+.PHONY: install lock demo test coverage lint format messages check bench vendor clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "== installing the locked packages into $(VENV) (one line per package)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on \
+		--require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet \
+		--no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { \
+		$(BIN)/python -m pip check --disable-pip-version-check; \
+		echo "$(LOCK) lacks what pyproject.toml asks for: run make lock"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# uv resolves for every platform and Python >= 3.11, keeping the versions already locked unless
+# pyproject.toml needs others. hatchling and editables (the build backend of the editable
+# install) are locked too: the project installs without build isolation, so nothing is
+# downloaded unhashed.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet 'uv>=0.9,<1'
+	printf 'hatchling>=1.25\neditables>=0.5\n' | $(BIN)/uv pip compile pyproject.toml - --extra test --universal \
+		--python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock' \
+		-o $(LOCK)
 
 demo: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/kaderasi demo --addr $(ADDR)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite with line coverage of the application (what `.ci/run` prints).
+coverage: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) --cov --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

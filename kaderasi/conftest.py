@@ -5,6 +5,7 @@ Desa Canan (posyandu Kenanga); plus Kabupaten Sleman › … › Desa Sendangadi
 """
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -131,6 +132,63 @@ def cadre_user(world):
     user = f.UserFactory(username="wati-kader", role=Role.CADRE)
     f.CadreFactory(programme=world.programme, posyandu=world.mawar, user=user, code="K01")
     return user
+
+
+def runs_on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def runs_every_test() -> bool:
+    """KADERASI_ALL_TESTS=1 runs the browser and PDF tests on PostgreSQL too."""
+    return os.environ.get("KADERASI_ALL_TESTS", "") == "1"
+
+
+ONCE_ON_SQLITE = (
+    "runs on SQLite only: it tests no difference between databases (KADERASI_ALL_TESTS=1 runs it)"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium through `phone` is marked `browser` (`-m "not browser"`
+    leaves them out). On PostgreSQL they are skipped unless KADERASI_ALL_TESTS=1: what they test
+    is the pages and the offline app, which the SQLite run covers; the PostgreSQL run is there for
+    what differs between databases (queries, constraints, locking, concurrency)."""
+    skip = runs_on_postgresql() and not runs_every_test()
+    for item in items:
+        if _drives_a_browser(item) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+        if skip and item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.skip(reason=ONCE_ON_SQLITE))
+
+
+def _drives_a_browser(item) -> bool:
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    # The last definition is the one the test gets (the API tests' `phone` is a token client).
+    return any(
+        definition.func.__module__ == __name__ and definition.func.__name__ == "phone"
+        for definition in definitions.get("phone", ())[-1:]
+    )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pdf_rendering_once():
+    """On PostgreSQL (unless KADERASI_ALL_TESTS=1) a test that renders a PDF with WeasyPrint is
+    skipped when it gets there: the layout does not depend on the database and the SQLite run
+    renders every PDF. What the test checked before rendering was still checked."""
+    if not runs_on_postgresql() or runs_every_test():
+        yield
+        return
+    from weasyprint import HTML
+
+    def render(self, *args, **kwargs):
+        pytest.skip(f"PDF rendering {ONCE_ON_SQLITE}")
+
+    original = HTML.render
+    HTML.render = render
+    yield
+    HTML.render = original
 
 
 CHROMIUM = "/usr/bin/chromium"
