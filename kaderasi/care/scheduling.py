@@ -18,6 +18,7 @@ postpartum day; a slot with no time left after it is dropped.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -222,7 +223,12 @@ class Adherence:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.done / self.due) if self.due else None
+        """Done out of due, in whole percent rounded half up (12.5 → 13, as the dashboards
+        write it), None when nothing is due yet."""
+        if not self.due:
+            return None
+        share = Decimal(100 * self.done) / Decimal(self.due)
+        return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def adherence(statuses: Iterable[SessionStatus]) -> Adherence:

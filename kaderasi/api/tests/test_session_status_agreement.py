@@ -4,10 +4,13 @@
 import datetime as dt
 
 import pytest
+from django.template import Context, Template
 
 from kaderasi.care.models import ScheduledSession
+from kaderasi.care.scheduling import Adherence
 from kaderasi.care.tests.factories import at, delivered, session
 from kaderasi.care.timeline import mother_timeline
+from kaderasi.core.numbers import share
 from kaderasi.reports.models import MotherRollup
 from kaderasi.reports.rollups import rollups_rebuild
 from kaderasi.tests import factories as f
@@ -47,3 +50,11 @@ def test_the_rollup_counts_the_adherence_the_timeline_shows(client_mother, now):
 
     assert (rollup.sessions_done, rollup.sessions_due) == (adherence.done, adherence.due)
     assert rollup.sessions_missed == adherence.due - adherence.done
+
+
+def test_the_village_list_and_the_dashboard_round_an_adherence_of_one_in_eight_alike():
+    adherence = Adherence(done=1, due=8)
+    dashboard = Template("{{ share|floatformat:0 }}").render(Context({"share": share(1, 8)}))
+
+    assert adherence.percent == 13
+    assert dashboard == "13"
