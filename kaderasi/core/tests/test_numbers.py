@@ -5,6 +5,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,3 +115,14 @@ def test_the_evaluation_the_report_and_the_trainers_summary_write_a_p_value_alik
         summary = pvalue(p)
         expected = numbers.p_value(p)
     assert evaluation == report == summary == expected
+
+
+def test_templates_write_numbers_with_the_same_functions():
+    page = Template(
+        "{% load numbers %}{{ gain|signed:1 }} · {{ share|percent:0 }} · {{ p|p_value }}"
+    )
+    context = Context({"gain": -3, "share": 12.5, "p": 0.0497})
+    with translation.override("id"):
+        assert page.render(context) == "−3,0 · 13 % · 0,0497"
+    with translation.override("en"):
+        assert page.render(context) == "−3.0 · 13 % · 0.0497"
