@@ -116,9 +116,9 @@ def test_hari_ini_shows_the_stop_first_with_the_midwife_to_call_and_no_session_t
     stop_at = card.index("data-massage-stop")
     assert "Do not massage — refer to the midwife" in card
     assert card.index("Do not massage") > stop_at
-    # The stop is the first thing under her name: before her sessions and tasks.
-    assert stop_at < card.index('aria-label="Sessions today"')
+    # The stop is the first thing under her name, before her tasks; no session is "due now".
     assert stop_at < card.index("data-task=")
+    assert 'aria-label="Sessions today"' not in card
     assert f'href="tel:{MIDWIFE_PHONE}"' in card
     assert 'href="https://wa.me/6281234567890"' in card
     assert "Call Sari Wulandari" in card
