@@ -4,11 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from kaderasi.accounts.models import Role
 from kaderasi.accounts.services import user_ensure
 from kaderasi.cadres.models import Cadre
 from kaderasi.demo import live, pandes
+from kaderasi.programmes.services import clinical_rules_approve
 from kaderasi.regions.models import Area
 from kaderasi.reports.rollups import rollups_rebuild
 
@@ -44,7 +46,7 @@ def seed_demo(*, now: dt.datetime) -> list[DemoLogin]:
         last_name="Poltekkes Surakarta",
     )
     programme.team.add(coordinator)
-    user_ensure(
+    midwife = user_ensure(
         username="bidan",
         password=DEMO_PASSWORD,
         role=Role.MIDWIFE,
@@ -52,6 +54,17 @@ def seed_demo(*, now: dt.datetime) -> list[DemoLogin]:
         first_name="Bidan",
         last_name="Desa Pandes",
     )
+    if not programme.clinical_rules_approvals.exists():
+        # The paper's programme shows an approval, demo-live the "proposals" notice (issue 19).
+        clinical_rules_approve(
+            programme=programme,
+            midwife=midwife,
+            approved_on=timezone.localdate(now),
+            note="Contoh demo: persetujuan ilustratif. Aturan klinis program demo-live tetap "
+            "usulan yang belum disetujui.",
+            by=coordinator,
+            now=now,
+        )
     user_ensure(
         username="dinkes",
         password=DEMO_PASSWORD,
