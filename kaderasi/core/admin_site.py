@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.errors import DomainError
+from kaderasi.core.number_fields import typed_number_formfield
 from kaderasi.core.policies import Permission, can
 
 
@@ -81,6 +82,13 @@ class ScopedAdmin(admin.ModelAdmin):
             limit = db_field.get_limit_choices_to()
             kwargs["queryset"] = queryset.filter(**limit) if limit else queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A number is typed the Indonesian way (12,5) in a text input: the browser's number
+        # input reads that comma as a thousands separator and sends 125.
+        return typed_number_formfield(db_field) or super().formfield_for_dbfield(
+            db_field, request, **kwargs
+        )
 
     def _choice_scope(self, model):
         """The `visible` of the admin of `model`, when that admin scopes the choices of others."""

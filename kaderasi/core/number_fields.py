@@ -52,11 +52,15 @@ class TypedNumberField(forms.Field):
         max_value: Decimal | int | None = None,
         bounds: tuple[Decimal | int, Decimal | int] | None = None,
         label_in_message: bool = True,
+        decimal_places: int | None = None,
+        max_digits: int | None = None,
         **kwargs,
     ):
         """`label_in_message=False` for a page that already puts the label before each error
-        (a table of scores); `error_messages={"out_of_range": …}` words the range check."""
-        self.places = places
+        (a table of scores); `error_messages={"out_of_range": …}` words the range check.
+        `decimal_places` and `max_digits` are what a model's DecimalField passes (the model's
+        own validators still check its digits)."""
+        self.places = decimal_places if decimal_places is not None else places
         self.min_value = min_value
         self.max_value = max_value
         self.bounds = bounds
@@ -82,6 +86,12 @@ class TypedNumberField(forms.Field):
         if high is not None:
             attrs["data-max"] = plain(high)
         return attrs
+
+    def prepare_value(self, value):
+        # A stored 12.50 or 1200.0 is shown as 12.5 and 1200, which read back as the same number.
+        if isinstance(value, Decimal) and value.is_finite():
+            return plain(value)
+        return value
 
     def _refuse(self, reason: NumberProblem, typed: str) -> ValidationError:
         field = str(self.label or "") if self.label_in_message else None
@@ -129,3 +139,16 @@ class TypedNumberField(forms.Field):
                 code=OUT_OF_RANGE,
                 params={"kind": self.label, "low": low, "high": high},
             )
+
+
+def typed_number_formfield(db_field) -> TypedNumberField | None:
+    """The form field for a model's number field (an admin form): a TypedNumberField in a text
+    input, or None for a field that is not a typed number (choices, not editable)."""
+    from django.db import models
+
+    typed = isinstance(db_field, (models.DecimalField, models.IntegerField))
+    if not typed or db_field.choices or not db_field.editable or db_field.primary_key:
+        return None
+    return db_field.formfield(
+        form_class=TypedNumberField, widget=forms.TextInput(attrs={"class": "vIntegerField"})
+    )
