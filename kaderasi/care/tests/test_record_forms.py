@@ -262,7 +262,7 @@ def test_a_weight_above_the_plausible_range_names_the_field(client, cadre_user, 
             },
         )
     assert response.context["form"].errors == {
-        "value": ["Infant weight (g) must be between 300 and 7000."]
+        "value": ["Infant weight (g) must be between 300 and 7000; 9000 was entered."]
     }
     assert not Measurement.objects.exists()
 
