@@ -214,10 +214,10 @@ def test_the_booklet_uses_the_plain_words_of_the_review(content, language):
     plain = {
         "id": ["ujung bawah tulang belikat, di garis tali bra", "berbaring miring",
                "bantal di atas perut", "hak ibu", "bukan tanda bahaya", "1 menit penuh",
-               "bak (buang air kecil)", "makin sering bayi menyusu"],
+               "bak (buang air kecil)", "makin sering bayi mengisap"],
         "en": ["lower tip of the shoulder blades, on the bra-strap line", "lies on her side",
                "a pillow over her belly", "her right", "not danger signs", "1 full minute",
-               "passes urine (bak)", "the more often the baby feeds"],
+               "passes urine (bak)", "the more often the baby sucks"],
     }  # fmt: skip
     for words in plain[language]:
         assert words in html
