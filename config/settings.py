@@ -245,11 +245,37 @@ TASKS = {"default": {"BACKEND": "kaderasi.reminders.task_backend.HueyTaskBackend
 # --- api and offline (the sync API and the cadre's offline app) ---
 # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from ninja's own static files (no CDN).
 INSTALLED_APPS.append("ninja")
-# Device tokens for the phone app: how long one lives, and the lockout after failed logins.
+# Device tokens for the phone app: how long one lives.
 KADERASI_API_TOKEN_DAYS = envint("KADERASI_API_TOKEN_DAYS", 90)
-KADERASI_API_LOGIN_MAX_FAILURES = envint("KADERASI_API_LOGIN_MAX_FAILURES", 5)
-KADERASI_API_LOCKOUT_SECONDS = envint("KADERASI_API_LOCKOUT_SECONDS", 15 * 60)
-KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE = envint("KADERASI_API_LOGIN_ATTEMPTS_PER_MINUTE", 20)
+# --- the login throttle (kaderasi/accounts/login_throttle.py): one for the web login (where
+# the admin login sends) and POST /api/v1/auth/token; django-axes counts failures in the
+# database per username and client address together. After KADERASI_LOGIN_MAX_FAILURES wrong
+# passwords that pair waits KADERASI_LOGIN_COOLOFF_SECONDS; each further
+# KADERASI_LOGIN_MAX_FAILURES failures double the wait up to KADERASI_LOGIN_COOLOFF_MAX_SECONDS;
+# a quiet KADERASI_LOGIN_FORGET_SECONDS forgets them.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+KADERASI_LOGIN_MAX_FAILURES = envint("KADERASI_LOGIN_MAX_FAILURES", 5)
+KADERASI_LOGIN_COOLOFF_SECONDS = envint("KADERASI_LOGIN_COOLOFF_SECONDS", 60)
+KADERASI_LOGIN_COOLOFF_MAX_SECONDS = envint("KADERASI_LOGIN_COOLOFF_MAX_SECONDS", 30 * 60)
+KADERASI_LOGIN_FORGET_SECONDS = envint("KADERASI_LOGIN_FORGET_SECONDS", 24 * 3600)
+AXES_HANDLER = "kaderasi.accounts.login_throttle.ThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = KADERASI_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = "kaderasi.accounts.login_throttle.cool_off"
+AXES_LOCKOUT_CALLABLE = "kaderasi.accounts.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The client address is the connection's: a header a client can write would let it choose its
+# own address. Behind a reverse proxy, name the header the proxy sets (e.g. HTTP_X_REAL_IP).
+KADERASI_CLIENT_IP_HEADER = os.environ.get("KADERASI_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "kaderasi.accounts.login_throttle.client_address"
+# No table of every successful login (names and addresses kept for ever): auditlog keeps changes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 # Sync: records per push, mothers per pull page, and how far back each pull looks again so a
 # change saved by a transaction that committed late (or on a host whose clock lags) is not missed.
 KADERASI_SYNC_MAX_RECORDS = envint("KADERASI_SYNC_MAX_RECORDS", 500)

@@ -133,25 +133,22 @@ def _server_error(request, exc):
 )
 def auth_token(request, payload: TokenIn):
     """Exchange a username and password for a device token (shown once). Repeated wrong
-    passwords lock the account for a while; too many attempts from one address are slowed."""
-    refusal = login_guard.login_attempt_check(
-        username=payload.username, address=request.META.get("REMOTE_ADDR", "")
-    )
-    if refusal is not None:
-        locked = refusal.reason == "locked_out"
+    passwords from one address lock the account there for a while, on the web and here alike."""
+    locked_out = login_guard.is_locked_out(request=request, username=payload.username)
+    # authenticate() with the request even when locked out: the login throttle counts every
+    # attempt on every way in alike (a locked-out one lengthens the wait) and refuses it.
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if locked_out:
+        seconds = login_guard.retry_after(request)
         return _error(
             request,
             429,
-            ApiErrorCode.LOCKED_OUT if locked else ApiErrorCode.RATE_LIMITED,
+            ApiErrorCode.LOCKED_OUT,
             _("Too many wrong passwords: this account is locked for %(minutes)s minutes.")
-            % {"minutes": max(1, refusal.retry_after_seconds // 60)}
-            if locked
-            else _("Too many attempts; wait a minute and try again."),
-            headers={"Retry-After": str(refusal.retry_after_seconds)},
+            % {"minutes": max(1, (seconds + 59) // 60)},
+            headers={"Retry-After": str(seconds)},
         )
-    user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        login_guard.login_failure_record(username=payload.username)
         return _error(
             request,
             401,
@@ -159,7 +156,7 @@ def auth_token(request, payload: TokenIn):
             _("The username or the password is wrong."),
             "password",
         )
-    login_guard.login_success_record(username=payload.username)
+    login_guard.login_success_record(request=request, user=user)
     token, secret = device_token_issue(user=user, device_name=payload.device_name, now=clock.now())
     logger.info("device token issued for user %s", user.public_id)
     return Status(201, {"token": secret, "expires_at": token.expires_at})
