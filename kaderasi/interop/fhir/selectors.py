@@ -1,0 +1,159 @@
+"""Reads a programme for the FHIR export as plain rows (dicts), in a fixed number of queries
+whatever the number of mothers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kaderasi.accounts.models import User
+from kaderasi.accounts.roles import Role
+from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import (
+    Consent,
+    Delivery,
+    Flag,
+    Infant,
+    MassageSession,
+    Measurement,
+    Mother,
+    Pairing,
+)
+from kaderasi.programmes.models import Programme
+from kaderasi.regions.models import Area
+
+Row = dict[str, Any]
+
+
+@dataclass
+class ProgrammeRows:
+    """Everything the bundle is built from; builders read only these rows."""
+
+    programme: Row
+    areas: dict[int, Row] = field(default_factory=dict)
+    midwives: list[Row] = field(default_factory=list)
+    cadres: list[Row] = field(default_factory=list)
+    mothers: list[Row] = field(default_factory=list)
+    deliveries: list[Row] = field(default_factory=list)
+    infants: list[Row] = field(default_factory=list)
+    pairings: list[Row] = field(default_factory=list)
+    sessions: list[Row] = field(default_factory=list)
+    measurements: list[Row] = field(default_factory=list)
+    flags: list[Row] = field(default_factory=list)
+    consents: list[Row] = field(default_factory=list)
+
+
+def _ancestor_ids(paths: list[str]) -> set[int]:
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+
+
+def programme_fhir_rows(
+    programme: Programme, *, mothers: QuerySet[Mother], cadres: QuerySet[Cadre]
+) -> ProgrammeRows:
+    """The programme's rows over the given mothers and cadres (the reader's scope)."""
+    mothers = mothers.filter(programme=programme)
+    rows = ProgrammeRows(
+        programme={
+            "public_id": programme.public_id,
+            "slug": programme.slug,
+            "name": programme.name,
+        }
+    )
+    rows.mothers = list(
+        mothers.order_by("code").values(
+            "id", "public_id", "code", "name", "nik", "phone", "birth_date", "posyandu_id"
+        )
+    )
+    rows.cadres = list(
+        cadres.filter(programme=programme)
+        .order_by("code")
+        .values("id", "public_id", "code", "name", "posyandu_id")
+    )
+    posyandu_paths = list(
+        Area.objects.filter(
+            id__in={row["posyandu_id"] for row in rows.mothers + rows.cadres}
+        ).values_list("path", flat=True)
+    )
+    ancestors = _ancestor_ids(posyandu_paths)
+    rows.areas = {
+        row["id"]: row
+        for row in Area.objects.filter(id__in=ancestors).values(
+            "id", "public_id", "name", "level", "code", "path", "parent_id"
+        )
+    }
+    rows.midwives = list(
+        User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
+        .distinct()
+        .order_by("id")
+        .values("id", "public_id", "first_name", "last_name", "username")
+    )
+    mother_ids = [row["id"] for row in rows.mothers]
+    rows.deliveries = list(
+        Delivery.objects.filter(pregnancy__mother_id__in=mother_ids)
+        .order_by("delivered_at")
+        .values("id", "public_id", "pregnancy__mother_id", "delivered_at")
+    )
+    rows.infants = list(
+        Infant.objects.filter(delivery__pregnancy__mother_id__in=mother_ids)
+        .order_by("delivery__delivered_at", "created_at")
+        .values("id", "public_id", "delivery_id", "sex", "birth_weight_g")
+    )
+    rows.pairings = list(
+        Pairing.objects.filter(mother_id__in=mother_ids)
+        .order_by("starts_at")
+        .values("mother_id", "cadre_id", "starts_at", "ends_at")
+    )
+    rows.sessions = list(
+        MassageSession.objects.filter(mother_id__in=mother_ids)
+        .order_by("started_at")
+        .values("public_id", "mother_id", "cadre_id", "performed_by", "started_at", "ended_at")
+    )
+    rows.measurements = list(
+        Measurement.objects.filter(mother_id__in=mother_ids)
+        .order_by("measured_at")
+        .values(
+            "public_id",
+            "mother_id",
+            "kind",
+            "measured_at",
+            "value",
+            "method",
+            "basis",
+            "phase",
+            "side",
+            "expression_minutes",
+        )
+    )
+    rows.flags = list(
+        Flag.objects.filter(mother_id__in=mother_ids)
+        .order_by("raised_at")
+        .values(
+            "public_id",
+            "mother_id",
+            "severity",
+            "raised_at",
+            "rule__code",
+            "rule__title_en",
+            "referral__public_id",
+            "referral__status",
+            "referral__opened_at",
+            "referral__closed_at",
+            "referral__outcome",
+        )
+    )
+    rows.consents = list(
+        Consent.objects.filter(mother_id__in=mother_ids)
+        .order_by("given_at")
+        .values(
+            "public_id",
+            "mother_id",
+            "subject",
+            "text_version",
+            "given_by",
+            "given_at",
+            "withdrawn_at",
+        )
+    )
+    return rows
