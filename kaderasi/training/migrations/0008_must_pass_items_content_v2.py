@@ -70,5 +70,21 @@ class Migration(migrations.Migration):
                 verbose_name="source of these rules",
             ),
         ),
+        migrations.AlterField(
+            model_name="bookletchapter",
+            name="body_id",
+            field=models.TextField(
+                help_text="Markdown. Draw an illustration with ![caption](illustration:mother-position) or ![caption](illustration:hand-placement). Print a threshold from its rule with {rule.CODE.PARAMETER} or {sign.CODE.PARAMETER}; on a line of its own, {table:weight_loss_grams}, {table:milk_volumes} or {list:danger_signs.mother} (or .newborn, .before_massage) build a table or list from the data.",
+                verbose_name="text (Indonesian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="question",
+            name="text_id",
+            field=models.TextField(
+                help_text="Print a threshold from its rule, never typed: {rule.CODE.PARAMETER} (a flag rule) or {sign.CODE.PARAMETER} (a danger sign), e.g. {rule.infant_weight_loss_referral.loss_percent_at_least}.",
+                verbose_name="question (Indonesian)",
+            ),
+        ),
         migrations.RunPython(load_version_2, migrations.RunPython.noop),
     ]

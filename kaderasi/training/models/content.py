@@ -75,7 +75,14 @@ class Question(Bilingual, BaseModel):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
-    text_id = models.TextField(_("question (Indonesian)"))
+    text_id = models.TextField(
+        _("question (Indonesian)"),
+        help_text=_(
+            "Print a threshold from its rule, never typed: {rule.CODE.PARAMETER} (a flag rule) or "
+            "{sign.CODE.PARAMETER} (a danger sign), e.g. "
+            "{rule.infant_weight_loss_referral.loss_percent_at_least}."
+        ),
+    )
     text_en = models.TextField(_("question (English)"), blank=True)
     explanation_id = models.TextField(_("why (Indonesian)"), blank=True)
     explanation_en = models.TextField(_("why (English)"), blank=True)
@@ -237,7 +244,10 @@ class BookletChapter(Bilingual, BaseModel):
         _("text (Indonesian)"),
         help_text=_(
             "Markdown. Draw an illustration with ![caption](illustration:mother-position) or "
-            "![caption](illustration:hand-placement)."
+            "![caption](illustration:hand-placement). Print a threshold from its rule with "
+            "{rule.CODE.PARAMETER} or {sign.CODE.PARAMETER}; on a line of its own, "
+            "{table:weight_loss_grams}, {table:milk_volumes} or {list:danger_signs.mother} "
+            "(or .newborn, .before_massage) build a table or list from the data."
         ),
     )
     body_en = models.TextField(_("text (English)"), blank=True)
