@@ -8,6 +8,14 @@ data (too few observations, zero variance, nothing left after excluding incomple
 The tests themselves come from :mod:`scipy.stats`. The one exception is the exact null
 distribution of the Wilcoxon signed-rank statistic in the presence of tied ranks, which scipy
 does not offer (its ``method="exact"`` assumes untied ranks 1..m).
+
+Values are taken as the decimals they are written as: 10.3 ml is the decimal 10.3, not the
+binary float nearest to it. Differences and changes are computed in :class:`decimal.Decimal`
+from each float's shortest representation (``repr``) before anything is ranked, compared or
+tested, so a change of 0.2 ml from 10.3 to 10.5 and one from 5.2 to 5.4 are the same change and
+tie in every rank test (Wilcoxon signed-rank, Mann–Whitney), and a constant change is constant.
+Plain float subtraction would make them 0.1999999999999993 and 0.20000000000000018, rank them
+as unequal and halve the exact p-value; R shares that flaw unless ``options(digits.rank = 7)``.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -36,13 +45,15 @@ def paired_summary(
 
     ``before[i]`` and ``after[i]`` belong to the same person. Pairs with ``None`` on either side
     are excluded and counted in ``excluded_pairs``; every statistic uses the ``n`` complete pairs.
-    Differences are ``after - before``.
+    Differences are ``after - before``, computed as decimals (see the module docstring).
 
     Guarantees:
 
     * the returned dictionary has exactly the keys ``n``, ``excluded_pairs``, ``before``,
       ``after``, ``mean_difference``, ``ci95``, ``percent_increase``, ``paired_t``, ``wilcoxon``,
       ``cohen_dz``, ``shapiro_p`` and ``primary_test``;
+    * differences are exact decimals before they are ranked or tested, so equal decimal changes
+      (10.3 to 10.5 and 5.2 to 5.4) tie, as in R with ``options(digits.rank = 7)``;
     * it never raises for degenerate data (no pairs, one pair, constant differences) and never
       contains NaN or infinity, so ``json.dumps(..., allow_nan=False)`` succeeds;
     * ``wilcoxon.p_approx`` equals R's ``wilcox.test(after, before, paired = TRUE,
@@ -57,7 +68,7 @@ def paired_summary(
     (missing values must be ``None``).
     """
     before_values, after_values, excluded_pairs = _complete_pairs(before, after)
-    differences = after_values - before_values
+    differences = _decimal_differences(after_values, before_values)
     pair_count = int(differences.size)
     differences_constant = pair_count >= 1 and bool(np.all(differences == differences[0]))
     paired_t, confidence_interval = _paired_t_test(
@@ -97,6 +108,8 @@ def two_group_summary(
       ``mean_change_intervention``, ``mean_change_comparison``, ``difference_in_mean_change``,
       ``ci95``, ``welch_t`` and ``mann_whitney``;
     * differences and confidence intervals are intervention minus comparison;
+    * each person's change is an exact decimal before it is ranked or tested (see the module
+      docstring), so equal decimal changes tie in the Mann–Whitney test;
     * ``welch_t`` and ``ci95`` are Welch's unequal-variance t-test and interval, as R's
       ``t.test(x, y)``;
     * ``mann_whitney.u`` is the U statistic of the intervention group (R's ``W``) and
@@ -114,8 +127,10 @@ def two_group_summary(
     comparison_before_values, comparison_after_values, _ = _complete_pairs(
         comparison_before, comparison_after
     )
-    intervention_changes = intervention_after_values - intervention_before_values
-    comparison_changes = comparison_after_values - comparison_before_values
+    intervention_changes = _decimal_differences(
+        intervention_after_values, intervention_before_values
+    )
+    comparison_changes = _decimal_differences(comparison_after_values, comparison_before_values)
     mean_change_intervention = _mean_or_none(intervention_changes)
     mean_change_comparison = _mean_or_none(comparison_changes)
     if mean_change_intervention is None or mean_change_comparison is None:
@@ -176,6 +191,18 @@ def _complete_pairs(
     if not (np.all(np.isfinite(before_values)) and np.all(np.isfinite(after_values))):
         raise ValueError("values must be finite numbers or None")
     return before_values, after_values, len(before) - len(complete)
+
+
+def _decimal_differences(minuends: np.ndarray, subtrahends: np.ndarray) -> np.ndarray:
+    """``minuends - subtrahends`` computed on the decimals the floats are written as, then
+    rounded once to the nearest float, so that equal decimal differences are equal floats."""
+    return np.array(
+        [
+            float(Decimal(repr(float(minuend))) - Decimal(repr(float(subtrahend))))
+            for minuend, subtrahend in zip(minuends, subtrahends, strict=True)
+        ],
+        dtype=float,
+    )
 
 
 def _finite_or_none(value: Any) -> float | None:

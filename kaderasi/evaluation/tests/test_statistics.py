@@ -255,6 +255,76 @@ def test_exact_p_value_is_omitted_above_25_non_zero_differences() -> None:
     assert paired_summary(before[:25], after[:25])["wilcoxon"]["p_exact"] == 2 / 2**25
 
 
+# --- Decimal data (issue 13): differences are ranked as the decimals they are --------------
+
+# Four changes of +0.2 ml and one of -0.2 ml, which binary floats make 0.1999999999999993,
+# 0.20000000000000018, 0.19999999999999998, 0.20000000000000018 and -0.1999999999999993, then
+# six larger rises.
+DECIMAL_BEFORE = [10.3, 5.2, 0.1, 7.7, 8.6, 20.0, 15.0, 12.5, 30.0, 9.0, 11.0]
+DECIMAL_AFTER = [10.5, 5.4, 0.3, 7.9, 8.4, 21.0, 17.0, 15.5, 34.0, 14.0, 17.0]
+
+
+def test_equal_decimal_differences_tie_in_the_signed_rank_test_as_in_r_with_digits_rank() -> None:
+    wilcoxon = paired_summary(DECIMAL_BEFORE, DECIMAL_AFTER)["wilcoxon"]
+    # R 4.2.2: wilcox.test(after, before, paired = TRUE, exact = FALSE, digits.rank = 7) gives
+    # V = 63 (without digits.rank: V = 64.5, the five 0.2s ranked as unequal).
+    assert wilcoxon["w_plus"] == 63
+    # R 4.2.2, the exact null distribution of the tied ranks by enumeration:
+    #   d <- round(after - before, 1); rk <- rank(abs(d)); w <- sum(rk[d > 0])
+    #   null <- as.matrix(expand.grid(rep(list(c(0, 1)), 11))) %*% rk
+    #   min(1, 2 * min(mean(null <= w), mean(null >= w)))   # 0.005859375 (12 / 2048)
+    # Ranking the floats gives 0.0029296875, half the correct p-value.
+    assert wilcoxon["p_exact"] == 12 / 2048
+    # R 4.2.2: wilcox.test(after, before, paired = TRUE, exact = FALSE, digits.rank = 7)$p.value
+    # and wilcox.test(round(after - before, 1), exact = FALSE)$p.value: 0.0080687772647536141.
+    assert wilcoxon["p_approx"] == pytest.approx(0.0080687772647536141, rel=FULL_PRECISION)
+
+
+def test_decimal_differences_leave_the_paired_t_test_as_r_computes_it() -> None:
+    summary = paired_summary(DECIMAL_BEFORE, DECIMAL_AFTER)
+    # R 4.2.2: t.test(after, before, paired = TRUE): t = 2.94857535109302, df = 10,
+    # p = 0.014570133165719, CI 0.47978265395607933 to 3.44749007331664759.
+    assert summary["mean_difference"] == pytest.approx(1.9636363636363636, rel=FULL_PRECISION)
+    assert summary["paired_t"]["t"] == pytest.approx(2.94857535109302, rel=FULL_PRECISION)
+    assert summary["paired_t"]["df"] == 10
+    assert summary["paired_t"]["p"] == pytest.approx(0.014570133165719, rel=FULL_PRECISION)
+    assert summary["ci95"] == pytest.approx(
+        [0.47978265395607933, 3.44749007331664759], rel=FULL_PRECISION
+    )
+
+
+def test_equal_decimal_differences_are_constant_so_no_t_test_is_reported() -> None:
+    # Every mother gains 0.2 ml; as floats the differences differ in the 16th digit and would
+    # give a standard error of about 1e-16 and a t in the trillions.
+    summary = paired_summary([10.3, 5.2, 0.1, 7.7], [10.5, 5.4, 0.3, 7.9])
+    assert summary["mean_difference"] == 0.2
+    assert summary["paired_t"] == {"t": None, "df": 3, "p": None}
+    assert summary["ci95"] is None
+    assert summary["cohen_dz"] is None
+    assert summary["shapiro_p"] is None
+    assert summary["primary_test"] == {"name": "wilcoxon", "reason_code": "differences_constant"}
+    assert summary["wilcoxon"] == {
+        "w_plus": 10.0,
+        "p_exact": 0.125,
+        "p_approx": pytest.approx(
+            stats.wilcoxon([0.2, 0.2, 0.2, 0.2], correction=True, method="asymptotic").pvalue
+        ),
+    }
+
+
+def test_equal_decimal_changes_tie_across_groups_in_the_mann_whitney_test() -> None:
+    # Changes: intervention 0.2 (10.3 -> 10.5), 1, 2, 3; comparison 0.2 (5.2 -> 5.4), -1, 0.5.
+    summary = two_group_summary([10.3, 20, 15, 12], [10.5, 21, 17, 15], [5.2, 9, 7], [5.4, 8, 7.5])
+    # R 4.2.2: wilcox.test(ia - ib, ca - cb, digits.rank = 7) gives W = 10.5 and, because of
+    # the tie, the normal approximation p = 0.15357639654998381. Without digits.rank R ranks
+    # the floats as untied: W = 10 and the exact p = 0.22857142857142856.
+    assert summary["mann_whitney"]["u"] == 10.5
+    assert summary["mann_whitney"]["method"] == "asymptotic"
+    assert summary["mann_whitney"]["p"] == pytest.approx(0.15357639654998381, rel=FULL_PRECISION)
+    assert summary["mean_change_intervention"] == 1.55
+    assert summary["mean_change_comparison"] == pytest.approx(-0.1, abs=1e-15)
+
+
 # --- Degenerate paired inputs ------------------------------------------------------------
 
 
