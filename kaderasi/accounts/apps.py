@@ -14,3 +14,13 @@ class AccountsConfig(AppConfig):
         from kaderasi.accounts.models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"areas"})
+
+        # A deactivated user's sessions end (a password or role change ends them by itself).
+        from django.db.models.signals import post_save, pre_save
+
+        from kaderasi.accounts.sessions import deactivation_end_sessions, deactivation_note
+
+        pre_save.connect(deactivation_note, sender=User, dispatch_uid="accounts-deactivation")
+        post_save.connect(
+            deactivation_end_sessions, sender=User, dispatch_uid="accounts-deactivation-end"
+        )

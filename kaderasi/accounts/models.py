@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.roles import GRANTS, Role
@@ -43,6 +44,17 @@ class User(AbstractUser, BaseModel):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """What a logged-in session is checked against on every request: Django's hash of the
+        password, with the role too, so that a session ends when her password or her role changes
+        (a deactivated user's session ends anyway: the backend refuses an inactive user)."""
+        return salted_hmac(
+            "kaderasi.accounts.User.session_auth_hash",
+            f"{self.password}\n{self.role}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def holds(self, permission: Permission) -> bool:
         """True when her role holds `permission` (accounts/roles.py); `core.policies.can` adds

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from kaderasi.accounts.models import User
 from kaderasi.accounts.selectors import sees_everything
 from kaderasi.api.models import DeviceToken
+from kaderasi.core import clock
 
 TOKEN_PREFIX = "kds_"  # noqa: S105 - a public prefix that secret scanners recognise
 # Recording every use would write on every request; once every few minutes is enough to tell a
@@ -63,6 +64,45 @@ def device_token_revoke(*, token: DeviceToken, by: User, now: dt.datetime) -> De
         token.revoked_by = by
         token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     return token
+
+
+# A token stands for the user as she was when it was issued: a change to any of these ends it.
+CREDENTIAL_FIELDS = ("password", "role", "is_active")
+
+
+def credentials_change_note(sender, instance: User, update_fields=None, **kwargs) -> None:
+    """pre_save of User: note whether her password, role or active flag is about to change."""
+    instance._kaderasi_credentials_changed = False
+    if instance.pk is None or (
+        update_fields is not None and not set(update_fields) & set(CREDENTIAL_FIELDS)
+    ):
+        return
+    before = User.objects.filter(pk=instance.pk).values(*CREDENTIAL_FIELDS).first()
+    instance._kaderasi_credentials_changed = before is not None and any(
+        before[field] != getattr(instance, field) for field in CREDENTIAL_FIELDS
+    )
+
+
+def credentials_change_end_tokens(sender, instance: User, created=False, **kwargs) -> None:
+    """post_save of User: when her password, role or active flag changed, every device token she
+    holds is revoked (whoever made the change: admin, command, password form), so a lost phone
+    stops syncing once the password is reset and a token never carries a role she has lost."""
+    if not created and getattr(instance, "_kaderasi_credentials_changed", False):
+        device_tokens_revoke_all(user=instance, now=clock.now())
+        instance._kaderasi_credentials_changed = False
+
+
+@transaction.atomic
+def device_tokens_revoke_all(*, user: User, now: dt.datetime) -> int:
+    """Revoke every live token of `user` (revoked by no one: by the change itself). Returns how
+    many. Each is saved, so the audit trail shows the revocation."""
+    tokens = list(
+        DeviceToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    )
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return len(tokens)
 
 
 def device_tokens_visible_to(user: User) -> QuerySet[DeviceToken]:
