@@ -38,6 +38,118 @@ class World:
     other_programme: object
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test database, migrated once and kept: the migrations (and the content the
+    data migrations seed) take 10-15 s of CPU in every process. On SQLite the migrated database is
+    kept in pytest's cache (.pytest_cache/d/kaderasi-test-db), named by a hash of everything it
+    depends on (every source file outside the tests, the seeded content, Django's version); a
+    process copies it and only checks that no migration is missing. The first process to need a
+    new one builds it while the others wait for it (pytest-xdist). `--reuse-db`, `--create-db`,
+    `--no-migrations`, PostgreSQL and `-p no:cacheprovider` take pytest-django's own way."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    try:
+        from pytest_django.fixtures import _get_databases_for_setup
+
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    except ImportError:  # pragma: no cover - a pytest-django without the helper
+        aliases, serialized_aliases = None, None
+    verbosity = request.config.option.verbose
+    setup = {
+        "verbosity": verbosity,
+        "interactive": False,
+        "aliases": aliases,
+        "serialized_aliases": serialized_aliases,
+    }
+    if not django_db_use_migrations:
+        from pytest_django.fixtures import _disable_migrations
+
+        _disable_migrations()
+    if django_db_keepdb and not django_db_createdb:
+        setup["keepdb"] = True
+    cache_dir = _migrated_database_cache(request, connections, django_db_use_migrations)
+    with django_db_blocker.unblock():
+        if cache_dir is None or django_db_keepdb:
+            db_cfg = setup_databases(**setup)
+        else:
+            db_cfg = _setup_from_migrated_copy(cache_dir, connections["default"], setup)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _migrated_database_cache(request, connections, use_migrations):
+    cache = getattr(request.config, "cache", None)
+    if cache is None or not use_migrations or set(connections) != {"default"}:
+        return None
+    if connections["default"].vendor != "sqlite":
+        return None
+    return cache.mkdir("kaderasi-test-db")
+
+
+def _setup_from_migrated_copy(cache_dir, connection, setup: dict):
+    import fcntl
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from django.test.utils import setup_databases
+
+    target = Path(connection.creation._get_test_db_name())
+    copy = Path(cache_dir) / f"{_migrated_database_key()}.sqlite3"
+    with open(Path(cache_dir) / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not copy.exists():
+            db_cfg = setup_databases(**setup)
+            for stale in Path(cache_dir).glob("*.sqlite3*"):
+                stale.unlink(missing_ok=True)
+            building = copy.with_suffix(".building")
+            connection.ensure_connection()
+            with sqlite3.connect(building) as destination:
+                connection.connection.backup(destination)
+            destination.close()
+            os.replace(building, copy)
+            return db_cfg
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(copy, target)
+    # keepdb: open the copy, apply what is missing (nothing: the hash says so), no flush.
+    return setup_databases(**{**setup, "keepdb": True})
+
+
+def _migrated_database_key() -> str:
+    """A hash of what the migrated test database is made from: every Python file of kaderasi and
+    config outside the tests (migrations, models, the services data migrations call), the content
+    files they seed, and Django's version. A change to a test file keeps the copy."""
+    import hashlib
+    from pathlib import Path
+
+    import django
+
+    package = Path(__file__).resolve().parent
+    root = package.parent
+    digest = hashlib.sha256(django.get_version().encode())
+    files = [*package.rglob("*.py"), *package.glob("*/content/**/*"), *root.glob("config/*.py")]
+    for path in sorted(set(files)):
+        parts = path.relative_to(root).parts
+        if "tests" in parts or path.name == "conftest.py" or not path.is_file():
+            continue
+        digest.update("/".join(parts).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
 @pytest.fixture
 def now():
     return NOW
