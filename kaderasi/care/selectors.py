@@ -8,6 +8,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    IntegerChoices,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -45,6 +46,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
+from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import within_areas_q
 
 
@@ -242,19 +244,56 @@ def flags_of_referral(referral: Referral) -> QuerySet[Flag]:
     return flags.select_related("rule").order_by("raised_at")
 
 
+class AreaDistance(IntegerChoices):
+    """How far a cadre lives from the mother, read off the area tree (nearest first)."""
+
+    SAME_POSYANDU = 0, _("Same posyandu")
+    SAME_VILLAGE = 1, _("Same village")
+    SAME_DISTRICT = 2, _("Same district")
+    FARTHER = 3, _("Another district")
+
+
 @dataclass(frozen=True)
 class PairingCandidate:
     cadre: Cadre
     certified: bool
     active_clients: int
-    at_capacity: bool
-    same_posyandu: bool
+    capacity: int
+    distance: AreaDistance
+    # The mothers she accompanies now that the user may see (to finish or hand one over).
+    clients: tuple[Mother, ...] = ()
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.active_clients >= self.capacity
+
+    @property
+    def same_posyandu(self) -> bool:
+        return self.distance == AreaDistance.SAME_POSYANDU
+
+    @property
+    def available(self) -> bool:
+        """Free to pair without a coordinator's override: certified with a place free."""
+        return self.certified and not self.at_capacity
+
+
+def _area_distance(cadre_posyandu, mother_posyandu) -> AreaDistance:
+    if cadre_posyandu.pk == mother_posyandu.pk:
+        return AreaDistance.SAME_POSYANDU
+    if cadre_posyandu.parent_id == mother_posyandu.parent_id:
+        return AreaDistance.SAME_VILLAGE
+    cadre_district = cadre_posyandu.parent.parent_id if cadre_posyandu.parent else None
+    mother_district = mother_posyandu.parent.parent_id if mother_posyandu.parent else None
+    if cadre_district is not None and cadre_district == mother_district:
+        return AreaDistance.SAME_DISTRICT
+    return AreaDistance.FARTHER
 
 
 def pairing_candidates(user: User, mother: Mother, *, on: dt.date) -> list[PairingCandidate]:
     """The cadres of the mother's programme `user` may see, with whether each holds a valid
-    certificate on `on` (the rule of training.certification.valid_certificate) and how many
-    clients she accompanies now: certified and free first, then her own posyandu's."""
+    certificate on `on` (the rule of training.certification.valid_certificate), how many
+    clients she accompanies now (and which of them `user` may see) and how far she lives from
+    the mother in the area tree: those free to pair first, nearest first, then the others."""
     from kaderasi.training.models import Certificate
 
     valid = Certificate.objects.filter(
@@ -267,31 +306,70 @@ def pairing_candidates(user: User, mother: Mother, *, on: dt.date) -> list[Pairi
         .annotate(total=Count("pk"))
         .values("total")
     )
+    visible_mothers = mothers_visible_to(user)
     cadres = (
         Cadre.objects.filter(
             pk__in=cadres_visible_to(user).values("pk"), programme_id=mother.programme_id
         )
-        .select_related("posyandu")
+        .select_related("posyandu__parent__parent")
         .annotate(
             certified=Exists(valid),
             active_clients=Coalesce(Subquery(open_pairings, output_field=IntegerField()), 0),
         )
+        .prefetch_related(
+            Prefetch(
+                "pairings",
+                queryset=Pairing.objects.filter(ends_at__isnull=True, mother__in=visible_mothers)
+                .select_related("mother")
+                .order_by("starts_at"),
+                to_attr="open_visible_pairings",
+            )
+        )
     )
+    mother_posyandu = Area.objects.select_related("parent").get(pk=mother.posyandu_id)
     cap = mother.programme.max_active_clients_per_cadre
     candidates = [
         PairingCandidate(
             cadre=cadre,
             certified=cadre.certified,
             active_clients=cadre.active_clients,
-            at_capacity=cadre.active_clients >= cap,
-            same_posyandu=cadre.posyandu_id == mother.posyandu_id,
+            capacity=cap,
+            distance=_area_distance(cadre.posyandu, mother_posyandu),
+            clients=tuple(p.mother for p in cadre.open_visible_pairings),
         )
         for cadre in cadres
     ]
     return sorted(
         candidates,
-        key=lambda c: (not c.certified, c.at_capacity, not c.same_posyandu, c.cadre.code),
+        key=lambda c: (
+            not c.available,
+            c.distance,
+            c.at_capacity,
+            not c.certified,
+            c.active_clients,
+            c.cadre.code,
+        ),
     )
+
+
+def mothers_awaiting_cadre(user: User, *, now: dt.datetime) -> list[MotherRow]:
+    """The mothers `user` may see who wait for a cadre: not past their puerperium, with no
+    open pairing and no accompaniment already completed or withdrawn from; the longest
+    registered first."""
+    ended_for_good = Pairing.objects.filter(
+        Q(ends_at__isnull=True)
+        | Q(end_reason__in=[PairingEndReason.COMPLETED, PairingEndReason.WITHDRAWN]),
+        mother=OuterRef("pk"),
+    )
+    mothers = (
+        mothers_visible_to(user)
+        .annotate(paired_or_done=Exists(ended_for_good))
+        .filter(paired_or_done=False)
+        .order_by("created_at", "pk")
+    )
+    return [
+        row for row in mother_rows(mothers, now=now) if row.stage != MotherStage.PUERPERIUM_ENDED
+    ]
 
 
 @dataclass(frozen=True)

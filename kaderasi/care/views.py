@@ -371,6 +371,13 @@ def pairing(request, public_id):
             "mother": mother,
             "form": form,
             "candidates": candidates,
+            "free": [c for c in candidates if c.available],
+            "unavailable": [c for c in candidates if not c.available],
+            "certification_url": (
+                reverse("training:programme-certification", args=[mother.programme.slug])
+                if can(request.user, Permission.VIEW_TRAINING)
+                else ""
+            ),
             "current": current,
             "history": mother.pairings.select_related("cadre").order_by("-starts_at"),
             "may_override": can(request.user, Permission.OVERRIDE_CERTIFICATION),

@@ -8,7 +8,12 @@ from django.http import QueryDict
 from kaderasi.accounts.models import Role, User
 from kaderasi.cadres.selectors import cadres_of_login, cadres_visible_to
 from kaderasi.care.pages import village_list_context
-from kaderasi.care.selectors import mother_rows, mothers_visible_to, open_referrals
+from kaderasi.care.selectors import (
+    mother_rows,
+    mothers_awaiting_cadre,
+    mothers_visible_to,
+    open_referrals,
+)
 from kaderasi.care.today import clients_today
 from kaderasi.core.policies import Permission, can
 from kaderasi.programmes.models import Programme
@@ -26,6 +31,7 @@ def home_context(user: User, *, role: Role, now: dt.datetime) -> dict:
         context.update(village_list_context(user, QueryDict(), now=now))
         context["referrals"] = open_referrals(user)
         context["can_register"] = can(user, Permission.REGISTER_MOTHER)
+        context["awaiting_cadre"] = mothers_awaiting_cadre(user, now=now)
     if role == Role.CADRE:
         # "Hari ini": her clients now, with the sessions and measurements due.
         context["clients"] = clients_today(user, now=now)
