@@ -77,7 +77,11 @@ def render_workbook(sections: Sequence[Section]) -> bytes:
     """An .xlsx workbook with one sheet per section; numbers are stored unrounded as numbers and
     only their display format rounds them."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text stays text: a programme name or conclusion starting with "=" is never a formula
+    # (formula injection), nor a web address in user text a link.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     styles = _workbook_styles(workbook)
     used_names: set[str] = set()
     for section in sections:

@@ -60,7 +60,10 @@ PROGRAMME_FIELD_HELP = {
 def import_template_workbook() -> bytes:
     """The template as .xlsx bytes."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text stays text: a string starting with "=" is never a formula, nor an address a link.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     styles = {
         "title": workbook.add_format({"bold": True, "font_size": 14, "font_color": "#115E59"}),
         "bold": workbook.add_format({"bold": True}),

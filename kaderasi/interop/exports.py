@@ -32,6 +32,7 @@ from kaderasi.interop.workbook import (
     PROGRAMME,
     PROGRAMME_COLUMNS,
     SHEETS,
+    csv_text_escape,
 )
 from kaderasi.programmes.models import Programme
 
@@ -152,6 +153,11 @@ def _mothers(programme: Programme, mothers: QuerySet[Mother]) -> Iterable[Mother
         yield mother
 
 
+# Text stays text: a name starting with "=" is never a formula (formula injection), nor a web
+# address in a note a link.
+TEXT_AS_TEXT = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+
+
 def write_programme_sheets(workbook: xlsxwriter.Workbook, sheets: Rows) -> None:
     """Add the import-format sheets to `workbook` (so a report can add sheets of its own)."""
     header = workbook.add_format({"bold": True, "bg_color": "#CCFBF1", "border": 1})
@@ -187,7 +193,7 @@ def programme_workbook(
 ) -> bytes:
     """The programme as an .xlsx workbook in the import format."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
     write_programme_sheets(
         workbook,
         programme_rows(programme, cadres=cadres, mothers=mothers, pseudonymised=pseudonymised),
@@ -231,4 +237,7 @@ def _csv_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    # Text a spreadsheet would run as a formula gets a leading apostrophe (read back without).
+    return csv_text_escape(str(value))

@@ -324,6 +324,19 @@ def read_csv_folder(folder: str | Path) -> RawWorkbook:
     return read_csv_files(files, source_name=path.name)
 
 
+# A CSV cell starting with one of these is a formula to a spreadsheet: kaderasi writes such text
+# with a leading apostrophe (OWASP's advice against formula injection) and reads it back without.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text_escape(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text_unescape(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def read_csv_files(files: Mapping[str, bytes], *, source_name: str) -> RawWorkbook:
     """Read CSV contents keyed by sheet name. UTF-8 (with or without BOM) or Windows-1252; comma
     or semicolon separated (Excel in an Indonesian locale writes semicolons). A file with data
@@ -338,7 +351,8 @@ def read_csv_files(files: Mapping[str, bytes], *, source_name: str) -> RawWorkbo
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        workbook.sheets[name] = _sheet(name, enumerate(reader, start=1))
+        lines = ([csv_text_unescape(cell) for cell in cells] for cells in reader)
+        workbook.sheets[name] = _sheet(name, enumerate(lines, start=1))
     return workbook
 
 

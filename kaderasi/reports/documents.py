@@ -172,7 +172,18 @@ def xlsx_from_document(
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    # Text stays text: a programme name or conclusion starting with "=" is never a formula
+    # (formula injection), nor a web address in user text a link (the table of contents' links
+    # are written with write_url).
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     workbook.set_properties(
         {
             "title": document.title,
