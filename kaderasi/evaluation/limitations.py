@@ -29,6 +29,9 @@ class EvaluationFacts:
     knowledge_excluded: int
     milk_pairs: int
     milk_excluded: int
+    # False when the milk-volume change has no confidence interval (one pair, or differences that
+    # are all equal), so no sentence may point the reader to one.
+    milk_interval: bool = True
     comparison_pairs: int = 0
     comparison_excluded: int = 0
     volumes: int = 0
@@ -116,7 +119,25 @@ def _design(facts: EvaluationFacts) -> list[str]:
 
 def _sample_size(facts: EvaluationFacts) -> list[str]:
     sentences = []
-    if 0 < facts.milk_pairs < SMALL_SAMPLE_PAIRS:
+    if facts.milk_pairs == 1:
+        sentences.append(
+            _(
+                "Only 1 mother has both milk volumes: one pair gives no confidence interval and "
+                "no check of normality, and it says nothing about other mothers."
+            )
+        )
+    elif 0 < facts.milk_pairs < SMALL_SAMPLE_PAIRS and not facts.milk_interval:
+        sentences.append(
+            ngettext(
+                "Only %(n)d mother has both milk volumes: the estimates are imprecise and the "
+                "normality check that chooses the primary test has little power.",
+                "Only %(n)d mothers have both milk volumes: the estimates are imprecise and the "
+                "normality check that chooses the primary test has little power.",
+                facts.milk_pairs,
+            )
+            % {"n": facts.milk_pairs}
+        )
+    elif 0 < facts.milk_pairs < SMALL_SAMPLE_PAIRS:
         sentences.append(
             ngettext(
                 "Only %(n)d mother has both milk volumes: the estimates are imprecise (see the "

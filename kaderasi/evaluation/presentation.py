@@ -7,12 +7,13 @@ the renderers round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kaderasi.core import numbers
 from kaderasi.evaluation.results import NormsStatus
@@ -128,7 +129,7 @@ def evaluation_sections(
             before_label=_("Pre-test"),
             after_label=_("Post-test"),
             unit=_("points"),
-            subjects=_("cadres"),
+            subjects=CADRES,
         )
     )
     sections.append(
@@ -140,7 +141,7 @@ def evaluation_sections(
             before_label=_("Before"),
             after_label=_("After"),
             unit=_("ml"),
-            subjects=_("mothers"),
+            subjects=MOTHERS,
         )
     )
     if "comparison" in evaluation:
@@ -189,6 +190,42 @@ def _programme_section(programme: Programme, scope_note: str) -> Section:
     )
 
 
+@dataclass(frozen=True)
+class Subjects:
+    """How a paired section speaks of the people it counts, with the right plural for each
+    count (English has "1 mother" and "2 mothers")."""
+
+    none_to_analyse: Callable[[], str]
+    counted: Callable[[int], str]
+    with_one_value: Callable[[int], str]
+
+
+CADRES = Subjects(
+    none_to_analyse=lambda: _("No cadres with both values to analyse."),
+    counted=lambda n: ngettext("%(n)s cadre", "%(n)s cadres", n) % {"n": n},
+    with_one_value=lambda n: (
+        ngettext(
+            "%(n)s cadre has only one of the two values.",
+            "%(n)s cadres have only one of the two values.",
+            n,
+        )
+        % {"n": n}
+    ),
+)
+MOTHERS = Subjects(
+    none_to_analyse=lambda: _("No mothers with both values to analyse."),
+    counted=lambda n: ngettext("%(n)s mother", "%(n)s mothers", n) % {"n": n},
+    with_one_value=lambda n: (
+        ngettext(
+            "%(n)s mother has only one of the two values.",
+            "%(n)s mothers have only one of the two values.",
+            n,
+        )
+        % {"n": n}
+    ),
+)
+
+
 def _paired_section(
     key: str,
     title: str,
@@ -198,26 +235,23 @@ def _paired_section(
     before_label: str,
     after_label: str,
     unit: str,
-    subjects: str,
+    subjects: Subjects,
 ) -> Section:
     if block["n"] == 0:
-        paragraphs = [_("No %(subjects)s with both values to analyse.") % {"subjects": subjects}]
+        paragraphs = [subjects.none_to_analyse()]
         if block["excluded_pairs"]:
-            paragraphs.append(
-                _("%(n)s %(subjects)s have only one of the two values.")
-                % {"n": block["excluded_pairs"], "subjects": subjects}
-            )
+            paragraphs.append(subjects.with_one_value(block["excluded_pairs"]))
         return Section(key=key, title=title, sheet_title=sheet_title, paragraphs=paragraphs)
     if block["ci95"] is None:
         summary = _(
             "Mean %(before_label)s %(before)s %(unit)s, mean %(after_label)s %(after)s %(unit)s: "
-            "a mean difference of %(difference)s %(unit)s over %(n)s %(subjects)s."
+            "a mean difference of %(difference)s %(unit)s over %(counted)s."
         )
     else:
         summary = _(
             "Mean %(before_label)s %(before)s %(unit)s, mean %(after_label)s %(after)s %(unit)s: "
             "a mean difference of %(difference)s %(unit)s (95 %% confidence interval "
-            "%(interval)s) over %(n)s %(subjects)s."
+            "%(interval)s) over %(counted)s."
         )
     summary %= {
         "before_label": before_label.lower(),
@@ -227,11 +261,23 @@ def _paired_section(
         "difference": numbers.number(block["mean_difference"], DIFFERENCE_DECIMALS),
         "interval": numbers.interval_words(block["ci95"], DIFFERENCE_DECIMALS),
         "unit": unit,
-        "n": block["n"],
-        "subjects": subjects,
+        "counted": subjects.counted(block["n"]),
     }
-    primary = block["primary_test"]
-    paragraphs = [summary, str(PRIMARY_TEST_REASONS[primary["reason_code"]])]
+    wilcoxon = block["wilcoxon"]
+    # Every difference is zero exactly when pairs remain but the signed-rank test has no p-value
+    # at all: it drops zero differences, and the t-test needs differences that vary.
+    no_test_possible = wilcoxon["p_exact"] is None and wilcoxon["p_approx"] is None
+    if no_test_possible:
+        paragraphs = [
+            summary,
+            _(
+                "Every difference is zero, so there is no change to test: no test is possible "
+                "(the Wilcoxon signed-rank test leaves out zero differences and the paired "
+                "t-test needs differences that vary)."
+            ),
+        ]
+    else:
+        paragraphs = [summary, str(PRIMARY_TEST_REASONS[block["primary_test"]["reason_code"]])]
     descriptive = Table(
         caption=_("Descriptive statistics (%(unit)s)") % {"unit": unit},
         header=["", before_label, after_label],
@@ -278,7 +324,6 @@ def _paired_section(
         ],
     )
     paired_t = block["paired_t"]
-    wilcoxon = block["wilcoxon"]
     tests = Table(
         caption=_("Tests"),
         header=[_("Test"), _("Statistic"), _("Value"), _("df"), _("p (two-sided)")],
@@ -318,7 +363,7 @@ def _paired_section(
         title=title,
         sheet_title=sheet_title,
         paragraphs=paragraphs,
-        tables=[descriptive, change, tests],
+        tables=[descriptive, change] if no_test_possible else [descriptive, change, tests],
     )
 
 

@@ -217,6 +217,7 @@ def _facts(
         knowledge_excluded=knowledge_block["excluded_pairs"],
         milk_pairs=milk_block["n"],
         milk_excluded=milk_block["excluded_pairs"],
+        milk_interval=milk_block["ci95"] is not None,
         comparison_pairs=comparison_pairs,
         comparison_excluded=len(comparison_rows) - comparison_pairs,
         volumes=len(phase_volumes),
