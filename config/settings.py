@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kaderasi.reports",
     "kaderasi.reminders",
     "kaderasi.sync",
+    "kaderasi.worker",
     "kaderasi.api",
     "kaderasi.offline",
     "kaderasi.web",
@@ -241,7 +242,7 @@ HUEY = {
     "filename": str(DATA_DIR / "huey.sqlite3"),
     "immediate": envbool("HUEY_IMMEDIATE", False),
 }
-TASKS = {"default": {"BACKEND": "kaderasi.reminders.task_backend.HueyTaskBackend"}}
+TASKS = {"default": {"BACKEND": "kaderasi.worker.task_backend.HueyTaskBackend"}}
 # --- api and offline (the sync API and the cadre's offline app) ---
 # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from ninja's own static files (no CDN).
 INSTALLED_APPS.append("ninja")

@@ -26,3 +26,7 @@ _.extendMarkdown
 
 # Imported in AppConfig.ready() for what importing it does (registers the task queue).
 _.huey_queue
+
+# Django's session check calls AbstractBaseUser._get_session_auth_hash; django-axes calls its
+# handler's clean_expired_user_attempts.
+_._get_session_auth_hash, _.clean_expired_user_attempts

@@ -13,7 +13,6 @@ class RemindersConfig(AppConfig):
 
         from kaderasi.reminders import (
             checks,  # noqa: F401 - registers the message backend check
-            huey_queue,  # noqa: F401 - resets Huey when HUEY changes
             models,
         )
 

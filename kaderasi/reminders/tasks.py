@@ -1,15 +1,9 @@
-"""Background tasks, written against Django's task API (django-tasks) and run by Huey."""
+"""The reminders' background tasks, written against Django's task API (django-tasks) and run by
+the worker (kaderasi/worker/)."""
 
 from django_tasks import task
 
 from kaderasi.core import clock
-from kaderasi.reminders.periodic import run_periodic_jobs
-
-
-@task()
-def periodic_jobs() -> list[dict]:
-    """Every periodic job once, at the current time (the worker runs this every minute)."""
-    return [outcome.as_dict() for outcome in run_periodic_jobs(now=clock.now())]
 
 
 @task()

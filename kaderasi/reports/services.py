@@ -143,7 +143,7 @@ class ExportsPurged:
 
 
 def report_exports_purge_due(*, now: dt.datetime) -> ExportsPurged:
-    """The worker's periodic job (`reminders.periodic.PERIODIC_JOBS`): delete the exports that
+    """The worker's periodic job (`worker.periodic.PERIODIC_JOBS`): delete the exports that
     have passed their week. Run every minute with the other jobs, it finds nothing most of the
     time (one query on a small table), and a file never outlives its week by more than a minute
     while a worker runs."""

@@ -270,7 +270,7 @@ def test_exports_older_than_a_week_are_deleted_with_their_files(programme, coord
 
 
 def test_the_workers_periodic_jobs_delete_week_old_exports(programme, coordinator):
-    from kaderasi.reminders.periodic import PERIODIC_JOBS, run_periodic_jobs
+    from kaderasi.worker.periodic import PERIODIC_JOBS, run_periodic_jobs
 
     job = "kaderasi.reports.services.report_exports_purge_due"
     old = ReportExport.objects.create(programme=programme, requested_by=coordinator, format="pdf")

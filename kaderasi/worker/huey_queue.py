@@ -20,7 +20,7 @@ def build_huey(config: dict):
     (Huey, and with it the Redis and PostgreSQL clients, is imported only when first needed.)"""
     from huey import MemoryHuey, RedisHuey, SqliteHuey
 
-    from kaderasi.reminders.task_backend import register_runner
+    from kaderasi.worker.task_backend import register_runner
 
     name = config.get("name") or "kaderasi"
     url = config.get("url") or ""

@@ -97,7 +97,7 @@ class HueyTaskBackend(BaseTaskBackend):
     supports_defer = True
 
     def enqueue(self, task: Task, args, kwargs) -> TaskResult:
-        from kaderasi.reminders.huey_queue import get_huey
+        from kaderasi.worker.huey_queue import get_huey
 
         self.validate_task(task)
         huey = get_huey()

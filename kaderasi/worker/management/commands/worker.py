@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from huey import crontab
 
-from kaderasi.reminders.huey_queue import get_huey
-from kaderasi.reminders.task_backend import register_periodic
-from kaderasi.reminders.tasks import periodic_jobs
+from kaderasi.worker.huey_queue import get_huey
+from kaderasi.worker.task_backend import register_periodic
+from kaderasi.worker.tasks import periodic_jobs
 
 
 class Command(BaseCommand):
