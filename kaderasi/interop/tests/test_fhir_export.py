@@ -11,14 +11,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from fhir.resources.R4B.bundle import Bundle
 
+from kaderasi.accounts.models import User
+from kaderasi.accounts.roles import Role
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import MassageSession, Measurement, MeasurementKind, Mother
 from kaderasi.conftest import NOW, shared_rows
 from kaderasi.demo.seeding import seed_demo
 from kaderasi.interop.fhir import codes
 from kaderasi.interop.fhir.bundle import programme_bundle
+from kaderasi.interop.fhir.imports import fhir_import
 from kaderasi.interop.fhir.selectors import programme_fhir_rows
 from kaderasi.programmes.models import Programme
+from kaderasi.tests.factories import ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +238,7 @@ def test_export_fhir_writes_the_bundle_to_the_output_file(live, tmp_path):
 
     bundle = json.loads(path.read_text(encoding="utf-8"))
     Bundle.model_validate(bundle)
-    assert f"{len(bundle['entry'])} FHIR resources" in out.getvalue()
+    assert out.getvalue() == f"Ditulis ke {path}: {len(bundle['entry'])} resource FHIR.\n"
 
 
 def test_export_fhir_refuses_an_unknown_programme_with_status_2(live, tmp_path):
@@ -246,3 +250,28 @@ def test_export_fhir_refuses_an_unknown_programme_with_status_2(live, tmp_path):
     assert refused.value.returncode == 2
     assert "no-such" in str(refused.value)
     assert not path.exists()
+
+
+def _volumes(programme):
+    return sorted(
+        (m.mother.code, m.measured_at, m.value, m.method, m.basis, m.phase, m.side)
+        for m in Measurement.objects.filter(
+            mother__programme=programme, kind=MeasurementKind.MILK_VOLUME
+        ).select_related("mother")
+    )
+
+
+@pytest.mark.parametrize("pseudonymised", [False, True])
+def test_the_round_trip_export_then_import_gives_the_same_milk_volumes(live, pseudonymised):
+    admin = User.objects.filter(role=Role.ADMIN).first() or UserFactory(role=Role.ADMIN)
+    copy = ProgrammeFactory(slug="demo-live-copy", area=live.area)
+    bundle = json.loads(json.dumps(_bundle(live, pseudonymised=pseudonymised)))
+
+    record = fhir_import(bundle=bundle, programme=copy, by=admin, now=NOW, file_name="b.json")
+
+    assert _volumes(copy) == _volumes(live)
+    assert len(_volumes(live)) == record.milk_volumes == 5
+    # Every mother comes along, with or without volumes (and no infant becomes a mother).
+    assert sorted(Mother.objects.filter(programme=copy).values_list("code", flat=True)) == sorted(
+        Mother.objects.filter(programme=live).values_list("code", flat=True)
+    )
