@@ -260,6 +260,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Permissions-Policy everywhere; Cache-Control: no-store on logged-in pages, downloads and the API.
+MIDDLEWARE.append("kaderasi.web.security_headers.SecurityHeadersMiddleware")
 KADERASI_LOGIN_MAX_FAILURES = envint("KADERASI_LOGIN_MAX_FAILURES", 5)
 KADERASI_LOGIN_COOLOFF_SECONDS = envint("KADERASI_LOGIN_COOLOFF_SECONDS", 60)
 KADERASI_LOGIN_COOLOFF_MAX_SECONDS = envint("KADERASI_LOGIN_COOLOFF_MAX_SECONDS", 30 * 60)

@@ -143,7 +143,11 @@ def verify(request, code=None):
     programme, the status and the dates."""
     form = VerifyForm(request.GET or None)
     if code is None and form.is_valid():
-        return redirect("training:verify", code=form.cleaned_data["code"].strip().upper())
+        code = form.cleaned_data["code"].strip().upper()
+        # A code with a slash cannot be a path segment (nor a certificate): answer it here,
+        # as not found, rather than redirect to a URL that does not exist.
+        if "/" not in code:
+            return redirect("training:verify", code=code)
     certificate = certificate_by_code(code) if code else None
     context = {"form": form, "code": code, "certificate": certificate}
     if certificate is not None:
