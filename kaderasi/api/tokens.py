@@ -68,28 +68,31 @@ def device_token_revoke(*, token: DeviceToken, by: User, now: dt.datetime) -> De
 
 # A token stands for the user as she was when it was issued: a change to any of these ends it.
 CREDENTIAL_FIELDS = ("password", "role", "is_active")
+# The note pre_save leaves on the instance for post_save (an attribute User does not declare).
+CREDENTIALS_CHANGED = "_kaderasi_credentials_changed"
 
 
 def credentials_change_note(sender, instance: User, update_fields=None, **kwargs) -> None:
     """pre_save of User: note whether her password, role or active flag is about to change."""
-    instance._kaderasi_credentials_changed = False
+    setattr(instance, CREDENTIALS_CHANGED, False)
     if instance.pk is None or (
         update_fields is not None and not set(update_fields) & set(CREDENTIAL_FIELDS)
     ):
         return
     before = User.objects.filter(pk=instance.pk).values(*CREDENTIAL_FIELDS).first()
-    instance._kaderasi_credentials_changed = before is not None and any(
+    changed = before is not None and any(
         before[field] != getattr(instance, field) for field in CREDENTIAL_FIELDS
     )
+    setattr(instance, CREDENTIALS_CHANGED, changed)
 
 
 def credentials_change_end_tokens(sender, instance: User, created=False, **kwargs) -> None:
     """post_save of User: when her password, role or active flag changed, every device token she
     holds is revoked (whoever made the change: admin, command, password form), so a lost phone
     stops syncing once the password is reset and a token never carries a role she has lost."""
-    if not created and getattr(instance, "_kaderasi_credentials_changed", False):
+    if not created and getattr(instance, CREDENTIALS_CHANGED, False):
         device_tokens_revoke_all(user=instance, now=clock.now())
-        instance._kaderasi_credentials_changed = False
+        setattr(instance, CREDENTIALS_CHANGED, False)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Model
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
@@ -175,6 +175,7 @@ def care_records_write(
             if duplicate is not None:
                 outcomes.append(RecordOutcome(OutcomeStatus.DUPLICATE, row=duplicate))
                 continue
+            row: Measurement | MassageSession | DangerSignReport
             if isinstance(record, MeasurementRecord):
                 row = _measurement(record, batch, by=by, now=now, historical=historical)
             elif isinstance(record, MassageSessionRecord):
@@ -299,8 +300,8 @@ class _Batch:
         stored: dict[uuid.UUID, Measurement | MassageSession | DangerSignReport] = {}
         if public_ids:
             for model in (Measurement, MassageSession, DangerSignReport):
-                for row in model.objects.filter(public_id__in=public_ids):
-                    stored[row.public_id] = row
+                for stored_row in model._default_manager.filter(public_id__in=public_ids):
+                    stored[stored_row.public_id] = stored_row
         return cls(
             mothers=mothers,
             districts=_districts_of({m.posyandu for m in mothers.values()}),
@@ -332,14 +333,14 @@ class _Batch:
             return None
         earlier = self.seen.get(record.public_id)
         stored = self.stored.get(record.public_id)
-        if earlier is None and stored is None:
-            return None
         if earlier is not None:
             same_mother = earlier.mother.pk == record.mother.pk
             same_kind = _kind_of(earlier) == _kind_of(record)
-        else:
+        elif stored is not None:
             same_mother = stored.mother_id == record.mother.pk
             same_kind = _kind_of_row(stored) == _kind_of(record)
+        else:
+            return None
         if not same_mother:
             raise DomainError(
                 CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
@@ -364,10 +365,9 @@ class _Batch:
             first = self.first_massage.get(mother_id)
             if first is None or record.started_at < first:
                 self.first_massage[mother_id] = record.started_at
-        stopping = isinstance(record, DangerSignsRecord) and any(
+        if isinstance(record, DangerSignsRecord) and any(
             self.signs[code].stops_massage for code in row.signs
-        )
-        if stopping:
+        ):
             observed = self.batch_stops.get(mother_id)
             if observed is None or record.observed_at < observed:
                 self.batch_stops[mother_id] = record.observed_at
@@ -654,12 +654,12 @@ def _identity(record: CareRecord) -> dict:
 def _insert(pending: list, *, actor: User | None) -> None:
     """One INSERT per table, and the audit entries the per-row save would have written
     (bulk_create sends no signals)."""
-    by_model: dict[type, list] = defaultdict(list)
+    by_model: dict[type[Model], list] = defaultdict(list)
     for _index, _record, row in pending:
         by_model[type(row)].append(row)
     created = []
     for model, rows in by_model.items():
-        created.extend(model.objects.bulk_create(rows))
+        created.extend(model._default_manager.bulk_create(rows))
     if not created:
         return
     content_types = ContentType.objects.get_for_models(*by_model)
@@ -689,9 +689,14 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
     alerting = False
     for _index, record, row in pending:
         mother = batch.mother(record)
+        # The row the flags are about, under the name flags_record gives it.
+        measurement: Measurement | None = None
+        session: MassageSession | None = None
+        report: DangerSignReport | None = None
+        severity: str | None = None
         if isinstance(row, Measurement):
             facts = _measurement_facts(row, batch)
-            links = {"measurement": row}
+            measurement = row
         elif isinstance(row, MassageSession):
             programme = mother.programme
             facts = [
@@ -703,13 +708,22 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
                     adverse_event=row.adverse_event,
                 )
             ]
-            links = {"massage_session": row}
+            session = row
         else:
             facts = [flag_rules.DangerSignFacts(tuple(row.signs))]
-            links = {"danger_sign_report": row, "severity": _flag_severity(row, batch)}
+            report = row
+            severity = _flag_severity(row, batch)
         findings = flag_rules.evaluate(settings_, facts)
         if findings:
-            raised = flags_record(mother=mother, findings=findings, now=now, **links)
+            raised = flags_record(
+                mother=mother,
+                findings=findings,
+                now=now,
+                measurement=measurement,
+                massage_session=session,
+                danger_sign_report=report,
+                severity=severity,
+            )
             alerting = alerting or any(
                 flag.severity == FlagSeverity.RED and flag.danger_sign_report_id for flag in raised
             )

@@ -105,8 +105,9 @@ def stop_of(
     outcome), or None while it goes on."""
     stops: list[tuple[dt.datetime, str]] = []
     # The same reading of consent as care.consent.processing_allowed, over rows already loaded.
-    if consents and None not in consents:
-        stops.append((max(consents), CancelReason.CONSENT_WITHDRAWN))
+    withdrawn = [at for at in consents if at is not None]
+    if consents and len(withdrawn) == len(consents):
+        stops.append((max(withdrawn), CancelReason.CONSENT_WITHDRAWN))
     if delivery is not None and delivery.birth_outcome and delivery.birth_outcome_at is not None:
         stops.append((delivery.birth_outcome_at, CancelReason.BIRTH_OUTCOME))
     return min(stops) if stops else None
