@@ -7,7 +7,7 @@ What is read (docs/fhir.md, "Import"):
   the identifier under the SATUSEHAT NIK system; a mother whose code the programme has already
   is that mother (nothing of her is changed);
 - an Observation is read when its code is `care#milk-volume`; other resources and observations
-  are left out and counted.
+  are left out.
 Volumes go through the care app's one write path (`care_records_write`, historical)."""
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ class _VolumePlan:
 class FhirImportPlan:
     mothers: dict[str, _MotherPlan] = field(default_factory=dict)
     volumes: list[_VolumePlan] = field(default_factory=list)
-    left_out: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
 
     def refuse(self, resource: str, entry: int, element: str, code, message: str) -> None:
@@ -139,7 +138,7 @@ def _is_mother_identifier(identifier: dict[str, Any]) -> bool:
     return system.startswith(f"{codes.PROGRAMME_SYSTEM}/") and system.endswith("/mother")
 
 
-def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme, now: dt.datetime):
+def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme) -> FhirImportPlan:
     """Read `bundle` against `programme` without writing: what would be created, and every
     problem found."""
     plan = FhirImportPlan()
@@ -153,25 +152,23 @@ def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme, now: dt.da
                 patients[key] = (number, resource)
         elif kind == OBSERVATION and _is_milk_volume(resource):
             observations.append((number, resource))
-        else:
-            plan.left_out += 1
     subjects = {str((r.get("subject") or {}).get("reference") or "") for _n, r in observations}
     for number, resource in observations:
-        volume = _volume(plan, number, resource, patients, now=now)
+        volume = _volume(plan, number, resource, patients)
         if volume is not None:
             plan.volumes.append(volume)
     existing = {key_of(m.code): m for m in Mother.objects.filter(programme=programme)}
     resolver = AreaResolver(programme.area)
-    seen: set[int] = set()
-    for key, (number, resource) in patients.items():
-        if number in seen:
-            continue
+    keys_of: dict[int, list[str]] = {}
+    for key, (number, _resource) in patients.items():
+        keys_of.setdefault(number, []).append(key)
+    for number, keys in keys_of.items():
+        resource = patients[keys[0]][1]
         identifiers = [i for i in resource.get("identifier") or [] if isinstance(i, dict)]
-        if key not in subjects and not any(_is_mother_identifier(i) for i in identifiers):
-            plan.left_out += 1  # an infant, or someone this import does not hold
-            seen.add(number)
-            continue
-        seen.add(number)
+        if not subjects.intersection(keys) and not any(
+            _is_mother_identifier(i) for i in identifiers
+        ):
+            continue  # an infant, or someone else this import does not hold
         mother = _mother(plan, number, resource, identifiers, existing, resolver)
         if mother is None:
             continue
@@ -184,9 +181,8 @@ def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme, now: dt.da
                 _("Another Patient of the bundle has the code %(code)s.") % {"code": mother.code},
             )
             continue
-        for other_key, (other_number, _resource) in patients.items():
-            if other_number == number:
-                plan.mothers[other_key] = mother
+        for key in keys:
+            plan.mothers[key] = mother
     if not plan.mothers and not plan.volumes and not plan.issues:
         plan.refuse(
             "Bundle",
@@ -319,7 +315,7 @@ def _place(plan, number, resource, resolver: AreaResolver) -> PosyanduTarget | N
     return found
 
 
-def _volume(plan, number, resource, patients, *, now) -> _VolumePlan | None:
+def _volume(plan, number, resource, patients) -> _VolumePlan | None:
     problems = len(plan.issues)
     subject = str((resource.get("subject") or {}).get("reference") or "")
     if subject not in patients:
@@ -454,7 +450,7 @@ def fhir_import(
     content_hash = bundle_hash(bundle)
     if ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash).exists():
         raise _already_imported(programme)
-    plan = plan_fhir_bundle(bundle, programme=programme, now=now)
+    plan = plan_fhir_bundle(bundle, programme=programme)
     if plan.issues:
         raise ImportRejected(plan.issues)
     try:

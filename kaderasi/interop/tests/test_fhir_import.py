@@ -273,3 +273,50 @@ def test_import_fhir_speaks_indonesian_by_default(world, admin_user, tmp_path):
         "Entri 2 (Observation), valueQuantity.code: Volume ASI harus dalam mililiter "
         "(kode UCUM mL).\n"
     )
+
+
+def test_an_observation_may_name_its_patient_by_the_entrys_full_url(world, admin_user):
+    patient = _patient()
+    patient["fullUrl"] = "urn:uuid:0b5c3a52-8a4f-4f4e-9d83-0e2d3c1a7b11"
+    milk = _milk()
+    milk["resource"]["subject"] = {"reference": patient["fullUrl"]}
+
+    fhir_import(
+        bundle=_bundle(patient, milk),
+        programme=world.programme,
+        by=admin_user,
+        now=NOW,
+        file_name="rs.json",
+    )
+
+    mother = Mother.objects.get(programme=world.programme)
+    assert Measurement.objects.get(mother=mother).value == Decimal("12.5")
+
+
+def test_an_infant_patient_without_volumes_is_left_out(world, admin_user):
+    infant = _patient("baby", record="RM-BAYI")
+
+    fhir_import(
+        bundle=_bundle(_patient(), infant, _milk()),
+        programme=world.programme,
+        by=admin_user,
+        now=NOW,
+        file_name="rs.json",
+    )
+
+    codes = Mother.objects.filter(programme=world.programme).values_list("code", flat=True)
+    assert list(codes) == ["RM-001"]
+
+
+def test_two_patients_with_one_code_are_refused(world, admin_user):
+    bundle = _bundle(_patient("p1"), _patient("p2"), _milk("p1"), _milk("p2", value=30))
+
+    with pytest.raises(ImportRejected) as rejected:
+        fhir_import(
+            bundle=bundle, programme=world.programme, by=admin_user, now=NOW, file_name="rs.json"
+        )
+
+    assert [fhir_issue_line(issue) for issue in rejected.value.issues] == [
+        "Entry 2 (Patient), identifier: Another Patient of the bundle has the code RM-001."
+    ]
+    assert not Mother.objects.filter(programme=world.programme).exists()
