@@ -374,11 +374,12 @@ def mothers_awaiting_cadre(user: User, *, now: dt.datetime) -> list[MotherRow]:
 
 @dataclass(frozen=True)
 class PossibleDuplicate:
-    """A registered mother sharing the NIK or phone number typed. `mother` is None when she lies
-    outside what the user may see: the user learns only that she exists."""
+    """A registered mother the user may see who shares the NIK or phone number typed. Mothers
+    outside what she may see are not looked at: the check must not tell her that a NIK or a
+    phone number exists in another region (issue 14)."""
 
     matched_on: str
-    mother: Mother | None
+    mother: Mother
 
 
 def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[PossibleDuplicate]:
@@ -389,9 +390,9 @@ def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[P
         condition |= Q(phone=phone)
     if not (nik or phone):
         return []
-    visible = set(mothers_visible_to(user).filter(condition).values_list("pk", flat=True))
     found = []
-    for mother in Mother.objects.filter(condition).select_related("programme", "posyandu")[:10]:
+    visible = mothers_visible_to(user).filter(condition)
+    for mother in visible.select_related("programme", "posyandu")[:10]:
         matched_on = "nik" if nik and mother.nik == nik else "phone"
-        found.append(PossibleDuplicate(matched_on, mother if mother.pk in visible else None))
+        found.append(PossibleDuplicate(matched_on, mother))
     return found

@@ -22,6 +22,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
+from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.care.services.recording import DangerSignsRecord, care_record_write
 from kaderasi.care.services.records import (
     delivery_record,
@@ -72,8 +73,8 @@ def mother_register(
     confirm_not_duplicate: bool = False,
 ) -> Mother:
     """Register a mother (and her current pregnancy when its dates are given). A mother sharing
-    the NIK or phone number of one already registered (in any programme) is refused as a possible
-    duplicate unless the registering user confirms she is another person."""
+    the NIK or phone number of one already registered that the registering user may see is refused
+    as a possible duplicate unless she confirms this is another person."""
     if not posyandu.path.startswith(programme.area.path):
         raise DomainError(
             CareErrorCode.MOTHER_POSYANDU_OUTSIDE_PROGRAMME,
@@ -82,7 +83,10 @@ def mother_register(
         )
     condition = duplicate_condition(nik=nik, phone=phone)
     if condition is not None and not confirm_not_duplicate:
-        duplicate = Mother.objects.filter(condition).first()
+        # Only among the mothers the registering user may see: a refusal must not tell her that
+        # a NIK or phone number exists in another region (issue 14). No user: all mothers.
+        candidates = Mother.objects.all() if by is None else mothers_visible_to(by)
+        duplicate = candidates.filter(condition).first()
         if duplicate is not None:
             on_nik = bool(nik) and duplicate.nik == nik
             raise DomainError(

@@ -93,20 +93,31 @@ def test_a_possible_duplicate_is_shown_and_registered_only_when_confirmed(client
     assert Mother.objects.count() == 2
 
 
-def test_a_duplicate_outside_the_users_area_is_named_without_her_data(client, midwife, world):
+def test_a_mother_outside_the_users_area_is_not_revealed_by_the_duplicate_check(
+    client, midwife, world
+):
+    # Issue 14: the check answered "a mother with this phone number is already registered" for a
+    # mother in another region, telling the midwife that the number exists there.
     f.MotherFactory(
         programme=world.other_programme,
         posyandu=world.sakura,
         name="Ny. Rahasia",
+        nik="3310012345678901",
         phone="+6281234567890",
     )
     client.force_login(midwife)
-    response = client.post(reverse("care:mother-register"), _register_data(world, nik=""))
-    assert list(response.context["form"].errors) == ["phone"]
-    assert [d.mother for d in response.context["duplicates"]] == [None]
-    page = response.content.decode()
-    assert "Ny. Rahasia" not in page
-    assert "Posyandu Sakura" not in page
+    response = client.post(reverse("care:mother-register"), _register_data(world))
+
+    assert response.status_code == 302
+    assert Mother.objects.filter(programme=world.programme).count() == 1
+
+
+def test_the_possible_duplicates_shown_are_only_within_the_users_scope(midwife, world):
+    from kaderasi.care.selectors import possible_duplicates
+
+    f.MotherFactory(programme=world.other_programme, posyandu=world.sakura, nik="3310012345678901")
+
+    assert possible_duplicates(midwife, nik="3310012345678901") == []
 
 
 def test_a_posyandu_outside_the_programme_is_refused(world, midwife):
