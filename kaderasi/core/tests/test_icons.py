@@ -46,7 +46,6 @@ def test_the_admin_pages_log_no_console_error(phone, world):
     f.UserFactory(username="ani-admin", role="admin", is_superuser=True, is_staff=True)
     errors: list[str] = []
     phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    phone.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
     phone.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status}: {r.url}"))
 
     log_in(phone, "ani-admin", "correct horse battery")
