@@ -59,6 +59,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.RECORD_SESSION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE, Role.CADRE}),
     Permission.HANDLE_REFERRAL: FIELD_STAFF,
+    # A mother's own record as FHIR, for the facility that cares for her (docs/fhir.md).
+    Permission.EXPORT_MOTHER_RECORD: FIELD_STAFF,
     # Reports: dashboards for those who watch many mothers; the programme report for those who
     # evaluate programmes; names and phone numbers leave kaderasi only with a programme manager.
     Permission.VIEW_DASHBOARD: frozenset(

@@ -178,6 +178,7 @@ def timeline_context(mother: Mother, *, user: User, now: dt.datetime) -> dict:
         "can_record": can(user, Permission.RECORD_MEASUREMENT),
         "can_register": can(user, Permission.REGISTER_MOTHER),
         "can_handle": can(user, Permission.HANDLE_REFERRAL),
+        "can_export_record": can(user, Permission.EXPORT_MOTHER_RECORD),
         "milk_chart": _milk_chart(timeline),
         "weight_chart": _weight_chart(timeline),
         "guidance": GUIDANCE,

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     MANAGE_REMINDER_CONTACTS = "reminders.manage_contacts"
     RECORD_SESSION = "session.record"
     HANDLE_REFERRAL = "referral.handle"
+    EXPORT_MOTHER_RECORD = "mother.export_record"
     VIEW_DASHBOARD = "dashboard.view"
     VIEW_PROGRAMME_REPORT = "programme_report.view"
     EXPORT_PROGRAMME_REPORT = "programme_report.export"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kaderasi.interop import views
+from kaderasi.interop.fhir import views as fhir_views
 
 app_name = "interop"
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("import/<uuid:public_id>/", views.programme_import_done, name="import-done"),
     path("programmes/<slug:slug>/export/", views.programme_export_page, name="export"),
     path("programmes/<slug:slug>/export.xlsx", views.programme_export, name="export-workbook"),
+    path("mothers/<uuid:public_id>/fhir.json", fhir_views.mother_fhir, name="mother-fhir"),
 ]

@@ -1,0 +1,90 @@
+"""A mother's record as FHIR, downloaded from her page by the midwife who cares for her."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from fhir.resources.R4B.bundle import Bundle
+
+from kaderasi.care.models import MeasurementKind
+from kaderasi.conftest import WIB
+from kaderasi.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mother(world):
+    mother = f.delivered_mother(
+        programme=world.programme,
+        posyandu=world.mawar,
+        code="M07",
+        name="Ibu Ratna",
+        nik="3310064107950001",
+        delivered_at=dt.datetime(2026, 11, 26, 4, 0, tzinfo=WIB),
+    )
+    f.MeasurementFactory(
+        mother=mother,
+        kind=MeasurementKind.MILK_VOLUME,
+        value=Decimal("8.5"),
+        measured_at=dt.datetime(2026, 11, 27, 7, 0, tzinfo=WIB),
+    )
+    return mother
+
+
+def _url(mother):
+    return reverse("interop:mother-fhir", args=[mother.public_id])
+
+
+def test_the_midwife_downloads_the_mothers_record_as_a_valid_fhir_bundle(
+    client, world, midwife, mother
+):
+    f.delivered_mother(programme=world.programme, posyandu=world.mawar, code="M08")
+    client.force_login(midwife)
+
+    response = client.get(_url(mother))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response["Content-Disposition"] == 'attachment; filename="M07-fhir.json"'
+    bundle = json.loads(response.content)
+    Bundle.model_validate(bundle)
+    patients = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    assert [p["identifier"][-1]["value"] for p in patients] == ["M07"]
+    assert patients[0]["identifier"][0]["value"] == "3310064107950001"
+    (volume,) = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+    ]
+    assert volume["valueQuantity"]["value"] == 8.5
+    assert volume["valueQuantity"]["code"] == "mL"
+
+
+def test_a_midwife_of_another_village_gets_not_found(client, world, midwife):
+    elsewhere = f.delivered_mother(programme=world.programme, posyandu=world.kenanga, code="M09")
+    client.force_login(midwife)
+
+    assert client.get(_url(elsewhere)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["district_officer", "cadre_user"])
+def test_the_district_office_and_a_cadre_may_not_download_it(client, request, persona, mother):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(_url(mother)).status_code == 403
+
+
+def test_her_page_offers_the_download_to_the_midwife_only(
+    client, midwife, district_officer, mother
+):
+    page = reverse("mother-detail", args=[mother.public_id])
+    client.force_login(midwife)
+    assert _url(mother) in client.get(page).content.decode()
+
+    client.force_login(district_officer)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert _url(mother) not in response.content.decode()
