@@ -120,10 +120,23 @@ class FhirImportPlan:
         self.issues.append(ImportIssue(resource, entry, element, code, str(message)))
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: a malformed element reads as missing."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _reference(resource: dict[str, Any]) -> str:
+    return str(_dict(resource.get("subject")).get("reference") or "")
+
+
 def _concept_code(concept: Any, system: str) -> str | None:
     if not isinstance(concept, dict):
         return None
-    for coding in concept.get("coding") or []:
+    for coding in _list(concept.get("coding")):
         if isinstance(coding, dict) and coding.get("system") == system:
             return str(coding.get("code") or "")
     return None
@@ -144,7 +157,7 @@ def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme) -> FhirImp
     plan = FhirImportPlan()
     patients: dict[str, tuple[int, dict[str, Any]]] = {}
     observations: list[tuple[int, dict[str, Any]]] = []
-    for number, entry in enumerate(bundle.get("entry") or [], start=1):
+    for number, entry in enumerate(_list(bundle.get("entry")), start=1):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
         if kind == PATIENT:
@@ -152,7 +165,7 @@ def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme) -> FhirImp
                 patients[key] = (number, resource)
         elif kind == OBSERVATION and _is_milk_volume(resource):
             observations.append((number, resource))
-    subjects = {str((r.get("subject") or {}).get("reference") or "") for _n, r in observations}
+    subjects = {_reference(resource) for _number, resource in observations}
     for number, resource in observations:
         volume = _volume(plan, number, resource, patients)
         if volume is not None:
@@ -164,7 +177,7 @@ def plan_fhir_bundle(bundle: dict[str, Any], *, programme: Programme) -> FhirImp
         keys_of.setdefault(number, []).append(key)
     for number, keys in keys_of.items():
         resource = patients[keys[0]][1]
-        identifiers = [i for i in resource.get("identifier") or [] if isinstance(i, dict)]
+        identifiers = [i for i in _list(resource.get("identifier")) if isinstance(i, dict)]
         if not subjects.intersection(keys) and not any(
             _is_mother_identifier(i) for i in identifiers
         ):
@@ -259,13 +272,13 @@ def _mother(plan, number, resource, identifiers, existing, resolver) -> _MotherP
 
 
 def _name(resource: dict[str, Any]) -> str:
-    for name in resource.get("name") or []:
+    for name in _list(resource.get("name")):
         if not isinstance(name, dict):
             continue
         text = str(name.get("text") or "").strip()
         if text:
             return text
-        parts = [*(name.get("given") or []), name.get("family") or ""]
+        parts = [*_list(name.get("given")), name.get("family") or ""]
         joined = " ".join(str(part).strip() for part in parts if str(part).strip())
         if joined:
             return joined
@@ -275,13 +288,14 @@ def _name(resource: dict[str, Any]) -> str:
 def _place(plan, number, resource, resolver: AreaResolver) -> PosyanduTarget | None:
     """Her posyandu: from the address's village (its Kemendagri code, else its first line) and
     the posyandu named last in the address text ("… / Desa X / Posyandu Y", as exported)."""
-    addresses = [a for a in resource.get("address") or [] if isinstance(a, dict)]
+    addresses = [a for a in _list(resource.get("address")) if isinstance(a, dict)]
     address = addresses[0] if addresses else {}
     village = None
-    for extension in address.get("extension") or []:
-        if extension.get("url") != codes.ADMINISTRATIVE_CODE:
+    for extension in _list(address.get("extension")):
+        if _dict(extension).get("url") != codes.ADMINISTRATIVE_CODE:
             continue
-        for part in extension.get("extension") or []:
+        for part in _list(extension.get("extension")):
+            part = _dict(part)
             if part.get("url") == "village" and part.get("valueCode"):
                 found = [
                     area
@@ -290,8 +304,9 @@ def _place(plan, number, resource, resolver: AreaResolver) -> PosyanduTarget | N
                 ]
                 if found:
                     village = found[0].name
-    if village is None and address.get("line"):
-        village = str(address["line"][0]).strip() or None
+    lines = _list(address.get("line"))
+    if village is None and lines:
+        village = str(lines[0]).strip() or None
     posyandu = None
     parts = [p for p in PATH_SEPARATORS.split(str(address.get("text") or "")) if p.strip()]
     if len(parts) >= 2 and village and parts[-2].strip() == village:
@@ -317,7 +332,7 @@ def _place(plan, number, resource, resolver: AreaResolver) -> PosyanduTarget | N
 
 def _volume(plan, number, resource, patients) -> _VolumePlan | None:
     problems = len(plan.issues)
-    subject = str((resource.get("subject") or {}).get("reference") or "")
+    subject = _reference(resource)
     if subject not in patients:
         plan.refuse(
             OBSERVATION,
@@ -327,7 +342,7 @@ def _volume(plan, number, resource, patients) -> _VolumePlan | None:
             _("The subject %(reference)s is not a Patient of the bundle.")
             % {"reference": subject or "—"},
         )
-    quantity = resource.get("valueQuantity") or {}
+    quantity = _dict(resource.get("valueQuantity"))
     volume = None
     if quantity.get("system") != codes.UCUM or quantity.get("code") != "mL":
         plan.refuse(
@@ -370,7 +385,7 @@ def _volume(plan, number, resource, patients) -> _VolumePlan | None:
                 component_system,
                 component_choices,
             )
-            for component in resource.get("component") or []
+            for component in _list(resource.get("component"))
             if isinstance(component, dict)
             for component_system, component_choices in (
                 (codes.MILK_BASIS, MilkBasis),

@@ -320,3 +320,29 @@ def test_two_patients_with_one_code_are_refused(world, admin_user):
         "Entry 2 (Patient), identifier: Another Patient of the bundle has the code RM-001."
     ]
     assert not Mother.objects.filter(programme=world.programme).exists()
+
+
+def test_malformed_elements_are_problems_of_their_entry_never_a_crash(world, admin_user):
+    patient = _patient()
+    patient["resource"].update(
+        identifier="RM-001", name="Siti", address=[{"extension": ["x"], "line": "Desa Pandes"}]
+    )
+    milk = _milk()
+    milk["resource"].update(
+        subject="Patient/p1", valueQuantity=12, method=["x"], component="basis", code="milk"
+    )
+    odd = _milk()
+    odd["resource"].update(subject={"reference": 5}, valueQuantity={"value": {}, "code": "mL"})
+    bundle = _bundle(patient, milk, odd, "not an entry", {"resource": []})
+
+    with pytest.raises(ImportRejected) as rejected:
+        fhir_import(
+            bundle=bundle, programme=world.programme, by=admin_user, now=NOW, file_name="rs.json"
+        )
+
+    assert [fhir_issue_line(issue) for issue in rejected.value.issues] == [
+        "Entry 3 (Observation), subject: The subject 5 is not a Patient of the bundle.",
+        "Entry 3 (Observation), valueQuantity.code: A milk volume must be in millilitres "
+        "(UCUM code mL).",
+    ]
+    assert not Mother.objects.filter(programme=world.programme).exists()
