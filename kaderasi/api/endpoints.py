@@ -126,7 +126,7 @@ def _server_error(request, exc):
 @api.post(
     "/auth/token",
     auth=None,
-    response={201: TokenOut, 401: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut},
+    response={201: TokenOut, 400: ErrorsOut, 401: ErrorsOut, 422: ErrorsOut, 429: ErrorsOut},
     tags=["auth"],
     operation_id="auth_token",
     summary="Get a device token",

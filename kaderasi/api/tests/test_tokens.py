@@ -163,3 +163,12 @@ def test_an_admin_revokes_tokens_in_the_admin(admin_user, cadre_user, coordinato
     model_admin = site._registry[DeviceToken]
     request = type("Request", (), {"user": coordinator})()
     assert model_admin.has_change_permission(request) is False
+
+
+def test_a_body_that_is_not_json_gets_the_documented_400(cadre_user):
+    response = Client().post("/api/v1/auth/token", "username=wati", content_type="application/json")
+    document = Client().get("/api/v1/openapi.json").json()
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "400" in document["paths"]["/api/v1/auth/token"]["post"]["responses"]
