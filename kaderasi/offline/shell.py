@@ -95,19 +95,37 @@ def mother_page_patterns() -> list[str]:
     return patterns
 
 
+def strings_url() -> str:
+    """The offline app's texts in the active language, versioned by their content."""
+    from kaderasi.offline.app_strings import strings_digest
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"{reverse('offline:strings')}?v={strings_digest(language)}"
+
+
+def strings_urls() -> list[str]:
+    """The texts in every language: the service worker keeps them all when it installs."""
+    urls = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            urls.append(strings_url())
+    return urls
+
+
 def shell_static_urls() -> list[str]:
     return [static(path) for path in SHELL_STATIC]
 
 
 @functools.cache
 def shell_version() -> str:
-    """Changes whenever a shell file or the service worker changes, so a deploy installs a new
-    service worker with fresh caches (in production the static names carry content hashes)."""
+    """Changes whenever a shell file, the offline app's texts or the service worker changes, so
+    a deploy installs a new service worker with fresh caches (in production the static names
+    carry content hashes) and the phone keeps its pages again (they name the texts' version)."""
     digest = hashlib.sha256()
     root = Path(settings.PACKAGE_DIR)
     for path in SHELL_STATIC:
         digest.update((root / "static" / path).read_bytes())
     digest.update((root / "templates" / "offline" / "sw.js").read_bytes())
-    for url in shell_static_urls():
+    for url in [*shell_static_urls(), *strings_urls()]:
         digest.update(url.encode())
     return digest.hexdigest()[:12]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("offline/", views.fallback, name="fallback"),
+    path("offline/strings.js", views.strings, name="strings"),
     path("outbox/", views.outbox, name="outbox"),
 ]

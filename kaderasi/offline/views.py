@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from kaderasi.offline import shell
+from kaderasi.offline.app_strings import strings_script
 from kaderasi.offline.outbox_page import outbox_page_data
 
 
@@ -25,6 +26,7 @@ def service_worker(request):
         "version": shell.shell_version(),
         "shell": shell.shell_static_urls(),
         "fallbacks": shell.fallback_urls(),
+        "strings": shell.strings_urls(),
         "defaultLanguage": settings.LANGUAGE_CODE,
         "networkOnly": shell.network_only_paths(),
         "staticPrefix": settings.STATIC_URL,
@@ -75,6 +77,17 @@ def manifest(request):
         },
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=365 * 24 * 3600, immutable=True)
+def strings(request):
+    """The offline app's texts in the language of the URL. Its URL carries a digest of the texts
+    (`shell.strings_url`), so the browser and the service worker may keep it for good."""
+    return HttpResponse(
+        strings_script(request.LANGUAGE_CODE),
+        content_type="application/javascript; charset=utf-8",
     )
 
 

@@ -23,7 +23,9 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll([...CONFIG.shell, ...Object.values(CONFIG.fallbacks)]))
+      .then((cache) =>
+        cache.addAll([...CONFIG.shell, ...CONFIG.strings, ...Object.values(CONFIG.fallbacks)]),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -49,12 +51,19 @@ function isNetworkOnly(url) {
   );
 }
 
+// The offline app's texts, one small script per language shared by every kept page.
+const STRINGS_PATHS = new Set(CONFIG.strings.map((url) => new URL(url, self.location.origin).pathname));
+
+function isStrings(url) {
+  return STRINGS_PATHS.has(url.pathname);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || isNetworkOnly(url)) return;
-  if (url.pathname.startsWith(CONFIG.staticPrefix)) {
+  if (url.pathname.startsWith(CONFIG.staticPrefix) || isStrings(url)) {
     event.respondWith(cacheFirst(request, SHELL_CACHE));
   } else if (url.pathname.startsWith(CONFIG.mediaPrefix)) {
     event.respondWith(media(request));
@@ -66,7 +75,17 @@ self.addEventListener("fetch", (event) => {
 async function cacheFirst(request, cacheName) {
   const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
-  const response = await fetch(request);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    // Offline, and a page kept before the texts changed asks for their old version: the
+    // current one is better than none.
+    const url = new URL(request.url);
+    const older = isStrings(url) && (await caches.match(url.pathname, { ignoreSearch: true, ignoreVary: true }));
+    if (older) return older;
+    throw error;
+  }
   if (response.ok && response.status === 200) {
     const cache = await caches.open(cacheName);
     cache.put(request, response.clone());
