@@ -15,9 +15,10 @@
   "use strict";
 
   const configElement = document.getElementById("kaderasi-offline");
-  if (!configElement || !("indexedDB" in window) || !window.idb) return;
+  // The texts come from the shared script offline/strings.js (kaderasi/offline/app_strings.py).
+  const S = window.kaderasiOfflineStrings;
+  if (!configElement || !S || !("indexedDB" in window) || !window.idb) return;
   const CONFIG = JSON.parse(configElement.textContent);
-  const S = CONFIG.strings;
   // On the outbox page only: the fields' labels by record type and its texts (offline/outbox_page.py).
   const outboxElement = document.getElementById("kaderasi-outbox");
   const OUTBOX = outboxElement ? JSON.parse(outboxElement.textContent) : { labels: {}, strings: {} };
@@ -315,24 +316,45 @@
     if (!form || event.target !== form) return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    // Seen at once (before anything is awaited): the tap was taken, one tap makes one record.
+    const submit = form.querySelector("[type=submit]");
+    formBusy(form, submit, S.saving);
     const user = await currentUser();
-    if (!user) return form.submit();
+    if (!user) return form.submit(); // the server's form; the page changes
     const input = form.querySelector('input[name="id"]');
     if (input && !input.value) input.value = uuid4();
     const { record, errors } = recordFrom(form);
-    // Refused here, as the server would refuse it: nothing is queued.
-    if (Object.keys(errors).length) return showErrors(form, errors);
-    showErrors(form, {});
-    const submit = form.querySelector("[type=submit]");
-    if (submit) submit.disabled = true; // one tap, one record
+    let leaving = false;
     try {
-      await saveAndSend(form, user, record, valuesFrom(form));
+      // Refused here, as the server would refuse it: nothing is queued.
+      if (Object.keys(errors).length) return showErrors(form, errors);
+      showErrors(form, {});
+      leaving = await saveAndSend(form, user, record, valuesFrom(form), submit);
     } finally {
-      if (submit) submit.disabled = false;
+      if (!leaving) formIdle(form, submit); // the next page is loading: stay busy until it shows
     }
   }
 
-  async function saveAndSend(form, user, record, values) {
+  /** The form is being saved: its button says so (`label`) and cannot be tapped again. */
+  function formBusy(form, submit, label) {
+    form.setAttribute("aria-busy", "true");
+    if (!submit) return;
+    if (submit.dataset.label === undefined) submit.dataset.label = submit.textContent;
+    submit.disabled = true;
+    submit.classList.add("saving");
+    submit.textContent = label;
+  }
+
+  function formIdle(form, submit) {
+    form.removeAttribute("aria-busy");
+    if (!submit) return;
+    submit.disabled = false;
+    submit.classList.remove("saving");
+    if (submit.dataset.label !== undefined) submit.textContent = submit.dataset.label;
+    delete submit.dataset.label;
+  }
+
+  async function saveAndSend(form, user, record, values, submit) {
     const db = await dbPromise;
     // A corrected record keeps its id (the server never stored the refused one, so sending the
     // same id again creates it) and replaces the refused one in the outbox.
@@ -348,6 +370,11 @@
     });
     // Safe on the phone from here on, whatever happens to the connection or the page.
     form.dispatchEvent(new CustomEvent("outbox:stored", { bubbles: true, detail: { id: record.id } }));
+    if (navigator.onLine) {
+      // Confirmed as soon as it is safe; the server's answer replaces this line when it comes.
+      notice(form, S.stored_sending, "stored");
+      formBusy(form, submit, S.syncing);
+    }
     await refreshStatus();
     const outcome = navigator.onLine ? await syncAfterRunning() : null;
     const answer = outcome && outcome.answers[record.id];
@@ -366,12 +393,13 @@
     if (form.dataset.outboxNext) {
       sessionStorage.setItem("kaderasi-flash", JSON.stringify({ message, kind, calls }));
       location.assign(form.dataset.outboxNext);
-      return;
+      return true;
     }
     notice(form, message, danger ? "error" : "ok");
     form.reset();
     if (window.kaderasiRecords) window.kaderasiRecords.setup(form); // the time now
     freshId(form); // a new record, even on a form re-shown with errors
+    return false;
   }
 
   /** How urgent a check is (its most severe sign, from the form's `data-danger-severities`). */
@@ -730,10 +758,13 @@
     });
     if (bar && !busy) {
       const online = navigator.onLine;
-      bar.dataset.state = lastProblem || (online ? "online" : "offline");
+      // Records the server refused are not "all sent": they wait on the phone for a correction,
+      // and the bar says so in the colour of a problem.
+      bar.dataset.state = lastProblem || (!online ? "offline" : rejected ? "rejected" : "online");
       const parts = [online ? S.online : S.offline];
-      parts.push(waiting ? S.waiting.replace("%(count)s", waiting) : S.all_sent);
+      if (waiting) parts.push(S.waiting.replace("%(count)s", waiting));
       if (rejected) parts.push(S.rejected.replace("%(count)s", rejected));
+      if (!waiting && !rejected) parts.push(S.all_sent);
       parts.push(lastSync ? S.last_sync.replace("%(when)s", timeOf(lastSync)) : S.never_synced);
       if (lastProblem === "login") parts.push(S.login_needed);
       else if (lastProblem === "unreachable" && online) parts.push(S.server_unreachable);
