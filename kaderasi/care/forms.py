@@ -215,7 +215,13 @@ class MotherRegisterForm(forms.Form):
         label=_("First day of last menstrual period (HPHT)"), required=False, widget=DATE
     )
     estimated_delivery_date = forms.DateField(
-        label=_("Estimated delivery date (HPL)"), required=False, widget=DATE
+        label=_("Estimated delivery date (HPL)"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "Left empty, it is computed from the HPHT by Naegele's rule (+7 days, −3 months, "
+            "+1 year); change it when an ultrasound dates the pregnancy."
+        ),
     )
     code = forms.CharField(
         label=_("Code"),

@@ -1,5 +1,6 @@
 """Postpartum day and gestational age, derived from stored times (pure functions)."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -40,3 +41,14 @@ def gestational_age(
     if total < 0:
         return None
     return GestationalAge(weeks=total // 7, days=total % 7)
+
+
+def naegele_due_date(last_menstrual_period: dt.date) -> dt.date:
+    """The estimated delivery date (HPL) from the first day of the last menstrual period (HPHT) by
+    Naegele's rule, as the Buku KIA teaches it: add 7 days, take away 3 months, add 1 year (a day
+    past the end of the month falls back to its last day)."""
+    shifted = last_menstrual_period + dt.timedelta(days=7)
+    month_index = shifted.month - 1 + 9
+    year, month = shifted.year + month_index // 12, month_index % 12 + 1
+    day = min(shifted.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)

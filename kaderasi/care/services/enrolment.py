@@ -7,6 +7,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
@@ -30,6 +31,7 @@ from kaderasi.care.services.records import (
     pairing_end,
     pairing_start,
 )
+from kaderasi.care.timing import naegele_due_date
 from kaderasi.core.errors import DomainError
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
@@ -96,6 +98,12 @@ def mother_register(
                 else _("A mother with this phone number is already registered."),
                 field="nik" if on_nik else "phone",
             )
+    if birth_date is not None and birth_date > timezone.localdate(now):
+        raise DomainError(
+            CareErrorCode.MOTHER_BIRTH_DATE_IN_FUTURE,
+            _("The date of birth cannot be in the future."),
+            field="birth_date",
+        )
     code = code.strip() or next_mother_code(programme)
     if Mother.objects.filter(programme=programme, code=code).exists():
         raise DomainError(
@@ -160,6 +168,18 @@ def pregnancy_record(
         .order_by("-created_at")
         .first()
     ) or Pregnancy(mother=mother)
+    # The HPL typed (from an ultrasound, say) wins; else Naegele's rule from the HPHT. An HPL
+    # left as it was computed from the previous HPHT follows a corrected HPHT.
+    previous = pregnancy.last_menstrual_period
+    if (
+        previous
+        and last_menstrual_period
+        and previous != last_menstrual_period
+        and estimated_delivery_date == naegele_due_date(previous)
+    ):
+        estimated_delivery_date = None
+    if estimated_delivery_date is None and last_menstrual_period is not None:
+        estimated_delivery_date = naegele_due_date(last_menstrual_period)
     pregnancy.last_menstrual_period = last_menstrual_period
     pregnancy.estimated_delivery_date = estimated_delivery_date
     pregnancy.save()
