@@ -88,3 +88,28 @@ def test_a_change_ends_only_her_own_tokens(cadre_user, coordinator, now):
 
     assert phone.pull().status_code in (200, 403)
     assert DeviceToken.objects.get(user=coordinator).revoked_at is None
+
+
+def test_an_administrator_setting_her_password_in_the_admin_ends_her_tokens(
+    cadre_user, admin_user, now
+):
+    phone = Phone(cadre_user, now)
+    admin = Client()
+    admin.force_login(admin_user)
+
+    response = admin.post(
+        f"/admin/accounts/user/{cadre_user.pk}/password/",
+        {"password1": "a new password 2026", "password2": "a new password 2026"},
+    )
+
+    assert response.status_code == 302
+    assert phone.pull().status_code == 401
+
+
+def test_a_deactivation_saved_with_update_fields_ends_her_tokens(cadre_user, now):
+    phone = Phone(cadre_user, now)
+    cadre_user.is_active = False
+    cadre_user.save(update_fields=["is_active"])
+
+    assert phone.pull().status_code == 401
+    assert DeviceToken.objects.get().revoked_at is not None
