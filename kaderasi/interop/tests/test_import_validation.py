@@ -97,7 +97,7 @@ def test_each_message_names_the_rule_and_the_value(world, coordinator, now):
         for issue in rejected_issues(sheets, by=coordinator, now=now).issues
     }
     assert messages == {
-        ("knowledge_tests", "score"): "“lima puluh” is not a number.",
+        ("knowledge_tests", "score"): "“lima puluh” is not a number. Write it like 12,5.",
         ("milk_volumes", "postpartum_day"): (
             "Postpartum day 9 does not fit: a volume measured on 2026-03-03 after a delivery on "
             "2026-03-01 is on postpartum day 2 or 3."

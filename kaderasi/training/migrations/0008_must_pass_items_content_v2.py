@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
             model_name="trainingpolicy",
             name="must_pass_items_required",
             field=models.BooleanField(
+                db_default=True,
                 default=True,
                 help_text="A cadre who answers a safety item of the post-test wrong (danger signs, when to refer) is not certified, whatever her total. Checked when her answers are recorded item by item; a total score alone cannot show it.",
                 verbose_name="knowledge: every must-pass (safety) item must be right",

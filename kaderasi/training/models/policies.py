@@ -72,6 +72,8 @@ class TrainingPolicy(BaseModel):
     must_pass_items_required = models.BooleanField(
         _("knowledge: every must-pass (safety) item must be right"),
         default=True,
+        # Rows written by code that predates the column (older migrations' data steps) get it.
+        db_default=True,
         help_text=_(
             "A cadre who answers a safety item of the post-test wrong (danger signs, when to "
             "refer) is not certified, whatever her total. Checked when her answers are recorded "
