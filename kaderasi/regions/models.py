@@ -17,6 +17,16 @@ class AreaLevel(models.TextChoices):
 
 LEVEL_ORDER = [level.value for level in AreaLevel]
 
+# The words an official Indonesian name may already start with at each level ("Kabupaten Klaten",
+# "Kota Yogyakarta", "Kelurahan Sendangadi"): such a name needs no level in front of it.
+LEVEL_WORDS = {
+    AreaLevel.PROVINCE: ("provinsi",),
+    AreaLevel.REGENCY: ("kabupaten", "kab.", "kota"),
+    AreaLevel.DISTRICT: ("kecamatan", "kec.", "distrik"),
+    AreaLevel.VILLAGE: ("desa", "kelurahan", "nagari", "gampong"),
+    AreaLevel.POSYANDU: ("posyandu",),
+}
+
 
 def parent_level_of(level: str) -> str | None:
     """The level an area of `level` hangs under (None for a province)."""
@@ -71,4 +81,9 @@ class Area(BaseModel):
         ]
 
     def __str__(self) -> str:
+        """ "Kecamatan Wedi", never "Kecamatan Kecamatan Wedi": a name that already starts with
+        its level's word is shown as it is, any other gets the level in front."""
+        first_word = self.name.split(" ", 1)[0].lower()
+        if first_word in LEVEL_WORDS.get(self.level, ()):
+            return self.name
         return f"{self.get_level_display()} {self.name}"

@@ -6,6 +6,7 @@ from kaderasi.regions.errors import AreaErrorCode
 from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import ancestor_of_level, areas_under, areas_visible_to
 from kaderasi.regions.services import area_create, area_get_or_create, area_save
+from kaderasi.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,27 @@ def test_moving_a_village_rewrites_the_paths_beneath_it(world):
 def test_a_midwife_sees_her_village_its_posyandu_and_the_areas_above_it(midwife, world):
     visible = set(areas_visible_to(midwife))
     assert visible == {world.province, world.klaten, world.wedi, world.pandes, world.mawar}
+
+
+@pytest.mark.django_db
+def test_an_area_named_with_its_levels_word_is_not_prefixed_twice():
+    from django.utils import translation
+
+    province = f.area("Jawa Tengah", "province")
+    klaten = f.area("Kabupaten Klaten", "regency", province)
+    yogya = f.area("Kota Magelang", "regency", province)
+    wedi = f.area("Kecamatan Wedi", "district", klaten)
+    bayat = f.area("Bayat", "district", klaten)
+    anggrek = f.area("Posyandu Anggrek", "posyandu", f.area("Desa Pandes", "village", wedi))
+
+    with translation.override("id"):
+        names = [str(a) for a in [province, klaten, yogya, wedi, bayat, anggrek]]
+
+    assert names == [
+        "Provinsi Jawa Tengah",
+        "Kabupaten Klaten",
+        "Kota Magelang",
+        "Kecamatan Wedi",
+        "Kecamatan Bayat",
+        "Posyandu Anggrek",
+    ]
