@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from kaderasi.core import numbers
 from kaderasi.evaluation.results import NormsStatus
@@ -119,7 +119,7 @@ def evaluation_sections(
     evaluation: dict[str, Any], programme: Programme, *, scope_note: str = ""
 ) -> list[Section]:
     """The sections of the report of `evaluation` (the result of `programme_evaluation`)."""
-    sections = [_programme_section(programme, scope_note)]
+    sections = [_programme_section(programme, scope_note), _flow_section(evaluation["flow"])]
     sections.append(
         _paired_section(
             "knowledge",
@@ -157,6 +157,61 @@ def evaluation_sections(
     )
     sections.append(_methods_section("comparison" in evaluation))
     return sections
+
+
+MOTHER_FLOW_STEPS = (
+    ("registered", pgettext_lazy("participant flow", "Registered")),
+    ("consent_withdrawn", gettext_lazy("Excluded: consent withdrawn")),
+    ("no_baseline", gettext_lazy("Excluded: no baseline volume")),
+    ("with_baseline", gettext_lazy("With a baseline volume")),
+    ("no_follow_up", gettext_lazy("Excluded: no follow-up volume")),
+    ("with_follow_up", gettext_lazy("With a follow-up volume")),
+    ("analysed", gettext_lazy("Analysed (both volumes)")),
+    ("zero_baseline", gettext_lazy("Not in the per-mother percentages: zero baseline")),
+    ("analysed_for_percentages", gettext_lazy("Analysed in the per-mother percentages")),
+)
+CADRE_FLOW_STEPS = (
+    ("trained", pgettext_lazy("participant flow", "Trained")),
+    ("no_pre_test", gettext_lazy("Excluded: no pre-test score")),
+    ("with_pre_test", gettext_lazy("With a pre-test score")),
+    ("no_post_test", gettext_lazy("Excluded: no post-test score")),
+    ("with_post_test", gettext_lazy("With a post-test score")),
+    ("analysed", gettext_lazy("Analysed (both scores)")),
+)
+
+
+def _flow_section(flow: dict[str, Any]) -> Section:
+    groups = flow["mothers"]
+    mothers = Table(
+        caption=_("Mothers"),
+        header=[
+            pgettext("participant flow", "Step"),
+            *[str(GROUP_LABELS[group]) for group in groups],
+        ],
+        rows=[
+            [text(str(label)), *[integer(counts[step]) for counts in groups.values()]]
+            for step, label in MOTHER_FLOW_STEPS
+        ],
+    )
+    cadres = Table(
+        caption=_("Cadres"),
+        header=[pgettext("participant flow", "Step"), _("Cadres")],
+        rows=[
+            [text(str(label)), integer(flow["cadres"][step])] for step, label in CADRE_FLOW_STEPS
+        ],
+    )
+    return Section(
+        key="flow",
+        title=_("Participant flow"),
+        sheet_title=_("Flow"),
+        paragraphs=[
+            _(
+                "Each step keeps the people of the step before, less those excluded for the "
+                "reason named, so that everyone who is not analysed is counted with the reason."
+            )
+        ],
+        tables=[mothers, cadres],
+    )
 
 
 def _programme_section(programme: Programme, scope_note: str) -> Section:

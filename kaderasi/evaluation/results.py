@@ -18,6 +18,7 @@ from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import MilkMethod, Mother, StudyGroup
 from kaderasi.care.phase_volumes import PhaseVolume
 from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.evaluation.flow import participant_flow
 from kaderasi.evaluation.limitations import EvaluationFacts, limitations
 from kaderasi.evaluation.norms import (
     BASES,
@@ -30,14 +31,25 @@ from kaderasi.evaluation.norms import (
 from kaderasi.evaluation.selectors import (
     CadreScores,
     MotherVolumes,
+    RegisteredMother,
     knowledge_scores,
     mother_volumes,
     reference_rows,
+    registered_mothers,
+    trained_cadres,
 )
 from kaderasi.evaluation.statistics import paired_summary, two_group_summary
 from kaderasi.programmes.models import Programme, StudyDesign
 
-TOP_LEVEL_KEYS = ("programme", "knowledge", "milk_volume", "comparison", "norms", "limitations")
+TOP_LEVEL_KEYS = (
+    "programme",
+    "flow",
+    "knowledge",
+    "milk_volume",
+    "comparison",
+    "norms",
+    "limitations",
+)
 
 
 class NormsStatus:
@@ -56,7 +68,8 @@ def programme_evaluation(
 
     The result is JSON-serialisable with exactly the keys of `TOP_LEVEL_KEYS`, except that
     `comparison` is present only when the programme has a comparison group (a two-group design,
-    or any mother of the comparison group). Numbers are unrounded.
+    or any mother of the comparison group). Numbers are unrounded. `flow` is the participant flow
+    (`evaluation.flow`); mothers who withdrew their consent are counted there and analysed nowhere.
     """
     volumes = mother_volumes(programme, mothers)
     has_comparison = programme.design == StudyDesign.TWO_GROUP or any(
@@ -69,6 +82,8 @@ def programme_evaluation(
         knowledge=knowledge_scores(programme, cadres),
         volumes=volumes,
         references=reference_rows(),
+        registered=registered_mothers(programme, mothers),
+        trained=trained_cadres(programme, cadres),
     )
 
 
@@ -80,8 +95,22 @@ def evaluation_of(
     knowledge: Sequence[CadreScores],
     volumes: Sequence[MotherVolumes],
     references: Sequence[dict],
+    registered: Sequence[RegisteredMother] = (),
+    trained: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The evaluation of plain values (see `programme_evaluation`)."""
+    """The evaluation of plain values (see `programme_evaluation`). `registered` lists every mother
+    of the programme (a mother with volumes missing from it counts as registered) and `trained`
+    the cadres who were trained; both feed only the participant flow, except that the volumes of
+    a mother who withdrew her consent are left out of every analysis."""
+    flow = participant_flow(
+        registered=registered,
+        volumes=volumes,
+        has_comparison=has_comparison,
+        trained=trained,
+        knowledge=knowledge,
+    )
+    withdrawn = {mother.code for mother in registered if mother.consent_withdrawn}
+    volumes = [row for row in volumes if row.code not in withdrawn]
     intervention = [row for row in volumes if row.group != StudyGroup.COMPARISON]
     comparison_rows = [row for row in volumes if row.group == StudyGroup.COMPARISON]
     knowledge_block = paired_summary(
@@ -90,6 +119,7 @@ def evaluation_of(
     milk_block = paired_summary(*_before_after(intervention))
     result: dict[str, Any] = {
         "programme": slug,
+        "flow": flow,
         "knowledge": knowledge_block,
         "milk_volume": milk_block,
     }

@@ -11,17 +11,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import Mother
+from kaderasi.care.consent import withdrawn_q
+from kaderasi.care.models import ConsentSubject, Mother
 from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
 from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
 from kaderasi.training.knowledge_pairs import programme_pairs
-from kaderasi.training.models import TestAttempt
+from kaderasi.training.models import Attendance, TestAttempt
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,45 @@ def reference_ranges() -> list[ReferenceRange]:
         )
         for row in reference_rows()
     ]
+
+
+@dataclass(frozen=True)
+class RegisteredMother:
+    """A mother registered in the programme, whether or not any volume of hers is recorded."""
+
+    code: str
+    group: str
+    consent_withdrawn: bool
+
+
+def registered_mothers(programme: Programme, mothers: QuerySet[Mother]) -> list[RegisteredMother]:
+    """Every mother of `programme` in `mothers`, ordered by code, with whether she withdrew her
+    consent to the processing of her data (and did not give it again). Two queries."""
+    registered = mothers.filter(programme=programme)
+    withdrawn = set(
+        registered.filter(withdrawn_q(ConsentSubject.MOTHER, mother="pk")).values_list(
+            "code", flat=True
+        )
+    )
+    return [
+        RegisteredMother(code=code, group=group, consent_withdrawn=code in withdrawn)
+        for code, group in registered.order_by("code").values_list("code", "group")
+    ]
+
+
+def trained_cadres(programme: Programme, cadres: QuerySet[Cadre]) -> list[str]:
+    """The codes of the cadres of `programme` in `cadres` who were present at one of its
+    trainings or have a test attempt in one, ordered by code. One query."""
+    return list(
+        cadres.filter(programme=programme)
+        .filter(
+            Q(
+                training_participations__training__programme=programme,
+                training_participations__attendance=Attendance.PRESENT,
+            )
+            | Q(test_attempts__training__programme=programme)
+        )
+        .order_by("code")
+        .values_list("code", flat=True)
+        .distinct()
+    )
