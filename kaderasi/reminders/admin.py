@@ -158,6 +158,7 @@ class DangerAlertSettingsAdmin(ScopedAdmin):
         "escalation_contact",
     ]
     search_fields = ["programme__slug", "programme__name", "source"]
+    list_filter = ["escalate_to_coordinators", "programme"]
     list_select_related = ["programme", "escalation_contact"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
