@@ -268,10 +268,6 @@ class PairingCandidate:
         return self.active_clients >= self.capacity
 
     @property
-    def same_posyandu(self) -> bool:
-        return self.distance == AreaDistance.SAME_POSYANDU
-
-    @property
     def available(self) -> bool:
         """Free to pair without a coordinator's override: certified with a place free."""
         return self.certified and not self.at_capacity

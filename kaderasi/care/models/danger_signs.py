@@ -9,7 +9,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.care.danger_sign_rules import (
-    ALERTING,
     EMERGENCY,
     REVIEW,
     SAME_DAY,
@@ -97,11 +96,6 @@ class DangerSign(BaseModel):
         language = get_language() or "id"
         template = self.text_id if language.startswith("id") else self.text_en
         return render_sign_text(template, self.parameters, language)
-
-    @property
-    def is_alerting(self) -> bool:
-        """Ticked, it alerts the midwife at once (emergency or same day)."""
-        return self.severity in ALERTING
 
     def clean(self) -> None:
         problem = wording_problem([self.text_id, self.text_en], self.parameters)
