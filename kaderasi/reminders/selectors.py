@@ -75,6 +75,8 @@ class ReminderLine:
     phone: str
     text: str
     link: str
+    # When it left, in the same zone: a sent reminder shows this, not the planned time.
+    sent_local: dt.datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -127,6 +129,7 @@ def _line(reminder: Reminder, resolver: ZoneResolver, *, with_text: bool) -> Rem
         phone=display_phone(phone),
         text=text,
         link=whatsapp_link(phone, text) if with_text else "",
+        sent_local=reminder.sent_at.astimezone(zone) if reminder.sent_at else None,
     )
 
 

@@ -364,3 +364,25 @@ def test_a_midwife_sees_the_reminders_about_her_villages_mothers_and_cadres_only
     assert set(visible.filter(mother=None).values_list("cadre", flat=True)) == {cadre_user.cadre.pk}
     stranger = f.UserFactory(username="lain", role="cadre")
     assert not reminders_visible_to(stranger).exists()
+
+
+def test_a_sent_reminder_shows_when_it_was_sent_not_when_it_was_planned(
+    client, midwife, households
+):
+    # Issue 18: a reminder planned for 09.00 and sent at 11.44 read "09.00 Sent".
+    sri = households["sri"]
+    reminder = to_mother(sri)
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=ReminderStatus.SENT, sent_at=dt.datetime(2026, 11, 29, 11, 44, tzinfo=WIB)
+    )
+    client.force_login(midwife)
+    with translation.override("en"):
+        html = client.get(
+            reverse("reminders:mother-reminders", args=[sri.public_id])
+        ).content.decode()
+    planned = reminder.due_at.astimezone(WIB).strftime("%H.%M")
+    assert (
+        '<span class="log-time">29 Nov 11.44 WIB</span>\n'
+        '  <span class="status status-sent">Sent</span>\n'
+        f'  <span class="log-note">planned for {planned}</span>'
+    ) in html
