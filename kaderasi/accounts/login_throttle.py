@@ -38,6 +38,12 @@ def client_address(request) -> str:
     return value.split(",")[0].strip()
 
 
+def failure_limit(request, credentials) -> int:
+    """AXES_FAILURE_LIMIT: wrong passwords before the first wait (read when asked, so the one
+    setting KADERASI_LOGIN_MAX_FAILURES governs the limit and the doubling)."""
+    return settings.KADERASI_LOGIN_MAX_FAILURES
+
+
 def cool_off_for(failures: int) -> dt.timedelta:
     """The wait after `failures` wrong passwords in a row from one address on one username."""
     limit = settings.KADERASI_LOGIN_MAX_FAILURES

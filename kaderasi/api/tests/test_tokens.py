@@ -63,7 +63,7 @@ def test_an_unknown_field_in_the_login_is_refused(cadre_user):
     assert response.json()["field"] == "remember_me"
 
 
-@override_settings(KADERASI_LOGIN_MAX_FAILURES=3, AXES_FAILURE_LIMIT=3)
+@override_settings(KADERASI_LOGIN_MAX_FAILURES=3)
 def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(cadre_user):
     for _ in range(3):
         assert _token_request(password="wrong").status_code == 401
@@ -76,7 +76,7 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(cadre_
     assert DeviceToken.objects.count() == 0
 
 
-@override_settings(KADERASI_LOGIN_MAX_FAILURES=3, AXES_FAILURE_LIMIT=3)
+@override_settings(KADERASI_LOGIN_MAX_FAILURES=3)
 def test_a_success_clears_earlier_failures(cadre_user):
     for _ in range(2):
         _token_request(password="wrong")
