@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import Pairing
@@ -263,3 +264,18 @@ def test_a_coordinator_issues_the_rooms_certificates_from_the_training_page(
     assert client.get(url).context["eligible_without_certificate"] == 1
     client.post(url)
     assert list(Certificate.objects.values_list("cadre", flat=True)) == [wati.pk]
+
+
+@pytest.mark.parametrize(("persona", "sees_source"), [("midwife", False), ("coordinator", True)])
+def test_the_rules_source_is_folded_away_for_the_programme_team_and_not_shown_to_others(
+    client, request, training, persona, sees_source
+):
+    # Issue 18: the policy's source ("…proposals of kaderasi issue 3… To be confirmed by the
+    # programme owner.") was printed to every reader of the page.
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(english_url("training:programme-certification", training.programme.slug))
+    page = response.content.decode()
+    source = escape(response.context["certification"].policy.source)
+    assert source
+    assert (source in page) is sees_source
+    assert ('<details class="small policy-source">' in page) is sees_source
