@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from kaderasi.core import numbers
@@ -32,7 +33,7 @@ def _figure():
     return figure, axes
 
 
-def _svg(figure) -> str:
+def _svg(figure, label: str) -> str:
     import matplotlib
 
     numbers.localize_chart_ticks(figure)
@@ -43,7 +44,24 @@ def _svg(figure) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     # Let the page size the chart: keep the viewBox, drop the fixed size.
-    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 role="img"', svg, count=1)
+    # Named for screen readers, with its values in words as the text alternative.
+    name = escape(label)
+    return re.sub(
+        r'<svg([^>]*?) width="[^"]+" height="[^"]+"',
+        lambda match: f'<svg{match.group(1)} role="img" aria-label="{name}"',
+        svg,
+        count=1,
+    )
+
+
+def _day_values(points: Sequence[Point], unit: str, formatted) -> str:
+    """ "day 1: 12 ml; day 3: 48 ml" in the order measured; "no measurement yet" without any."""
+    if not points:
+        return _("no measurement yet")
+    return "; ".join(
+        _("day %(day)s: %(value)s") % {"day": int(p.day), "value": f"{formatted(p.value)}{unit}"}
+        for p in sorted(points, key=lambda point: point.day)
+    )
 
 
 def _day_axis(axes, last_day: int) -> None:
@@ -151,7 +169,10 @@ def milk_volume_chart(points: Sequence[Point], references: Sequence[ReferenceRan
         _day_axis(other_axes, last_day)
         other_axes.set_ylim(0, max(p.value for p in other) * 1.6 or 1)
         other_axes.legend(loc="upper left", frameon=False, fontsize=8)
-    return _svg(figure)
+    label = _("Milk volume by postpartum day: %(values)s") % {
+        "values": _day_values(points, " ml", numbers.number)
+    }
+    return _svg(figure, label)
 
 
 def weight_change_chart(
@@ -192,4 +213,7 @@ def weight_change_chart(
     low = min([p.value for p in points] + [-(referral_percent or 10)]) - 2
     axes.set_ylim(low, max([p.value for p in points] + [2]) + 1)
     figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
-    return _svg(figure)
+    label = _("Infant weight change from birth weight by postpartum day: %(values)s") % {
+        "values": _day_values(points, "", numbers.percent)
+    }
+    return _svg(figure, label)

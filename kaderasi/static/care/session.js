@@ -16,6 +16,7 @@
   var lastTimed = timed[timed.length - 1];
   var timer = guide.querySelector("[data-timer]");
   var clock = guide.querySelector("[data-clock]");
+  var moved = false; // the first screen shown on load keeps the focus where the browser put it
   var bar = guide.querySelector("[data-bar]");
   var signalLine = guide.querySelector("[data-signal]");
   var endForm = guide.querySelector("form[data-outbox=massage_session]");
@@ -57,6 +58,11 @@
     if (name === "end") prepareEnd();
     save();
     window.scrollTo(0, 0);
+    // The new screen is announced: focus moves to its heading (never left on <body>).
+    var shown = screens.filter(function (s) { return !s.hidden; })[0];
+    var heading = shown && shown.querySelector(".screen-title");
+    if (heading && moved) heading.focus({ preventScroll: true });
+    moved = true;
   }
 
   function elapsedSeconds() {
