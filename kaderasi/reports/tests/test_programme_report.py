@@ -57,11 +57,17 @@ def test_the_evaluation_has_the_contracted_shape_and_the_papers_numbers(pandes):
 
     assert list(evaluation) == [
         "programme",
+        "flow",
         "knowledge",
         "milk_volume",
         "norms",
         "limitations",
     ]
+    # The paper's flow (decision 0024): nobody registered is left out.
+    assert evaluation["flow"]["mothers"]["intervention"]["registered"] == 10
+    assert evaluation["flow"]["mothers"]["intervention"]["analysed"] == 10
+    assert evaluation["flow"]["cadres"]["trained"] == 40
+    assert evaluation["flow"]["cadres"]["analysed"] == 40
     milk = evaluation["milk_volume"]
     assert milk["n"] == 10
     assert (milk["before"]["mean"], milk["after"]["mean"]) == (66.0, 295.0)
