@@ -34,6 +34,11 @@ def offline_strings() -> dict[str, str]:
         # the server's answer is awaited.
         "saving": _("Saving…"),
         "stored_sending": _("Saved on this phone. Sending it to the server…"),
+        # Offline, on a screen kept on the phone (offline.js showKeptAge).
+        "kept_at": _(
+            "Saved on this phone %(when)s, without signal since: the postpartum day and the "
+            "session due now may have changed."
+        ),
         # A danger sign (offline.js dangerMessage): the emergency line first, then whether the
         # midwife can know yet; the call links follow.
         "danger_emergency": _("Take her (or the baby) to the puskesmas or hospital now."),

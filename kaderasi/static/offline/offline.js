@@ -731,6 +731,19 @@
     }
   }
 
+  /** Offline, a kept screen says when the server wrote it: the postpartum day and the session
+   * due now on it were true then and may not be now (the `Date` of the kept copy). */
+  async function showKeptAge() {
+    if (navigator.onLine || !bar || !window.caches) return;
+    const kept = await caches.match(location.href, { ignoreVary: true });
+    const written = kept && kept.headers.get("Date");
+    if (!written || Number.isNaN(Date.parse(written))) return;
+    const line = document.createElement("p");
+    line.className = "kept-at";
+    line.textContent = format(S.kept_at, { when: timeOf(new Date(written).toISOString()) });
+    bar.after(line);
+  }
+
   let busy = false;
 
   function setBusy(state) {
@@ -924,6 +937,7 @@
     document.addEventListener("submit", onLogout, true);
     showFlash();
     buildBar();
+    showKeptAge().catch(() => {});
     await rememberUser();
     await refreshStatus();
     await openCorrection();

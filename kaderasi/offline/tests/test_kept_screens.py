@@ -1,0 +1,45 @@
+"""Done when (issue 18, item 8): a screen kept for offline use, opened without signal, says when
+the server wrote it and that its postpartum day and session due may have changed since."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kaderasi.conftest import NOW, log_in, signal_back, signal_lost
+from kaderasi.demo.seeding import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+KEPT = re.compile(
+    r"Disimpan di HP ini (\d{1,2} \w+ )?\d{2}[.:]\d{2}, tanpa sinyal sejak itu: hari nifas dan "
+    r"sesi yang harus dilakukan sekarang mungkin sudah berubah\."
+)
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where the screenshots go (KADERASI_SHOTS to keep them)."""
+    return Path(os.environ.get("KADERASI_SHOTS") or tmp_path)
+
+
+def test_a_kept_screen_opened_without_signal_says_when_it_was_written(phone, shots):
+    seed_demo(now=NOW)
+    log_in(phone, "kader")
+    phone.evaluate("window.kaderasiOffline.ready")  # her screens kept on the phone
+    assert phone.locator(".kept-at").count() == 0  # online: the screen is fresh
+
+    signal_lost(phone)
+    phone.goto("/")
+    line = phone.locator(".kept-at")
+    line.wait_for()
+
+    assert KEPT.fullmatch(line.text_content())
+    assert line.is_visible()
+    phone.screenshot(path=shots / "kept-screen-offline.png")
+
+    signal_back(phone)
+    phone.goto("/")
+    phone.evaluate("window.kaderasiOffline.ready")
+    assert phone.locator(".kept-at").count() == 0
