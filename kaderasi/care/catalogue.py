@@ -44,7 +44,7 @@ FLAG_RULES: list[dict] = [
     {
         "code": "wet_nappies_below_day_of_life",
         "severity": "red",
-        "title_id": "Popok basah lebih sedikit dari umur bayi (hari)",
+        "title_id": "BAK bayi lebih jarang dari umur bayi (hari)",
         "title_en": "Fewer wet nappies than the day of life",
         "parameters": {"from_day": 3, "expected_at_most": 6},
         "source": SOURCE_FLAG_PROPOSAL
