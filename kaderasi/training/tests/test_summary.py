@@ -160,3 +160,19 @@ def test_the_summaries_of_a_room_of_40_take_a_fixed_handful_of_queries(
         skill_overview(pandes, cadres=cadres)
     with django_assert_max_num_queries(12):
         certification_rows(pandes, cadres=cadres)
+
+
+def test_the_mean_gains_interval_reads_in_indonesian(client, pandes):
+    # Issue 18: "(-5,1 to 19,1)" kept the English "to" on an Indonesian page.
+    import re
+
+    from django.utils import translation
+
+    from kaderasi.accounts.models import User
+
+    client.force_login(User.objects.get(username="koordinator"))
+    with translation.override("id"):
+        url = reverse("training:training-summary", args=[pandes.public_id])
+    page = client.get(url).content.decode()
+    gain = re.search(r'data-stat="gain">[^<]*</span> <small>([^<]*)</small>', page).group(1)
+    assert re.fullmatch(r"\(-?\d+,\d sampai -?\d+,\d\)", gain), gain
