@@ -199,6 +199,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The login throttle: failures and lockouts (usernames and addresses masked), not every
+        # routine step.
+        "axes": {"level": "WARNING"},
         "matplotlib": {"level": "WARNING"},
     },
 }
