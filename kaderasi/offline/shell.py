@@ -103,12 +103,13 @@ def strings_url() -> str:
     return f"{reverse('offline:strings')}?v={strings_digest(language)}"
 
 
-def strings_urls() -> list[str]:
-    """The texts in every language: the service worker keeps them all when it installs."""
-    urls = []
+def strings_urls() -> dict[str, str]:
+    """The texts in each language, by language code: the service worker keeps the default
+    language's when it installs, another's once a page in it is opened."""
+    urls = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            urls.append(strings_url())
+            urls[code] = strings_url()
     return urls
 
 
@@ -126,6 +127,6 @@ def shell_version() -> str:
     for path in SHELL_STATIC:
         digest.update((root / "static" / path).read_bytes())
     digest.update((root / "templates" / "offline" / "sw.js").read_bytes())
-    for url in [*shell_static_urls(), *strings_urls()]:
+    for url in [*shell_static_urls(), *strings_urls().values()]:
         digest.update(url.encode())
     return digest.hexdigest()[:12]

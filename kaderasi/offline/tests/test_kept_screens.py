@@ -43,3 +43,23 @@ def test_a_kept_screen_opened_without_signal_says_when_it_was_written(phone, sho
     phone.goto("/")
     phone.evaluate("window.kaderasiOffline.ready")
     assert phone.locator(".kept-at").count() == 0
+
+
+def test_a_cadre_using_english_keeps_her_language_offline(phone):
+    seed_demo(now=NOW)
+    log_in(phone, "kader")
+    phone.evaluate("window.kaderasiOffline.ready")
+    phone.locator("button.lang-btn[value=en]").click()
+    phone.wait_for_function("location.pathname === '/en/'")
+    phone.evaluate("window.kaderasiOffline.ready")
+    phone.wait_for_timeout(500)  # the English offline page is kept in the background
+
+    signal_lost(phone)
+    phone.goto("/en/")
+    phone.locator(".kept-at").wait_for()
+    phone.evaluate("window.kaderasiOffline.ready")
+    assert phone.locator(".sync-status .sync-text").text_content().startswith("Offline")
+    assert phone.locator(".kept-at").text_content().startswith("Saved on this phone ")
+    phone.goto("/en/mothers/")  # never opened: the offline page, in English
+    assert phone.locator("[data-offline-fallback]").is_visible()
+    assert phone.locator("html").get_attribute("lang") == "en"

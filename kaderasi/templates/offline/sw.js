@@ -24,7 +24,13 @@ self.addEventListener("install", (event) => {
     caches
       .open(SHELL_CACHE)
       .then((cache) =>
-        cache.addAll([...CONFIG.shell, ...CONFIG.strings, ...Object.values(CONFIG.fallbacks)]),
+        // The texts and offline page of the default language; another language's are kept
+        // when a page in it is first opened (keepLanguage), so a phone downloads only its own.
+        cache.addAll([
+          ...CONFIG.shell,
+          CONFIG.strings[CONFIG.defaultLanguage],
+          CONFIG.fallbacks[CONFIG.defaultLanguage],
+        ]),
       )
       .then(() => self.skipWaiting()),
   );
@@ -52,7 +58,9 @@ function isNetworkOnly(url) {
 }
 
 // The offline app's texts, one small script per language shared by every kept page.
-const STRINGS_PATHS = new Set(CONFIG.strings.map((url) => new URL(url, self.location.origin).pathname));
+const STRINGS_PATHS = new Set(
+  Object.values(CONFIG.strings).map((url) => new URL(url, self.location.origin).pathname),
+);
 
 function isStrings(url) {
   return STRINGS_PATHS.has(url.pathname);
@@ -102,7 +110,10 @@ function keepable(response) {
 async function page(request, url) {
   const cache = await caches.open(PAGES_CACHE);
   const network = fetch(request).then((response) => {
-    if (keepable(response)) cache.put(request, response.clone());
+    if (keepable(response)) {
+      cache.put(request, response.clone());
+      keepLanguage(url);
+    }
     return response;
   });
   network.catch(() => {}); // a failure is handled below; do not report it twice
@@ -120,6 +131,17 @@ async function page(request, url) {
   } catch (error) {
     return (await caches.match(fallbackFor(url), { ignoreVary: true })) || Response.error();
   }
+}
+
+/** Keep the offline page and texts of the language of `url` (a page in it was just opened). */
+function keepLanguage(url) {
+  const prefix = url.pathname.split("/")[1];
+  if (!(prefix in CONFIG.fallbacks) || prefix === CONFIG.defaultLanguage) return;
+  caches.open(SHELL_CACHE).then(async (cache) => {
+    for (const extra of [CONFIG.fallbacks[prefix], CONFIG.strings[prefix]]) {
+      if (!(await cache.match(extra, { ignoreVary: true }))) await cache.add(extra);
+    }
+  }).catch(() => {});
 }
 
 function fallbackFor(url) {
