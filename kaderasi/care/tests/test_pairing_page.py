@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from kaderasi.care import services
 from kaderasi.care.models import Pairing, PairingEndReason
@@ -138,7 +139,7 @@ def test_a_cadre_taken_meanwhile_is_refused_at_the_top_with_her_still_chosen(
     page = response.content.decode()
     assert list(response.context["form"].errors) == ["cadre"]
     errors = page[page.index('id="pairing-errors"') : page.index("<fieldset")]
-    assert str(response.context["form"].errors["cadre"][0]) in errors
+    assert escape(str(response.context["form"].errors["cadre"][0])) in errors
     assert f'value="{chosen.public_id}" checked' in page
     assert Pairing.objects.filter(mother=mother).count() == 0
 
