@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from kaderasi.accounts.models import Role
 from kaderasi.tests import factories as f
@@ -182,6 +183,15 @@ def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language() -> Iterator[None]:
+    """A request the test client handles in the test's own thread may leave a language active
+    (the API activates the user's preferred language); the next test would then reverse URLs
+    with an /en/ prefix. Every test starts as a fresh request would: in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
