@@ -357,7 +357,8 @@ _SIGNS: list[dict] = [
      "stops_massage": False, "parameters": {"breaths_per_minute": 60},
      "source": SOURCE_KIA_NEWBORN,
      "text_id": "Napas cepat: {breaths_per_minute} kali atau lebih dalam satu menit (hitung "
-     "selama satu menit penuh saat bayi tenang), atau dada bagian bawah tertarik ke dalam saat bernapas",
+     "selama satu menit penuh saat bayi tenang), atau dada bagian bawah tertarik ke dalam "
+     "saat bernapas",
      "text_en": "Fast breathing: {breaths_per_minute} breaths or more in one minute (count "
      "for a full minute while the baby is calm), or the lower chest pulls in with each breath"},
     {"code": "grunting", "group": "newborn", "severity": "emergency", "stops_massage": False,

@@ -48,7 +48,8 @@ CASES = [
     Case("negative volume", "milk", volume="-5", expected_code="measurement_out_of_range"),
     Case("implausible volume", "milk", volume="5000", expected_code="measurement_out_of_range"),
     Case("clock 3 minutes fast", "milk", minutes_from_now=3, expected_value=Decimal("22.5")),
-    Case("clock 10 minutes fast", "milk", minutes_from_now=10, expected_code="measurement_in_future"),
+    Case("clock 10 minutes fast", "milk", minutes_from_now=10,
+         expected_code="measurement_in_future"),
     Case(
         "baseline after a massage",
         "milk",
@@ -59,7 +60,8 @@ CASES = [
     Case("baseline before any massage", "milk", phase="before", expected_value=Decimal("22.5")),
     Case("valid session", "session"),
     Case("session 3 minutes in the future", "session", minutes_from_now=3),
-    Case("session 10 minutes in the future", "session", minutes_from_now=10, expected_code="session_in_future"),
+    Case("session 10 minutes in the future", "session", minutes_from_now=10,
+         expected_code="session_in_future"),
     Case(
         "session under an open stop-and-refer flag",
         "session",
