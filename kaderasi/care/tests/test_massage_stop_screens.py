@@ -249,9 +249,7 @@ def test_the_midwife_says_it_in_indonesian(client, bidan, mother, referral):
     assert "Pijat dihentikan sampai Anda menutup rujukan" in html
 
 
-def test_the_referral_page_shows_the_cadres_note_with_her_name_and_number(
-    client, bidan, referral
-):
+def test_the_referral_page_shows_the_cadres_note_with_her_name_and_number(client, bidan, referral):
     client.force_login(bidan)
     response = client.get(_url("care:referral-detail", referral.public_id))
     html = response.content.decode()

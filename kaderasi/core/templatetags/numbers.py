@@ -16,7 +16,7 @@ def signed(value, places: int = 1) -> str:
 
 @register.filter
 def percent(value, places: int = 1) -> str:
-    """"12,5 %" / "12.5 %"; "—" for no value."""
+    """ "12,5 %" / "12.5 %"; "—" for no value."""
     return numbers.percent(value, int(places))
 
 
