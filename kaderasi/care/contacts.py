@@ -11,7 +11,7 @@ from django.db.models import Q
 from kaderasi.accounts.models import Role, User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
-from kaderasi.core.phones import display_phone
+from kaderasi.core.phones import display_phone, whatsapp_link
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class Contact:
 
     @property
     def whatsapp_url(self) -> str:
-        """wa.me wants the international number without the plus sign."""
-        return f"https://wa.me/{self.phone.lstrip('+')}" if self.phone else ""
+        return whatsapp_link(self.phone)
 
 
 def _name_of(user: User) -> str:

@@ -1,5 +1,7 @@
 """Phone numbers: parsed with Google's libphonenumber, stored in E.164 (+62…)."""
 
+from urllib.parse import quote
+
 import phonenumbers
 from django import forms
 from django.conf import settings
@@ -30,6 +32,15 @@ def display_phone(e164: str) -> str:
         return ""
     number = phonenumbers.parse(e164, None)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def whatsapp_link(e164: str, text: str = "") -> str:
+    """A wa.me link opening a chat with `e164`, with `text` typed in when given; "" without a
+    number. wa.me wants the international number without the plus sign."""
+    digits = e164.lstrip("+")
+    if not digits:
+        return ""
+    return f"https://wa.me/{digits}?text={quote(text)}" if text else f"https://wa.me/{digits}"
 
 
 def _invalid() -> ValidationError:

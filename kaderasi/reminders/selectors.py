@@ -3,7 +3,6 @@ of messages to send by hand, and the reminders a user may see."""
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -13,7 +12,7 @@ from kaderasi.cadres.models import Cadre
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import Mother
 from kaderasi.care.selectors import mothers_visible_to
-from kaderasi.core.phones import display_phone
+from kaderasi.core.phones import display_phone, whatsapp_link
 from kaderasi.core.policies import Permission, can
 from kaderasi.reminders.dispatch import cadre_name_for
 from kaderasi.reminders.models import (
@@ -55,15 +54,6 @@ def reminders_visible_to(user: User) -> QuerySet[Reminder]:
 
 def family_members_visible_to(user: User) -> QuerySet[FamilyMember]:
     return FamilyMember.objects.filter(mother__in=mothers_visible_to(user))
-
-
-def whatsapp_link(phone: str, text: str) -> str:
-    """A wa.me link opening a chat with `phone` (E.164) and `text` typed in, or "" without a
-    number. wa.me wants the international number without the plus sign."""
-    digits = phone.lstrip("+")
-    if not digits:
-        return ""
-    return f"https://wa.me/{digits}?text={quote(text)}"
 
 
 @dataclass(frozen=True)
