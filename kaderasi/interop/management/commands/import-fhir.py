@@ -6,11 +6,10 @@ from auditlog.context import set_actor
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kaderasi.accounts.models import Role, User
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
-from kaderasi.core.policies import Permission, can
 from kaderasi.interop.fhir.imports import fhir_import, fhir_issue_line, read_bundle
+from kaderasi.interop.management.importer import importing_user
 from kaderasi.interop.plan import ImportRejected
 from kaderasi.programmes.models import Programme
 
@@ -35,7 +34,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, slug, username, **options):
-        user = self._importer(username)
+        user = importing_user(
+            username,
+            without_username=_(
+                "Say who is importing with --as USERNAME (a coordinator or administrator)."
+            ),
+        )
         programme = Programme.objects.filter(slug=slug).select_related("area").first()
         if programme is None:
             raise CommandError(
@@ -81,26 +85,3 @@ class Command(BaseCommand):
                 }
             )
         )
-
-    def _importer(self, username: str) -> User:
-        if username:
-            user = User.objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(
-                    _("There is no active user “%(username)s”.") % {"username": username},
-                    returncode=FAILED,
-                )
-            if not can(user, Permission.IMPORT_PROGRAMME):
-                raise CommandError(
-                    _("%(username)s is not a coordinator or administrator and may not import.")
-                    % {"username": username},
-                    returncode=FAILED,
-                )
-            return user
-        admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
-        if len(admins) != 1:
-            raise CommandError(
-                _("Say who is importing with --as USERNAME (a coordinator or administrator)."),
-                returncode=FAILED,
-            )
-        return admins[0]

@@ -10,12 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kaderasi.accounts.models import Role, User
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
-from kaderasi.core.policies import Permission, can
 from kaderasi.interop.areas import area_from_reference
 from kaderasi.interop.issues import issue_line
+from kaderasi.interop.management.importer import importing_user
 from kaderasi.interop.models import ImportSource
 from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.progress import ProgressBar
@@ -89,7 +88,13 @@ class Command(BaseCommand):
             self._import(**options)
 
     def _import(self, *, path, slug, name, area, username, **options):
-        user = self._importer(username)
+        user = importing_user(
+            username,
+            without_username=_(
+                "Say who is importing with --as USERNAME (a coordinator or administrator); "
+                "the import records who paired the cadres and mothers."
+            ),
+        )
         area_object = None
         if area:
             area_object = area_from_reference(area)
@@ -146,29 +151,3 @@ class Command(BaseCommand):
     def _write_progress(self, text: str) -> None:
         self.stderr.write(text, style_func=str, ending="")
         self.stderr.flush()
-
-    def _importer(self, username: str) -> User:
-        if username:
-            user = User.objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(
-                    _("There is no active user “%(username)s”.") % {"username": username},
-                    returncode=FAILED,
-                )
-            if not can(user, Permission.IMPORT_PROGRAMME):
-                raise CommandError(
-                    _("%(username)s is not a coordinator or administrator and may not import.")
-                    % {"username": username},
-                    returncode=FAILED,
-                )
-            return user
-        admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
-        if len(admins) != 1:
-            raise CommandError(
-                _(
-                    "Say who is importing with --as USERNAME (a coordinator or administrator); "
-                    "the import records who paired the cadres and mothers."
-                ),
-                returncode=FAILED,
-            )
-        return admins[0]
