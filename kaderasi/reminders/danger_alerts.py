@@ -217,36 +217,20 @@ def mothers_with_red_flags_since(since: dt.datetime) -> set[int]:
     )
 
 
-def _midwives_of(mother) -> list[User]:
-    ancestors = [int(part) for part in mother.posyandu.path.strip("/").split("/") if part]
-    users = (
-        User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-    return list(users)
-
-
-def _reporter(report, mother) -> tuple[str, str]:
-    """The name and number of whoever reported the check: the cadre behind her login, else the
-    user, else the mother's cadre."""
-    from kaderasi.cadres.models import Cadre
+def _reporter(report, mother):
+    """Whoever reported the check, as care.contacts names and reaches her (the cadre behind her
+    login, else the user), else the mother's cadre."""
+    from kaderasi.care.contacts import Contact, contacts_of_users
     from kaderasi.care.models import Pairing
 
-    user = report.recorded_by
-    if user is not None:
-        cadre = Cadre.objects.filter(user=user).exclude(phone="").first() or (
-            Cadre.objects.filter(user=user).first()
-        )
-        if cadre is not None:
-            return cadre.name, cadre.phone or user.phone
-        return user.get_full_name() or user.username, user.phone
+    if report.recorded_by is not None:
+        return contacts_of_users([report.recorded_by])[report.recorded_by_id]
     pairing = (
         Pairing.objects.filter(mother=mother, ends_at__isnull=True).select_related("cadre").first()
     )
     if pairing is not None:
-        return pairing.cadre.name, pairing.cadre.phone
-    return "-", ""
+        return Contact(name=pairing.cadre.name, phone=pairing.cadre.phone)
+    return Contact(name="-")
 
 
 def danger_sign_values(reminder: Reminder) -> dict[str, str]:
@@ -256,8 +240,8 @@ def danger_sign_values(reminder: Reminder) -> dict[str, str]:
     from django.utils import translation
     from django.utils.translation import gettext as _
 
+    from kaderasi.care.contacts import Contact, midwives_of
     from kaderasi.care.models import DangerSignReport
-    from kaderasi.core.phones import display_phone
 
     context = reminder.context or {}
     mother = reminder.mother
@@ -268,7 +252,7 @@ def danger_sign_values(reminder: Reminder) -> dict[str, str]:
     )
     codes = list(context.get("signs", []))
     signs = {sign.code: sign for sign in DangerSign.objects.filter(code__in=codes)}
-    name, phone = _reporter(report, mother) if report is not None else ("-", "")
+    reporter = _reporter(report, mother) if report is not None else Contact(name="-")
     with translation.override(reminder.language):
         severity = {"emergency": _("EMERGENCY"), "same_day": _("same day")}.get(
             context.get("severity", ""), context.get("severity", "")
@@ -276,17 +260,17 @@ def danger_sign_values(reminder: Reminder) -> dict[str, str]:
         sign_texts = "; ".join(signs[code].text for code in codes if code in signs)
         note = (report.notes.strip() if report is not None else "") or _("none")
         midwives = ", ".join(
-            f"{user.get_full_name() or user.username} {display_phone(user.phone)}".strip()
-            for user in _midwives_of(mother)
+            f"{contact.name} {contact.phone_display}".strip()
+            for contact in midwives_of([mother]).get(mother.pk, [])
         ) or _("none covers her village")
     return {
         "mother_code": mother.code,
         "severity": severity,
         "signs": sign_texts,
         "note": note[:300],
-        "cadre": name,
-        "cadre_phone": display_phone(phone) if phone else "-",
-        "call": f"tel:{phone}" if phone else "",
+        "cadre": reporter.name,
+        "cadre_phone": reporter.phone_display or "-",
+        "call": reporter.tel_url,
         "midwives": midwives,
         "waited": str(context.get("waited_minutes", "")),
     }
