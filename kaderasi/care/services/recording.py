@@ -228,8 +228,6 @@ class _Batch:
     pairings: dict[int, list[Pairing]]
     signs: dict[str, DangerSign]
     stored: dict[uuid.UUID, Measurement | MassageSession | DangerSignReport]
-    seen: dict[uuid.UUID, CareRecord] = field(default_factory=dict)
-    accepted_rows: dict[uuid.UUID, object] = field(default_factory=dict)
     claimed_schedule: set[int] = field(default_factory=set)
 
     @classmethod
@@ -331,16 +329,11 @@ class _Batch:
         record; None when the id is new."""
         if record.public_id is None:
             return None
-        earlier = self.seen.get(record.public_id)
         stored = self.stored.get(record.public_id)
-        if earlier is not None:
-            same_mother = earlier.mother.pk == record.mother.pk
-            same_kind = _kind_of(earlier) == _kind_of(record)
-        elif stored is not None:
-            same_mother = stored.mother_id == record.mother.pk
-            same_kind = _kind_of_row(stored) == _kind_of(record)
-        else:
+        if stored is None:
             return None
+        same_mother = stored.mother_id == record.mother.pk
+        same_kind = _kind_of_row(stored) == _kind_of(record)
         if not same_mother:
             raise DomainError(
                 CareErrorCode.RECORD_BELONGS_TO_ANOTHER_MOTHER,
@@ -353,13 +346,13 @@ class _Batch:
                 _("This record id is already used for another record."),
                 field="id",
             )
-        return stored if stored is not None else self.accepted_rows[record.public_id]
+        return stored
 
     def claim(self, record: CareRecord, row) -> None:
-        """Remember an accepted record, so that later records of the batch see it."""
+        """Remember an accepted record, so that later records of the batch see it (a re-sent
+        one in the same batch is a duplicate of this row)."""
         if record.public_id is not None:
-            self.seen[record.public_id] = record
-            self.accepted_rows[record.public_id] = row
+            self.stored[record.public_id] = row
         mother_id = record.mother.pk
         if isinstance(record, MassageSessionRecord):
             first = self.first_massage.get(mother_id)
