@@ -12,8 +12,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kaderasi.care.contacts import Contact, midwives_of
-from kaderasi.care.danger_sign_rules import EMERGENCY, SEVERITY_RANK, most_severe
-from kaderasi.care.models import DangerSign, DangerSignReport, Mother
+from kaderasi.care.danger_sign_rules import (
+    ALERTING,
+    EMERGENCY,
+    SAME_DAY,
+    SEVERITY_RANK,
+    most_severe,
+)
+from kaderasi.care.models import DangerSign, DangerSignReport, Flag, Mother
+from kaderasi.care.stops import DANGER_SIGN_RULE
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def danger_report_confirmation(report: DangerSignReport) -> SafeString:
     parts = []
     if severity == EMERGENCY:
         parts.append(_("Take her (or the baby) to the puskesmas or hospital now."))
-    if severity is not None and SEVERITY_RANK.get(severity, 1) <= SEVERITY_RANK["same_day"]:
+    if severity in ALERTING:
         parts.append(
             _("Sent: the midwife sees it on her list now and gets a message. Call her now too.")
         )
@@ -97,14 +104,12 @@ class DangerSummary:
 def danger_summaries(referrals) -> dict[int, DangerSummary]:
     """Referral pk → its danger signs (those of every check listed under it) and the most severe
     one's severity, for the referrals of the danger-sign rule; in two queries."""
-    from kaderasi.care.models import Flag
-
-    referrals = [r for r in referrals if r.flag.rule.code == "danger_sign"]
+    referrals = [r for r in referrals if r.flag.rule.code == DANGER_SIGN_RULE]
     if not referrals:
         return {}
     flags = Flag.objects.filter(
         mother_id__in={r.mother_id for r in referrals},
-        rule__code="danger_sign",
+        rule__code=DANGER_SIGN_RULE,
         danger_sign_report__isnull=False,
     ).select_related("danger_sign_report")
     codes_by_referral: dict[int, list[str]] = {r.pk: [] for r in referrals}
@@ -119,6 +124,6 @@ def danger_summaries(referrals) -> dict[int, DangerSummary]:
     for pk, codes in codes_by_referral.items():
         known = [signs[code] for code in codes if code in signs]
         known.sort(key=lambda sign: SEVERITY_RANK.get(sign.severity, 1))
-        severity = most_severe(sign.severity for sign in known) or "same_day"
+        severity = most_severe(sign.severity for sign in known) or SAME_DAY
         summaries[pk] = DangerSummary(severity=severity, signs=[sign.text for sign in known])
     return summaries
