@@ -87,6 +87,13 @@ def decimal_places_of(number: Decimal) -> int:
     return max(0, -int(exponent))
 
 
+def plain(number: Decimal | int) -> str:
+    """A number as people write it: no exponent, no trailing zeros, no thousands separator."""
+    if isinstance(number, int):
+        return str(number)
+    return format(Decimal(number).normalize(), "f")
+
+
 # The reason in words: `%(value)s` is what was typed, `%(places)s` how many decimals the field
 # takes. The offline app receives these same texts (offline/templatetags/offline_app.py), so the
 # phone says what the server says.

@@ -20,19 +20,13 @@ from kaderasi.core.decimals import (
     decimal_parse,
     decimal_places_of,
     number_problem_message,
+    plain,
 )
 
 OUT_OF_RANGE = "out_of_range"
 # The wording of the services' own range check (care.services.measurement_validate), so that a
 # field checked here and a value checked there read the same.
 RANGE_MESSAGE = _("%(kind)s must be between %(low)s and %(high)s.")
-
-
-def plain(number: Decimal | int) -> str:
-    """A bound as people write it: no exponent, no trailing zeros, no thousands separator."""
-    if isinstance(number, int):
-        return str(number)
-    return format(Decimal(number).normalize(), "f")
 
 
 class TypedNumberField(forms.Field):

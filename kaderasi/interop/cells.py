@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kaderasi.core.decimals import NumberInputError, decimal_parse, number_problem_message
+from kaderasi.core.decimals import (
+    NumberInputError,
+    decimal_parse,
+    number_problem_message,
+    plain,
+)
 from kaderasi.core.phones import normalize_phone
 from kaderasi.interop.errors import InteropErrorCode
 
@@ -182,10 +187,3 @@ def as_decimal(raw: Any, code: InteropErrorCode = InteropErrorCode.INVALID_NUMBE
         return decimal_parse(typed)
     except NumberInputError as error:
         raise CellInvalid(code, number_problem_message(error.reason, value=typed)) from error
-
-
-def plain(number: Decimal | int) -> str:
-    """A number as people write it: no exponent, no trailing zeros."""
-    if isinstance(number, int):
-        return str(number)
-    return format(number.normalize(), "f")
