@@ -172,7 +172,9 @@ class DangerSignsIn(RecordIn):
         default=[],
         max_length=50,
         description="Codes of the signs answered yes; empty for a check that found none. "
-        "Any sign raises a red flag and a referral to the midwife at once.",
+        "Any sign raises a flag and a referral to the midwife: red for an emergency or same-day "
+        "sign (the midwife is alerted at once), amber when every sign asks for a review within "
+        "24 hours. A sign that stops the massage refuses later sessions until she closes it.",
     )
     notes: str = Field(default="", max_length=TEXT_MAX)
 
