@@ -45,6 +45,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.phase_volumes import delivery_times, phase_volumes
+from kaderasi.care.stops import DANGER_SIGN_RULE
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import within_areas_q
@@ -215,12 +216,14 @@ def open_referrals(user: User) -> QuerySet[Referral]:
             severity_order=Case(
                 When(
                     flag__severity=FlagSeverity.RED,
-                    flag__rule__code="danger_sign",
+                    flag__rule__code=DANGER_SIGN_RULE,
                     status=ReferralStatus.OPEN,
                     then=Value(0),
                 ),
                 When(
-                    flag__severity=FlagSeverity.RED, flag__rule__code="danger_sign", then=Value(1)
+                    flag__severity=FlagSeverity.RED,
+                    flag__rule__code=DANGER_SIGN_RULE,
+                    then=Value(1),
                 ),
                 When(flag__severity=FlagSeverity.RED, then=Value(2)),
                 default=Value(3),
