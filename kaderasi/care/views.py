@@ -316,14 +316,20 @@ def delivery_record(request, public_id):
     )
 
 
-@login_required
-def infant_add(request, public_id):
-    require(request.user, Permission.REGISTER_MOTHER)
-    mother = _mother_for(request.user, public_id)
+def _latest_delivery_or_404(mother):
+    """The delivery of the mother's latest registered pregnancy; 404 when it has none yet."""
     pregnancy = mother.pregnancies.select_related("delivery").order_by("-created_at").first()
     delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
     if delivery is None:
         raise Http404
+    return delivery
+
+
+@login_required
+def infant_add(request, public_id):
+    require(request.user, Permission.REGISTER_MOTHER)
+    mother = _mother_for(request.user, public_id)
+    delivery = _latest_delivery_or_404(mother)
     form = forms.InfantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.infant_record(delivery=delivery, **form.cleaned_data)
@@ -730,10 +736,7 @@ def delivery_followup(request, public_id):
     a birth outcome that ends the massage."""
     require(request.user, Permission.REGISTER_MOTHER)
     mother = _mother_for(request.user, public_id)
-    pregnancy = mother.pregnancies.select_related("delivery").order_by("-created_at").first()
-    delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
-    if delivery is None:
-        raise Http404
+    delivery = _latest_delivery_or_404(mother)
     initial = {
         "first_postnatal_check_at": delivery.first_postnatal_check_at
         and timezone.localtime(delivery.first_postnatal_check_at),
@@ -763,10 +766,7 @@ def milk_onset(request, public_id):
     """The cadre records the mother's answer: has her milk come in?"""
     require(request.user, Permission.RECORD_MEASUREMENT)
     mother = _mother_for(request.user, public_id)
-    pregnancy = mother.pregnancies.select_related("delivery").order_by("-created_at").first()
-    delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
-    if delivery is None:
-        raise Http404
+    delivery = _latest_delivery_or_404(mother)
     now = clock.now()
     form = forms.MilkOnsetForm(
         request.POST or None,
