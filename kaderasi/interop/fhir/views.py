@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from kaderasi.cadres.models import Cadre
+from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import Mother
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
@@ -25,9 +25,12 @@ def mother_fhir(request, public_id):
     mother = get_object_or_404(
         mothers_visible_to(request.user).select_related("programme"), public_id=public_id
     )
-    cadres = Cadre.objects.filter(
-        Q(pairings__mother=mother) | Q(massage_sessions__mother=mother)
-    ).distinct()
+    # Only the cadres she may see are named: one of another area who met the mother is left out.
+    cadres = (
+        cadres_visible_to(request.user)
+        .filter(Q(pairings__mother=mother) | Q(massage_sessions__mother=mother))
+        .distinct()
+    )
     rows = programme_fhir_rows(
         mother.programme, mothers=Mother.objects.filter(pk=mother.pk), cadres=cadres
     )

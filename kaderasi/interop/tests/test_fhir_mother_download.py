@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
-from kaderasi.care.models import MeasurementKind
+from kaderasi.care.models import MeasurementKind, PairingEndReason
 from kaderasi.conftest import WIB
 from kaderasi.tests import factories as f
 
@@ -61,6 +61,28 @@ def test_the_midwife_downloads_the_mothers_record_as_a_valid_fhir_bundle(
     ]
     assert volume["valueQuantity"]["value"] == 8.5
     assert volume["valueQuantity"]["code"] == "mL"
+
+
+def test_the_bundle_names_only_the_cadres_the_midwife_may_see(client, world, midwife, mother):
+    outside = f.CadreFactory(programme=world.programme, posyandu=world.kenanga, name="Kader Luar")
+    inside = f.CadreFactory(programme=world.programme, posyandu=world.mawar, name="Kader Mawar")
+    f.PairingFactory(
+        mother=mother,
+        cadre=outside,
+        ends_at=dt.datetime(2026, 11, 9, 12, 0, tzinfo=WIB),
+        end_reason=PairingEndReason.REASSIGNED,
+    )
+    f.PairingFactory(
+        mother=mother, cadre=inside, starts_at=dt.datetime(2026, 11, 9, 12, 0, tzinfo=WIB)
+    )
+    client.force_login(midwife)
+
+    bundle = json.loads(client.get(_url(mother)).content)
+
+    people = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "RelatedPerson"
+    ]
+    assert [person["name"][0]["text"] for person in people] == ["Kader Mawar"]
 
 
 def test_a_midwife_of_another_village_gets_not_found(client, world, midwife):
