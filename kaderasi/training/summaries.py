@@ -139,11 +139,13 @@ def knowledge_summary(training: Training, *, cadres: QuerySet[Cadre]) -> Knowled
         )
     )
     completed = [a for a in attempts if a["status"] == AttemptStatus.COMPLETED]
-    scores: dict[str, dict[int, Decimal]] = {TestPhase.PRE: {}, TestPhase.POST: {}}
-    for attempt in completed:
-        scores[attempt["phase"]][attempt["cadre_id"]] = attempt["score"]
-    # The pairs as `training.knowledge_pairs` defines them, the same as the evaluation's.
+    # The pairs as `training.knowledge_pairs` defines them, the same as the evaluation's; each
+    # phase's scores are read from them, so a score counts here exactly when it counts there.
     pairs = training_pairs(SimpleNamespace(**a, training_id=training.pk) for a in attempts)
+    scores: dict[str, dict[int, Decimal]] = {
+        TestPhase.PRE: {p.cadre_id: p.pre_score for p in pairs.values() if p.pre is not None},
+        TestPhase.POST: {p.cadre_id: p.post_score for p in pairs.values() if p.post is not None},
+    }
     paired = sorted((pair for pair in pairs.values() if pair.complete), key=lambda p: p.cadre_id)
     statistics = paired_summary(
         [float(pair.pre_score) for pair in paired], [float(pair.post_score) for pair in paired]
