@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.core import clock
 from kaderasi.interop.fhir.bundle import programme_bundle
 from kaderasi.interop.fhir.selectors import programme_fhir_rows
 from kaderasi.programmes.models import Programme
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         rows = programme_fhir_rows(
             programme, mothers=Mother.objects.all(), cadres=Cadre.objects.all()
         )
-        bundle = programme_bundle(rows, pseudonymised=pseudonymised, now=timezone.now())
+        bundle = programme_bundle(rows, pseudonymised=pseudonymised, now=clock.now())
         path = Path(output)
         path.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
         self.stdout.write(
