@@ -11,6 +11,7 @@ from kaderasi.api.forms import ConflictResolveForm
 from kaderasi.api.tokens import device_token_revoke, device_tokens_visible_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
+from kaderasi.core.numbers import MISSING
 from kaderasi.core.phones import display_phone
 from kaderasi.core.policies import Permission, require
 from kaderasi.sync.fields import field_value_from_json, model_field
@@ -36,7 +37,7 @@ def device_list(request):
 def display_value(conflict, json_value) -> str:
     """A conflict's value as the midwife reads it (labels, local times, national phone format)."""
     if json_value is None or json_value == "":
-        return "—"
+        return MISSING
     value = field_value_from_json(conflict.record, conflict.field, json_value)
     field = model_field(conflict.record, conflict.field)
     if field.choices:
