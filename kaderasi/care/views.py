@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -700,8 +701,8 @@ def session_skip(request, public_id):
             % {
                 "label": slot_label(row.slot, sessions_per_day),
                 "day": row.postpartum_day,
-                "window": f"{timezone.localtime(row.window_starts_at):%d %b %H:%M}–"
-                f"{timezone.localtime(row.window_ends_at):%H:%M}",
+                "window": f"{date_format(timezone.localtime(row.window_starts_at), 'j M H:i')}–"
+                f"{date_format(timezone.localtime(row.window_ends_at), 'H:i')}",
             },
         )
         for row in rows

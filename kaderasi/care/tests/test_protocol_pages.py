@@ -219,3 +219,27 @@ def test_the_cadre_s_day_says_the_first_massage_waits_for_the_postnatal_check(
         text.replace("&#x27;", "'")
     )
     assert "The massage days are over." not in text
+
+
+def test_the_session_to_skip_names_its_month_in_the_reader_language(
+    client, monkeypatch, world, cadre_user
+):
+    october_now = at(9, 8, month=10)
+    monkeypatch.setattr(clock, "now", lambda: october_now)
+    mother = delivered(
+        programme=world.programme,
+        posyandu=world.mawar,
+        delivered_at=at(8, 23, 30, month=10),
+        now=october_now,
+    )
+    f.CertificateFactory(cadre=cadre_user.cadre)
+    f.PairingFactory(mother=mother, cadre=cadre_user.cadre, starts_at=at(9, 0, month=10))
+    client.force_login(cadre_user)
+
+    with translation.override("id"):
+        page = client.get(reverse("care:session-skip", kwargs={"public_id": mother.public_id}))
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert " Okt " in content
+    assert " Oct " not in content
