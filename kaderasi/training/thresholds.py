@@ -25,6 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kaderasi.core import numbers
+
 VALUE = re.compile(r"\{(rule|sign)\.([a-z0-9_]+)\.([a-z0-9_]+)\}")
 BLOCK = re.compile(r"^\{(table|list):([a-z0-9_.]+)\}[ \t]*$", re.MULTILINE)
 
@@ -125,13 +127,9 @@ def _sign_text(sign, language: str) -> str:
 
 def format_number(value, language: str) -> str:
     """10 → "10"; 37.5 → "37,5" in Indonesian; 3000 → "3.000" in Indonesian, "3,000" in
-    English."""
-    number = Decimal(str(value))
-    whole = number == number.to_integral()
-    text = f"{number.quantize(Decimal(1)):,}" if whole else f"{number.normalize():,}"
-    if language.startswith("id"):
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    English: `core.numbers.number` in `language`."""
+    with translation.override(language):
+        return numbers.number(value)
 
 
 def fill_values(text: str, data: RuleData, language: str) -> str:
