@@ -22,6 +22,7 @@ from kaderasi.interop.workbook import (
     PROGRAMME_COLUMNS,
     PROGRAMME_FIELDS,
     SHEETS,
+    TEXT_AS_TEXT,
 )
 from kaderasi.programmes.models import StudyDesign
 
@@ -60,10 +61,7 @@ PROGRAMME_FIELD_HELP = {
 def import_template_workbook() -> bytes:
     """The template as .xlsx bytes."""
     buffer = io.BytesIO()
-    # Text stays text: a string starting with "=" is never a formula, nor an address a link.
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
     styles = {
         "title": workbook.add_format({"bold": True, "font_size": 14, "font_color": "#115E59"}),
         "bold": workbook.add_format({"bold": True}),

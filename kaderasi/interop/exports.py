@@ -32,6 +32,7 @@ from kaderasi.interop.workbook import (
     PROGRAMME,
     PROGRAMME_COLUMNS,
     SHEETS,
+    TEXT_AS_TEXT,
     csv_text_escape,
 )
 from kaderasi.programmes.models import Programme
@@ -151,11 +152,6 @@ def _mothers(programme: Programme, mothers: QuerySet[Mother]) -> Iterable[Mother
         deliveries.sort(key=lambda delivery: delivery.delivered_at)
         mother.export_delivery = deliveries[-1] if deliveries else None
         yield mother
-
-
-# Text stays text: a name starting with "=" is never a formula (formula injection), nor a web
-# address in a note a link.
-TEXT_AS_TEXT = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 def write_programme_sheets(workbook: xlsxwriter.Workbook, sheets: Rows) -> None:
