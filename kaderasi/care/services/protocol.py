@@ -7,6 +7,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
@@ -105,7 +106,10 @@ def _check_after_birth(
         raise DomainError(
             code,
             _("%(what)s must lie between the birth (%(birth)s) and now.")
-            % {"what": what, "birth": delivery.delivered_at.strftime("%Y-%m-%d %H:%M")},
+            % {
+                "what": what,
+                "birth": timezone.localtime(delivery.delivered_at).strftime("%Y-%m-%d %H:%M"),
+            },
             field=field,
         )
 
@@ -132,7 +136,7 @@ def delivery_followup_record(
         raise DomainError(
             CareErrorCode.POSTNATAL_CHECK_BEFORE_BIRTH,
             _("The first postnatal check cannot be before the birth (%(birth)s).")
-            % {"birth": delivery.delivered_at.strftime("%Y-%m-%d %H:%M")},
+            % {"birth": timezone.localtime(delivery.delivered_at).strftime("%Y-%m-%d %H:%M")},
             field="first_postnatal_check_at",
         )
     if first_postnatal_check_at is not None and first_postnatal_check_at > now + clock_tolerance():

@@ -483,6 +483,22 @@ def test_a_birth_outcome_time_before_the_birth_is_refused(mother):
 
 
 @pytest.mark.django_db
+def test_a_time_refused_as_before_the_birth_names_the_birth_in_local_time(mother):
+    delivery = Delivery.objects.get(pregnancy__mother=mother)
+    with pytest.raises(DomainError) as refused:
+        delivery_followup_record(
+            delivery=delivery,
+            first_postnatal_check_at=at(8, 10),
+            gestational_age_weeks=None,
+            birth_outcome="",
+            birth_outcome_at=None,
+            now=at(9, 11),
+        )
+    assert refused.value.code == CareErrorCode.POSTNATAL_CHECK_BEFORE_BIRTH
+    assert "(2026-11-08 23:30)" in str(refused.value.message)
+
+
+@pytest.mark.django_db
 def test_a_postnatal_check_in_the_future_is_refused(mother):
     with pytest.raises(DomainError) as refused:
         delivery_followup_record(
