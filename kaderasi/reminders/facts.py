@@ -23,6 +23,7 @@ from kaderasi.care.models import (
     Pregnancy,
     ScheduledSession,
 )
+from kaderasi.care.stops import massage_stops_of
 from kaderasi.care.timing import FULL_TERM_DAYS
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
@@ -169,6 +170,11 @@ def gather_facts(
     pregnancies = _latest_pregnancies(mother_ids)
     deliveries = _latest_deliveries(mother_ids)
     sessions = _sessions(mother_ids)
+    # A danger sign that stops the massage (care.stops) stops its reminders and missed-session
+    # escalations until the midwife closes the referral: no message asks for a massage that
+    # the cadre's screen forbids.
+    for mother_id in massage_stops_of(mother_ids):
+        sessions.pop(mother_id, None)
     phases = set(
         Measurement.objects.filter(
             mother_id__in=mother_ids,

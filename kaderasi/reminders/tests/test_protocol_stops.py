@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kaderasi.care.models import BirthOutcome, Delivery, SkipReason
+from kaderasi.care.services.enrolment import danger_signs_report
 from kaderasi.care.services.protocol import delivery_followup_record, scheduled_session_skip
 from kaderasi.reminders.models import (
     RecipientRole,
@@ -91,3 +92,31 @@ def test_a_birth_outcome_stops_the_feeding_guidance(world):
     reminder_sweep(now=dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB))
     guidance = Reminder.objects.filter(kind=ReminderKind.FEEDING_GUIDANCE)
     assert set(guidance.values_list("mother", flat=True)) == {going_on.pk}
+
+
+def test_a_danger_sign_that_stops_the_massage_stops_its_session_reminders(missed_session):
+    # Given a danger sign that stops the massage, reported before the session's reminder
+    danger_signs_report(
+        mother=missed_session.mother,
+        signs=["heavy_bleeding"],
+        observed_at=dt.datetime(2026, 11, 29, 7, 0, tzinfo=WIB),
+        now=dt.datetime(2026, 11, 29, 7, 0, tzinfo=WIB),
+    )
+
+    # When the reminders are planned over the session's window and after it
+    reminder_sweep(now=dt.datetime(2026, 11, 29, 7, 31, tzinfo=WIB))
+    reminder_sweep(now=dt.datetime(2026, 11, 29, 10, 1, tzinfo=WIB))
+
+    # Then no message asks for the massage the screens forbid, nor escalates it as missed
+    assert not Reminder.objects.filter(
+        kind__in=[ReminderKind.SESSION_DUE, ReminderKind.MISSED_SESSION]
+    ).exists()
+
+
+def test_without_a_stop_the_session_is_reminded(missed_session):
+    reminder_sweep(now=dt.datetime(2026, 11, 29, 7, 31, tzinfo=WIB))
+    reminded = Reminder.objects.filter(kind=ReminderKind.SESSION_DUE)
+    assert sorted(reminded.values_list("recipient_role", flat=True)) == [
+        RecipientRole.CADRE,
+        RecipientRole.MOTHER,
+    ]
