@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kaderasi.accounts.login_throttle import lockout_message
 from kaderasi.api import login_guard
 from kaderasi.api.auth import DeviceTokenAuth, SessionAuth
 from kaderasi.api.errors import ApiErrorCode
@@ -144,8 +145,7 @@ def auth_token(request, payload: TokenIn):
             request,
             429,
             ApiErrorCode.LOCKED_OUT,
-            _("Too many wrong passwords: this account is locked for %(minutes)s minutes.")
-            % {"minutes": max(1, (seconds + 59) // 60)},
+            lockout_message(seconds),
             headers={"Retry-After": str(seconds)},
         )
     if user is None:

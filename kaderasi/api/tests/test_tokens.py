@@ -5,6 +5,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.test import Client, override_settings
 
+from kaderasi.accounts.login_throttle import lockout_message
 from kaderasi.api.models import DeviceToken
 from kaderasi.api.tests.conftest import Phone
 from kaderasi.api.tokens import device_token_issue, device_token_revoke
@@ -73,6 +74,7 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(cadre_
     assert locked.status_code == 429
     assert locked.json()["code"] == "locked_out"
     assert int(locked["Retry-After"]) == 60
+    assert locked.json()["message"] == lockout_message(60)  # the web login's words
     assert DeviceToken.objects.count() == 0
 
 
