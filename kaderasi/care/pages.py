@@ -28,6 +28,7 @@ from kaderasi.care.models import (
 from kaderasi.care.protocol_notes import is_last_session, protocol_notes
 from kaderasi.care.references import milk_reference_ranges
 from kaderasi.care.selectors import flags_of_referral
+from kaderasi.care.services.schedule import first_massage_wait
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timeline import (
     GUIDANCE,
@@ -256,6 +257,7 @@ def guided_session_context(mother: Mother, *, now: dt.datetime) -> dict:
     )
     current = next((v for v in views if v.status == SessionStatus.DUE), None)
     upcoming = next((v for v in views if v.status == SessionStatus.UPCOMING), None)
+    handover, first_massage_wait_notes = _protocol_at_session(mother, current or upcoming, now=now)
     config = {
         "minutesMin": programme.session_minutes_min,
         "minutesMax": programme.session_minutes_max,
@@ -272,30 +274,26 @@ def guided_session_context(mother: Mother, *, now: dt.datetime) -> dict:
             100 * programme.session_minutes_min / programme.session_minutes_max
         ),
         "session_view": current or upcoming,
-        # The cadre's last session names the midwife's visits that follow (KF2/KN2).
-        "handover": _handover_at_last_session(mother, current or upcoming, now=now),
-        "first_massage_wait": _first_massage_wait(mother, now=now),
+        "handover": handover,
+        "first_massage_wait": first_massage_wait_notes,
         "stop": stop_notices([mother]).get(mother.pk),
         "guidance": GUIDANCE,
         "now_local": timezone.localtime(now),
     }
 
 
-def _handover_at_last_session(mother: Mother, view, *, now: dt.datetime):
-    if view is None or not is_last_session(view.row):
-        return None
+def _protocol_at_session(mother: Mother, view, *, now: dt.datetime):
+    """The protocol notes the guided session shows: at the cadre's last session the midwife's
+    visits that follow (KF2/KN2), and while the first massage may not be given yet, why.
+    Returns (handover, first_massage_wait), each the notes or None."""
     delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
     notes = protocol_notes(mother, delivery=delivery, now=now)
-    return notes if notes is not None and notes.handover else None
-
-
-def _first_massage_wait(mother: Mother, *, now: dt.datetime):
-    """The protocol notes when the first massage may not be given yet (too soon after the birth,
-    or the midwife's first postnatal check not recorded), else None."""
-    delivery = Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at").first()
-    notes = protocol_notes(mother, delivery=delivery, now=now)
-    if notes is None or notes.outcome or notes.first_massage is None:
-        return None
+    if notes is None:
+        return None, None
+    last = view is not None and is_last_session(view.row)
+    handover = notes if last and notes.handover else None
+    waiting = first_massage_wait(mother.programme, delivery, now=now) is not None
+    return handover, notes if waiting else None
     not_before = notes.first_massage.not_before
     if notes.waiting_for_postnatal_check or (not_before is not None and now < not_before):
         return notes

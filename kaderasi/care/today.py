@@ -25,7 +25,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.pages import StopNotice, stop_notices
 from kaderasi.care.scheduling import Adherence, FirstMassage, adherence
-from kaderasi.care.services.schedule import first_massage_of
+from kaderasi.care.services.schedule import first_massage_wait
 from kaderasi.care.timeline import SessionView, live_sessions_of, session_views
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 
@@ -122,7 +122,7 @@ def client_day(pairing: Pairing, *, now: dt.datetime, stop: StopNotice | None = 
     current = next((v for v in views if v.status == SessionStatus.DUE), None)
     upcoming = next((v for v in views if v.status == SessionStatus.UPCOMING), None)
     last_day = programme.start_postpartum_day + programme.protocol_days - 1
-    wait = _first_massage_wait(programme, delivery, now=now)
+    wait = first_massage_wait(programme, delivery, now=now)
     protocol_over = (
         wait is None
         and day is not None
@@ -145,15 +145,6 @@ def client_day(pairing: Pairing, *, now: dt.datetime, stop: StopNotice | None = 
         stop=stop,
         first_massage_wait=wait,
     )
-
-
-def _first_massage_wait(programme, delivery, *, now: dt.datetime) -> FirstMassage | None:
-    if delivery is None or delivery.birth_outcome:
-        return None
-    first = first_massage_of(programme, delivery)
-    if first.not_before is None or now < first.not_before:
-        return first
-    return None
 
 
 def _tasks(mother, delivery, day, last_day, protocol_over, now) -> tuple[list[Task], str]:

@@ -98,6 +98,20 @@ def first_massage_of(programme: Programme, delivery: Delivery) -> scheduling.Fir
     )
 
 
+def first_massage_wait(
+    programme: Programme, delivery: Delivery | None, *, now: dt.datetime
+) -> scheduling.FirstMassage | None:
+    """When the first massage may not be given yet at `now` (too soon after the birth, or the
+    midwife's first postnatal check not recorded), its timing; None without a delivery, after a
+    birth outcome, or once it may be given."""
+    if delivery is None or delivery.birth_outcome:
+        return None
+    first = first_massage_of(programme, delivery)
+    if first.not_before is None or now < first.not_before:
+        return first
+    return None
+
+
 def stop_of(
     delivery: Delivery | None, consents: list[dt.datetime | None]
 ) -> tuple[dt.datetime, str] | None:
