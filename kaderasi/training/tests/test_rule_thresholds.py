@@ -52,7 +52,7 @@ def test_the_shipped_content_types_no_threshold_that_a_rule_holds(path):
     text = path.read_text(encoding="utf-8")
     typed = re.findall(
         r"\b(?:7|10) ?%|8[–-]12|≥ ?\d|\b48 (?:jam|hours)|\b(?:38|37,5|37\.5) ?°C"
-        r"|\b60 (?:kali|breaths)|\b2[.,]500 g",
+        r"|\b60 (?:kali|breaths)|\b2[.,]500 g|\b24 jam pertama|first 24 hours",
         text,
     )
     assert typed == []
