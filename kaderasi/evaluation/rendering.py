@@ -7,12 +7,12 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-import xlsxwriter
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaderasi.core import numbers
+from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.presentation import Cell, Section, Table
 
 TEXT_WIDTH = 88
@@ -77,11 +77,7 @@ def render_workbook(sections: Sequence[Section]) -> bytes:
     """An .xlsx workbook with one sheet per section; numbers are stored unrounded as numbers and
     only their display format rounds them."""
     buffer = io.BytesIO()
-    # Text stays text: a programme name or conclusion starting with "=" is never a formula
-    # (formula injection), nor a web address in user text a link.
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = xlsx_workbook(buffer)
     styles = _workbook_styles(workbook)
     used_names: set[str] = set()
     for section in sections:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.interop.workbook import (
     BASES,
     DATA_SHEETS,
@@ -22,7 +22,6 @@ from kaderasi.interop.workbook import (
     PROGRAMME_COLUMNS,
     PROGRAMME_FIELDS,
     SHEETS,
-    TEXT_AS_TEXT,
 )
 from kaderasi.programmes.models import StudyDesign
 
@@ -61,7 +60,7 @@ PROGRAMME_FIELD_HELP = {
 def import_template_workbook() -> bytes:
     """The template as .xlsx bytes."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
+    workbook = xlsx_workbook(buffer)
     styles = {
         "title": workbook.add_format({"bold": True, "font_size": 14, "font_color": "#115E59"}),
         "bold": workbook.add_format({"bold": True}),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Mother, Pairing, Pregnancy
 from kaderasi.core.phones import display_phone
+from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.selectors import knowledge_scores, mother_volumes
 from kaderasi.interop.areas import area_path
 from kaderasi.interop.workbook import (
@@ -32,7 +33,6 @@ from kaderasi.interop.workbook import (
     PROGRAMME,
     PROGRAMME_COLUMNS,
     SHEETS,
-    TEXT_AS_TEXT,
     csv_text_escape,
 )
 from kaderasi.programmes.models import Programme
@@ -189,7 +189,7 @@ def programme_workbook(
 ) -> bytes:
     """The programme as an .xlsx workbook in the import format."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
+    workbook = xlsx_workbook(buffer)
     write_programme_sheets(
         workbook,
         programme_rows(programme, cadres=cadres, mothers=mothers, pseudonymised=pseudonymised),

@@ -324,10 +324,6 @@ def read_csv_folder(folder: str | Path) -> RawWorkbook:
     return read_csv_files(files, source_name=path.name)
 
 
-# xlsxwriter's options for every workbook kaderasi writes: text stays text, so a name starting
-# with "=" is never a formula (formula injection), nor a web address in a note a link.
-TEXT_AS_TEXT = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-
 # A CSV cell starting with one of these is a formula to a spreadsheet: kaderasi writes such text
 # with a leading apostrophe (OWASP's advice against formula injection) and reads it back without.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

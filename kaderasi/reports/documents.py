@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.interop.exports import programme_rows, write_programme_sheets
 from kaderasi.reports.bands import knowledge_bands_for
@@ -169,21 +170,9 @@ def xlsx_from_document(
     *,
     progress: ProgressCallback | None = None,
 ) -> bytes:
-    import xlsxwriter
 
     buffer = io.BytesIO()
-    # Text stays text: a programme name or conclusion starting with "=" is never a formula
-    # (formula injection), nor a web address in user text a link (the table of contents' links
-    # are written with write_url).
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = xlsx_workbook(buffer)  # every string as text (the contents' links: write_url)
     workbook.set_properties(
         {
             "title": document.title,
