@@ -34,26 +34,39 @@ def _last_rule_edit():
     return max((edit for edit in edits if edit is not None), default=None)
 
 
+def clinical_rules_statuses(programmes: Iterable[Programme]) -> dict[int, ClinicalRulesStatus]:
+    """Programme pk → its status (`clinical_rules_status`), in four queries however many
+    programmes: the last rule edit is read once."""
+    statuses: dict[int, ClinicalRulesStatus] = {}
+    approvals: dict[int, ClinicalRulesApproval] = {}
+    ids = [programme.pk for programme in programmes]
+    for approval in (
+        ClinicalRulesApproval.objects.filter(programme_id__in=ids)
+        .select_related("approved_by")
+        .order_by("-approved_on", "-created_at")
+    ):
+        approvals.setdefault(approval.programme_id, approval)
+    last_edit = _last_rule_edit() if approvals else None
+    for pk in ids:
+        approval = approvals.get(pk)
+        statuses[pk] = ClinicalRulesStatus(
+            approval=approval,
+            changed_since=approval is not None
+            and last_edit is not None
+            and last_edit > approval.created_at,
+        )
+    return statuses
+
+
 def clinical_rules_status(programme: Programme) -> ClinicalRulesStatus:
     """The approval in force for `programme` (its latest), and whether a rule was edited after
     it was recorded. Four queries."""
-    approval = (
-        ClinicalRulesApproval.objects.filter(programme=programme)
-        .select_related("approved_by")
-        .order_by("-approved_on", "-created_at")
-        .first()
-    )
-    if approval is None:
-        return ClinicalRulesStatus(approval=None, changed_since=False)
-    last_edit = _last_rule_edit()
-    return ClinicalRulesStatus(
-        approval=approval, changed_since=last_edit is not None and last_edit > approval.created_at
-    )
+    return clinical_rules_statuses([programme])[programme.pk]
 
 
 def clinical_rules_approved_for_all(programmes: Iterable[Programme]) -> bool:
     """Whether every one of `programmes` (at least one) has its clinical rules approved: the
     booklet a reader sees is shared, so it shows them as approved only when all her programmes
     approved them."""
-    programmes = list(programmes)
-    return bool(programmes) and all(clinical_rules_status(p).approved for p in programmes)
+    statuses = clinical_rules_statuses(programmes)
+    return bool(statuses) and all(status.approved for status in statuses.values())

@@ -3,7 +3,7 @@ shown on the coordinator's programme page, the midwife's referral pages and the 
 
 from django import template
 
-from kaderasi.programmes.clinical_rules import clinical_rules_status
+from kaderasi.programmes.clinical_rules import clinical_rules_status, clinical_rules_statuses
 from kaderasi.programmes.selectors import programmes_visible_to
 
 register = template.Library()
@@ -19,9 +19,7 @@ def clinical_rules_notice(programme):
 def clinical_rules_notices_for(user):
     """One notice per programme the user sees whose clinical rules are not approved (nothing
     when all are)."""
-    pending = [
-        programme
-        for programme in programmes_visible_to(user).order_by("name")
-        if not clinical_rules_status(programme).approved
-    ]
+    programmes = list(programmes_visible_to(user).order_by("name"))
+    statuses = clinical_rules_statuses(programmes)
+    pending = [programme for programme in programmes if not statuses[programme.pk].approved]
     return {"pending": pending}
