@@ -294,7 +294,3 @@ def _protocol_at_session(mother: Mother, view, *, now: dt.datetime):
     handover = notes if last and notes.handover else None
     waiting = first_massage_wait(mother.programme, delivery, now=now) is not None
     return handover, notes if waiting else None
-    not_before = notes.first_massage.not_before
-    if notes.waiting_for_postnatal_check or (not_before is not None and now < not_before):
-        return notes
-    return None
