@@ -11,6 +11,10 @@ import string
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.utils import translation
+
+from kaderasi.core import numbers
+
 EMERGENCY = "emergency"
 SAME_DAY = "same_day"
 REVIEW = "review"
@@ -52,10 +56,10 @@ def text_placeholders(text: str) -> set[str]:
 
 
 def format_number(value, language: str) -> str:
-    """38 → "38"; 37.5 → "37,5" in Indonesian, "37.5" in English."""
-    number = Decimal(str(value))
-    text = str(number.quantize(Decimal(1))) if number == number.to_integral() else str(number)
-    return text.replace(".", ",") if language.startswith("id") else text
+    """38 → "38"; 37.5 → "37,5" in Indonesian, "37.5" in English: `core.numbers.number` in
+    `language` (the one number format of pages, charts, the booklet and the test)."""
+    with translation.override(language):
+        return numbers.number(value)
 
 
 def render_sign_text(text: str, parameters: Mapping | None, language: str) -> str:

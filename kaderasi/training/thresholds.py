@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kaderasi.core import numbers
+from kaderasi.care.danger_sign_rules import format_number
 
 VALUE = re.compile(r"\{(rule|sign)\.([a-z0-9_]+)\.([a-z0-9_]+)\}")
 BLOCK = re.compile(r"^\{(table|list):([a-z0-9_.]+)\}[ \t]*$", re.MULTILINE)
@@ -123,13 +123,6 @@ def _sign_text(sign, language: str) -> str:
     """The sign as the app shows it in `language` (its thresholds filled in by the sign)."""
     with translation.override(language):
         return sign.text
-
-
-def format_number(value, language: str) -> str:
-    """10 → "10"; 37.5 → "37,5" in Indonesian; 3000 → "3.000" in Indonesian, "3,000" in
-    English: `core.numbers.number` in `language`."""
-    with translation.override(language):
-        return numbers.number(value)
 
 
 def fill_values(text: str, data: RuleData, language: str) -> str:
