@@ -24,3 +24,9 @@ def percent(value, places: int = 1) -> str:
 def p_value(value) -> str:
     """A p-value as every page and export writes it (three significant digits or "< 0,001")."""
     return numbers.p_value(value)
+
+
+@register.filter
+def interval(bounds, places: int = 1) -> str:
+    """A confidence interval as every sentence writes it: "36,2 sampai 43,8"; "—" without one."""
+    return numbers.interval_words(bounds, int(places))
