@@ -36,8 +36,13 @@ def moment(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
 
 
 def delivery_moment(delivery_date: dt.date, *, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """Noon of the delivery date (or now, for a birth this morning)."""
-    return min(moment(delivery_date, NOON, zone), now)
+    """Noon of the delivery date; for a birth today when noon has not come yet, the start of the
+    day, so that every moment of this morning up to `now` is after the birth and can hold a volume
+    measured today (at `now` itself no volume of today could be placed: issue 13, item 6)."""
+    noon = moment(delivery_date, NOON, zone)
+    if noon <= now:
+        return noon
+    return min(moment(delivery_date, dt.time(0), zone), now)
 
 
 def measurement_moment(
@@ -89,7 +94,7 @@ def measurement_moment(
     if day is not None:
         possible = sorted({postpartum_day(delivered_at, candidate) for candidate in candidates})
         candidates = [c for c in candidates if postpartum_day(delivered_at, c) == day]
-        if not candidates:
+        if not candidates and possible:
             raise Misplaced(
                 "postpartum_day",
                 InteropErrorCode.POSTPARTUM_DAY_MISMATCH,

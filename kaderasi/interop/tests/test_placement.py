@@ -10,7 +10,7 @@ from django.utils import translation
 
 from kaderasi.care.timing import postpartum_day
 from kaderasi.interop.errors import InteropErrorCode
-from kaderasi.interop.placement import Misplaced, measurement_moment
+from kaderasi.interop.placement import Misplaced, delivery_moment, measurement_moment
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
@@ -60,3 +60,22 @@ def test_a_day_that_has_not_come_yet_is_refused():
 
 def test_a_volume_without_any_date_of_a_mother_without_delivery_has_no_moment():
     assert place(None, None, delivered_at=None) is None
+
+
+def test_a_birth_this_morning_leaves_room_for_a_volume_measured_this_morning():
+    # Regression (issue 13, item 6): before noon a birth of today was placed at `now` itself, so
+    # no moment of today was after it, and re-importing demo-live failed with "… is on
+    # postpartum day ." (the day missing).
+    morning = dt.datetime(2026, 11, 29, 8, 40, tzinfo=WIB)
+    delivered_at = delivery_moment(morning.date(), now=morning, zone=WIB)
+    placed = measurement_moment(
+        measured_on=morning.date(), day=1, delivered_at=delivered_at, now=morning, zone=WIB
+    )
+    assert delivered_at <= placed <= morning
+    assert postpartum_day(delivered_at, placed) == 1
+
+
+def test_a_birth_of_an_earlier_day_is_placed_at_noon():
+    assert delivery_moment(dt.date(2026, 11, 28), now=NOW, zone=WIB) == dt.datetime(
+        2026, 11, 28, 12, 0, tzinfo=WIB
+    )

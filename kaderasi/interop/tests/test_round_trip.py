@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -47,6 +48,43 @@ def export_xlsx(slug: str, **options) -> bytes:
 def demo():
     call_command("demo", "--no-serve", stdout=io.StringIO())
     return User.objects.get(username="admin")
+
+
+DEMO_SLUGS = ("pandes-2018", "demo-live")
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.mark.parametrize(
+    "clock_time",
+    [
+        # The morning is the case that failed: a birth of today placed at `now` left no room for
+        # the volume measured this morning ("… jatuh pada hari nifas ke-." with the day missing).
+        dt.datetime(2026, 11, 30, 8, 40, tzinfo=WIB),
+        dt.datetime(2026, 11, 30, 16, 10, tzinfo=WIB),
+    ],
+    ids=["morning", "afternoon"],
+)
+def test_every_demo_programme_survives_export_and_import_programme(
+    monkeypatch, tmp_path, clock_time
+):
+    monkeypatch.setattr(clock, "now", lambda: clock_time)
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert set(Programme.objects.values_list("slug", flat=True)) == set(DEMO_SLUGS)
+    originals = {slug: evaluation_of(slug) for slug in DEMO_SLUGS}
+    for slug in DEMO_SLUGS:
+        path = tmp_path / f"{slug}.xlsx"
+        call_command("export-programme", slug, "--output", str(path), stdout=io.StringIO())
+        call_command(
+            "import-programme",
+            str(path),
+            "--programme",
+            f"{slug}-copy",
+            "--as",
+            "admin",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        assert evaluation_of(f"{slug}-copy") == originals[slug], slug
 
 
 def test_the_papers_programme_survives_an_xlsx_round_trip(demo):
