@@ -246,6 +246,11 @@ HUEY = {
     "immediate": envbool("HUEY_IMMEDIATE", False),
 }
 TASKS = {"default": {"BACKEND": "kaderasi.worker.task_backend.HueyTaskBackend"}}
+# Long tasks (report exports) stamp their row every KADERASI_TASK_HEARTBEAT_SECONDS; a row whose
+# stamp is older than KADERASI_TASK_STALE_SECONDS lost its worker and is queued again (once) or
+# failed, when a worker starts and every minute (kaderasi/core/heartbeats.py).
+KADERASI_TASK_HEARTBEAT_SECONDS = envint("KADERASI_TASK_HEARTBEAT_SECONDS", 10)
+KADERASI_TASK_STALE_SECONDS = envint("KADERASI_TASK_STALE_SECONDS", 30)
 # --- api and offline (the sync API and the cadre's offline app) ---
 # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from ninja's own static files (no CDN).
 INSTALLED_APPS.append("ninja")

@@ -92,6 +92,10 @@ class ReportExport(BaseModel):
     file = models.FileField(_("file"), storage=private_storage, upload_to="report-exports/")
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Stamped by the running worker (kaderasi.core.heartbeats); a stale stamp means it died.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # How many times a worker died while building it (it is queued again once, then failed).
+    interruptions = models.PositiveSmallIntegerField(_("worker interruptions"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

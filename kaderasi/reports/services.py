@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
+from kaderasi.core import heartbeats
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.programmes.models import Programme
@@ -87,9 +88,73 @@ def report_export_start(*, export: ReportExport, now: dt.datetime) -> bool:
         started_at=now,
         progress=1,
         step=ExportStep.COLLECTING,
+        heartbeat_at=now,
         updated_at=now,
     )
     return bool(claimed)
+
+
+def report_export_beat(*, export: ReportExport, now: dt.datetime) -> None:
+    """The running worker is alive (kaderasi.core.heartbeats calls this every few seconds)."""
+    ReportExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(heartbeat_at=now)
+
+
+# A row whose worker died is queued again this many times, then failed.
+EXPORT_REQUEUES = 1
+
+
+@dataclass(frozen=True)
+class ExportsRecovered:
+    requeued: int
+    failed: int
+
+    def as_dict(self) -> dict:
+        return {"exports_requeued": self.requeued, "exports_failed": self.failed}
+
+
+def report_exports_recover(*, now: dt.datetime) -> ExportsRecovered:
+    """Running exports whose heartbeat stopped (their worker was killed): queued again, once,
+    with a new task; a second loss fails the row, and its page tells the requester. Run when a
+    worker starts and every minute (worker.periodic), so a lost export moves within a minute of
+    the worker's restart. A live export (fresh heartbeat) is never touched: each row is changed
+    by a conditional update on its stale stamp, so two workers recovering at once change it once."""
+    from kaderasi.reports.tasks import report_export_run
+
+    lost = ReportExport.objects.filter(
+        status=ExportStatus.RUNNING, heartbeat_at__lt=heartbeats.stale_before(now)
+    ) | ReportExport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__isnull=True)
+    requeued = failed = 0
+    for export in lost.only("pk", "public_id", "interruptions", "heartbeat_at"):
+        same_row = ReportExport.objects.filter(
+            pk=export.pk, status=ExportStatus.RUNNING, heartbeat_at=export.heartbeat_at
+        )
+        if export.interruptions < EXPORT_REQUEUES:
+            with transaction.atomic():
+                if same_row.update(
+                    status=ExportStatus.QUEUED,
+                    progress=0,
+                    step=ExportStep.WAITING,
+                    started_at=None,
+                    heartbeat_at=None,
+                    interruptions=export.interruptions + 1,
+                    updated_at=now,
+                ):
+                    requeued += 1
+                    pk = export.pk
+                    transaction.on_commit(lambda pk=pk: report_export_run.enqueue(export_id=pk))
+                    logger.warning(
+                        "report export %s lost its worker: queued again", export.public_id
+                    )
+        elif same_row.update(
+            status=ExportStatus.FAILED,
+            error="worker stopped while preparing the file",
+            interruptions=export.interruptions + 1,
+            finished_at=now,
+            updated_at=now,
+        ):
+            failed += 1
+            logger.error("report export %s lost its worker again: failed", export.public_id)
+    return ExportsRecovered(requeued=requeued, failed=failed)
 
 
 def report_export_progress(*, export: ReportExport, percent: int, step: str) -> None:

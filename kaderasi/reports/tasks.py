@@ -11,6 +11,7 @@ from django.utils import translation
 from django_tasks import task
 
 from kaderasi.core import clock
+from kaderasi.core.heartbeats import heartbeat
 from kaderasi.reports import services
 from kaderasi.reports.documents import (
     render_programme_report_pdf,
@@ -30,36 +31,37 @@ def report_export_run(export_id: int) -> None:
     export = ReportExport.objects.select_related("programme").get(pk=export_id)
     if not services.report_export_start(export=export, now=clock.now()):
         return
-    try:
-        references = reference_ranges()
-        with translation.override(export.language):
-            evaluation = programme_evaluation(export.programme)
-        render = (
-            render_programme_report_pdf
-            if export.format == ExportFormat.PDF
-            else render_programme_report_xlsx
-        )
-        content = render(
-            programme=export.programme,
-            evaluation=evaluation,
-            now=clock.now(),
-            language=export.language,
-            pseudonymised=export.pseudonymised,
-            skills=programme_skill_steps(export.programme, language=export.language),
-            references=references,
-            progress=lambda percent, step: services.report_export_progress(
-                export=export, percent=percent, step=step
-            ),
-        )
-        services.report_export_finish(
-            export=export,
-            content=content,
-            file_name=services.export_file_name(export),
-            now=clock.now(),
-        )
-    except Exception as error:
-        logger.exception("report export %s failed", export.public_id)
-        services.report_export_fail(export=export, error=repr(error), now=clock.now())
+    with heartbeat(lambda: services.report_export_beat(export=export, now=clock.now())):
+        try:
+            references = reference_ranges()
+            with translation.override(export.language):
+                evaluation = programme_evaluation(export.programme)
+            render = (
+                render_programme_report_pdf
+                if export.format == ExportFormat.PDF
+                else render_programme_report_xlsx
+            )
+            content = render(
+                programme=export.programme,
+                evaluation=evaluation,
+                now=clock.now(),
+                language=export.language,
+                pseudonymised=export.pseudonymised,
+                skills=programme_skill_steps(export.programme, language=export.language),
+                references=references,
+                progress=lambda percent, step: services.report_export_progress(
+                    export=export, percent=percent, step=step
+                ),
+            )
+            services.report_export_finish(
+                export=export,
+                content=content,
+                file_name=services.export_file_name(export),
+                now=clock.now(),
+            )
+        except Exception as error:
+            logger.exception("report export %s failed", export.public_id)
+            services.report_export_fail(export=export, error=repr(error), now=clock.now())
 
 
 @task()

@@ -16,7 +16,11 @@ PERIODIC_JOBS: tuple[str, ...] = (
     "kaderasi.reminders.services.reminder_sweep",
     "kaderasi.reports.rollups.rollups_refresh_due",
     "kaderasi.reports.services.report_exports_purge_due",
+    "kaderasi.reports.services.report_exports_recover",
 )
+
+# Run once when a worker starts, before it takes tasks: work a killed worker left half done.
+STARTUP_JOBS: tuple[str, ...] = ("kaderasi.reports.services.report_exports_recover",)
 
 
 @dataclass(frozen=True)

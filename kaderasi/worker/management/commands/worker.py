@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from huey import crontab
 
+from kaderasi.core import clock
 from kaderasi.worker.huey_queue import get_huey
+from kaderasi.worker.periodic import STARTUP_JOBS, run_periodic_jobs
 from kaderasi.worker.task_backend import register_periodic
 from kaderasi.worker.tasks import periodic_jobs
 
@@ -34,6 +36,8 @@ class Command(BaseCommand):
         if huey.immediate:
             self.stderr.write(_("HUEY_IMMEDIATE is on: tasks run where they are enqueued."))
             return
+        # Exports a killed worker left running go back to the queue (or fail) before work starts.
+        run_periodic_jobs(now=clock.now(), jobs=STARTUP_JOBS)
         if not no_periodic:
             register_periodic(huey, periodic_jobs, crontab(minute="*"))
         storage = type(huey.storage).__name__
