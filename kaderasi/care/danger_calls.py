@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from kaderasi.care.contacts import Contact, midwives_of
+from kaderasi.care.contacts import Contact, contacts_of_users, midwives_of
 from kaderasi.care.danger_sign_rules import (
     ALERTING,
     EMERGENCY,
@@ -23,12 +23,27 @@ from kaderasi.care.models import DangerSign, DangerSignReport, Flag, Mother
 from kaderasi.care.stops import DANGER_SIGN_RULE
 
 
+# Who a red sign reaches (`DangerCalls.told`): a midwife covering the mother; the programme's
+# escalation contacts at once, because no midwife covering her can be reached; nobody at all.
+TOLD_MIDWIFE = "midwife"
+TOLD_ESCALATION = "escalation"
+TOLD_NOBODY = "nobody"
+
+
 @dataclass(frozen=True)
 class DangerCalls:
-    """Whom to call about a mother, and the severity of each active sign (for the screens)."""
+    """Whom to call about a mother, the severity of each active sign, and who a red sign reaches
+    (`told`) with the contacts to call when no midwife can be (`escalation`), for the screens."""
 
     midwives: list[Contact]
     severities: dict[str, str]
+    told: str = TOLD_MIDWIFE
+    escalation: tuple[Contact, ...] = ()
+
+    @property
+    def callable(self) -> list[Contact]:
+        """Whom the cadre calls: the midwives, else the contacts told in their place."""
+        return self.midwives if self.told == TOLD_MIDWIFE else list(self.escalation)
 
     @property
     def severities_json(self) -> str:
@@ -45,7 +60,7 @@ class DangerCalls:
                     "tel": contact.tel_url,
                     "whatsapp": contact.whatsapp_url,
                 }
-                for contact in self.midwives
+                for contact in self.callable
                 if contact.phone
             ],
             separators=(",", ":"),
@@ -53,11 +68,24 @@ class DangerCalls:
 
 
 def danger_calls_for(mother: Mother) -> DangerCalls:
-    """The midwives covering `mother` (those with a number first) and every active sign's
-    severity."""
+    """The midwives covering `mother` (those with a number first), every active sign's severity,
+    and who a red sign about her reaches (the reminders' own answer, so the screen says what the
+    messages do)."""
+    from kaderasi.reminders.danger_alerts import audience_of
+
     midwives = midwives_of([mother]).get(mother.pk, [])
     severities = dict(DangerSign.objects.filter(is_active=True).values_list("code", "severity"))
-    return DangerCalls(midwives=midwives, severities=severities)
+    audience = audience_of(mother)
+    if not audience.uncovered:
+        return DangerCalls(midwives=midwives, severities=severities)
+    contacts = contacts_of_users(audience.escalation)
+    escalation = tuple(contacts[user.pk] for user in audience.escalation)
+    return DangerCalls(
+        midwives=midwives,
+        severities=severities,
+        told=TOLD_ESCALATION if escalation else TOLD_NOBODY,
+        escalation=escalation,
+    )
 
 
 def report_severity(report: DangerSignReport) -> str | None:
@@ -71,22 +99,36 @@ def danger_report_confirmation(report: DangerSignReport) -> SafeString:
     the puskesmas or hospital first; every red sign says to call the midwife now, with her
     number as a link; a review-only sign says the midwife reviews it."""
     severity = report_severity(report)
+    danger_calls = danger_calls_for(report.mother)
     parts = []
     if severity == EMERGENCY:
         parts.append(_("Take her (or the baby) to the puskesmas or hospital now."))
-    if severity in ALERTING:
-        parts.append(
-            _("Sent: the midwife sees it on her list now and gets a message. Call her now too.")
-        )
-    else:
+    if severity not in ALERTING:
         parts.append(_("Sent: the midwife sees it on her list and reviews it within 24 hours."))
-    calls = [c for c in danger_calls_for(report.mother).midwives if c.phone]
+    else:
+        parts.append(sent_text(danger_calls.told))
+    calls = [c for c in danger_calls.callable if c.phone]
     links = format_html_join(
         " ",
         '<a class="btn danger" href="{}">📞 {} {}</a>',
         ((contact.tel_url, contact.name, contact.phone_display) for contact in calls),
     )
     return format_html("{} {}", " ".join(parts), links)
+
+
+def sent_text(told: str) -> str:
+    """What a red sign that reached the server did, as the cadre is told it."""
+    if told == TOLD_ESCALATION:
+        return _(
+            "Sent, but no midwife in kaderasi can be reached for her village: the programme's "
+            "coordinator gets a message now instead. Call now too."
+        )
+    if told == TOLD_NOBODY:
+        return _(
+            "Saved, but nobody in kaderasi can be told: no midwife or coordinator can be "
+            "reached for her village. Take her to the puskesmas or call it now."
+        )
+    return _("Sent: the midwife sees it on her list now and gets a message. Call her now too.")
 
 
 @dataclass(frozen=True)

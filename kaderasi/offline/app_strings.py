@@ -45,6 +45,14 @@ def offline_strings() -> dict[str, str]:
         "danger_sent": _(
             "Sent: the midwife sees it on her list now and gets a message. Call her now too."
         ),
+        "danger_sent_escalation": _(
+            "Sent, but no midwife in kaderasi can be reached for her village: the programme's "
+            "coordinator gets a message now instead. Call now too."
+        ),
+        "danger_sent_nobody": _(
+            "Saved, but nobody in kaderasi can be told: no midwife or coordinator can be "
+            "reached for her village. Take her to the puskesmas or call it now."
+        ),
         "danger_sent_review": _(
             "Sent: the midwife sees it on her list and reviews it within 24 hours."
         ),

@@ -10,6 +10,7 @@ interface wrote the check."""
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -18,6 +19,7 @@ from kaderasi.care.danger_sign_rules import ALERTING, most_severe
 from kaderasi.care.models import DangerSign, Flag, Referral
 from kaderasi.reminders import planning
 from kaderasi.reminders.models import (
+    DANGER_KINDS,
     DangerAlertSettings,
     RecipientRole,
     Reminder,
@@ -98,9 +100,19 @@ def escalation_wanted(referral: Referral | None) -> bool:
     return referral is None or referral.acknowledged_at is None
 
 
+def reachable(user: User) -> bool:
+    """Whether a message can reach `user` through the configured channel (a phone number, or an
+    e-mail address for the e-mail channel)."""
+    from kaderasi.reminders.channels import configured_channel
+
+    return bool(user.email if configured_channel().address == "email" else user.phone)
+
+
 def escalation_users(programme_ids: set[int], settings_for) -> dict[int, list[User]]:
     """Programme pk → the active coordinators on its team (when its settings escalate to them)
-    and its puskesmas contact."""
+    and its puskesmas contact. A programme with nobody reachable among them falls back to the
+    installation's active administrators, so that a red danger sign always reaches a person who
+    can act (and who can then name a contact for the programme)."""
     users: dict[int, list[User]] = defaultdict(list)
     coordinators = User.objects.filter(
         role=Role.COORDINATOR, is_active=True, programmes__in=programme_ids
@@ -121,7 +133,41 @@ def escalation_users(programme_ids: set[int], settings_for) -> dict[int, list[Us
         contact = by_pk.get(contact_id)
         if contact is not None and contact.is_active and contact not in users[programme_id]:
             users[programme_id].append(contact)
+    uncovered = [pk for pk in programme_ids if not any(map(reachable, users[pk]))]
+    if uncovered:
+        administrators = list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk"))
+        for programme_id in uncovered:
+            users[programme_id].extend(u for u in administrators if u not in users[programme_id])
     return users
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who hears of a red danger sign about one mother: the midwives covering her who can be
+    reached, else the escalation contacts, told at once (what the cadre is told after a check)."""
+
+    midwives: list[User]
+    escalation: list[User]
+
+    @property
+    def uncovered(self) -> bool:
+        return not self.midwives
+
+
+def audience_of(mother) -> Audience:
+    """The people a red danger sign about `mother` reaches now (`posyandu` loaded)."""
+    ancestors = [int(part) for part in mother.posyandu.path.strip("/").split("/") if part]
+    covering = User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
+    midwives = [user for user in covering.distinct().order_by("pk") if reachable(user)]
+    if midwives:
+        return Audience(midwives=midwives, escalation=[])
+    default, own = settings_by_programme()
+    users = escalation_users(
+        {mother.programme_id}, lambda programme_id: own.get(programme_id, default)
+    )
+    return Audience(
+        midwives=[], escalation=[u for u in users.get(mother.programme_id, []) if reachable(u)]
+    )
 
 
 def gather_alerts(
@@ -154,6 +200,11 @@ def gather_alerts(
     referrals = covering_referrals(flags)
     mothers = {flag.mother_id: flag.mother for flag in flags}
     midwives = midwives_of(list(mothers.values()))
+    reachable_midwives = {
+        user.pk
+        for user in User.objects.filter(pk__in={pk for pks in midwives.values() for pk in pks})
+        if reachable(user)
+    }
     escalation = escalation_users({m.programme_id for m in mothers.values()}, settings_for)
     for users in escalation.values():
         for user in users:
@@ -183,6 +234,7 @@ def gather_alerts(
                     planning.Recipient(RecipientRole.ESCALATION, user.pk, zone)
                     for user in escalation.get(mother.programme_id, ())
                 ),
+                midwife_reachable=bool(reachable_midwives & set(midwives.get(mother.pk, ()))),
                 context={
                     "signs": list(report.signs),
                     "report_id": report.pk,
@@ -196,7 +248,7 @@ def gather_alerts(
 def still_wanted(row: Reminder) -> bool:
     """Just before sending: is the alert or escalation still wanted (nobody acknowledged the
     referral meanwhile)? Other kinds are not judged here."""
-    if row.kind not in {ReminderKind.DANGER_SIGN_ALERT, ReminderKind.DANGER_SIGN_ESCALATION}:
+    if row.kind not in DANGER_KINDS:
         return True
     flag = Flag.objects.filter(pk=(row.context or {}).get("flag_id")).first()
     if flag is None:

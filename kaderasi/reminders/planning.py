@@ -115,7 +115,10 @@ class DangerAlertFacts:
     """A red danger sign that reached the server (its flag), and who should hear of it.
 
     `alert_wanted`: no midwife has acknowledged the referral since the flag was raised;
-    `escalation_wanted`: nobody has acknowledged the referral at all."""
+    `escalation_wanted`: nobody has acknowledged the referral at all. `midwife_reachable`: at
+    least one midwife covering the mother has a number or an address, so an alert can reach
+    someone; when none does, the escalation contacts are told at once instead of after the time
+    to acknowledge (nobody could have acknowledged it)."""
 
     flag_id: int
     flag_public_id: str
@@ -128,6 +131,7 @@ class DangerAlertFacts:
     escalation_wanted: bool
     midwives: tuple[Recipient, ...] = ()
     escalation: tuple[Recipient, ...] = ()
+    midwife_reachable: bool = True
     context: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -206,28 +210,47 @@ def plan_reminders(
                 clients = mothers_by_cadre.get(cadre.recipient.id, ())
                 planned.extend(_digest_reminders(rule, cadre, clients))
     for alert in alerts:
-        for rule in rules.get(alert.programme_id, ()):
-            planned.extend(danger_alert_reminders(rule, alert))
+        programme_rules = rules.get(alert.programme_id, ())
+        uncovered_rule = any(
+            rule.kind == ReminderKind.DANGER_SIGN_UNCOVERED for rule in programme_rules
+        )
+        for rule in programme_rules:
+            planned.extend(danger_alert_reminders(rule, alert, uncovered_rule=uncovered_rule))
     return [reminder for reminder in planned if reminder.due_at in window]
 
 
-def danger_alert_reminders(rule: Rule, alert: DangerAlertFacts) -> list[PlannedReminder]:
+def danger_alert_reminders(
+    rule: Rule, alert: DangerAlertFacts, *, uncovered_rule: bool = True
+) -> list[PlannedReminder]:
     """The alert to each midwife (due when the flag was raised) or the escalation to each
-    contact (due when the time to acknowledge has run out), as long as it is still wanted."""
-    if rule.kind == ReminderKind.DANGER_SIGN_ALERT and rule.recipient_role == RecipientRole.MIDWIFE:
+    contact (due when the time to acknowledge has run out), as long as it is still wanted.
+
+    When no midwife covering the mother can be reached, waiting for an acknowledgement would only
+    delay help: the programme's rule for that case (`uncovered_rule`: it has one) tells the
+    escalation contacts at once, in its own words, and the escalation after the wait is not sent.
+    Without such a rule the escalation after the wait still goes, so a switched-off rule never
+    leaves a red sign with nobody told."""
+    waited = int(alert.acknowledge_within.total_seconds() // 60)
+    if rule.recipient_role == RecipientRole.MIDWIFE and rule.kind == ReminderKind.DANGER_SIGN_ALERT:
         if not alert.alert_wanted:
             return []
         recipients, due = alert.midwives, alert.raised_at + rule.offset
     elif (
-        rule.kind == ReminderKind.DANGER_SIGN_ESCALATION
-        and rule.recipient_role == RecipientRole.ESCALATION
+        rule.recipient_role == RecipientRole.ESCALATION
+        and rule.kind == ReminderKind.DANGER_SIGN_ESCALATION
     ):
-        if not alert.escalation_wanted:
+        if not alert.escalation_wanted or (uncovered_rule and not alert.midwife_reachable):
             return []
         recipients, due = alert.escalation, alert.raised_at + alert.acknowledge_within + rule.offset
+    elif (
+        rule.recipient_role == RecipientRole.ESCALATION
+        and rule.kind == ReminderKind.DANGER_SIGN_UNCOVERED
+    ):
+        if not alert.escalation_wanted or alert.midwife_reachable:
+            return []
+        recipients, due, waited = alert.escalation, alert.raised_at + rule.offset, 0
     else:
         return []
-    waited = int(alert.acknowledge_within.total_seconds() // 60)
     return [
         PlannedReminder(
             key=f"{rule.kind}:{recipient.role}:{recipient.id}:f{alert.flag_public_id}",

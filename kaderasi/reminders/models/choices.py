@@ -20,10 +20,20 @@ class ReminderKind(models.TextChoices):
         "danger_sign_escalation",
         _("Danger sign not acknowledged in time: escalated"),
     )
+    DANGER_SIGN_UNCOVERED = (
+        "danger_sign_uncovered",
+        _("Danger sign with no midwife to alert: escalated at once"),
+    )
 
 
 # Kinds about a danger sign: planned from its flag, sent at any hour, re-checked before sending.
-DANGER_KINDS = frozenset({ReminderKind.DANGER_SIGN_ALERT, ReminderKind.DANGER_SIGN_ESCALATION})
+DANGER_KINDS = frozenset(
+    {
+        ReminderKind.DANGER_SIGN_ALERT,
+        ReminderKind.DANGER_SIGN_ESCALATION,
+        ReminderKind.DANGER_SIGN_UNCOVERED,
+    }
+)
 
 
 # Kinds about the cadre herself, with no mother behind them.

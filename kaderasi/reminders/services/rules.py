@@ -13,6 +13,7 @@ from kaderasi.reminders.rendering import PLACEHOLDERS, template_placeholders
 DANGER_RECIPIENTS = {
     ReminderKind.DANGER_SIGN_ALERT: RecipientRole.MIDWIFE,
     ReminderKind.DANGER_SIGN_ESCALATION: RecipientRole.ESCALATION,
+    ReminderKind.DANGER_SIGN_UNCOVERED: RecipientRole.ESCALATION,
 }
 
 DAY_BASED_KINDS = frozenset(

@@ -330,3 +330,116 @@ def test_the_write_path_can_send_the_alert_at_once_through_the_task(
     danger_alerts_send.enqueue()
 
     assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_ALERT)] == [MIDWIFE_PHONE]
+
+
+# --- a red sign that no midwife can be told of (review of issue 19) ----------------------------
+
+
+def test_with_no_midwife_for_her_village_the_coordinator_is_told_at_once_not_after_the_wait(
+    mother, cadre_login, coordinator, outbox
+):
+    report(mother, cadre_login, ["heavy_bleeding"])
+
+    reminder_sweep(now=minutes(1))
+
+    told = sent(outbox, ReminderKind.DANGER_SIGN_UNCOVERED)
+    assert [line["to"] for line in told] == [COORDINATOR_PHONE]
+    assert told[0]["text"].startswith(
+        f"TANDA BAHAYA (GAWAT DARURAT) pada ibu {mother.code}, Posyandu Mawar, dan TIDAK ADA "
+        "BIDAN di kaderasi yang bisa dihubungi untuk desanya: tidak ada bidan yang diberi tahu."
+    )
+    assert "Telepon kader Wati sekarang: 0812-1111-0001" in told[0]["text"]
+    assert mother.name not in told[0]["text"]
+    reminder_sweep(now=minutes(60))
+    reminder_sweep(now=minutes(61))
+    assert sent(outbox, ReminderKind.DANGER_SIGN_ESCALATION) == []
+    assert len(sent(outbox, ReminderKind.DANGER_SIGN_UNCOVERED)) == 1
+
+
+def test_a_midwife_without_a_number_counts_as_no_midwife(
+    world, mother, cadre_login, coordinator, outbox
+):
+    f.UserFactory(username="bidan-tanpa-nomor", role=Role.MIDWIFE, areas=[world.pandes], phone="")
+    report(mother, cadre_login, ["convulsions_or_fainting"])
+
+    reminder_sweep(now=minutes(1))
+
+    assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_UNCOVERED)] == [
+        COORDINATOR_PHONE
+    ]
+
+
+def test_a_reachable_midwife_means_no_message_to_the_coordinator_at_once(
+    mother, cadre_login, midwife, coordinator, outbox
+):
+    report(mother, cadre_login, ["heavy_bleeding"])
+
+    reminder_sweep(now=minutes(1))
+
+    assert sent(outbox, ReminderKind.DANGER_SIGN_UNCOVERED) == []
+    assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_ALERT)] == [MIDWIFE_PHONE]
+
+
+def test_with_no_midwife_and_no_coordinator_the_administrators_are_told(
+    mother, cadre_login, outbox
+):
+    f.UserFactory(username="admin-dinkes", role=Role.ADMIN, phone="+6281299990001")
+    report(mother, cadre_login, ["heavy_bleeding"])
+
+    reminder_sweep(now=minutes(1))
+
+    assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_UNCOVERED)] == [
+        "+6281299990001"
+    ]
+
+
+def test_with_the_uncovered_rule_switched_off_the_escalation_still_goes_after_the_wait(
+    world, mother, cadre_login, coordinator, outbox
+):
+    shipped = ReminderRule.objects.get(programme=None, kind=ReminderKind.DANGER_SIGN_UNCOVERED)
+    ReminderRule.objects.create(
+        programme=world.programme,
+        kind=ReminderKind.DANGER_SIGN_UNCOVERED,
+        recipient_role=RecipientRole.ESCALATION,
+        is_active=False,
+        message_id=shipped.message_id,
+        message_en=shipped.message_en,
+        source="Programme 2026: switched off",
+    )
+    report(mother, cadre_login, ["heavy_bleeding"])
+
+    reminder_sweep(now=minutes(1))
+    assert outbox() == []
+    reminder_sweep(now=minutes(60))
+
+    assert [line["to"] for line in sent(outbox, ReminderKind.DANGER_SIGN_ESCALATION)] == [
+        COORDINATOR_PHONE
+    ]
+
+
+def test_the_cadre_is_told_who_hears_of_the_sign(world, mother, cadre_login, coordinator):
+    from django.utils import translation
+
+    from kaderasi.care.danger_calls import (
+        TOLD_ESCALATION,
+        TOLD_MIDWIFE,
+        TOLD_NOBODY,
+        danger_calls_for,
+        danger_report_confirmation,
+    )
+
+    with translation.override("en"):
+        calls = danger_calls_for(mother)
+        assert calls.told == TOLD_ESCALATION
+        assert [c.phone for c in calls.callable] == [COORDINATOR_PHONE]
+        confirmation = danger_report_confirmation(report(mother, cadre_login, ["heavy_bleeding"]))
+        assert "no midwife in kaderasi can be reached for her village" in confirmation
+        assert f"tel:{COORDINATOR_PHONE}" in confirmation
+        assert "Sent: the midwife sees it" not in confirmation
+
+        coordinator.is_active = False
+        coordinator.save()
+        assert danger_calls_for(mother).told == TOLD_NOBODY
+
+        f.UserFactory(username="bidan", role=Role.MIDWIFE, areas=[world.mawar], phone=MIDWIFE_PHONE)
+        assert danger_calls_for(mother).told == TOLD_MIDWIFE

@@ -421,7 +421,8 @@
     const level = dangerLevel(form, signs);
     const parts = level === "emergency" ? [S.danger_emergency] : [];
     if (!sent) parts.push(S.danger_offline);
-    else parts.push(level === "review" ? S.danger_sent_review : S.danger_sent);
+    else if (level === "review") parts.push(S.danger_sent_review);
+    else parts.push(S[`danger_sent_${form.dataset.dangerTold}`] || S.danger_sent);
     return parts.join(" ");
   }
 
