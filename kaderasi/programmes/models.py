@@ -59,6 +59,21 @@ def postnatal_visits_problem(visits) -> str | None:
     return None
 
 
+# The programme's own clinical protocol: what a midwife's approval of the rules covers besides the
+# shared rule tables (an edit of one of these makes the rules proposals again).
+CLINICAL_PROTOCOL_FIELDS = (
+    "sessions_per_day",
+    "session_minutes_min",
+    "session_minutes_max",
+    "protocol_days",
+    "start_postpartum_day",
+    "antenatal_start_week",
+    "first_massage_min_hours",
+    "first_massage_after_postnatal_check",
+    "postnatal_visits",
+)
+
+
 class Programme(BaseModel):
     """Protocol settings default to the paper's programme (Sari & Agustina, Pandes 2018): two
     sessions a day of 10–15 minutes for three days from postpartum day 1, one client per cadre,
@@ -192,6 +207,10 @@ class Programme(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def clinical_protocol(self) -> dict:
+        """The clinical protocol as it stands (`CLINICAL_PROTOCOL_FIELDS`), as JSON values."""
+        return {name: getattr(self, name) for name in CLINICAL_PROTOCOL_FIELDS}
+
     def clean(self) -> None:
         problem = postnatal_visits_problem(self.postnatal_visits)
         if problem:
@@ -234,6 +253,16 @@ class ClinicalRulesApproval(BaseModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    protocol = models.JSONField(
+        _("protocol approved"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The programme's clinical protocol when she approved it (sessions a day, minutes, "
+            "days, first massage): a later change makes the rules proposals again."
+        ),
     )
 
     class Meta:

@@ -40,8 +40,9 @@ def clinical_rules_approve(
     now: dt.datetime,
 ) -> ClinicalRulesApproval:
     """Record that `midwife` reviewed and approved `programme`'s clinical rules on
-    `approved_on` (checked by `clinical_rules_approval_check`). From then on the pages no longer
-    call the rules proposals, until a rule is edited."""
+    `approved_on` (checked by `clinical_rules_approval_check`), with the programme's clinical
+    protocol as it stands. From then on the pages no longer call the rules proposals, until a
+    rule, the protocol or the training policy is edited."""
     clinical_rules_approval_check(midwife=midwife, approved_on=approved_on, now=now)
     return ClinicalRulesApproval.objects.create(
         programme=programme,
@@ -49,4 +50,5 @@ def clinical_rules_approve(
         approved_on=approved_on,
         note=note.strip(),
         recorded_by=by,
+        protocol=programme.clinical_protocol(),
     )

@@ -112,6 +112,58 @@ def test_a_rule_edited_after_the_approval_makes_the_rules_proposals_again(midwif
     assert (status.approved, status.changed_since) == (False, True)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sessions_per_day", 1),
+        ("session_minutes_max", 20),
+        ("protocol_days", 5),
+        ("first_massage_min_hours", 2),
+        ("postnatal_visits", [{"code": "KF1", "from_hours": 6, "to_hours": 48}]),
+    ],
+)
+def test_a_protocol_edited_after_the_approval_makes_the_rules_proposals_again(
+    midwife, world, field, value
+):
+    _approve(world, midwife)
+    programme = world.programme
+    approved = getattr(programme, field)
+    setattr(programme, field, value)
+    programme.save()
+
+    status = clinical_rules_status(programme)
+    assert (status.approved, status.changed_since) == (False, True)
+
+    setattr(programme, field, approved)
+    programme.save()
+    assert clinical_rules_status(programme).approved is True
+
+
+def test_renaming_the_programme_keeps_the_approval(midwife, world):
+    _approve(world, midwife)
+    world.programme.name = "Pijat Oksitosin Pandes 2027"
+    world.programme.description = "Tahun kedua"
+    world.programme.save()
+
+    assert clinical_rules_status(world.programme).approved is True
+
+
+def test_a_training_policy_edited_after_the_approval_makes_the_rules_proposals_again(
+    midwife, world
+):
+    from kaderasi.training.models import TrainingPolicy
+
+    policy = TrainingPolicy.objects.create(programme=world.programme)
+    _approve(world, midwife)
+    assert clinical_rules_status(world.programme).approved is True
+
+    policy.must_pass_items_required = False
+    policy.save()
+
+    status = clinical_rules_status(world.programme)
+    assert (status.approved, status.changed_since) == (False, True)
+
+
 def test_the_booklet_shows_the_proposal_note_until_the_readers_programme_is_approved(
     client, cadre_user, midwife, world
 ):
