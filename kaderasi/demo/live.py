@@ -38,6 +38,7 @@ from kaderasi.care.models import (
     ScheduledSession,
 )
 from kaderasi.care.services.protocol import delivery_followup_record
+from kaderasi.demo.training_video import demo_video_attach
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area, AreaLevel
 from kaderasi.training import services as training_services
@@ -225,7 +226,7 @@ def _training(programme, cadres, content, *, day: dt.date) -> Training:
     )
     _answer_sheets(training, cadres, TestPhase.POST, post, at=_at(day, 12, 30))
     training_services.certificates_issue_for_training(training=training, on=day)
-    return training
+    return demo_video_attach(training)
 
 
 def _refresher(programme, cadres, content, *, day: dt.date, now: dt.datetime) -> Training:

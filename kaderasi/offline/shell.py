@@ -6,6 +6,7 @@ of them once per app version, then those of the clients whose data changed)."""
 
 import functools
 import hashlib
+import re
 import uuid
 from pathlib import Path
 
@@ -44,6 +45,13 @@ MOTHER_PAGES = (
     ("care:measurement-record", {"kind": "stools"}),
     ("care:measurement-record", {"kind": "infant-weight"}),
 )
+# Files a cadre plays offline, served by a view rather than from MEDIA_URL: the training video
+# (range-served, training/ranges.py). The service worker answers their range requests from the
+# kept file; a page names the ones to keep with `data-keep-offline` (training/materials.html).
+KEPT_MEDIA = ("training:training-video",)
+# Pages that are not one client's but that a cadre opens offline: the training materials (the
+# booklet and the video she keeps).
+KEPT_PAGES = ("training:materials",)
 PLACEHOLDER = uuid.UUID(int=0)
 # Never cached, always from the network: the API (personal data as JSON), the admin, login,
 # logout and language switching.
@@ -93,6 +101,25 @@ def mother_page_patterns() -> list[str]:
             continue
         patterns.append(url.replace(str(PLACEHOLDER), "{id}"))
     return patterns
+
+
+def kept_media_patterns() -> list[str]:
+    """Regular expressions (for the service worker) of the paths of `KEPT_MEDIA`, in every
+    language, a public id standing for any."""
+    patterns = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name in KEPT_MEDIA:
+                url = reverse(name, kwargs={"public_id": PLACEHOLDER})
+                patterns.add(
+                    "^" + re.escape(url).replace(re.escape(str(PLACEHOLDER)), "[0-9a-f-]{36}") + "$"
+                )
+    return sorted(patterns)
+
+
+def kept_page_urls() -> list[str]:
+    """The pages of `KEPT_PAGES` in the active language."""
+    return [reverse(name) for name in KEPT_PAGES]
 
 
 def strings_url() -> str:

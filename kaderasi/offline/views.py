@@ -31,6 +31,7 @@ def service_worker(request):
         "networkOnly": shell.network_only_paths(),
         "staticPrefix": settings.STATIC_URL,
         "mediaPrefix": settings.MEDIA_URL,
+        "mediaPatterns": shell.kept_media_patterns(),
     }
     response = render(
         request,

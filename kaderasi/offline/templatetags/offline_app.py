@@ -31,6 +31,7 @@ def offline_config(context) -> str:
         "login": reverse("login"),
         "logout": reverse("logout"),
         "mother_pages": shell.mother_page_patterns(),
+        "kept_pages": shell.kept_page_urls(),
         "conflicts": {
             "count": context.get("open_conflicts", 0),
             "url": reverse("api-conflicts"),

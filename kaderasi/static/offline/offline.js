@@ -692,16 +692,50 @@
     const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
     const ids = everything ? await db.getAllKeys("mothers") : changedMotherIds;
     if (!everything && !ids.length) return;
-    // Home lists her clients, so it follows their changes; the outbox page is a shell.
-    const urls = everything ? [CONFIG.home, CONFIG.outbox] : [CONFIG.home];
+    // Home lists her clients, so it follows their changes; the outbox page and the training
+    // materials are kept once per app version.
+    const urls = everything ? [CONFIG.home, CONFIG.outbox, ...CONFIG.kept_pages] : [CONFIG.home];
     for (const id of ids) {
       for (const pattern of CONFIG.mother_pages) urls.push(pattern.replace("{id}", id));
     }
     // Everything once: only the pages not kept yet (those just visited are fresh). After that:
     // the pages of clients whose record changed, fetched again.
-    if ((await askWorker({ type: "keep-pages", urls, onlyMissing: everything })) && everything) {
+    const kept = await askWorker({ type: "keep-pages", urls, onlyMissing: everything });
+    if (everything && kept && (await keepMediaOfPages(CONFIG.kept_pages))) {
       await meta("pages_kept", CONFIG.shell_version);
     }
+  }
+
+  /** The files a page marks `data-keep-offline` (the training video), kept whole by the
+   * worker so they play offline; its `[data-kept-note]` says so once they are. */
+  async function keepMediaOf(root) {
+    const elements = [...root.querySelectorAll("[data-keep-offline][src]")];
+    if (!elements.length) return true;
+    const urls = elements.map((element) => new URL(element.getAttribute("src"), location.href).href);
+    const kept = await askWorker({ type: "keep-media", urls });
+    if (kept && root === document) {
+      for (const element of elements) {
+        const note = element.parentElement.querySelector("[data-kept-note]");
+        if (note) note.hidden = false;
+      }
+    }
+    return kept;
+  }
+
+  /** The media of pages kept for offline use (the video on the materials page), read from the
+   * pages themselves so that a cadre who never opened them still has the video offline. */
+  async function keepMediaOfPages(urls) {
+    let complete = true;
+    for (const url of urls) {
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        complete = (await keepMediaOf(page)) && complete;
+      } catch (error) {
+        complete = false;
+      }
+    }
+    return complete;
   }
 
   // --- status --------------------------------------------------------------------------------
@@ -959,7 +993,12 @@
     // Ready: synced, and (on the first visit) the cadre's screens kept for offline use by the
     // worker. A worker that never becomes active (its install failed) does not hold the app
     // back: keepPages gives up after a while, and the pages are kept at a later sync.
-    return first.then(() => keepPages([]));
+    return first.then(async () => {
+      await keepPages([]);
+      if (CONFIG.role === "cadre" && navigator.onLine && "serviceWorker" in navigator) {
+        await keepMediaOf(document);
+      }
+    });
   }
 
   window.kaderasiOffline = { sync, records: myRecords, refreshStatus, decimalParse };

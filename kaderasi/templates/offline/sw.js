@@ -5,7 +5,8 @@
  * - Pages: network-first, so a cadre sees fresh data when there is signal; the copy kept from
  *   her last visit (or fetched for her clients after a sync) when there is none.
  * - Media she opened (booklet and SOP illustrations, training video): cache-first, and range
- *   requests are answered from the cached file so a video plays offline.
+ *   requests are answered from the cached file so a video plays offline. The files a page marks
+ *   `data-keep-offline` (the training video) are kept whole when the page asks ("keep-media").
  * - Never cached: the API (its JSON holds personal data), the admin, login, logout.
  * Caches are named with the shell version; a new deploy installs a new worker that drops the old
  * caches. Pages and media are personal: the page asks this worker to clear them on logout.
@@ -62,6 +63,12 @@ const STRINGS_PATHS = new Set(
   Object.values(CONFIG.strings).map((url) => new URL(url, self.location.origin).pathname),
 );
 
+const MEDIA_PATTERNS = CONFIG.mediaPatterns.map((source) => new RegExp(source));
+
+function isMedia(url) {
+  return url.pathname.startsWith(CONFIG.mediaPrefix) || MEDIA_PATTERNS.some((re) => re.test(url.pathname));
+}
+
 function isStrings(url) {
   return STRINGS_PATHS.has(url.pathname);
 }
@@ -73,7 +80,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || isNetworkOnly(url)) return;
   if (url.pathname.startsWith(CONFIG.staticPrefix) || isStrings(url)) {
     event.respondWith(cacheFirst(request, SHELL_CACHE));
-  } else if (url.pathname.startsWith(CONFIG.mediaPrefix)) {
+  } else if (isMedia(url)) {
     event.respondWith(media(request));
   } else if (request.mode === "navigate" || (request.headers.get("Accept") || "").includes("text/html")) {
     event.respondWith(page(request, url));
@@ -192,6 +199,8 @@ self.addEventListener("message", (event) => {
   const reply = (complete = true) => event.ports[0] && event.ports[0].postMessage({ complete });
   if (data.type === "keep-pages") {
     event.waitUntil(keepPages(data.urls || [], Boolean(data.onlyMissing)).then(reply));
+  } else if (data.type === "keep-media") {
+    event.waitUntil(keepMedia(data.urls || []).then(reply));
   } else if (data.type === "clear-personal") {
     event.waitUntil(
       caches
@@ -207,6 +216,23 @@ self.addEventListener("message", (event) => {
     );
   }
 });
+
+/** Keep the whole files at `urls` (a video) unless kept already; true when all are kept. */
+async function keepMedia(urls) {
+  const cache = await caches.open(MEDIA_CACHE);
+  let complete = true;
+  for (const url of urls) {
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (keepable(response)) await cache.put(url, response);
+      else complete = false;
+    } catch (error) {
+      complete = false;
+    }
+  }
+  return complete;
+}
 
 /** Fetch and keep `urls`; true when every one was answered (false: the signal went, and the
  * rest is fetched after the next sync). */
