@@ -52,18 +52,25 @@ def participant_flow(
     has_comparison: bool,
     trained: Collection[str],
     knowledge: Sequence[Scored],
+    outside_protocol: Collection[str] = (),
+    conformant_only: bool = False,
 ) -> dict[str, Any]:
     """The flow of mothers per group and of cadres.
 
     ``mothers`` has the key ``intervention`` and, when the programme has a comparison group,
     ``comparison``; each is ``{registered, consent_withdrawn, no_baseline, with_baseline,
-    no_follow_up, with_follow_up, analysed, zero_baseline, analysed_for_percentages}`` where
-    ``with_baseline = registered - consent_withdrawn - no_baseline``, ``with_follow_up =
-    with_baseline - no_follow_up``, ``analysed = with_follow_up`` and
-    ``analysed_for_percentages = analysed - zero_baseline`` (a relative change from zero is
-    undefined). ``cadres`` is ``{trained, no_pre_test, with_pre_test, no_post_test,
-    with_post_test, analysed}`` in the same way. A mother with volumes who is missing from
-    `registered` (or a scored cadre missing from `trained`) is counted as registered (trained).
+    no_follow_up, with_follow_up, outside_protocol, outside_protocol_excluded, analysed,
+    zero_baseline, analysed_for_percentages}`` where ``with_baseline = registered -
+    consent_withdrawn - no_baseline``, ``with_follow_up = with_baseline - no_follow_up``,
+    ``outside_protocol`` counts the pairs among them whose code is in `outside_protocol` (a day
+    outside the protocol's windows, or a follow-up not after its baseline: decision 0110),
+    ``outside_protocol_excluded`` is that number when the programme analyses only
+    protocol-conformant pairs (`conformant_only`) and 0 otherwise, ``analysed = with_follow_up -
+    outside_protocol_excluded`` and ``analysed_for_percentages = analysed - zero_baseline`` (a
+    relative change from zero is undefined). ``cadres`` is ``{trained, no_pre_test,
+    with_pre_test, no_post_test, with_post_test, analysed}`` in the same way. A mother with
+    volumes who is missing from `registered` (or a scored cadre missing from `trained`) is
+    counted as registered (trained).
     """
     volumes_by_code = {row.code: row for row in volumes}
     group_of = {mother.code: mother.group for mother in registered}
@@ -80,15 +87,20 @@ def participant_flow(
             else StudyGroup.INTERVENTION.value
         )
         codes_by_group[key].append(code)
+    outside = set(outside_protocol)
     mothers = {
-        group: _mother_flow(codes, withdrawn, volumes_by_code)
+        group: _mother_flow(codes, withdrawn, volumes_by_code, outside, conformant_only)
         for group, codes in codes_by_group.items()
     }
     return {"mothers": mothers, "cadres": _cadre_flow(trained, knowledge)}
 
 
 def _mother_flow(
-    codes: Sequence[str], withdrawn: set[str], volumes_by_code: dict[str, Measured]
+    codes: Sequence[str],
+    withdrawn: set[str],
+    volumes_by_code: dict[str, Measured],
+    outside: set[str],
+    conformant_only: bool,
 ) -> dict[str, int]:
     consenting = [code for code in codes if code not in withdrawn]
     with_baseline = [
@@ -97,8 +109,10 @@ def _mother_flow(
         if code in volumes_by_code and volumes_by_code[code].before is not None
     ]
     with_follow_up = [row for row in with_baseline if row.after is not None]
+    outside_pairs = [row for row in with_follow_up if row.code in outside]
+    analysed = [row for row in with_follow_up if not (conformant_only and row.code in outside)]
     zero_baseline = sum(
-        1 for row in with_follow_up if row.before is not None and row.before.volume_ml == 0
+        1 for row in analysed if row.before is not None and row.before.volume_ml == 0
     )
     return {
         "registered": len(codes),
@@ -107,9 +121,11 @@ def _mother_flow(
         "with_baseline": len(with_baseline),
         "no_follow_up": len(with_baseline) - len(with_follow_up),
         "with_follow_up": len(with_follow_up),
-        "analysed": len(with_follow_up),
+        "outside_protocol": len(outside_pairs),
+        "outside_protocol_excluded": len(with_follow_up) - len(analysed),
+        "analysed": len(analysed),
         "zero_baseline": zero_baseline,
-        "analysed_for_percentages": len(with_follow_up) - zero_baseline,
+        "analysed_for_percentages": len(analysed) - zero_baseline,
     }
 
 

@@ -119,7 +119,10 @@ def evaluation_sections(
     evaluation: dict[str, Any], programme: Programme, *, scope_note: str = ""
 ) -> list[Section]:
     """The sections of the report of `evaluation` (the result of `programme_evaluation`)."""
-    sections = [_programme_section(programme, scope_note), _flow_section(evaluation["flow"])]
+    sections = [
+        _programme_section(programme, scope_note),
+        _flow_section(evaluation["flow"], evaluation["protocol"]),
+    ]
     sections.append(
         _paired_section(
             "knowledge",
@@ -166,6 +169,11 @@ MOTHER_FLOW_STEPS = (
     ("with_baseline", gettext_lazy("With a baseline volume")),
     ("no_follow_up", gettext_lazy("Excluded: no follow-up volume")),
     ("with_follow_up", gettext_lazy("With a follow-up volume")),
+    ("outside_protocol", gettext_lazy("Of these, outside the protocol's measurement days")),
+    (
+        "outside_protocol_excluded",
+        gettext_lazy("Excluded: outside the protocol's measurement days"),
+    ),
     ("analysed", gettext_lazy("Analysed (both volumes)")),
     ("zero_baseline", gettext_lazy("Not in the per-mother percentages: zero baseline")),
     ("analysed_for_percentages", gettext_lazy("Analysed in the per-mother percentages")),
@@ -180,7 +188,73 @@ CADRE_FLOW_STEPS = (
 )
 
 
-def _flow_section(flow: dict[str, Any]) -> Section:
+def protocol_sentences(protocol: dict[str, Any]) -> list[str]:
+    """The protocol's measurement days, how many pairs kept to them, and what the analysis did
+    with the others (the programme's setting "analyse only protocol-conformant pairs")."""
+    baseline = protocol["baseline_days"]
+    follow_up = protocol["follow_up_days"]
+    values = {
+        "baseline": _day_range(baseline),
+        "follow_up": _day_range(follow_up),
+    }
+    if protocol["follow_up_after_baseline"]:
+        days = _(
+            "The protocol measures the baseline volume on %(baseline)s and the follow-up volume "
+            "on %(follow_up)s, after the baseline."
+        )
+    else:
+        days = _(
+            "The protocol measures the baseline volume on %(baseline)s and the follow-up volume "
+            "on %(follow_up)s."
+        )
+    sentences = [days % values]
+    outside = protocol["pairs_outside"]
+    if outside:
+        sentences.append(
+            ngettext(
+                "%(n)s of %(pairs)s pairs of volumes is outside these days.",
+                "%(n)s of %(pairs)s pairs of volumes are outside these days.",
+                outside,
+            )
+            % {"n": outside, "pairs": protocol["pairs"]}
+        )
+    else:
+        sentences.append(
+            _("All %(pairs)s pairs of volumes keep to these days.") % {"pairs": protocol["pairs"]}
+        )
+    if protocol["conformant_only"]:
+        sentences.append(
+            _(
+                "Setting “analyse only protocol-conformant pairs”: on; the pairs outside the "
+                "days are left out of the analysis."
+            )
+        )
+    else:
+        sentences.append(
+            _(
+                "Setting “analyse only protocol-conformant pairs”: off; every pair is analysed "
+                "as recorded."
+            )
+        )
+    if protocol["pairs_without_day"]:
+        sentences.append(
+            ngettext(
+                "%(n)s pair has a volume without a postpartum day and could not be checked.",
+                "%(n)s pairs have a volume without a postpartum day and could not be checked.",
+                protocol["pairs_without_day"],
+            )
+            % {"n": protocol["pairs_without_day"]}
+        )
+    return sentences
+
+
+def _day_range(days: list[int]) -> str:
+    if days[0] == days[1]:
+        return _("postpartum day %(day)s") % {"day": days[0]}
+    return _("postpartum days %(first)s–%(last)s") % {"first": days[0], "last": days[1]}
+
+
+def _flow_section(flow: dict[str, Any], protocol: dict[str, Any]) -> Section:
     groups = flow["mothers"]
     mothers = Table(
         caption=_("Mothers"),
@@ -208,7 +282,8 @@ def _flow_section(flow: dict[str, Any]) -> Section:
             _(
                 "Each step keeps the people of the step before, less those excluded for the "
                 "reason named, so that everyone who is not analysed is counted with the reason."
-            )
+            ),
+            " ".join(protocol_sentences(protocol)),
         ],
         tables=[mothers, cadres],
     )

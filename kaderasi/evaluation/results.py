@@ -40,10 +40,12 @@ from kaderasi.evaluation.selectors import (
 )
 from kaderasi.evaluation.statistics import paired_summary, two_group_summary
 from kaderasi.programmes.models import Programme, StudyDesign
+from kaderasi.programmes.protocol_days import OUTSIDE_REASONS, ProtocolDays
 
 TOP_LEVEL_KEYS = (
     "programme",
     "flow",
+    "protocol",
     "knowledge",
     "milk_volume",
     "comparison",
@@ -84,6 +86,7 @@ def programme_evaluation(
         references=reference_rows(),
         registered=registered_mothers(programme, mothers),
         trained=trained_cadres(programme, cadres),
+        protocol=ProtocolDays.of(programme),
     )
 
 
@@ -97,20 +100,30 @@ def evaluation_of(
     references: Sequence[dict],
     registered: Sequence[RegisteredMother] = (),
     trained: Sequence[str] = (),
+    protocol: ProtocolDays | None = None,
 ) -> dict[str, Any]:
     """The evaluation of plain values (see `programme_evaluation`). `registered` lists every mother
     of the programme (a mother with volumes missing from it counts as registered) and `trained`
     the cadres who were trained; both feed only the participant flow, except that the volumes of
-    a mother who withdrew her consent are left out of every analysis."""
+    a mother who withdrew her consent are left out of every analysis. `protocol` (the paper's
+    days when None) says which pairs keep to the measurement days; when it analyses only
+    conformant pairs, the volumes of the others are left out of every analysis."""
+    protocol = protocol or ProtocolDays()
+    withdrawn = {mother.code for mother in registered if mother.consent_withdrawn}
+    outside = _pairs_outside([row for row in volumes if row.code not in withdrawn], protocol)
     flow = participant_flow(
         registered=registered,
         volumes=volumes,
         has_comparison=has_comparison,
         trained=trained,
         knowledge=knowledge,
+        outside_protocol=outside,
+        conformant_only=protocol.conformant_only,
     )
-    withdrawn = {mother.code for mother in registered if mother.consent_withdrawn}
     volumes = [row for row in volumes if row.code not in withdrawn]
+    protocol_block = _protocol_block(protocol, volumes, outside)
+    if protocol.conformant_only:
+        volumes = [row for row in volumes if row.code not in outside]
     intervention = [row for row in volumes if row.group != StudyGroup.COMPARISON]
     comparison_rows = [row for row in volumes if row.group == StudyGroup.COMPARISON]
     knowledge_block = paired_summary(
@@ -120,6 +133,7 @@ def evaluation_of(
     result: dict[str, Any] = {
         "programme": slug,
         "flow": flow,
+        "protocol": protocol_block,
         "knowledge": knowledge_block,
         "milk_volume": milk_block,
     }
@@ -143,6 +157,37 @@ def evaluation_of(
         )
     )
     return result
+
+
+def _pairs_outside(rows: Sequence[MotherVolumes], protocol: ProtocolDays) -> dict[str, str]:
+    """The codes of the mothers whose pair is outside the protocol, with the reason."""
+    outside = {}
+    for row in rows:
+        if row.before is not None and row.after is not None:
+            reason = protocol.pair_outside(row.before, row.after)
+            if reason is not None:
+                outside[row.code] = reason
+    return outside
+
+
+def _protocol_block(
+    protocol: ProtocolDays, rows: Sequence[MotherVolumes], outside: dict[str, str]
+) -> dict[str, Any]:
+    pairs = [row for row in rows if row.before is not None and row.after is not None]
+    reasons = {reason: 0 for reason in OUTSIDE_REASONS}
+    for reason in outside.values():
+        reasons[reason] += 1
+    return {
+        **protocol.as_json(),
+        "pairs": len(pairs),
+        "pairs_outside": len(outside),
+        "reasons": reasons,
+        "pairs_without_day": sum(
+            1
+            for row in pairs
+            if row.before.postpartum_day is None or row.after.postpartum_day is None
+        ),
+    }
 
 
 def _before_after(rows: Sequence[MotherVolumes]) -> tuple[list, list]:

@@ -50,7 +50,28 @@ class ProgrammeAdmin(ScopedAdmin):
                 ]
             },
         ),
-        (_("Evaluation"), {"fields": ["design", "is_illustrative", "data_note"]}),
+        (
+            _("Measurement days"),
+            {
+                "fields": [
+                    ("baseline_day_from", "baseline_day_to"),
+                    ("follow_up_day_from", "follow_up_day_to"),
+                    "follow_up_after_baseline",
+                    "protocol_days_source",
+                ]
+            },
+        ),
+        (
+            _("Evaluation"),
+            {
+                "fields": [
+                    "design",
+                    "analyse_protocol_conformant_only",
+                    "is_illustrative",
+                    "data_note",
+                ]
+            },
+        ),
     ]
 
 

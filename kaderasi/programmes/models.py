@@ -35,6 +35,18 @@ POSTNATAL_VISITS_SOURCE = (
 )
 
 
+# When the baseline and follow-up volumes are measured (issue 13, item 2): the paper's programme
+# massages from postpartum day 1 for three days, so "before" is day 1, before the first massage,
+# and "after" day 3-4 (domain reference 4.2 and 6.3). Day 2 is allowed for the baseline because
+# the first massage may wait for the midwife's first postnatal check (KF1, 6 h to 2 days).
+PROTOCOL_DAYS_SOURCE = (
+    "Sari & Agustina, Pandes 2018, as read in the domain reference 4.2 and 6.3: massage from "
+    "postpartum day 1 for 3 days; the baseline volume before the first massage on day 1 (day 2 "
+    "allowed when the first massage waits for KF1, Permenkes 21/2021: 6 h-2 d), the follow-up "
+    "volume on day 3-4, after the baseline."
+)
+
+
 def default_postnatal_visits() -> list[dict]:
     return [
         {"code": "KF2", "subject": "mother", "from_day": 3, "to_day": 7},
@@ -146,6 +158,33 @@ class Programme(BaseModel):
     postnatal_visits_source = models.TextField(
         _("source of the postnatal visits"), default=POSTNATAL_VISITS_SOURCE
     )
+    baseline_day_from = models.PositiveSmallIntegerField(
+        _("baseline volume from postpartum day"), default=1
+    )
+    baseline_day_to = models.PositiveSmallIntegerField(
+        _("baseline volume up to postpartum day"), default=2
+    )
+    follow_up_day_from = models.PositiveSmallIntegerField(
+        _("follow-up volume from postpartum day"), default=3
+    )
+    follow_up_day_to = models.PositiveSmallIntegerField(
+        _("follow-up volume up to postpartum day"), default=4
+    )
+    follow_up_after_baseline = models.BooleanField(
+        _("follow-up volume measured after the baseline volume"), default=True
+    )
+    protocol_days_source = models.TextField(
+        _("source of the measurement days"), default=PROTOCOL_DAYS_SOURCE
+    )
+    analyse_protocol_conformant_only = models.BooleanField(
+        _("analyse only protocol-conformant pairs"),
+        default=False,
+        help_text=_(
+            "When on, the evaluation leaves out the mothers whose baseline or follow-up volume "
+            "falls outside the measurement days above (they are counted in the participant flow "
+            "and the report says so). When off, they are analysed and counted."
+        ),
+    )
     is_illustrative = models.BooleanField(
         _("contains illustrative data"),
         default=False,
@@ -194,6 +233,24 @@ class Programme(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(design__in=StudyDesign.values), name="programme_design_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_day_from__gte=1)
+                & Q(baseline_day_to__gte=F("baseline_day_from"))
+                & Q(baseline_day_to__lte=42),
+                name="programme_baseline_days_ordered",
+                violation_error_message=_(
+                    "Baseline days: the last day must be at least the first (days 1 to 42)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_day_from__gte=1)
+                & Q(follow_up_day_to__gte=F("follow_up_day_from"))
+                & Q(follow_up_day_to__lte=42),
+                name="programme_follow_up_days_ordered",
+                violation_error_message=_(
+                    "Follow-up days: the last day must be at least the first (days 1 to 42)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(first_massage_min_hours__lte=72),

@@ -159,6 +159,7 @@ def test_a_comparison_group_adds_the_two_group_block_and_leaves_it_out_of_milk_v
     assert list(result) == [
         "programme",
         "flow",
+        "protocol",
         "knowledge",
         "milk_volume",
         "comparison",

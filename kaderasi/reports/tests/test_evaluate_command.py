@@ -31,6 +31,7 @@ def test_the_json_evaluation_of_pandes_2018_reproduces_the_paper(demo_database):
     assert list(result) == [
         "programme",
         "flow",
+        "protocol",
         "knowledge",
         "milk_volume",
         "norms",

@@ -58,6 +58,7 @@ def test_the_evaluation_has_the_contracted_shape_and_the_papers_numbers(pandes):
     assert list(evaluation) == [
         "programme",
         "flow",
+        "protocol",
         "knowledge",
         "milk_volume",
         "norms",
