@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     keep to them (issue 13, item 2; docs/decisions/0110)."""
 
     dependencies = [
-        ('programmes', '0003_clinical_rules_signoff'),
+        ('programmes', '0004_approval_covers_the_protocol'),
     ]
 
     operations = [
