@@ -1,8 +1,11 @@
-"""Refresh kaderasi/static/vendor from the npm registry, as recorded in vendor.json.
+"""Refresh the files copied from the npm registry, as recorded in each vendor.json: the front-end
+libraries in kaderasi/static/vendor and the official area tree in kaderasi/regions/data (a target
+ending in .gz is stored gzipped, without a timestamp, so the same version gives the same bytes).
 
 Needs npm (development only); kaderasi itself never needs Node. Usage: python scripts/vendor.py
 """
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -10,11 +13,25 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parent.parent / "kaderasi" / "static" / "vendor"
+ROOT = Path(__file__).resolve().parent.parent
+MANIFESTS = [ROOT / "kaderasi" / "static" / "vendor", ROOT / "kaderasi" / "regions" / "data"]
+
+
+def _copy(source: Path, destination: Path) -> None:
+    if destination.suffix != ".gz":
+        shutil.copyfile(source, destination)
+        return
+    with gzip.GzipFile(destination, "wb", compresslevel=9, mtime=0) as packed:
+        packed.write(source.read_bytes())
 
 
 def main() -> None:
-    manifest = json.loads((VENDOR / "vendor.json").read_text())
+    for folder in MANIFESTS:
+        _vendor(folder)
+
+
+def _vendor(folder: Path) -> None:
+    manifest = json.loads((folder / "vendor.json").read_text())
     for package, entry in manifest.items():
         if package.startswith("_"):
             continue
@@ -28,12 +45,10 @@ def main() -> None:
             with tarfile.open(tarball) as archive:
                 archive.extractall(work, filter="data")
             for source, target in entry["files"].items():
-                destination = VENDOR / target
+                destination = folder / target
                 destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(work) / "package" / source, destination)
-                print(
-                    f"{package}@{entry['version']}: {source} -> {destination.relative_to(VENDOR)}"
-                )
+                _copy(Path(work) / "package" / source, destination)
+                print(f"{package}@{entry['version']}: {source} -> {destination.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

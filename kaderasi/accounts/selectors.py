@@ -26,3 +26,14 @@ def users_visible_to(user: User) -> QuerySet[User]:
     if sees_everything(user):
         return User.objects.all()
     return User.objects.filter(pk=user.pk)
+
+
+def staff_within_scope_of(user: User) -> QuerySet[User]:
+    """The users who cover an area in or under `user`'s scope (everyone, for an admin): the
+    staff an export by `user` may name. A midwife of a neighbouring village, or one whose area
+    lies above the scope (a whole district, for a village midwife), is not among them."""
+    if sees_everything(user):
+        return User.objects.all()
+    from kaderasi.regions.selectors import within_areas_q
+
+    return User.objects.filter(within_areas_q(scope_areas_of(user), lookup="areas")).distinct()

@@ -25,8 +25,8 @@ from kaderasi.care.models import (
     Pregnancy,
 )
 from kaderasi.programmes.models import Programme
-from kaderasi.regions.models import AreaLevel
-from kaderasi.regions.services import area_get_or_create
+from kaderasi.regions.models import Area, AreaLevel
+from kaderasi.regions.services import area_get_or_create, official_areas_load
 from kaderasi.training.models import Attendance, PracticePartner, TestAttempt, TestPhase
 from kaderasi.training.services import (
     ObservedAttempt,
@@ -39,6 +39,7 @@ from kaderasi.training.services import (
 )
 
 SLUG = "pandes-2018"
+PANDES_CODE = "33.10.03.2014"  # Desa Pandes, Kecamatan Wedi, Kabupaten Klaten (Kemendagri)
 WIB = ZoneInfo("Asia/Jakarta")
 
 # Table 1 of the paper: (name, before cc, after cc).
@@ -122,12 +123,9 @@ def seed_pandes(*, now: dt.datetime) -> Programme:
     if existing is not None:
         return existing
 
-    province = area_get_or_create(name="Jawa Tengah", level=AreaLevel.PROVINCE, code="33")
-    regency = area_get_or_create(
-        name="Kabupaten Klaten", level=AreaLevel.REGENCY, parent=province, code="33.10"
-    )
-    district = area_get_or_create(name="Kecamatan Wedi", level=AreaLevel.DISTRICT, parent=regency)
-    village = area_get_or_create(name="Desa Pandes", level=AreaLevel.VILLAGE, parent=district)
+    # Only Pandes and the areas above it, with their Kemendagri codes, from the official tree.
+    official_areas_load(within=PANDES_CODE)
+    village = Area.objects.get(code=PANDES_CODE)
     posyandus = [
         area_get_or_create(name=name, level=AreaLevel.POSYANDU, parent=village)
         for name in POSYANDU_NAMES

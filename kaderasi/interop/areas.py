@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.regions.models import Area, AreaLevel
-from kaderasi.regions.selectors import areas_under
+from kaderasi.regions.official import official_code
+from kaderasi.regions.selectors import area_has_code, areas_under
 from kaderasi.regions.services import area_get_or_create
 
 PREFIXES = {
@@ -77,10 +78,12 @@ class AreaResolver:
             return self._inside_posyandu(village, posyandu)
         village_area: Area | None = None
         if village:
+            # A village is named by its Kemendagri code (33.10.03.2014) or by its name.
             matches = [
                 area
                 for area in self.villages
-                if normalise_name(area.name, AreaLevel.VILLAGE)
+                if area_has_code(area, village)
+                or normalise_name(area.name, AreaLevel.VILLAGE)
                 == normalise_name(village, AreaLevel.VILLAGE)
             ]
             if not matches and self.area.level == AreaLevel.VILLAGE:
@@ -217,7 +220,7 @@ def area_from_reference(reference: str) -> Area | None:
     text = (reference or "").strip()
     if not text:
         return None
-    by_code = Area.objects.filter(code=text).first()
+    by_code = Area.objects.filter(code=official_code(text) or text).first()
     if by_code is not None:
         return by_code
     names = [name.casefold() for name in PATH_SEPARATORS.split(text) if name]

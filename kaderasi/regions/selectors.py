@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from kaderasi.regions.models import Area, AreaLevel
+from kaderasi.regions.official import official_code
 
 
 def within_areas_q(areas: Iterable[Area], *, lookup: str) -> Q:
@@ -42,3 +43,10 @@ def areas_visible_to(user) -> QuerySet[Area]:
     scope = scope_areas_of(user)
     ancestor_ids = {int(part) for area in scope for part in area.path.strip("/").split("/") if part}
     return Area.objects.filter(within_areas_q(scope, lookup="") | Q(pk__in=ancestor_ids))
+
+
+def area_has_code(area: Area, reference: str | None) -> bool:
+    """Whether `reference` is `area`'s Kemendagri code, with or without its dots ("33.10.03.2014"
+    or "3310032014"): how an import, the admin and the `--area` options name an area by code."""
+    code = official_code(reference)
+    return bool(code) and area.code == code

@@ -50,9 +50,14 @@ def _ancestor_ids(paths: list[str]) -> set[int]:
 
 
 def programme_fhir_rows(
-    programme: Programme, *, mothers: QuerySet[Mother], cadres: QuerySet[Cadre]
+    programme: Programme,
+    *,
+    mothers: QuerySet[Mother],
+    cadres: QuerySet[Cadre],
+    staff: QuerySet[User],
 ) -> ProgrammeRows:
-    """The programme's rows over the given mothers and cadres (the reader's scope)."""
+    """The programme's rows over the given mothers, cadres and staff (the reader's scope: a
+    midwife is named only when she is in `staff` and covers an area above a listed posyandu)."""
     mothers = mothers.filter(programme=programme)
     rows = ProgrammeRows(
         programme={
@@ -84,7 +89,9 @@ def programme_fhir_rows(
         )
     }
     rows.midwives = list(
-        User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
+        User.objects.filter(
+            pk__in=staff.values("pk"), role=Role.MIDWIFE, is_active=True, areas__in=ancestors
+        )
         .distinct()
         .order_by("id")
         .values("id", "public_id", "first_name", "last_name", "username")

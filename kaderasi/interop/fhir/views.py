@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from kaderasi.accounts.selectors import staff_within_scope_of
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import Mother
 from kaderasi.care.selectors import mothers_visible_to
@@ -32,7 +33,10 @@ def mother_fhir(request, public_id):
         .distinct()
     )
     rows = programme_fhir_rows(
-        mother.programme, mothers=Mother.objects.filter(pk=mother.pk), cadres=cadres
+        mother.programme,
+        mothers=Mother.objects.filter(pk=mother.pk),
+        cadres=cadres,
+        staff=staff_within_scope_of(request.user),
     )
     bundle = programme_bundle(rows, now=clock.now())
     response = HttpResponse(

@@ -38,7 +38,12 @@ def live(_seeded):
 
 
 def _bundle(programme, *, pseudonymised=False):
-    rows = programme_fhir_rows(programme, mothers=Mother.objects.all(), cadres=Cadre.objects.all())
+    rows = programme_fhir_rows(
+        programme,
+        mothers=Mother.objects.all(),
+        cadres=Cadre.objects.all(),
+        staff=User.objects.all(),
+    )
     return programme_bundle(rows, pseudonymised=pseudonymised, now=NOW)
 
 
@@ -159,13 +164,17 @@ def test_the_posyandu_address_names_the_areas_and_their_kemendagri_codes(live):
     address = location["address"]
     assert address["state"] == "Jawa Tengah"
     assert address["city"] == "Kabupaten Klaten"
+    # The demo's areas come from the official tree (docs/areas.md), district and village too.
     assert address["district"] == "Kecamatan Wedi"
+    assert address["line"] == ["Desa Pandes"]
     assert address["extension"] == [
         {
             "url": "https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode",
             "extension": [
                 {"url": "province", "valueCode": "33"},
                 {"url": "city", "valueCode": "3310"},
+                {"url": "district", "valueCode": "331003"},
+                {"url": "village", "valueCode": "3310032014"},
             ],
         }
     ]
@@ -224,10 +233,20 @@ def test_the_programme_is_read_in_the_same_number_of_queries_whatever_its_size(
     live, django_assert_num_queries
 ):
     with django_assert_num_queries(12):
-        programme_fhir_rows(live, mothers=Mother.objects.all(), cadres=Cadre.objects.all())
+        programme_fhir_rows(
+            live,
+            mothers=Mother.objects.all(),
+            cadres=Cadre.objects.all(),
+            staff=User.objects.all(),
+        )
     paper = Programme.objects.exclude(pk=live.pk).first()
     with django_assert_num_queries(12):
-        programme_fhir_rows(paper, mothers=Mother.objects.all(), cadres=Cadre.objects.all())
+        programme_fhir_rows(
+            paper,
+            mothers=Mother.objects.all(),
+            cadres=Cadre.objects.all(),
+            staff=User.objects.all(),
+        )
 
 
 def test_export_fhir_writes_the_bundle_to_the_output_file(live, tmp_path):

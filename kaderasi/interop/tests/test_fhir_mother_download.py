@@ -110,3 +110,50 @@ def test_her_page_offers_the_download_to_the_midwife_only(
     response = client.get(page)
     assert response.status_code == 200
     assert _url(mother) not in response.content.decode()
+
+
+def test_the_bundle_names_only_the_midwives_within_the_exporters_scope(
+    client, world, midwife, mother
+):
+    """Regression: every active midwife covering an area above the mother's posyandu was named,
+    so a village midwife's download listed the district's and the province's midwives."""
+    from kaderasi.accounts.roles import Role
+
+    colleague = f.UserFactory(
+        username="rini-bidan", first_name="Rini", role=Role.MIDWIFE, areas=[world.pandes]
+    )
+    f.UserFactory(username="tuti-bidan", first_name="Tuti", role=Role.MIDWIFE, areas=[world.wedi])
+    f.UserFactory(
+        username="yani-bidan", first_name="Yani", role=Role.MIDWIFE, areas=[world.province]
+    )
+    f.UserFactory(username="sita-bidan", first_name="Sita", role=Role.MIDWIFE, areas=[world.canan])
+    client.force_login(midwife)
+
+    bundle = json.loads(client.get(_url(mother)).content)
+
+    named = {
+        e["resource"]["id"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Practitioner"
+    }
+    assert named == {str(midwife.public_id), str(colleague.public_id)}
+
+
+def test_a_coordinator_names_the_midwives_of_her_areas_only(world, coordinator, mother):
+    from kaderasi.accounts.roles import Role
+    from kaderasi.accounts.selectors import staff_within_scope_of
+    from kaderasi.cadres.models import Cadre
+    from kaderasi.care.models import Mother
+    from kaderasi.interop.fhir.selectors import programme_fhir_rows
+
+    inside = f.UserFactory(username="rini-bidan", role=Role.MIDWIFE, areas=[world.pandes])
+    f.UserFactory(username="yani-bidan", role=Role.MIDWIFE, areas=[world.province])
+
+    rows = programme_fhir_rows(
+        world.programme,
+        mothers=Mother.objects.all(),
+        cadres=Cadre.objects.all(),
+        staff=staff_within_scope_of(coordinator),
+    )
+
+    assert [row["id"] for row in rows.midwives] == [inside.pk]

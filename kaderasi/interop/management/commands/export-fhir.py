@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
 from kaderasi.core import clock
@@ -37,7 +38,10 @@ class Command(BaseCommand):
             )
         # The console is an administrator's tool: it exports every cadre and mother.
         rows = programme_fhir_rows(
-            programme, mothers=Mother.objects.all(), cadres=Cadre.objects.all()
+            programme,
+            mothers=Mother.objects.all(),
+            cadres=Cadre.objects.all(),
+            staff=User.objects.all(),
         )
         bundle = programme_bundle(rows, pseudonymised=pseudonymised, now=clock.now())
         path = Path(output)
