@@ -1,11 +1,13 @@
 """The push: a phone's batch of records, written in one transaction.
 
-Sessions, measurements and danger-sign checks go through the care app's one write path,
-`care.services.care_records_write`, as one batch: the same rules, codes, messages and flags as
-the web forms and the import, with what the rules need loaded once and one INSERT per table.
-This module only finds the mothers the user may record for, checks her permission, and turns
-the outcomes into the push's answers. Registry edits, rare and small, go through registry.py
-one by one, before the events, so that the events are judged against the corrected registry.
+Sessions, measurements, danger-sign checks and LATCH scores go through the care app's one
+write path, `care.services.care_records_write`, as one batch: the same rules, codes, messages
+and flags as the web forms and the import, with what the rules need loaded once and one INSERT
+per table. This module only finds the mothers the user may record for, checks her permission,
+and turns the outcomes into the push's answers. Registry edits, rare and small, go through
+registry.py one by one, before the events, so that the events are judged against the corrected
+registry; so do a session not given and the answer on whether her milk has come in, through the
+care app's protocol services (the web forms' services).
 """
 
 import datetime as dt
@@ -22,11 +24,13 @@ from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.care.services import (
     CareRecord,
     DangerSignsRecord,
+    LatchScoreRecord,
     MassageSessionRecord,
     MeasurementRecord,
     OutcomeStatus,
     care_records_write,
 )
+from kaderasi.care.services.protocol import milk_onset_answer_record, session_skip_record
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.sync.models import RegistryRecord
@@ -34,12 +38,23 @@ from kaderasi.sync.services import registry
 
 SESSION_TYPE = "massage_session"
 DANGER_SIGNS_TYPE = "danger_signs"
+LATCH_TYPE = "latch_score"
+SKIP_TYPE = "session_skip"
+MILK_ONSET_TYPE = "milk_onset"
+PROTOCOL_TYPES = (SKIP_TYPE, MILK_ONSET_TYPE)
 EDIT_TYPES = {
     "mother_edit": RegistryRecord.MOTHER,
     "delivery_edit": RegistryRecord.DELIVERY,
     "infant_edit": RegistryRecord.INFANT,
 }
-RECORD_TYPES = (SESSION_TYPE, *MeasurementKind.values, DANGER_SIGNS_TYPE, *EDIT_TYPES)
+RECORD_TYPES = (
+    SESSION_TYPE,
+    *MeasurementKind.values,
+    DANGER_SIGNS_TYPE,
+    LATCH_TYPE,
+    *PROTOCOL_TYPES,
+    *EDIT_TYPES,
+)
 
 
 class Status:
@@ -125,6 +140,9 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
                     _("Your role does not record sessions or measurements."),
                     field=None,
                 )
+            if record["type"] in PROTOCOL_TYPES:
+                results[index] = _protocol(user, record, mother, now)
+                continue
             events.append((index, record, _care_record(record, mother)))
         except DomainError as error:
             results[index] = _rejected(record_id, error)
@@ -168,6 +186,18 @@ def _care_record(record: dict, mother: Mother) -> CareRecord:
             context=record.get("context") or DangerSignContext.DAILY_CHECK,
             notes=record.get("notes") or "",
         )
+    if kind == LATCH_TYPE:
+        return LatchScoreRecord(
+            mother=mother,
+            public_id=record["id"],
+            observed_at=record["observed_at"],
+            latch=record["latch"],
+            audible_swallowing=record["audible_swallowing"],
+            nipple_type=record["nipple_type"],
+            comfort=record["comfort"],
+            hold=record["hold"],
+            notes=record.get("notes") or "",
+        )
     is_milk = kind == MeasurementKind.MILK_VOLUME
     return MeasurementRecord(
         mother=mother,
@@ -182,6 +212,26 @@ def _care_record(record: dict, mother: Mother) -> CareRecord:
         expression_minutes=record.get("expression_minutes"),
         minutes_since_feed=record.get("minutes_since_feed"),
     )
+
+
+def _protocol(user: User, record: dict, mother: Mother, now: dt.datetime) -> RecordResult:
+    """A session not given, or the answer on her milk: the web forms' services, one by one."""
+    if record["type"] == SKIP_TYPE:
+        recorded = session_skip_record(
+            mother=mother,
+            record_id=record["id"],
+            scheduled_session_id=record["scheduled_session_id"],
+            reason=record["reason"],
+            note=record.get("note") or "",
+            skipped_at=record["skipped_at"],
+            by=user,
+            now=now,
+        )
+    else:
+        recorded = milk_onset_answer_record(
+            mother=mother, came_in=record["came_in"], at=record["at"], now=now
+        )
+    return RecordResult(record["id"], Status.CREATED if recorded else Status.DUPLICATE)
 
 
 def _edit(user: User, record: dict, mother: Mother, now: dt.datetime) -> RecordResult:

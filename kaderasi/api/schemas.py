@@ -179,6 +179,32 @@ class DangerSignsIn(RecordIn):
     notes: str = Field(default="", max_length=TEXT_MAX)
 
 
+class LatchScoreIn(RecordIn):
+    type: Literal["latch_score"]
+    observed_at: AwareDatetime
+    # Each item is scored 0, 1 or 2; the care rules judge the range (the web form's words).
+    latch: int = Field(description="L: how the baby latches, 0-2.")
+    audible_swallowing: int = Field(description="A: audible swallowing, 0-2.")
+    nipple_type: int = Field(description="T: type of nipple, 0-2.")
+    comfort: int = Field(description="C: comfort of breast and nipple, 0-2.")
+    hold: int = Field(description="H: hold (positioning), 0-2.")
+    notes: str = Field(default="", max_length=TEXT_MAX)
+
+
+class SessionSkipIn(RecordIn):
+    type: Literal["session_skip"]
+    scheduled_session_id: uuid.UUID = Field(description="The planned session not given.")
+    reason: str = Field(max_length=60, description="A skip reason code; the care rules judge it.")
+    note: str = Field(default="", max_length=500, description="Needed for the reason `other`.")
+    skipped_at: AwareDatetime = Field(description="When the cadre recorded it.")
+
+
+class MilkOnsetIn(RecordIn):
+    type: Literal["milk_onset"]
+    came_in: bool = Field(description="True: her milk has come in (since `at`); False: not yet.")
+    at: AwareDatetime
+
+
 # In an edit, a field left out is not edited and a field sent as null is refused: pydantic
 # validates only the fields that were sent, so their default None lies outside their type (the
 # `type: ignore[assignment]` below say exactly that).
@@ -216,6 +242,9 @@ PushRecordIn = Annotated[
     | InfantWeightIn
     | MassageSessionIn
     | DangerSignsIn
+    | LatchScoreIn
+    | SessionSkipIn
+    | MilkOnsetIn
     | MotherEditIn
     | DeliveryEditIn
     | InfantEditIn,

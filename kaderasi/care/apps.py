@@ -26,5 +26,6 @@ class CareConfig(AppConfig):
             models.Flag,
             models.Referral,
             models.DangerSignReport,
+            models.LatchObservation,
         ):
             auditlog.register(model)

@@ -181,6 +181,21 @@ FLAG_RULES: list[dict] = [
         "whatever the outcome of the birth), bereavement support, and lactation care (easing "
         "the milk after a loss, or expressing for a baby in intensive care).",
     },
+    {
+        "code": "latch_score_low",
+        "severity": "amber",
+        "title_id": "Skor LATCH rendah: bidan menilai cara menyusui",
+        "title_en": "Low LATCH score: midwife reviews the breastfeeding",
+        "parameters": {"total_at_most": 4, "days": [1, 2, 3]},
+        "source": SOURCE_FLAG_PROPOSAL
+        + " The score: Jensen D, Wallace S, Kelsay P. LATCH: a breastfeeding charting system and "
+        "documentation tool. J Obstet Gynecol Neonatal Nurs 1994;23(1):27-32 (Latch, Audible "
+        "swallowing, Type of nipple, Comfort, Hold; each 0-2, total 0-10). The tool defines no "
+        "cut-off: a total at or below `total_at_most` on the postpartum `days` listed asking for "
+        "the midwife's review within 24 hours is a proposal [S] (issue 18) for her sign-off; "
+        "later studies relate low early totals to earlier weaning (e.g. Kumar SP et al., J Hum "
+        "Lact 2006;22:391), none validates this threshold for referral.",
+    },
 ]
 
 # The rules added by issue 19 (loaded by migration 0009 for databases created before it).

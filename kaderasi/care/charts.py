@@ -217,3 +217,36 @@ def weight_change_chart(
         "values": _day_values(points, "", numbers.percent)
     }
     return _svg(figure, label)
+
+
+def latch_chart(points: Sequence[Point], *, review_at_most: float | None) -> str:
+    """LATCH totals (0-10) by postpartum day, with the flag rule's review threshold (dashed):
+    a total on or below the line asks the midwife to look at the breastfeeding."""
+    figure, axes = _figure()
+    last_day = max([int(p.day) for p in points] + [3])
+    if review_at_most is not None:
+        axes.axhline(
+            review_at_most,
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=_("Midwife review: %(total)s or less")
+            % {"total": numbers.number(review_at_most)},
+        )
+    axes.plot(
+        [p.day for p in points],
+        [p.value for p in points],
+        color="black",
+        marker="o",
+        markersize=7,
+        label=_("LATCH total"),
+    )
+    _day_axis(axes, last_day)
+    axes.set_ylim(0, 10.5)
+    axes.set_yticks(range(0, 11, 2))
+    axes.set_ylabel(_("LATCH total (0–10)"))
+    figure.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=9)
+    label = _("Breastfeeding observation (LATCH total) by postpartum day: %(values)s") % {
+        "values": _day_values(points, "", numbers.number)
+    }
+    return _svg(figure, label)

@@ -92,6 +92,14 @@ class BirthOutcomeFacts:
     outcome: str
 
 
+@dataclass(frozen=True)
+class LatchFacts:
+    """A feed scored with LATCH: the total (0-10) on its postpartum day."""
+
+    total: int
+    postpartum_day: int | None
+
+
 Facts = (
     MeasurementFacts
     | StoolFacts
@@ -102,6 +110,7 @@ Facts = (
     | BirthFacts
     | MilkOnsetFacts
     | BirthOutcomeFacts
+    | LatchFacts
 )
 
 # The counts the cadre records (feeds, BAK, stools) each cover the 24 hours before them: a fact
@@ -204,6 +213,24 @@ def milk_not_in_by_72_hours(parameters: Mapping, facts: MilkOnsetFacts) -> dict 
     if facts.not_in_at_hours is None or facts.not_in_at_hours < hours:
         return None
     return {"not_in_at_hours": float(round(facts.not_in_at_hours)), "hours": float(hours)}
+
+
+def latch_score_low(parameters: Mapping, facts: LatchFacts) -> dict | None:
+    """A LATCH total at or below `total_at_most` on one of the postpartum `days` the rule
+    judges (the early days, when a poor latch is helped soonest)."""
+    days = parameters.get("days")
+    if not isinstance(days, list | tuple):
+        raise ParameterError("parameter 'days' must list postpartum days")
+    threshold = _number(parameters, "total_at_most")
+    if facts.postpartum_day is None or facts.postpartum_day not in {int(d) for d in days}:
+        return None
+    if facts.total > threshold:
+        return None
+    return {
+        "latch_total": facts.total,
+        "total_at_most": float(threshold),
+        "postpartum_day": facts.postpartum_day,
+    }
 
 
 def birth_outcome(parameters: Mapping, facts: BirthOutcomeFacts) -> dict | None:
@@ -383,6 +410,9 @@ RULES: dict[str, RuleDefinition] = {
         milk_not_in_by_72_hours, MilkOnsetFacts, "milk_onset", ("hours",)
     ),
     "birth_outcome": RuleDefinition(birth_outcome, BirthOutcomeFacts, "birth_outcome", ()),
+    "latch_score_low": RuleDefinition(
+        latch_score_low, LatchFacts, "latch", ("total_at_most", "days")
+    ),
 }
 
 # The weight-loss rules' thresholds come from term babies of normal birth weight.

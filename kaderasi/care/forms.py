@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaderasi.care.latch import LATCH_QUESTIONS
 from kaderasi.care.models import (
     BirthOutcome,
     BreastSide,
@@ -337,10 +338,11 @@ class DeliveryFollowupForm(forms.Form):
     )
 
 
-class SessionSkipForm(forms.Form):
-    """A planned session not given, with the reason: a refusal is recorded, not referred."""
+class SessionSkipForm(RecordForm):
+    """A planned session not given, with the reason: a refusal is recorded, not referred. Its
+    fields are the push record `session_skip`'s (the offline app queues it)."""
 
-    scheduled_session = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
+    scheduled_session_id = forms.ChoiceField(label=_("Session"), widget=forms.RadioSelect)
     reason = forms.ChoiceField(
         label=_("Why is the session not given?"),
         choices=SkipReason.choices,
@@ -353,14 +355,16 @@ class SessionSkipForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed when the reason is “Other”."),
     )
+    skipped_at = forms.DateTimeField(label=_("Recorded at"), widget=OffsetDateTimeInput)
 
     def __init__(self, *args, candidates: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheduled_session"].choices = candidates
+        self.fields["scheduled_session_id"].choices = candidates
 
 
-class MilkOnsetForm(forms.Form):
-    """The mother's answer: has her milk come in (breasts full and heavy, milk leaking)?"""
+class MilkOnsetForm(RecordForm):
+    """The mother's answer: has her milk come in (breasts full and heavy, milk leaking)? Its
+    fields are the push record `milk_onset`'s (the offline app queues it)."""
 
     came_in = forms.TypedChoiceField(
         label=_("Has her milk come in? (breasts feel full and heavy, milk leaks or drips)"),
@@ -368,7 +372,30 @@ class MilkOnsetForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    at = forms.DateTimeField(label=_("Since (yes) or asked at (not yet)"), widget=LOCAL_DATETIME)
+    at = forms.DateTimeField(
+        label=_("Since (yes) or asked at (not yet)"), widget=OffsetDateTimeInput
+    )
+
+
+class LatchScoreForm(RecordForm):
+    """A feed scored with LATCH (care/latch.py); the fields are the push record `latch_score`'s.
+    The items are whole numbers here; the write path judges 0 to 2, as for the phone."""
+
+    observed_at = forms.DateTimeField(label=_("Feed observed at"), widget=OffsetDateTimeInput)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label, looks in LATCH_QUESTIONS:
+            self.fields[name] = forms.IntegerField(
+                label=label,
+                widget=forms.RadioSelect(
+                    choices=[(score, f"{score} · {text}") for score, text in enumerate(looks)]
+                ),
+            )
+        self.order_fields(["id", "mother_id", *(q[0] for q in LATCH_QUESTIONS), "observed_at"])
 
 
 class PairingForm(forms.Form):

@@ -182,10 +182,12 @@ def timeline_context(mother: Mother, *, user: User, now: dt.datetime) -> dict:
         "can_export_record": can(user, Permission.EXPORT_MOTHER_RECORD),
         "milk_chart": _milk_chart(timeline),
         "weight_chart": _weight_chart(timeline),
+        "latch_chart": _latch_chart(timeline),
         "guidance": GUIDANCE,
         "postpartum_day": (
             postpartum_day(timeline.delivery.delivered_at, now) if timeline.delivery else None
         ),
+        "offer_latch": _latch_days_running(mother, timeline, now=now),
         "protocol": protocol_notes(mother, delivery=timeline.delivery, now=now),
     }
 
@@ -233,6 +235,32 @@ def _weight_chart(timeline: Timeline) -> str | None:
             rules.get("infant_weight_loss_referral"), "loss_percent_at_least"
         ),
     )
+
+
+def _latch_days_running(mother: Mother, timeline: Timeline, *, now: dt.datetime) -> bool:
+    """The LATCH observation is offered on the massage days (Pandes: postpartum days 1-3), when
+    a poor latch is helped soonest."""
+    if timeline.delivery is None:
+        return False
+    programme = mother.programme
+    last_day = programme.start_postpartum_day + programme.protocol_days - 1
+    return postpartum_day(timeline.delivery.delivered_at, now) <= last_day
+
+
+def _latch_chart(timeline: Timeline) -> str | None:
+    """The LATCH totals by postpartum day, with the active rule's review line."""
+    if timeline.delivery is None or not timeline.latch_observations:
+        return None
+    points = [
+        charts.Point(_continuous_day(timeline, row.observed_at), float(row.total))
+        for row in timeline.latch_observations
+    ]
+    parameters = (
+        FlagRule.objects.filter(code="latch_score_low", is_active=True)
+        .values_list("parameters", flat=True)
+        .first()
+    )
+    return charts.latch_chart(points, review_at_most=_threshold(parameters, "total_at_most"))
 
 
 def _threshold(parameters: dict | None, key: str) -> float | None:

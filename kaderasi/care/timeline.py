@@ -18,6 +18,7 @@ from kaderasi.care.models import (
     Delivery,
     Flag,
     Infant,
+    LatchObservation,
     MassageSession,
     Measurement,
     MeasurementKind,
@@ -89,6 +90,7 @@ class Timeline:
     pairings: list[Pairing]
     consents: list[Consent]
     danger_checks: list[tuple[DangerSignReport, list[DangerSign]]]
+    latch_observations: list[LatchObservation] = field(default_factory=list)
     open_pairing: Pairing | None = None
     consent_state: dict = field(default_factory=dict)
     flag_rows: list[tuple[Flag, str]] = field(default_factory=list)
@@ -180,6 +182,9 @@ def mother_timeline(mother: Mother, *, now: dt.datetime) -> Timeline:
         (report, [signs[code] for code in report.signs if code in signs])
         for report in DangerSignReport.objects.filter(mother=mother).order_by("-observed_at")
     ]
+    latch_observations = list(
+        LatchObservation.objects.filter(mother=mother).order_by("observed_at")
+    )
     pairings = list(
         Pairing.objects.filter(mother=mother).select_related("cadre").order_by("-starts_at")
     )
@@ -201,6 +206,7 @@ def mother_timeline(mother: Mother, *, now: dt.datetime) -> Timeline:
         pairings=pairings,
         consents=consents,
         danger_checks=checks,
+        latch_observations=latch_observations,
         open_pairing=next((p for p in pairings if p.ends_at is None), None),
         consent_state=consent_state(consents),
         flag_rows=[(flag, flag_summary(flag, texts)) for flag in flags],
@@ -341,6 +347,15 @@ def flag_summary(flag: Flag, sign_texts: dict[str, str] | None = None) -> str:
                 }
             return _("Her milk had not come in %(hours)s hours after the birth.") % {
                 "hours": _number(detail["not_in_at_hours"])
+            }
+        if code == "latch_score_low":
+            return _(
+                "LATCH total %(total)s on day %(day)s (review at %(threshold)s or less): the "
+                "midwife helps with position and latch."
+            ) % {
+                "total": detail["latch_total"],
+                "day": detail["postpartum_day"],
+                "threshold": _number(detail["total_at_most"]),
             }
         if code == "birth_outcome":
             return _("Birth outcome: %(outcome)s. The massage has stopped.") % {

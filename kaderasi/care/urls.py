@@ -36,6 +36,11 @@ urlpatterns = [
         name="danger-signs",
     ),
     path(
+        "mothers/<uuid:public_id>/record/latch/",
+        views.latch_score,
+        name="latch-score",
+    ),
+    path(
         "mothers/<uuid:public_id>/record/<slug:kind>/",
         views.measurement_record,
         name="measurement-record",

@@ -48,8 +48,8 @@ from kaderasi.care.selectors import (
 )
 from kaderasi.care.services.protocol import (
     delivery_followup_record,
-    milk_onset_record,
-    scheduled_session_skip,
+    milk_onset_answer_record,
+    session_skip_record,
 )
 from kaderasi.care.timeline import flag_summary, sign_texts, slot_label
 from kaderasi.care.today import suggested_phase
@@ -688,7 +688,8 @@ def referral_detail(request, public_id):
 @login_required
 def session_skip(request, public_id):
     """The cadre records that a planned session is not given, and why. Declining is the mother's
-    right: it is recorded, not referred."""
+    right: it is recorded, not referred. The form is the push record `session_skip`, so a
+    cadre without a signal queues it on her phone."""
     require(request.user, Permission.RECORD_SESSION)
     mother = _mother_for(request.user, public_id)
     now = clock.now()
@@ -710,16 +711,23 @@ def session_skip(request, public_id):
     form = forms.SessionSkipForm(
         request.POST or None,
         candidates=candidates,
-        initial={"scheduled_session": candidates[0][0] if candidates else None},
+        initial={
+            "id": uuid.uuid4(),
+            "mother_id": mother.public_id,
+            "scheduled_session_id": candidates[0][0] if candidates else None,
+            "skipped_at": timezone.localtime(now).replace(microsecond=0),
+        },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _check_record_mother(form, mother):
         data = form.cleaned_data
-        row = next(r for r in rows if str(r.public_id) == data["scheduled_session"])
         try:
-            scheduled_session_skip(
-                scheduled_session=row,
+            session_skip_record(
+                mother=mother,
+                record_id=data["id"],
+                scheduled_session_id=uuid.UUID(data["scheduled_session_id"]),
                 reason=data["reason"],
                 note=data["note"],
+                skipped_at=data["skipped_at"],
                 by=request.user,
                 now=now,
             )
@@ -728,7 +736,16 @@ def session_skip(request, public_id):
         else:
             messages.success(request, _("Recorded: this session is not given."))
             return _after_record(request, mother)
-    return render(request, "care/session_skip.html", {"mother": mother, "form": form, "rows": rows})
+    return render(
+        request,
+        "care/session_skip.html",
+        {
+            "mother": mother,
+            "form": form,
+            "rows": rows,
+            "next_url": _after_record_url(request.user, mother),
+        },
+    )
 
 
 @login_required
@@ -764,23 +781,81 @@ def delivery_followup(request, public_id):
 
 @login_required
 def milk_onset(request, public_id):
-    """The cadre records the mother's answer: has her milk come in?"""
+    """The cadre records the mother's answer: has her milk come in? The form is the push record
+    `milk_onset`, so a cadre without a signal queues it on her phone."""
     require(request.user, Permission.RECORD_MEASUREMENT)
     mother = _mother_for(request.user, public_id)
     delivery = _latest_delivery_or_404(mother)
     now = clock.now()
     form = forms.MilkOnsetForm(
         request.POST or None,
-        initial={"at": timezone.localtime(now).replace(second=0, microsecond=0)},
+        initial={
+            "id": uuid.uuid4(),
+            "mother_id": mother.public_id,
+            "at": timezone.localtime(now).replace(microsecond=0),
+        },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _check_record_mother(form, mother):
+        data = form.cleaned_data
         try:
-            milk_onset_record(delivery=delivery, now=now, **form.cleaned_data)
+            milk_onset_answer_record(mother=mother, came_in=data["came_in"], at=data["at"], now=now)
         except DomainError as error:
             _put_error(form, error)
         else:
             messages.success(request, _("Her answer is saved."))
             return _after_record(request, mother)
     return render(
-        request, "care/milk_onset.html", {"mother": mother, "delivery": delivery, "form": form}
+        request,
+        "care/milk_onset.html",
+        {
+            "mother": mother,
+            "delivery": delivery,
+            "form": form,
+            "next_url": _after_record_url(request.user, mother),
+        },
+    )
+
+
+@login_required
+def latch_score(request, public_id):
+    """The cadre observes a feed and scores it with LATCH (days 1-3), through the one write path
+    as the phone's push does."""
+    require(request.user, Permission.RECORD_MEASUREMENT)
+    mother = _mother_for(request.user, public_id)
+    now = clock.now()
+    form = forms.LatchScoreForm(
+        request.POST or None,
+        initial={
+            "id": uuid.uuid4(),
+            "mother_id": mother.public_id,
+            "observed_at": timezone.localtime(now).replace(microsecond=0),
+        },
+    )
+    if request.method == "POST" and form.is_valid() and _check_record_mother(form, mother):
+        data = form.cleaned_data
+        try:
+            services.care_record_write(
+                record=services.LatchScoreRecord(
+                    mother=mother,
+                    public_id=data["id"],
+                    observed_at=data["observed_at"],
+                    latch=data["latch"],
+                    audible_swallowing=data["audible_swallowing"],
+                    nipple_type=data["nipple_type"],
+                    comfort=data["comfort"],
+                    hold=data["hold"],
+                    notes=data["notes"],
+                ),
+                by=request.user,
+                now=now,
+            )
+        except DomainError as error:
+            _put_error(form, error)
+        else:
+            messages.success(request, _("Breastfeeding observation saved."))
+            return _after_record(request, mother)
+    return render(
+        request,
+        "care/latch_form.html",
+        {"mother": mother, "form": form, "next_url": _after_record_url(request.user, mother)},
     )

@@ -24,6 +24,9 @@ def record_field_labels() -> dict[str, dict[str, str]]:
         "milk_volume": forms.MilkVolumeForm(),
         "massage_session": forms.MassageSessionForm(),
         "danger_signs": forms.DangerSignsForm(),
+        "latch_score": forms.LatchScoreForm(),
+        "session_skip": forms.SessionSkipForm(candidates=[]),
+        "milk_onset": forms.MilkOnsetForm(),
         **{str(kind): forms.MeasurementValueForm(kind=kind) for kind in _VALUE_KINDS},
     }
     return {
@@ -51,6 +54,9 @@ def outbox_strings() -> dict:
             "infant_weight": _("Infant weight"),
             "massage_session": _("Massage session"),
             "danger_signs": _("Danger-sign check"),
+            "latch_score": _("Breastfeeding observation (LATCH)"),
+            "session_skip": _("Session not given"),
+            "milk_onset": _("Has her milk come in?"),
             "mother_edit": _("Mother's data"),
             "delivery_edit": _("Delivery"),
             "infant_edit": _("Infant"),

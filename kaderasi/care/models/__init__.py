@@ -1,5 +1,6 @@
 """Care records, one module per concept; import models from here."""
 
+from kaderasi.care.models.breastfeeding import LATCH_ITEMS, LatchObservation
 from kaderasi.care.models.consents import Consent, ConsentGivenBy, ConsentSubject, ConsentText
 from kaderasi.care.models.danger_signs import (
     DangerSeverity,
@@ -47,6 +48,7 @@ from kaderasi.care.models.sessions import (
 )
 
 __all__ = [
+    "LATCH_ITEMS",
     "MAX_MILK_VOLUME_ML",
     "BirthOutcome",
     "BreastSide",
@@ -69,6 +71,7 @@ __all__ = [
     "Illustration",
     "Infant",
     "InfantSex",
+    "LatchObservation",
     "MassageSession",
     "MassageStep",
     "Measurement",

@@ -92,6 +92,14 @@ class Flag(BaseModel):
         blank=True,
         related_name="flags",
     )
+    latch_observation = models.ForeignKey(
+        "care.LatchObservation",
+        verbose_name=_("breastfeeding observation (LATCH)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
 
     class Meta:
         verbose_name = _("flag")
@@ -114,6 +122,7 @@ class Flag(BaseModel):
                 "massage_session",
                 "scheduled_session",
                 "danger_sign_report",
+                "latch_observation",
             )
         ]
 

@@ -73,6 +73,9 @@ class ScheduledSession(BaseModel):
         blank=True,
         related_name="+",
     )
+    # The id of the "not given" record as the cadre's phone or form made it: the same record
+    # sent again is a duplicate, not a second skip (refused as "already skipped").
+    skip_record_id = models.UUIDField(_("skip record id"), null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("scheduled session")

@@ -1,7 +1,7 @@
 """Writes to the care records (the only code that saves care models). Import from here:
 `from kaderasi.care.services import measurement_record`.
 
-Measurements, massage sessions and danger-sign checks have one write path,
+Measurements, massage sessions, danger-sign checks and LATCH scores have one write path,
 `care_records_write` (batch-native): the web forms, the admin, the sync push and the workbook
 import all call it; `measurement_record`, `massage_session_record` and `danger_signs_report`
 are that path for one record."""
@@ -19,6 +19,7 @@ from kaderasi.care.services.flags import flags_raise, referral_acknowledge, refe
 from kaderasi.care.services.recording import (
     CareRecord,
     DangerSignsRecord,
+    LatchScoreRecord,
     MassageSessionRecord,
     MeasurementRecord,
     OutcomeStatus,
@@ -48,6 +49,7 @@ __all__ = [
     "PLAUSIBLE_RANGES",
     "CareRecord",
     "DangerSignsRecord",
+    "LatchScoreRecord",
     "MassageSessionRecord",
     "MeasurementRecord",
     "OutcomeStatus",

@@ -14,6 +14,7 @@ from kaderasi.care.models import (
     DangerSignReport,
     Flag,
     FlagRule,
+    LatchObservation,
     MassageSession,
     Measurement,
     Mother,
@@ -92,6 +93,7 @@ def flags_record(
     massage_session: MassageSession | None = None,
     scheduled_session: ScheduledSession | None = None,
     danger_sign_report: DangerSignReport | None = None,
+    latch_observation: LatchObservation | None = None,
     severity: str | None = None,
 ) -> list[Flag]:
     """Record a flag for each of `findings` (judged already), as `flags_raise` describes. A
@@ -107,6 +109,7 @@ def flags_record(
         "massage_session": massage_session,
         "scheduled_session": scheduled_session,
         "danger_sign_report": danger_sign_report,
+        "latch_observation": latch_observation,
     }
     link_filter = {name: record for name, record in links.items() if record is not None}
     district_id = _district_id_of(mother)

@@ -4,6 +4,7 @@ schedule, and the mother's answer on whether her milk has come in."""
 
 import datetime as dt
 import logging
+import uuid
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from kaderasi.care.models import (
     BirthOutcome,
     Delivery,
     Flag,
+    Mother,
     ScheduledSession,
     SkipReason,
 )
@@ -38,10 +40,21 @@ def scheduled_session_skip(
     note: str,
     by: User | None,
     now: dt.datetime,
+    at: dt.datetime | None = None,
+    record_id: uuid.UUID | None = None,
 ) -> ScheduledSession:
     """Record that the planned session is not given, and why. Declining is the mother's right:
     it raises no flag, and the session never counts as missed. Only when she has declined as
-    many sessions as the `repeated_refusal` rule says is the midwife asked to talk with her."""
+    many sessions as the `repeated_refusal` rule says is the midwife asked to talk with her.
+    `at` is when the cadre recorded it (a phone offline sends it later; default `now`);
+    `record_id` the id of her record, kept so that the same record re-sent is known."""
+    at = at or now
+    if at > now + clock_tolerance():
+        raise DomainError(
+            CareErrorCode.SKIP_TIME_INVALID,
+            _("The time it was recorded cannot be in the future."),
+            field="skipped_at",
+        )
     row = (
         ScheduledSession.objects.select_for_update()
         .select_related("mother")
@@ -78,11 +91,21 @@ def scheduled_session_skip(
             _("This session was already recorded as skipped."),
             field=None,
         )
-    row.skipped_at = now
+    row.skipped_at = at
     row.skip_reason = reason
     row.skip_note = note
     row.skipped_by = by
-    row.save(update_fields=["skipped_at", "skip_reason", "skip_note", "skipped_by", "updated_at"])
+    row.skip_record_id = record_id
+    row.save(
+        update_fields=[
+            "skipped_at",
+            "skip_reason",
+            "skip_note",
+            "skipped_by",
+            "skip_record_id",
+            "updated_at",
+        ]
+    )
     logger.info("scheduled session %s skipped (%s)", row.public_id, reason)
     if reason == SkipReason.MOTHER_DECLINES:
         refusals = ScheduledSession.objects.filter(
@@ -95,6 +118,49 @@ def scheduled_session_skip(
             scheduled_session=row,
         )
     return row
+
+
+@transaction.atomic
+def session_skip_record(
+    *,
+    mother: Mother,
+    record_id: uuid.UUID,
+    scheduled_session_id: uuid.UUID,
+    reason: str,
+    note: str,
+    skipped_at: dt.datetime,
+    by: User | None,
+    now: dt.datetime,
+) -> bool:
+    """A "session not given" record as a form or a phone sends it (the planned session named by
+    its public id): True when recorded, False when this record was recorded before (sent again:
+    nothing changes). The rules are `scheduled_session_skip`'s."""
+    earlier = ScheduledSession.objects.filter(skip_record_id=record_id).first()
+    if earlier is not None:
+        if earlier.mother_id == mother.pk and earlier.public_id == scheduled_session_id:
+            return False
+        raise DomainError(
+            CareErrorCode.RECORD_ID_IN_USE,
+            _("This record id is already used for another record."),
+            field="id",
+        )
+    row = ScheduledSession.objects.filter(mother=mother, public_id=scheduled_session_id).first()
+    if row is None:
+        raise DomainError(
+            CareErrorCode.SCHEDULED_SESSION_NOT_FOUND,
+            _("This planned session is not one of this mother's current sessions."),
+            field="scheduled_session_id",
+        )
+    scheduled_session_skip(
+        scheduled_session=row,
+        reason=reason,
+        note=note,
+        by=by,
+        now=now,
+        at=skipped_at,
+        record_id=record_id,
+    )
+    return True
 
 
 def _check_after_birth(
@@ -220,6 +286,28 @@ def milk_onset_record(
     if not Flag.objects.filter(mother=mother, rule__code=MILK_ONSET_RULE).exists():
         flags_raise(mother=mother, facts=[milk_onset_facts(delivery)], now=now)
     return delivery
+
+
+def milk_onset_answer_record(
+    *, mother: Mother, came_in: bool, at: dt.datetime, now: dt.datetime
+) -> bool:
+    """The answer on whether her milk has come in, for her latest delivery, as a form or a phone
+    sends it: True when recorded, False when this very answer is recorded already (sent again:
+    nothing changes). The rules are `milk_onset_record`'s."""
+    delivery = (
+        Delivery.objects.filter(pregnancy__mother=mother).order_by("-delivered_at", "-pk").first()
+    )
+    if delivery is None:
+        raise DomainError(
+            CareErrorCode.MILK_ONSET_WITHOUT_DELIVERY,
+            _("Record the delivery first: her milk comes in after the birth."),
+            field=None,
+        )
+    recorded = delivery.milk_came_in_at if came_in else delivery.milk_not_in_at
+    if recorded == at:
+        return False
+    milk_onset_record(delivery=delivery, came_in=came_in, at=at, now=now)
+    return True
 
 
 def milk_onset_facts(delivery: Delivery) -> flag_rules.MilkOnsetFacts:

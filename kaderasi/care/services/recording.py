@@ -1,5 +1,5 @@
 """The one write path of the care records a cadre or midwife makes on the spot: measurements,
-massage sessions and danger-sign checks.
+massage sessions, danger-sign checks and breastfeeding observations (LATCH).
 
 `care_records_write` takes a batch: the web form sends a list of one, the phone's sync push its
 batch, the workbook import its rows. What the rules need is loaded once for the whole batch, the
@@ -35,6 +35,7 @@ from kaderasi.care.consent import subject_of_measurement
 from kaderasi.care.danger_sign_rules import flag_severity_of
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
+    LATCH_ITEMS,
     Consent,
     ConsentSubject,
     DangerSign,
@@ -44,6 +45,7 @@ from kaderasi.care.models import (
     Delivery,
     FlagSeverity,
     Infant,
+    LatchObservation,
     MassageSession,
     Measurement,
     MeasurementKind,
@@ -125,7 +127,24 @@ class DangerSignsRecord(_Identified):
     public_id: uuid.UUID | None = None
 
 
-CareRecord = MeasurementRecord | MassageSessionRecord | DangerSignsRecord
+@dataclass(frozen=True, kw_only=True)
+class LatchScoreRecord(_Identified):
+    """A feed observed and scored with LATCH (Jensen, Wallace & Kelsay 1994): Latch, Audible
+    swallowing, Type of nipple, Comfort, Hold, each 0, 1 or 2."""
+
+    mother: Mother
+    observed_at: dt.datetime
+    latch: int
+    audible_swallowing: int
+    nipple_type: int
+    comfort: int
+    hold: int
+    notes: str = ""
+    public_id: uuid.UUID | None = None
+
+
+CareRecord = MeasurementRecord | MassageSessionRecord | DangerSignsRecord | LatchScoreRecord
+CareRow = Measurement | MassageSession | DangerSignReport | LatchObservation
 
 
 class OutcomeStatus(StrEnum):
@@ -140,7 +159,7 @@ class RecordOutcome:
     stored before under the same id; nothing changed) or rejected (`error` says why)."""
 
     status: OutcomeStatus
-    row: Measurement | MassageSession | DangerSignReport | None = None
+    row: CareRow | None = None
     error: DomainError | None = None
 
 
@@ -168,18 +187,20 @@ def care_records_write(
         return []
     batch = _Batch.load(records, now=now)
     outcomes: list[RecordOutcome] = []
-    pending: list[tuple[int, CareRecord, Measurement | MassageSession | DangerSignReport]] = []
+    pending: list[tuple[int, CareRecord, CareRow]] = []
     for index, record in enumerate(records):
         try:
             duplicate = batch.stored_under(record)
             if duplicate is not None:
                 outcomes.append(RecordOutcome(OutcomeStatus.DUPLICATE, row=duplicate))
                 continue
-            row: Measurement | MassageSession | DangerSignReport
+            row: CareRow
             if isinstance(record, MeasurementRecord):
                 row = _measurement(record, batch, by=by, now=now, historical=historical)
             elif isinstance(record, MassageSessionRecord):
                 row = _session(record, batch, by=by, now=now)
+            elif isinstance(record, LatchScoreRecord):
+                row = _latch(record, batch, by=by, now=now)
             else:
                 row = _danger_signs(record, batch, by=by, now=now)
         except DomainError as error:
@@ -227,7 +248,7 @@ class _Batch:
     named_schedule: dict[uuid.UUID, ScheduledSession]
     pairings: dict[int, list[Pairing]]
     signs: dict[str, DangerSign]
-    stored: dict[uuid.UUID, Measurement | MassageSession | DangerSignReport]
+    stored: dict[uuid.UUID, CareRow]
     claimed_schedule: set[int] = field(default_factory=set)
 
     @classmethod
@@ -295,9 +316,9 @@ class _Batch:
         if DangerSignsRecord in kinds:
             signs = {sign.code: sign for sign in DangerSign.objects.all()}
         public_ids = [record.public_id for record in records if record.public_id is not None]
-        stored: dict[uuid.UUID, Measurement | MassageSession | DangerSignReport] = {}
+        stored: dict[uuid.UUID, CareRow] = {}
         if public_ids:
-            for model in (Measurement, MassageSession, DangerSignReport):
+            for model in (Measurement, MassageSession, DangerSignReport, LatchObservation):
                 for stored_row in model._default_manager.filter(public_id__in=public_ids):
                     stored[stored_row.public_id] = stored_row
         return cls(
@@ -371,6 +392,8 @@ def _kind_of(record: CareRecord) -> str:
         return record.kind
     if isinstance(record, MassageSessionRecord):
         return "massage_session"
+    if isinstance(record, LatchScoreRecord):
+        return "latch_score"
     return "danger_signs"
 
 
@@ -379,6 +402,8 @@ def _kind_of_row(row) -> str:
         return row.kind
     if isinstance(row, MassageSession):
         return "massage_session"
+    if isinstance(row, LatchObservation):
+        return "latch_score"
     return "danger_signs"
 
 
@@ -637,6 +662,52 @@ def _danger_signs(
     )
 
 
+def _latch(
+    record: LatchScoreRecord, batch: _Batch, *, by: User | None, now: dt.datetime
+) -> LatchObservation:
+    """A feed scored after the birth, each item 0, 1 or 2. Which days the score is judged on
+    is the flag rule's (data), not a refusal here: a score on day 5 is still what was seen."""
+    mother = batch.mother(record)
+    _require_consent(batch, mother, ConsentSubject.MOTHER)
+    for item in LATCH_ITEMS:
+        score = getattr(record, item)
+        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 2:
+            raise DomainError(
+                CareErrorCode.LATCH_ITEM_OUT_OF_RANGE,
+                _("Each LATCH item is scored 0, 1 or 2."),
+                field=item,
+            )
+    if record.observed_at > now + clock_tolerance():
+        raise DomainError(
+            CareErrorCode.LATCH_IN_FUTURE,
+            _("The time of the feed cannot be in the future."),
+            field="observed_at",
+        )
+    delivered_at = batch.delivered_at(mother)
+    if delivered_at is None:
+        raise DomainError(
+            CareErrorCode.LATCH_WITHOUT_DELIVERY,
+            _("A feed is observed after the birth: record the delivery first."),
+            field=None,
+        )
+    if record.observed_at < delivered_at:
+        raise DomainError(
+            CareErrorCode.LATCH_BEFORE_DELIVERY,
+            _("The feed cannot be before the delivery (%(delivered_at)s).")
+            % {"delivered_at": timezone.localtime(delivered_at).strftime("%Y-%m-%d %H:%M")},
+            field="observed_at",
+        )
+    return LatchObservation(
+        mother=mother,
+        district=batch.districts[mother.posyandu_id],
+        observed_at=record.observed_at,
+        notes=record.notes or "",
+        recorded_by=by,
+        **{item: getattr(record, item) for item in LATCH_ITEMS},
+        **_identity(record),
+    )
+
+
 def _identity(record: CareRecord) -> dict:
     return {"public_id": record.public_id} if record.public_id is not None else {}
 
@@ -686,6 +757,7 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
         measurement: Measurement | None = None
         session: MassageSession | None = None
         report: DangerSignReport | None = None
+        observation: LatchObservation | None = None
         severity: str | None = None
         if isinstance(row, Measurement):
             facts = _measurement_facts(row, batch)
@@ -702,6 +774,17 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
                 )
             ]
             session = row
+        elif isinstance(row, LatchObservation):
+            delivered_at = batch.delivered_at(mother)
+            facts = [
+                flag_rules.LatchFacts(
+                    total=row.total,
+                    postpartum_day=postpartum_day(delivered_at, row.observed_at)
+                    if delivered_at
+                    else None,
+                )
+            ]
+            observation = row
         else:
             facts = [flag_rules.DangerSignFacts(tuple(row.signs))]
             report = row
@@ -715,6 +798,7 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
                 measurement=measurement,
                 massage_session=session,
                 danger_sign_report=report,
+                latch_observation=observation,
                 severity=severity,
             )
             alerting = alerting or any(

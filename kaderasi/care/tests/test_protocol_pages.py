@@ -3,6 +3,8 @@ midwife records her first postnatal check and a birth outcome, the cadre records
 has come in, and the mother's page says when the first massage is, why, what follows the massage
 days (KF2/KN2) and which data are missing."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -39,6 +41,18 @@ def mother(world, cadre_user):
     return mother
 
 
+def _skip(mother, row, *, reason: str, note: str = "") -> dict:
+    """The skip form as the browser posts it (the push record `session_skip`)."""
+    return {
+        "id": str(uuid.uuid4()),
+        "mother_id": str(mother.public_id),
+        "scheduled_session_id": str(row.public_id),
+        "reason": reason,
+        "note": note,
+        "skipped_at": NOW.isoformat(),
+    }
+
+
 def _first(mother):
     return ScheduledSession.objects.filter(mother=mother).order_by("window_starts_at").first()
 
@@ -53,9 +67,7 @@ def test_the_cadre_records_that_the_mother_declines_and_nobody_is_referred(
     first = _first(mother)
     assert str(first.public_id) in page.content.decode()
 
-    response = client.post(
-        url, {"scheduled_session": str(first.public_id), "reason": "mother_declines", "note": ""}
-    )
+    response = client.post(url, _skip(mother, first, reason="mother_declines"))
 
     assert response.status_code == 302
     first.refresh_from_db()
@@ -72,7 +84,7 @@ def test_other_without_a_note_is_refused_on_the_note_field(client, cadre_user, m
     first = _first(mother)
     response = client.post(
         reverse("care:session-skip", kwargs={"public_id": mother.public_id}),
-        {"scheduled_session": str(first.public_id), "reason": "other", "note": ""},
+        _skip(mother, first, reason="other"),
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -89,10 +101,10 @@ def test_a_session_of_another_mother_cannot_be_skipped_here(client, cadre_user, 
     client.force_login(cadre_user)
     response = client.post(
         reverse("care:session-skip", kwargs={"public_id": mother.public_id}),
-        {"scheduled_session": str(_first(other).public_id), "reason": "mother_unwell"},
+        _skip(mother, _first(other), reason="mother_unwell"),
     )
     assert response.status_code == 200
-    assert "scheduled_session" in response.context["form"].errors
+    assert "scheduled_session_id" in response.context["form"].errors
     assert not ScheduledSession.objects.filter(skipped_at__isnull=False).exists()
 
 
@@ -163,7 +175,15 @@ def test_the_cadre_records_that_the_milk_has_not_come_in(client, cadre_user, mot
     client.force_login(cadre_user)
     url = reverse("care:milk-onset", kwargs={"public_id": mother.public_id})
     assert client.get(url).status_code == 200
-    response = client.post(url, {"came_in": "no", "at": "2026-11-09T08:00"})
+    response = client.post(
+        url,
+        {
+            "id": str(uuid.uuid4()),
+            "mother_id": str(mother.public_id),
+            "came_in": "no",
+            "at": "2026-11-09T08:00",
+        },
+    )
     assert response.status_code == 302
     delivery = Delivery.objects.get(pregnancy__mother=mother)
     assert (delivery.milk_not_in_at, delivery.milk_came_in_at) == (at(9, 8), None)

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -5,7 +6,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
+from kaderasi.care.services import schedule_reconcile
 from kaderasi.offline import shell
 from kaderasi.tests import factories as f
 
@@ -73,6 +76,9 @@ def test_every_page_links_the_manifest_and_the_offline_app(cadre_user):
         "/mothers/{id}/session/",
         "/mothers/{id}/record/milk-volume/",
         "/mothers/{id}/record/danger-signs/",
+        "/mothers/{id}/record/latch/",
+        "/mothers/{id}/session/skip/",
+        "/mothers/{id}/milk-onset/",
         "/mothers/{id}/record/feeds/",
         "/mothers/{id}/record/wet-nappies/",
         "/mothers/{id}/record/stools/",
@@ -81,8 +87,13 @@ def test_every_page_links_the_manifest_and_the_offline_app(cadre_user):
 
 
 def test_her_clients_page_and_every_record_screen_it_leads_to_are_kept_offline(world, cadre_user):
-    mother = f.delivered_mother(programme=world.programme, posyandu=world.mawar)
-    f.PairingFactory(mother=mother, cadre=cadre_user.cadre)
+    # Day 2 after the birth: the breastfeeding observation (LATCH) is offered too.
+    delivered_at = timezone.now() - dt.timedelta(hours=26)
+    mother = f.delivered_mother(
+        programme=world.programme, posyandu=world.mawar, delivered_at=delivered_at
+    )
+    f.PairingFactory(mother=mother, cadre=cadre_user.cadre, starts_at=delivered_at)
+    schedule_reconcile(mother=mother, now=timezone.now())
     browser = Client()
     browser.force_login(cadre_user)
     own = f"/mothers/{mother.public_id}/"
@@ -94,7 +105,9 @@ def test_her_clients_page_and_every_record_screen_it_leads_to_are_kept_offline(w
     }
     linked = set(re.findall(rf'href="({re.escape(own)}[^"]*)"', page)) | {own}
     recording = {url for url in linked if b"data-outbox=" in browser.get(url).content}
-    assert len(recording) == 7  # session, milk, danger signs, feeds, nappies, stools, weight
+    # The session, its skip, milk volume, danger signs, feeds, BAK, stools, weight, LATCH and
+    # whether her milk has come in.
+    assert len(recording) == 10
     assert recording | {own} <= kept
 
 

@@ -61,6 +61,22 @@
       signs: "texts",
       notes: "text",
     },
+    latch_score: {
+      latch: "integer!",
+      audible_swallowing: "integer!",
+      nipple_type: "integer!",
+      comfort: "integer!",
+      hold: "integer!",
+      notes: "text",
+      observed_at: "datetime!",
+    },
+    session_skip: {
+      scheduled_session_id: "text!",
+      reason: "text!",
+      note: "text",
+      skipped_at: "datetime!",
+    },
+    milk_onset: { came_in: "yesno!", at: "datetime!" },
   };
 
   // --- storage -------------------------------------------------------------------------------
@@ -223,6 +239,7 @@
       const date = new Date(value);
       return Number.isNaN(date.getTime()) ? value : date.toISOString();
     }
+    if (base === "yesno") return value === "yes" ? true : value === "no" ? false : value;
     if (base === "number" || base === "integer") {
       const parsed = decimalParse(value);
       return parsed.problem ? value : Number(parsed.value);
