@@ -1,42 +1,28 @@
 """Benchmark: the midwife's village list (care:mother-list) with 1,000 and 5,000 mothers.
 
-`run()` builds a throwaway test database, fills one village with post-partum and pregnant mothers
-(schedules, sessions done, open flags), renders the list as the village midwife, and returns the
-median render time and the number of queries per size. Run it alone with
+`run()` works in the throwaway test database bench/run.py set up: it fills one village with
+post-partum and pregnant mothers (schedules, sessions done, open flags), renders the list as the
+village midwife, and returns the median render time and the number of queries per size (`small`,
+`large`; BENCH_SCALE shrinks both). Run it alone with
 `python -m bench.bench_midwife_list`; `make bench` calls `run()`.
 """
 
 import datetime as dt
-import os
 import statistics
 import time
 from zoneinfo import ZoneInfo
 
+from bench import harness
+
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
-SIZES = (1000, 5000)
+SIZES = (harness.scaled(1000, minimum=50), harness.scaled(5000, minimum=250))
 REPEATS = 5
 
 
 def run() -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    import django
-
-    django.setup()
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
-
-    setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
-        return _measure()
-    finally:
-        teardown_databases(databases, verbosity=0)
-        teardown_test_environment()
+    """Measure against the throwaway database bench/run.py (or `harness.standalone`) set up."""
+    return _measure()
 
 
 def _measure() -> dict:
@@ -52,7 +38,7 @@ def _measure() -> dict:
     client.force_login(midwife)
     results: dict = {}
     built = 0
-    for size in SIZES:
+    for label, size in zip(("small", "large"), SIZES, strict=True):
         _mothers(world, start=built, count=size - built)
         built = size
         client.get("/mothers/")  # warm caches and the session
@@ -66,7 +52,7 @@ def _measure() -> dict:
                     timings.append(time.perf_counter() - started)
                 assert response.status_code == 200
                 queries = len(captured)
-            results[f"midwife_list_{size}_sort_{sort}"] = {
+            results.setdefault(label, {})[f"sort_{sort}"] = {
                 "mothers": size,
                 "render_ms_median": round(statistics.median(timings) * 1000, 1),
                 "queries": queries,
@@ -179,6 +165,4 @@ def _mothers(world, *, start: int, count: int) -> None:
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(run(), indent=2))
+    harness.standalone(run)

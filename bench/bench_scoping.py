@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
+from bench import harness
+
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -56,3 +58,7 @@ def run() -> dict:
         "queries": len(queries),
         "median_ms": round(timings[len(timings) // 2] * 1000, 2),
     }
+
+
+if __name__ == "__main__":
+    harness.standalone(run)
