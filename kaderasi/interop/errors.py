@@ -46,3 +46,5 @@ class InteropErrorCode(StrEnum):
     VILLAGE_NOT_FOUND = "village_not_found"
     AREA_AMBIGUOUS = "area_ambiguous"
     VILLAGE_REQUIRED = "village_required"
+    FOLLOW_UP_BEFORE_BASELINE = "follow_up_before_baseline"
+    OUTSIDE_PROTOCOL_DAYS = "outside_protocol_days"

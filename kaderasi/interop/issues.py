@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from kaderasi.interop.plan import ImportIssue
+from kaderasi.interop.models import ProgrammeImport
+from kaderasi.interop.plan import ImportIssue, issue_from_json
 
 
 def issue_line(issue: ImportIssue) -> str:
@@ -20,3 +21,8 @@ def issue_line(issue: ImportIssue) -> str:
     else:
         return issue.message
     return f"{where}: {issue.message}"
+
+
+def warning_lines(record: ProgrammeImport) -> list[str]:
+    """The warnings stored with an import, one line each, in the order of the rows."""
+    return [issue_line(issue_from_json(data)) for data in record.warnings]

@@ -47,6 +47,15 @@ class ProgrammeImport(BaseModel):
     knowledge_tests = models.PositiveIntegerField(_("knowledge test scores"), default=0)
     mothers = models.PositiveIntegerField(_("mothers"), default=0)
     milk_volumes = models.PositiveIntegerField(_("milk volumes"), default=0)
+    warnings = models.JSONField(
+        _("warnings"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Rows imported as they were but worth a look, such as a volume outside the "
+            "protocol's measurement days: sheet, row, column, code and message."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme import")

@@ -127,6 +127,8 @@ class ImportPlan:
     volumes: list[VolumePlan] = field(default_factory=list)
     existing_cadres: dict[str, Cadre] = field(default_factory=dict)
     existing_mothers: dict[str, Mother] = field(default_factory=dict)
+    # Rows imported as they are but worth a look (a volume outside the protocol's days).
+    warnings: list[ImportIssue] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -139,6 +141,21 @@ class ImportPlan:
             timezone.localtime(plan.measured_at).date() for plan in self.volumes if plan.measured_at
         ]
         return min(dates) if dates else None
+
+
+def issue_as_json(issue: ImportIssue) -> dict:
+    """An issue as stored with an import (`ProgrammeImport.warnings`)."""
+    return {
+        "sheet": issue.sheet,
+        "row": issue.row,
+        "column": issue.column,
+        "code": str(issue.code),
+        "message": issue.message,
+    }
+
+
+def issue_from_json(data: dict) -> ImportIssue:
+    return ImportIssue(data["sheet"], data["row"], data["column"], data["code"], data["message"])
 
 
 def key_of(code: str) -> str:

@@ -28,7 +28,14 @@ from kaderasi.core.policies import Permission, can
 from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.interop.models import ImportSource, ProgrammeImport
 from kaderasi.interop.placement import NOON, moment
-from kaderasi.interop.plan import ImportIssue, ImportPlan, ImportRejected, MotherPlan, key_of
+from kaderasi.interop.plan import (
+    ImportIssue,
+    ImportPlan,
+    ImportRejected,
+    MotherPlan,
+    issue_as_json,
+    key_of,
+)
 from kaderasi.interop.validation import validate_new_slug, validate_workbook
 from kaderasi.interop.workbook import (
     MILK_VOLUMES,
@@ -110,6 +117,7 @@ def programme_import(
                 knowledge_tests=len(plan.scores),
                 mothers=len(plan.mothers),
                 milk_volumes=len(plan.volumes),
+                warnings=[issue_as_json(issue) for issue in plan.warnings],
             )
     except IntegrityError as error:
         # Two identical imports at the same moment: the second loses the race on the unique

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Measurement, MeasurementKind, Mother
 from kaderasi.care.plausibility import measurement_value_check
+from kaderasi.care.timing import postpartum_day
 from kaderasi.core.errors import DomainError
 from kaderasi.interop import cells
 from kaderasi.interop.areas import AreaProblem, AreaResolver, PosyanduTarget, area_from_reference
@@ -55,6 +56,7 @@ from kaderasi.interop.workbook import (
     RawWorkbook,
 )
 from kaderasi.programmes.models import Programme, StudyDesign
+from kaderasi.programmes.protocol_days import AFTER, BEFORE, ProtocolDays
 from kaderasi.regions.models import Area
 from kaderasi.training.models import TestAttempt
 
@@ -99,6 +101,8 @@ class _Validator:
         self.zone = timezone.get_default_timezone()
         self.past_date = cells.past_date(self.today)
         self.issues: list[ImportIssue] = []
+        # A new programme starts with the protocol's default days (decision 0110).
+        self.protocol = ProtocolDays.of(programme if programme is not None else Programme())
         self.present_columns: dict[str, set[str]] = {}
 
     # --- the whole import --------------------------------------------------------------------
@@ -124,6 +128,7 @@ class _Validator:
         self._scores(plan)
         self._mothers(plan)
         self._volumes(plan)
+        self._protocol_days(plan)
         if self.programme is None:
             self._programme_period(plan)
         if not self.issues and plan.row_count == 0:
@@ -637,6 +642,77 @@ class _Validator:
                     method=method,
                     basis=basis,
                 )
+            )
+
+    def _protocol_days(self, plan: ImportPlan) -> None:
+        """A follow-up measured at or before its baseline is refused (when the protocol asks for
+        the order); a volume on a postpartum day outside its window is imported with a warning.
+        Live records answer to the care write path's phase rules instead (decision 0110)."""
+        rows = {row.number: row for row in self._rows(MILK_VOLUMES)}
+        mothers = {key_of(mother.code): mother for mother in plan.mothers}
+        existing = self._existing_care(plan.existing_mothers)[0] if plan.existing_mothers else {}
+        by_mother: dict[str, dict[str, VolumePlan]] = {}
+        for volume in plan.volumes:
+            by_mother.setdefault(volume.mother_key, {})[volume.phase] = volume
+            if volume.measured_at is None:
+                continue
+            mother = mothers.get(volume.mother_key)
+            delivered_at = mother.delivered_at if mother else existing.get(volume.mother_key)
+            if delivered_at is None:
+                continue
+            day = postpartum_day(delivered_at, volume.measured_at)
+            if self.protocol.day_fits(volume.phase, day):
+                continue
+            first, last = self.protocol.window(volume.phase)
+            message = (
+                _(
+                    "Imported, but outside the protocol: the baseline volume is measured on "
+                    "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
+                )
+                if volume.phase == BEFORE
+                else _(
+                    "Imported, but outside the protocol: the follow-up volume is measured on "
+                    "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
+                )
+            )
+            plan.warnings.append(
+                ImportIssue(
+                    MILK_VOLUMES,
+                    volume.row,
+                    "postpartum_day",
+                    InteropErrorCode.OUTSIDE_PROTOCOL_DAYS,
+                    message % {"first": first, "last": last, "day": day},
+                )
+            )
+        if not self.protocol.follow_up_after_baseline:
+            return
+        for phases in by_mother.values():
+            before, after = phases.get(BEFORE), phases.get(AFTER)
+            if before is None or after is None:
+                continue
+            if before.measured_at is None or after.measured_at is None:
+                continue
+            if after.measured_at >= before.measured_at:
+                continue
+            row = rows.get(after.row)
+            column = (
+                "measured_on"
+                if row is not None and row.values.get("measured_on") is not None
+                else "postpartum_day"
+            )
+            self._issue(
+                MILK_VOLUMES,
+                after.row,
+                column,
+                InteropErrorCode.FOLLOW_UP_BEFORE_BASELINE,
+                _(
+                    "The follow-up volume is measured before its baseline volume (row %(row)s, "
+                    "%(date)s); the protocol measures the follow-up after the baseline."
+                )
+                % {
+                    "row": before.row,
+                    "date": timezone.localtime(before.measured_at, self.zone).date().isoformat(),
+                },
             )
 
     def _mother_codes_with_problems(self) -> set[str]:

@@ -12,7 +12,7 @@ from kaderasi.core.policies import Permission, require
 from kaderasi.interop.blank_workbook import import_template_workbook
 from kaderasi.interop.exports import programme_workbook
 from kaderasi.interop.forms import ImportForm
-from kaderasi.interop.issues import issue_line
+from kaderasi.interop.issues import issue_line, warning_lines
 from kaderasi.interop.models import ImportSource
 from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.selectors import imports_visible_to
@@ -70,7 +70,11 @@ def programme_import_page(request):
 def programme_import_done(request, public_id):
     require(request.user, Permission.IMPORT_PROGRAMME)
     record = get_object_or_404(imports_visible_to(request.user), public_id=public_id)
-    return render(request, "interop/programme_import_done.html", {"record": record})
+    return render(
+        request,
+        "interop/programme_import_done.html",
+        {"record": record, "warnings": warning_lines(record)},
+    )
 
 
 @login_required

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.interop.areas import area_from_reference
-from kaderasi.interop.issues import issue_line
+from kaderasi.interop.issues import issue_line, warning_lines
 from kaderasi.interop.management.importer import importing_user
 from kaderasi.interop.models import ImportSource
 from kaderasi.interop.plan import ImportRejected
@@ -147,6 +148,19 @@ class Command(BaseCommand):
                 }
             )
         )
+
+        warnings = warning_lines(record)
+        if warnings:
+            self.stdout.write(
+                ngettext(
+                    "%(n)s row was imported with a warning:",
+                    "%(n)s rows were imported with a warning:",
+                    len(warnings),
+                )
+                % {"n": len(warnings)}
+            )
+            for line in warnings:
+                self.stdout.write(self.style.WARNING(line))
 
     def _write_progress(self, text: str) -> None:
         self.stderr.write(text, style_func=str, ending="")
