@@ -189,6 +189,12 @@ SILENCED_SYSTEM_CHECKS = envlist("SILENCED_SYSTEM_CHECKS", "")
 # NIK or phone numbers (logs record public ids only).
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The audit log keeps an identifier's last four characters only (NIK, phone numbers).
+AUDITLOG_MASK_CALLABLE = "kaderasi.core.field_crypto.mask"
+# NIK and phone numbers are encrypted at rest with these Fernet keys (comma-separated, newest first;
+# `kaderasi rotate-keys --new-key` makes one). The default is a published development key:
+# `check --deploy` warns while it is in use (docs/privacy.md).
+KADERASI_FIELD_KEYS = envlist("KADERASI_FIELD_KEYS", "a2FkZXJhc2ktZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWM=")
 
 KADERASI_DEFAULT_PHONE_REGION = os.environ.get("KADERASI_DEFAULT_PHONE_REGION", "ID")
 

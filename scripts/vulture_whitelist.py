@@ -30,3 +30,6 @@ _.huey_queue
 # Django's session check calls AbstractBaseUser._get_session_auth_hash; django-axes calls its
 # handler's clean_expired_user_attempts.
 _._get_session_auth_hash, _.clean_expired_user_attempts
+
+# Django calls a model field's from_db_value and get_lookup (core.field_crypto).
+_.from_db_value, _.get_lookup

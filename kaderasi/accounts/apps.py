@@ -13,7 +13,12 @@ class AccountsConfig(AppConfig):
 
         from kaderasi.accounts.models import User
 
-        auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"areas"})
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login", "phone_hash"],
+            mask_fields=["phone"],
+            m2m_fields={"areas"},
+        )
 
         # A deactivated user's sessions end (a password or role change ends them by itself).
         from django.db.models.signals import post_save, pre_save

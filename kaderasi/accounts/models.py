@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.roles import GRANTS, Role
 from kaderasi.core.models import BaseModel
-from kaderasi.core.phones import PhoneNumberField
+from kaderasi.core.phones import PhoneNumberField, phone_hash_field
 from kaderasi.core.policies import Permission
 
 
@@ -34,6 +34,7 @@ class User(AbstractUser, BaseModel):
         blank=True,
         help_text=_("A midwife receives reminders about missed massage sessions on this number."),
     )
+    phone_hash = phone_hash_field()
 
     class Meta:
         verbose_name = _("user")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kaderasi.cadres.models import Cadre
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.core.admin_site import ScopedAdmin
+from kaderasi.core.phones import PHONE
 from kaderasi.core.policies import Permission
 
 
@@ -15,7 +16,8 @@ class CadreAdmin(ScopedAdmin):
     manage = Permission.MANAGE_CADRE
     list_display = ["code", "name", "programme", "posyandu", "phone"]
     list_filter = ["programme", "posyandu__parent"]
-    search_fields = ["code", "name", "phone"]
+    search_fields = ["code", "name"]
+    hashed_search_fields = {"phone_hash": PHONE}
     list_select_related = ["programme", "posyandu"]
     autocomplete_fields = ["posyandu"]
     raw_id_fields = ["user", "same_person_as"]

@@ -13,4 +13,4 @@ class CadresConfig(AppConfig):
 
         from kaderasi.cadres.models import Cadre
 
-        auditlog.register(Cadre)
+        auditlog.register(Cadre, mask_fields=["phone"], exclude_fields=["phone_hash"])

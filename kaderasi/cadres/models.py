@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.models import BaseModel
-from kaderasi.core.phones import PhoneNumberField
+from kaderasi.core.phones import PhoneNumberField, phone_hash_field
 
 
 class Cadre(BaseModel):
@@ -35,6 +35,7 @@ class Cadre(BaseModel):
         limit_choices_to={"level": "posyandu"},
     )
     phone = PhoneNumberField(_("phone number"), blank=True)
+    phone_hash = phone_hash_field()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),

@@ -22,6 +22,7 @@ from kaderasi.care.models import (
     Referral,
     ScheduledSession,
 )
+from kaderasi.care.models.mothers import NIK
 from kaderasi.care.selectors import (
     consents_visible_to,
     danger_sign_reports_visible_to,
@@ -33,6 +34,7 @@ from kaderasi.care.selectors import (
 )
 from kaderasi.core import clock
 from kaderasi.core.admin_site import ReadOnlyAdmin, ScopedAdmin
+from kaderasi.core.phones import PHONE
 from kaderasi.core.policies import Permission
 
 
@@ -69,7 +71,8 @@ class MotherAdmin(ScopedAdmin):
     manage = Permission.REGISTER_MOTHER
     list_display = ["code", "name", "programme", "posyandu", "group", "masked_nik"]
     list_filter = ["programme", "group", "posyandu__parent"]
-    search_fields = ["code", "name", "phone", "=nik"]
+    search_fields = ["code", "name"]
+    hashed_search_fields = {"nik_hash": NIK, "phone_hash": PHONE}
     list_select_related = ["programme", "posyandu"]
     autocomplete_fields = ["posyandu"]
     inlines = [PregnancyInline]

@@ -13,7 +13,12 @@ class CareConfig(AppConfig):
 
         from kaderasi.care import models
 
-        auditlog.register(models.Mother, mask_fields=["nik"])
+        # NIK and phone: their last four digits only (AUDITLOG_MASK_CALLABLE); no hashes.
+        auditlog.register(
+            models.Mother,
+            mask_fields=["nik", "phone"],
+            exclude_fields=["nik_hash", "phone_hash"],
+        )
         for model in (
             models.Pregnancy,
             models.Delivery,

@@ -44,9 +44,12 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.models.mothers import NIK
 from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.stops import DANGER_SIGN_RULE
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
+from kaderasi.core.field_crypto import lookup_hashes
+from kaderasi.core.phones import PHONE
 from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import within_areas_q
 
@@ -371,6 +374,17 @@ def mothers_awaiting_cadre(user: User, *, now: dt.datetime) -> list[MotherRow]:
     ]
 
 
+def duplicate_condition(*, nik: str = "", phone: str = "") -> Q | None:
+    """The condition matching mothers who share `nik` or `phone` (None when neither is given)."""
+    # NIK and phone are encrypted at rest: matched through their keyed hashes (core.field_crypto).
+    condition = Q(pk__in=[])
+    if nik:
+        condition |= Q(nik_hash__in=lookup_hashes(NIK, nik))
+    if phone:
+        condition |= Q(phone_hash__in=lookup_hashes(PHONE, phone))
+    return condition if (nik or phone) else None
+
+
 @dataclass(frozen=True)
 class PossibleDuplicate:
     """A registered mother the user may see who shares the NIK or phone number typed. Mothers
@@ -382,12 +396,8 @@ class PossibleDuplicate:
 
 
 def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[PossibleDuplicate]:
-    condition = Q(pk__in=[])
-    if nik:
-        condition |= Q(nik=nik)
-    if phone:
-        condition |= Q(phone=phone)
-    if not (nik or phone):
+    condition = duplicate_condition(nik=nik, phone=phone)
+    if condition is None:
         return []
     found = []
     visible = mothers_visible_to(user).filter(condition)

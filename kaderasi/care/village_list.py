@@ -4,6 +4,7 @@ filtered and sorted in the database, one page at a time, in a fixed number of qu
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -34,9 +35,12 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.models.mothers import NIK
 from kaderasi.care.scheduling import Adherence
 from kaderasi.care.selectors import PUERPERIUM_DAYS, MotherStage, mothers_visible_to
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
+from kaderasi.core.field_crypto import lookup_hashes
+from kaderasi.core.phones import PHONE, normalize_phone
 from kaderasi.regions.models import Area, AreaLevel
 
 PAGE_SIZE = 50
@@ -164,11 +168,21 @@ def village_list(
         mothers = mothers.filter(cadre_name__isnull=True)
     if filters.search.strip():
         term = filters.search.strip()
-        mothers = mothers.filter(Q(name__icontains=term) | Q(code__iexact=term))
+        mothers = mothers.filter(Q(name__icontains=term) | Q(code__iexact=term) | _identifier(term))
     mothers = mothers.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
     page = Paginator(mothers, PAGE_SIZE).get_page(page_number)
     page.object_list = [_row(mother, now) for mother in page.object_list]
     return page
+
+
+def _identifier(term: str) -> Q:
+    """A whole NIK or phone number typed in the search, matched through its keyed hash (both are
+    encrypted at rest)."""
+    condition = Q(nik_hash__in=lookup_hashes(NIK, term))
+    try:
+        return condition | Q(phone_hash__in=lookup_hashes(PHONE, normalize_phone(term)))
+    except ValidationError:
+        return condition
 
 
 def _row(mother: Mother, now: dt.datetime) -> VillageRow:

@@ -8,12 +8,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.errors import DomainError
+from kaderasi.core.field_crypto import lookup_hashes
 from kaderasi.core.number_fields import typed_number_formfield
+from kaderasi.core.phones import PHONE, normalize_phone
 from kaderasi.core.policies import Permission, can
 
 
@@ -49,6 +51,22 @@ class ScopedAdmin(admin.ModelAdmin):
     manage: Permission = Permission.MANAGE_PROGRAMME
     scopes_choices: bool = False
     related_scopes: dict = {}
+
+    # Encrypted identifiers (core.field_crypto), found by their exact value through the keyed
+    # hash: {hash field: kind}, e.g. {"nik_hash": "nik", "phone_hash": "phone"}. A phone number is
+    # searched in any form a person types it (0812…, +62 812-…).
+    hashed_search_fields: ClassVar[dict[str, str]] = {}
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        matches = Q(pk__in=[])
+        for hash_field, kind in self.hashed_search_fields.items():
+            value = _identifier_typed(kind, search_term)
+            if value:
+                matches |= Q(**{f"{hash_field}__in": lookup_hashes(kind, value)})
+        if self.hashed_search_fields and search_term.strip():
+            found = found | queryset.filter(matches)
+        return found, may_have_duplicates
 
     def get_queryset(self, request):
         queryset = type(self).visible(request.user)
@@ -163,3 +181,14 @@ def _put_constraint_errors_on_their_field(form, constraint_fields: dict[str, str
     for error in errors.as_data():
         if error.message in moved:
             form.add_error(moved[error.message], error)
+
+
+def _identifier_typed(kind: str, term: str) -> str:
+    """The stored form of a searched identifier: a phone number in E.164, anything else stripped."""
+    term = term.strip()
+    if kind != PHONE:
+        return term
+    try:
+        return normalize_phone(term)
+    except ValidationError:
+        return ""

@@ -9,6 +9,12 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        from kaderasi.core import checks  # noqa: F401  (registers the system checks)
+        from kaderasi.core.log_filters import access_logs_redact
+
+        access_logs_redact()
+
 
 class KaderasiAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with kaderasi's role-based, area-scoped site as the default site."""

@@ -6,8 +6,9 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kaderasi.core.field_crypto import EncryptedTextField, LookupHashField
 
 
 def normalize_phone(raw: str, *, region: str | None = None) -> str:
@@ -61,15 +62,25 @@ class PhoneNumberFormField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class PhoneNumberField(models.CharField):
-    """A CharField holding an E.164 number; its form field normalises local input."""
+class PhoneNumberField(EncryptedTextField):
+    """An E.164 number, encrypted at rest (core.field_crypto): a phone number is personal data.
+    Found again through a `LookupHashField(source="phone", kind=PHONE)` beside it. Its form field
+    normalises local input."""
 
     default_validators = [validate_e164]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("plain_max_length", 20)
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
         kwargs.setdefault("form_class", PhoneNumberFormField)
         return super().formfield(**kwargs)
+
+
+# The `kind` of a phone number's lookup hash.
+PHONE = "phone"
+
+
+def phone_hash_field() -> LookupHashField:
+    return LookupHashField(source="phone", kind=PHONE)

@@ -290,6 +290,7 @@ def _register(programme, code, name, posyandu, *, now, lmp) -> Mother:
         posyandu=posyandu,
         name=name,
         code=code,
+        nik=f"33100150019000{int(code[1:]):02d}",
         phone=f"+62813456002{int(code[1:]):02d}",
         last_menstrual_period=lmp,
         by=None,

@@ -9,6 +9,7 @@ from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.admin_site import ScopedAdmin
+from kaderasi.core.phones import PHONE
 from kaderasi.core.policies import Permission
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.reminders import services
@@ -195,7 +196,8 @@ class FamilyMemberAdmin(ScopedAdmin):
     manage = Permission.REGISTER_MOTHER
     list_display = ["mother", "relationship", "language", "ended_at"]
     list_filter = ["relationship", "language"]
-    search_fields = ["mother__code", "mother__name", "name", "phone"]
+    search_fields = ["mother__code", "mother__name", "name"]
+    hashed_search_fields = {"phone_hash": PHONE}
     list_select_related = ["mother"]
     autocomplete_fields = ["mother"]
 

@@ -20,7 +20,7 @@ class RemindersConfig(AppConfig):
             models.ReminderRule,
             models.ProgrammeReminderSettings,
             models.ProvinceTimeZone,
-            models.FamilyMember,
             models.RecipientPreference,
         ):
             auditlog.register(model)
+        auditlog.register(models.FamilyMember, mask_fields=["phone"], exclude_fields=["phone_hash"])

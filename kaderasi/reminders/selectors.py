@@ -12,7 +12,8 @@ from kaderasi.cadres.models import Cadre
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import Mother
 from kaderasi.care.selectors import mothers_visible_to
-from kaderasi.core.phones import display_phone, whatsapp_link
+from kaderasi.core.field_crypto import lookup_hashes
+from kaderasi.core.phones import PHONE, display_phone, whatsapp_link
 from kaderasi.core.policies import Permission, can
 from kaderasi.reminders.dispatch import cadre_name_for
 from kaderasi.reminders.models import (
@@ -284,9 +285,10 @@ def send_line(reminder: Reminder) -> ReminderLine:
 
 def recipients_with_phone(phone: str) -> list[Mother | FamilyMember | Cadre | User]:
     """Everyone who receives reminders on `phone` (E.164)."""
+    hashes = lookup_hashes(PHONE, phone)  # phone numbers are encrypted at rest
     return [
-        *Mother.objects.filter(phone=phone),
-        *FamilyMember.objects.filter(phone=phone, ended_at__isnull=True),
-        *Cadre.objects.filter(phone=phone),
-        *User.objects.filter(phone=phone),
+        *Mother.objects.filter(phone_hash__in=hashes),
+        *FamilyMember.objects.filter(phone_hash__in=hashes, ended_at__isnull=True),
+        *Cadre.objects.filter(phone_hash__in=hashes),
+        *User.objects.filter(phone_hash__in=hashes),
     ]

@@ -5,8 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaderasi.core.field_crypto import EncryptedTextField, LookupHashField
 from kaderasi.core.models import BaseModel
-from kaderasi.core.phones import PhoneNumberField
+from kaderasi.core.phones import PhoneNumberField, phone_hash_field
+
+# The `kind` of a NIK's lookup hash.
+NIK = "nik"
 
 nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."), code="invalid_nik")
 
@@ -27,14 +31,17 @@ class Mother(BaseModel):
         _("code"), max_length=32, help_text=_("The programme's code, e.g. M01.")
     )
     name = models.CharField(_("name"), max_length=120)
-    nik = models.CharField(
+    # Encrypted at rest; found again through nik_hash / phone_hash (core.field_crypto).
+    nik = EncryptedTextField(
         _("NIK"),
-        max_length=16,
+        plain_max_length=16,
         blank=True,
         validators=[nik_validator],
         help_text=_("Optional. 16-digit national identity number; shown masked."),
     )
     phone = PhoneNumberField(_("phone number"), blank=True)
+    nik_hash = LookupHashField(source="nik", kind=NIK)
+    phone_hash = phone_hash_field()
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     posyandu = models.ForeignKey(
         "regions.Area",

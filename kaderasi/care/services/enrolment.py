@@ -6,7 +6,6 @@ import re
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.selectors import duplicate_condition, mothers_visible_to
 from kaderasi.care.services.recording import DangerSignsRecord, care_record_write
 from kaderasi.care.services.records import (
     delivery_record,
@@ -35,16 +34,6 @@ from kaderasi.care.timing import naegele_due_date
 from kaderasi.core.errors import DomainError
 from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
-
-
-def duplicate_condition(*, nik: str = "", phone: str = "") -> Q | None:
-    """The condition matching mothers who share `nik` or `phone` (None when neither is given)."""
-    condition = Q(pk__in=[])
-    if nik:
-        condition |= Q(nik=nik)
-    if phone:
-        condition |= Q(phone=phone)
-    return condition if (nik or phone) else None
 
 
 def next_mother_code(programme: Programme) -> str:

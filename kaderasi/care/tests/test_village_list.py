@@ -178,3 +178,17 @@ def test_the_list_query_count_does_not_grow_with_the_mothers(client, midwife, wo
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("care:mother-list"), QueryDict("page=2"))
     assert len(many) == len(few)
+
+
+def test_the_search_finds_a_mother_by_her_whole_nik_or_phone_through_their_hashes(midwife, mothers):
+    dua = Mother.objects.get(name="Ny. Dua")
+    dua.nik, dua.phone = "3310014101900001", "+6281234567890"
+    dua.save()
+
+    def names(search):
+        filters = VillageFilters(search=search)
+        return [row.mother.name for row in village_list(midwife, filters=filters, now=NOW)]
+
+    assert names("3310014101900001") == ["Ny. Dua"]
+    assert names("0812 3456 7890") == ["Ny. Dua"]
+    assert names("7890") == []

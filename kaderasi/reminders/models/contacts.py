@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.models import BaseModel
-from kaderasi.core.phones import PhoneNumberField
+from kaderasi.core.phones import PhoneNumberField, phone_hash_field
 from kaderasi.reminders.models.choices import Language
 
 
@@ -32,6 +32,7 @@ class FamilyMember(BaseModel):
     name = models.CharField(_("name"), max_length=120)
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
     phone = PhoneNumberField(_("phone number"), blank=True)
+    phone_hash = phone_hash_field()
     language = models.CharField(
         _("language of messages"),
         max_length=8,

@@ -1,0 +1,33 @@
+"""NIK and phone numbers encrypted at rest, found through a keyed hash (core.field_crypto);
+the rows and the audit log's copies of them rewritten (issue 14)."""
+
+import kaderasi.core.field_crypto
+import kaderasi.core.phones
+from django.db import migrations
+
+from kaderasi.core.identifier_migrations import encrypt_columns, mask_audit_log
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auditlog", "0017_add_actor_email"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("cadres", "0002_cadre_same_person_across_programmes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="cadre",
+            name="phone_hash",
+            field=kaderasi.core.field_crypto.LookupHashField(kind="phone", source="phone"),
+        ),
+        migrations.AlterField(
+            model_name="cadre",
+            name="phone",
+            field=kaderasi.core.phones.PhoneNumberField(
+                blank=True, plain_max_length=20, verbose_name="phone number"
+            ),
+        ),
+        encrypt_columns("cadres_cadre", {"phone": ("phone_hash", "phone")}),
+        mask_audit_log({("cadres", "cadre"): ["phone"]}),
+    ]
