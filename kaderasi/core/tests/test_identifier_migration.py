@@ -14,7 +14,7 @@ BEFORE = [
     ("care", "0011_wet_nappy_rule_says_bak"),
     ("accounts", "0002_user_phone"),
     ("cadres", "0002_cadre_same_person_across_programmes"),
-    ("reminders", "0003_danger_alerts"),
+    ("reminders", "0004_danger_sign_with_no_midwife"),
 ]
 NIK, PHONE = "3310014101900001", "+6281234567890"
 

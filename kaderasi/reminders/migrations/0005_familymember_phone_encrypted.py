@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auditlog", "0017_add_actor_email"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("reminders", "0003_danger_alerts"),
+        ("reminders", "0004_danger_sign_with_no_midwife"),
     ]
 
     operations = [
