@@ -11,7 +11,7 @@ from kaderasi.care.models import Mother
 from kaderasi.core.field_crypto import lookup_hash
 
 BEFORE = [
-    ("care", "0011_wet_nappy_rule_says_bak"),
+    ("care", "0012_latch_observation_and_skip_record_id"),
     ("accounts", "0002_user_phone"),
     ("cadres", "0002_cadre_same_person_across_programmes"),
     ("reminders", "0004_danger_sign_with_no_midwife"),

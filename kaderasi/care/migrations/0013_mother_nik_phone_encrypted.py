@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auditlog", "0017_add_actor_email"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("care", "0011_wet_nappy_rule_says_bak"),
+        ("care", "0012_latch_observation_and_skip_record_id"),
     ]
 
     operations = [
