@@ -18,14 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from auditlog.diff import model_instance_diff
-from auditlog.models import LogEntry
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Min, Model
 from django.utils import timezone
-from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
@@ -61,6 +56,7 @@ from kaderasi.care.services.flags import active_rule_settings, flags_record
 from kaderasi.care.services.schedule import gestational_weeks_at_birth, match_scheduled_session
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timing import postpartum_day
+from kaderasi.core.bulk_audit import bulk_audit_write
 from kaderasi.core.errors import DomainError
 from kaderasi.regions.models import Area, AreaLevel
 
@@ -716,32 +712,15 @@ def _identity(record: CareRecord) -> dict:
 
 
 def _insert(pending: list, *, actor: User | None) -> None:
-    """One INSERT per table, and the audit entries the per-row save would have written
-    (bulk_create sends no signals)."""
+    """One INSERT per table, and the audit trail the per-row save would have left (bulk_create
+    sends no signals): one entry per table listing the batch's rows (core/bulk_audit.py)."""
     by_model: dict[type[Model], list] = defaultdict(list)
     for _index, _record, row in pending:
         by_model[type(row)].append(row)
     created = []
     for model, rows in by_model.items():
         created.extend(model._default_manager.bulk_create(rows))
-    if not created:
-        return
-    content_types = ContentType.objects.get_for_models(*by_model)
-    use_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_types[type(row)],
-                object_pk=str(row.pk),
-                object_id=row.pk,
-                object_repr=smart_str(row),
-                action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, row, use_json_for_changes=use_json),
-                actor=actor,
-            )
-            for row in created
-        ]
-    )
+    bulk_audit_write(created, actor=actor)
 
 
 def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
