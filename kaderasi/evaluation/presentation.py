@@ -52,11 +52,42 @@ class Cell:
         return self.kind != "text"
 
 
+# A listing (one row per person or volume) shows this many rows on the page, in the PDF and in
+# the text; the workbook (and the text with --all-rows) has every row.
+LISTING_ROWS_SHOWN = 40
+
+
 @dataclass(frozen=True)
 class Table:
     caption: str
     header: list[str]
     rows: list[list[Cell]]
+    listing: bool = False
+
+    @property
+    def shown_rows(self) -> list[list[Cell]]:
+        """The rows a page, a PDF or a summarising text shows: a listing's first rows."""
+        return self.rows[:LISTING_ROWS_SHOWN] if self.listing else self.rows
+
+    @property
+    def rows_left_out(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
+
+    @property
+    def left_out_note(self) -> str:
+        if not self.rows_left_out:
+            return ""
+        return ngettext(
+            "The first %(shown)s of %(total)s rows are shown; the workbook (xlsx) lists the "
+            "other %(left_out)s.",
+            "The first %(shown)s of %(total)s rows are shown; the workbook (xlsx) lists the "
+            "other %(left_out)s.",
+            self.rows_left_out,
+        ) % {
+            "shown": numbers.number(len(self.shown_rows), 0),
+            "total": numbers.number(len(self.rows), 0),
+            "left_out": numbers.number(self.rows_left_out, 0),
+        }
 
 
 @dataclass(frozen=True)
@@ -135,20 +166,24 @@ def evaluation_sections(
             subjects=CADRES,
         )
     )
-    sections.append(
-        _paired_section(
-            "milk_volume",
-            _("Milk volume (ml)"),
-            _("Milk volume"),
-            evaluation["milk_volume"],
-            before_label=_("Before"),
-            after_label=_("After"),
-            unit=_("ml"),
-            subjects=MOTHERS,
-        )
-    )
     if "comparison" in evaluation:
+        # Two groups: the difference between the groups' changes leads; each group's own
+        # before-and-after change follows, with the caveat that milk comes in whatever the care.
         sections.append(_comparison_section(evaluation["comparison"]))
+        sections += _within_group_sections(evaluation["comparison"]["within_groups"])
+    else:
+        sections.append(
+            _paired_section(
+                "milk_volume",
+                _("Milk volume (ml)"),
+                _("Milk volume"),
+                evaluation["milk_volume"],
+                before_label=_("Before"),
+                after_label=_("After"),
+                unit=_("ml"),
+                subjects=MOTHERS,
+            )
+        )
     sections.append(_norms_section(evaluation["norms"]))
     sections.append(
         Section(
@@ -440,10 +475,17 @@ def _paired_section(
                 text(_("Mean difference (%(unit)s)") % {"unit": unit}),
                 decimal(block["mean_difference"], DIFFERENCE_DECIMALS),
             ],
-            [
-                text(_("95 % confidence interval")),
-                Cell(block["ci95"], "interval", DIFFERENCE_DECIMALS),
-            ],
+            # One pair, or differences all equal, have no interval: no row points to one.
+            *(
+                [
+                    [
+                        text(_("95 % confidence interval")),
+                        Cell(block["ci95"], "interval", DIFFERENCE_DECIMALS),
+                    ]
+                ]
+                if block["ci95"] is not None
+                else []
+            ),
             [text(_("Effect size (Cohen's d_z)")), decimal(block["cohen_dz"], STATISTIC_DECIMALS)],
             [text(_("Increase of the means")), Cell(increase["of_means"], "percent", 2)],
             [text(_("Mean increase per person")), Cell(increase["mean_per_mother"], "percent", 2)],
@@ -526,6 +568,11 @@ def _comparison_section(block: dict[str, Any]) -> Section:
     }
     welch = block["welch_t"]
     mann_whitney = block["mann_whitney"]
+    if welch["p"] is not None or mann_whitney["p"] is not None:
+        summary += " " + _("Welch's t-test: %(welch)s; Mann–Whitney U test: %(mann_whitney)s.") % {
+            "welch": numbers.p_statement(welch["p"]),
+            "mann_whitney": numbers.p_statement(mann_whitney["p"]),
+        }
     method = {
         "exact": _("exact"),
         "asymptotic": _("normal approximation"),
@@ -584,6 +631,57 @@ def _group_counts(block: dict[str, Any]) -> Table:
             ],
         ],
     )
+
+
+WITHIN_GROUP_TITLES = {
+    "intervention": (
+        gettext_lazy("Change within the intervention group (milk volume, ml)"),
+        gettext_lazy("Within intervention"),
+    ),
+    "comparison": (
+        gettext_lazy("Change within the comparison group (milk volume, ml)"),
+        gettext_lazy("Within comparison"),
+    ),
+}
+
+
+def _within_group_sections(within_groups: dict[str, Any]) -> list[Section]:
+    sections = []
+    for group, (title, sheet_title) in WITHIN_GROUP_TITLES.items():
+        block = within_groups[group]
+        section = _paired_section(
+            "milk_volume" if group == "intervention" else "milk_volume_comparison",
+            str(title),
+            str(sheet_title),
+            block,
+            before_label=_("Before"),
+            after_label=_("After"),
+            unit=_("ml"),
+            subjects=MOTHERS,
+        )
+        section.paragraphs[:0] = within_group_caveat(block)
+        sections.append(section)
+    return sections
+
+
+def within_group_caveat(block: dict[str, Any]) -> list[str]:
+    """What a group's own before-and-after change cannot show, and the median days it spans."""
+    sentences = [
+        _(
+            "Within-group change: milk volume rises over the first days after birth as milk "
+            "comes in (lactogenesis II), whatever the care, so this change is not an effect of "
+            "the massage. Only the difference between the groups' changes estimates the effect."
+        )
+    ]
+    if block["before_day"] is not None and block["after_day"] is not None:
+        sentences.append(
+            _(
+                "Baseline volumes were measured on postpartum day %(before)s and follow-up "
+                "volumes on day %(after)s (medians)."
+            )
+            % {"before": block["before_day"], "after": block["after_day"]}
+        )
+    return [" ".join(sentences)]
 
 
 GROUP_LABELS = {
@@ -774,6 +872,7 @@ def _norms_rows(norms: dict[str, Any]) -> Table:
             _("Result"),
         ],
         rows=rows,
+        listing=True,
     )
 
 

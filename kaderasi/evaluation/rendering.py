@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Sequence
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kaderasi.core import numbers
@@ -21,8 +21,10 @@ SHEET_NAME_LIMIT = 31
 INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
-def render_text(sections: Sequence[Section]) -> str:
-    """A readable report for a terminal or an e-mail: titles, wrapped paragraphs, aligned tables."""
+def render_text(sections: Sequence[Section], *, all_rows: bool = False) -> str:
+    """A readable report for a terminal or an e-mail: titles, wrapped paragraphs, aligned tables.
+    A listing (one row per volume) shows its first rows and how many it left out, unless
+    `all_rows` (`kaderasi evaluate --format text --all-rows`)."""
     lines: list[str] = []
     for index, section in enumerate(sections):
         rule = "=" if index == 0 else "-"
@@ -30,7 +32,7 @@ def render_text(sections: Sequence[Section]) -> str:
         for paragraph in section.paragraphs:
             lines += [*textwrap.wrap(paragraph, TEXT_WIDTH), ""]
         for table in section.tables:
-            lines += [*_text_table(table), ""]
+            lines += [*_text_table(table, all_rows=all_rows), ""]
         for bullet in section.bullets:
             wrapped = textwrap.wrap(bullet, TEXT_WIDTH - 2)
             lines += [f"- {wrapped[0]}", *[f"  {line}" for line in wrapped[1:]]]
@@ -39,12 +41,12 @@ def render_text(sections: Sequence[Section]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _text_table(table: Table) -> list[str]:
-    rows = [table.header, *[[cell.display for cell in row] for row in table.rows]]
+def _text_table(table: Table, *, all_rows: bool = False) -> list[str]:
+    shown = table.rows if all_rows else table.shown_rows
+    rows = [table.header, *[[cell.display for cell in row] for row in shown]]
     columns = range(len(table.header))
     numeric = [
-        all(row[column].is_numeric for row in table.rows if row[column].display)
-        for column in columns
+        all(row[column].is_numeric for row in shown if row[column].display) for column in columns
     ]
     widths = [max(len(row[column]) for row in rows) for column in columns]
     # Long text (a citation) wraps inside its column so the table fits the page width.
@@ -70,6 +72,19 @@ def _text_table(table: Table) -> list[str]:
             lines.append("  ".join(cells).rstrip())
         if position == 0:
             lines.append("  ".join("-" * width for width in widths))
+    left_out = len(table.rows) - len(shown)
+    if left_out:
+        lines += textwrap.wrap(
+            ngettext(
+                "(%(left_out)s more row left out: add --all-rows to list every row, or use "
+                "--format xlsx.)",
+                "(%(left_out)s more rows left out: add --all-rows to list every row, or use "
+                "--format xlsx.)",
+                left_out,
+            )
+            % {"left_out": numbers.number(left_out, 0)},
+            TEXT_WIDTH,
+        )
     return lines
 
 

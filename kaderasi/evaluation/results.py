@@ -142,6 +142,12 @@ def evaluation_of(
         comparison_block = two_group_summary(
             *_before_after(intervention), *_before_after(comparison_rows)
         )
+        comparison_block["within_groups"] = {
+            StudyGroup.INTERVENTION.value: _within_group(intervention, milk_block),
+            StudyGroup.COMPARISON.value: _within_group(
+                comparison_rows, paired_summary(*_before_after(comparison_rows))
+            ),
+        }
         result["comparison"] = comparison_block
     result["norms"] = _norms(volumes, references, has_comparison)
     result["limitations"] = limitations(
@@ -157,6 +163,17 @@ def evaluation_of(
         )
     )
     return result
+
+
+def _within_group(rows: Sequence[MotherVolumes], block: dict[str, Any]) -> dict[str, Any]:
+    """One group's own before-and-after change (its paired summary) with the median postpartum
+    days of its baselines and follow-ups: a two-group report shows it after the difference
+    between the groups, with the caveat that milk comes in over these days whatever the care."""
+    return {
+        **block,
+        "before_day": _median_day([row.before for row in rows if row.before]),
+        "after_day": _median_day([row.after for row in rows if row.after]),
+    }
 
 
 def _pairs_outside(rows: Sequence[MotherVolumes], protocol: ProtocolDays) -> dict[str, str]:

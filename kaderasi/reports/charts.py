@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from matplotlib import pyplot as plt
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -154,6 +155,34 @@ def _legend_above(axes, *, columns: int) -> None:
         handlelength=1.6,
         columnspacing=1.2,
     )
+
+
+# Above this many people a chart draws the marks of an evenly spaced subset (every k-th, in the
+# order given) and its summaries (means, boxes) over everyone: thousands of lines are no more
+# readable than a few hundred, and each one costs the PDF time and memory.
+INDIVIDUAL_MARKS = 300
+
+
+def thinned(items: Sequence, limit: int = INDIVIDUAL_MARKS) -> tuple[list, int]:
+    """Every k-th of `items` so that at most `limit` remain, and k (1 when none is left out)."""
+    step = max(1, -(-len(items) // limit))
+    return list(items[::step]), step
+
+
+def thinning_note(total: int, noun_plural: str) -> str:
+    """The sentence a figure's note adds when it drew an evenly spaced subset's marks."""
+    shown, step = thinned(range(total))
+    if step == 1:
+        return ""
+    return _(
+        "Individual marks: %(shown)s of the %(total)s %(people)s (every %(step)sth, in code "
+        "order); means and boxes count all of them."
+    ) % {
+        "shown": fmt.number(len(shown), 0),
+        "total": fmt.number(total, 0),
+        "people": noun_plural,
+        "step": step,
+    }
 
 
 def _values(values: Sequence) -> list[float]:
@@ -294,13 +323,25 @@ def slope_chart(pairs: Sequence[PairedValue], *, unit: str = "ml") -> Chart:
         "unit": unit,
     }
 
+    shown, _step = thinned(list(zip(befores, afters, strict=True)))
+
     def draw():
         figure = _figure(3.6, 3.1)
         axes = figure.subplots()
-        for before, after in zip(befores, afters, strict=True):
-            axes.plot([0, 1], [before, after], color=GREY, linewidth=0.9, zorder=1)
-        axes.plot([0] * len(befores), befores, linestyle="none", markersize=6, zorder=2, **BEFORE)
-        axes.plot([1] * len(afters), afters, linestyle="none", markersize=6, zorder=2, **AFTER)
+        axes.add_collection(
+            LineCollection(
+                [[(0, before), (1, after)] for before, after in shown],
+                colors=GREY,
+                linewidths=0.9,
+                zorder=1,
+            )
+        )
+        shown_befores = [before for before, _after in shown]
+        shown_afters = [after for _before, after in shown]
+        axes.plot(
+            [0] * len(shown), shown_befores, linestyle="none", markersize=6, zorder=2, **BEFORE
+        )
+        axes.plot([1] * len(shown), shown_afters, linestyle="none", markersize=6, zorder=2, **AFTER)
         if complete:
             axes.plot(
                 [0, 1],
@@ -363,7 +404,8 @@ def box_plots(before: Sequence[float], after: Sequence[float], *, unit: str = "m
             capprops={"color": INK},
             flierprops={"marker": "x", "markeredgecolor": INK},
         )
-        for position, values, style in ((0, befores, BEFORE), (1, afters, AFTER)):
+        for position, every_value, style in ((0, befores, BEFORE), (1, afters, AFTER)):
+            values, _step = thinned(every_value)
             offsets = _spread(values, step=0.07)
             axes.plot(
                 [position + 0.3 + o for o in offsets],
@@ -414,6 +456,10 @@ class DayVolume:
     volume_ml: float
 
 
+def _day(observation: DayVolume) -> int:
+    return observation.postpartum_day or 0
+
+
 @dataclass(frozen=True)
 class DayRange:
     postpartum_day: int
@@ -429,6 +475,10 @@ def norms_chart(
     reference is then context, not a yardstick."""
     placed = [o for o in observations if o.postpartum_day is not None]
     days = sorted({o.postpartum_day for o in placed} | {r.postpartum_day for r in references})
+    # The marks of an evenly spaced subset of the people (each keeps her two volumes).
+    labels, _step = thinned(list(dict.fromkeys(o.label for o in placed)))
+    marked = set(labels)
+    drawn = [o for o in placed if o.label in marked]
     title = (
         _("Milk volumes by postpartum day and the reference range")
         if references
@@ -481,22 +531,25 @@ def norms_chart(
                 )
             )
         by_label: dict[str, list[DayVolume]] = {}
-        for observation in placed:
+        for observation in drawn:
             by_label.setdefault(observation.label, []).append(observation)
-        for series in by_label.values():
-            series = sorted(series, key=lambda o: o.postpartum_day)
-            axes.plot(
-                [o.postpartum_day for o in series],
-                [o.volume_ml for o in series],
-                color=GREY,
-                linewidth=0.8,
+        axes.add_collection(
+            LineCollection(
+                [
+                    [(o.postpartum_day, o.volume_ml) for o in sorted(series, key=_day)]
+                    for series in by_label.values()
+                    if len(series) > 1
+                ],
+                colors=GREY,
+                linewidths=0.8,
                 zorder=1,
             )
+        )
         for phase, style, label in (
             ("before", BEFORE, _("Before")),
             ("after", AFTER, _("After")),
         ):
-            points = [o for o in placed if o.phase == phase]
+            points = [o for o in drawn if o.phase == phase]
             if points:
                 offsets = _spread(
                     [(o.postpartum_day, o.volume_ml) for o in points], step=0.13, centred=True

@@ -234,7 +234,7 @@ class _Styles:
 
 
 def _table_sheet_name(table: Table) -> str:
-    return f"{_('Table')} {table.number}"[:31]
+    return table.sheet_name
 
 
 def _summary_sheet(workbook, styles: _Styles, document, table_sheets) -> None:

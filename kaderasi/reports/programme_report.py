@@ -38,6 +38,7 @@ from kaderasi.reports.report_results import (
     milk_section,
     norms_section,
     skills_section,
+    within_groups_section,
 )
 from kaderasi.reports.report_statistics import primary_test_text
 from kaderasi.training.scoring import Bands
@@ -97,10 +98,17 @@ def build_programme_report(
     overrides = certification_overrides_section(data, numbering)
     if overrides is not None:
         sections.append(overrides)
-    sections.append(milk_section(data, evaluation["milk_volume"], numbering, pseudonymised))
-    step(50, ExportStep.CHARTS)
     if "comparison" in evaluation:
+        # The difference between the groups' changes leads; each group's own change follows.
         sections.append(comparison_section(evaluation["comparison"], numbering))
+        sections.append(
+            within_groups_section(
+                data, evaluation["comparison"]["within_groups"], numbering, pseudonymised
+            )
+        )
+    else:
+        sections.append(milk_section(data, evaluation["milk_volume"], numbering, pseudonymised))
+    step(50, ExportStep.CHARTS)
     sections.append(norms_section(data, evaluation["norms"], references, numbering))
     sections.append(appendix_section(data, numbering, pseudonymised))
     step(60, ExportStep.TABLES)

@@ -6,9 +6,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kaderasi.core import numbers as fmt
 from kaderasi.reports import charts
 
 ProgressCallback = Callable[[int, str], None]
+
+# A listing (one row per mother or cadre) longer than this shows its first rows on the page and
+# in the PDF, and says how many it left out; the workbook always holds every row. One printed page.
+LISTING_ROWS_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,44 @@ class Table:
     footer: list[list[Cell]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kind: str = "table"
+    # A listing shows at most this many rows on the page and in the PDF (None: every row).
+    shown_rows: int | None = None
+
+    @property
+    def rows_left_out(self) -> int:
+        """How many rows the page and the PDF leave out (the workbook has them all)."""
+        return 0 if self.shown_rows is None else max(0, len(self.rows) - self.shown_rows)
+
+    @property
+    def left_out_note(self) -> str:
+        """Where the rows the page and the PDF leave out are: the report's workbook."""
+        if not self.rows_left_out:
+            return ""
+        return ngettext(
+            "The first %(shown)s of %(total)s rows are shown; the other %(left_out)s row is in "
+            "the Excel workbook of this report (sheet “%(sheet)s”).",
+            "The first %(shown)s of %(total)s rows are shown; the other %(left_out)s rows are in "
+            "the Excel workbook of this report (sheet “%(sheet)s”).",
+            self.rows_left_out,
+        ) % {
+            "shown": fmt.number(self.shown_rows, 0),
+            "total": fmt.number(len(self.rows), 0),
+            "left_out": fmt.number(self.rows_left_out, 0),
+            "sheet": self.sheet_name,
+        }
+
+    @property
+    def sheet_name(self) -> str:
+        """The name of this table's sheet in the report's workbook."""
+        return f"{_('Table')} {self.number}"[:31]
 
     @property
     def display_rows(self) -> list[list[tuple[Cell, bool]]]:
-        """Rows with each cell's alignment (numbers right-aligned), for templates."""
+        """Rows with each cell's alignment (numbers right-aligned), for templates; a listing's
+        first `shown_rows` only."""
         return [
             [(cell, column.numeric) for cell, column in zip(row, self.columns, strict=True)]
-            for row in self.rows
+            for row in self.rows[: self.shown_rows]
         ]
 
     @property

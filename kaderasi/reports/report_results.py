@@ -9,14 +9,17 @@ from django.utils.translation import gettext as _
 from kaderasi.care.models import StudyGroup
 from kaderasi.core import numbers as fmt
 from kaderasi.evaluation.norms import ReferenceRange
+from kaderasi.evaluation.presentation import within_group_caveat
 from kaderasi.reports import charts
 from kaderasi.reports.programme_data import MotherResult, ProgrammeData
 from kaderasi.reports.report_document import (
+    LISTING_ROWS_SHOWN,
     Cell,
     Column,
     Figure,
     FigureRow,
     Numbering,
+    Paragraph,
     Section,
     SkillStep,
     Table,
@@ -204,7 +207,7 @@ def milk_section(
             )
             % {"before": _days(before_days), "after": _days(after_days)}
         )
-    section.blocks.append(_per_mother_table(data, numbering, pseudonymised))
+    _per_mother_listing(section, data, numbering, pseudonymised)
     section.blocks.append(
         stats_table(
             "milk_statistics",
@@ -228,9 +231,15 @@ def milk_section(
                 Figure(
                     number=numbering.figure(),
                     chart=charts.slope_chart(pairs),
-                    note=_(
-                        "Grey lines: one mother each; open circles: before; filled squares: "
-                        "after; dashed line with diamonds: mean."
+                    note=_notes(
+                        _(
+                            "Grey lines: one mother each; open circles: before; filled squares: "
+                            "after; dashed line with diamonds: mean."
+                        ),
+                        charts.thinning_note(
+                            sum(1 for p in pairs if p.before is not None and p.after is not None),
+                            _("mothers"),
+                        ),
                     ),
                 ),
                 Figure(
@@ -239,15 +248,97 @@ def milk_section(
                         [float(m.before.volume_ml) for m in mothers if m.before],
                         [float(m.after.volume_ml) for m in mothers if m.after],
                     ),
-                    note=_(
-                        "Box: quartiles; thick line: median; diamond: mean; whiskers: 1.5 × IQR; "
-                        "points beside each box: every mother."
+                    note=_notes(
+                        _(
+                            "Box: quartiles; thick line: median; diamond: mean; whiskers: 1.5 × "
+                            "IQR; points beside each box: every mother."
+                        ),
+                        charts.thinning_note(
+                            max(
+                                sum(1 for m in mothers if m.before),
+                                sum(1 for m in mothers if m.after),
+                            ),
+                            _("mothers"),
+                        ),
                     ),
                 ),
             ]
         )
     )
     return section
+
+
+def within_groups_section(
+    data: ProgrammeData, within_groups: dict, numbering: Numbering, pseudonymised: bool
+) -> Section:
+    """Two groups: each group's own before-and-after change, shown after the difference between
+    the groups (`comparison_section`), each with the caveat that milk comes in over these days
+    whatever the care and the median days of its measurements."""
+    section = Section(key="milk", title=_("Results: change in milk volume within each group"))
+    if not any(m.before or m.after for m in data.mothers):
+        section.empty_message = _("No baseline or follow-up milk volume was recorded.")
+        return section
+    labels = {
+        StudyGroup.INTERVENTION: _("Intervention group"),
+        StudyGroup.COMPARISON: _("Comparison group"),
+    }
+    titles = {
+        StudyGroup.INTERVENTION: _("Milk volume before and after, intervention group (ml)"),
+        StudyGroup.COMPARISON: _("Milk volume before and after, comparison group (ml)"),
+    }
+    tables = []
+    for group in (StudyGroup.INTERVENTION, StudyGroup.COMPARISON):
+        block = within_groups[group.value]
+        if block["n"]:
+            sentence = _(
+                "Among the %(n)s mothers with both measurements, the mean milk volume went from "
+                "%(before)s ml to %(after)s ml: a mean difference of %(difference)s ml (95 %% CI "
+                "%(ci)s; %(test)s, p %(p)s)."
+            ) % _paired_values(block)
+        else:
+            sentence = _("No mother of this group has both measurements.")
+        section.paragraphs.append(
+            Paragraph(lead=labels[group], text=" ".join([sentence, *within_group_caveat(block)]))
+        )
+        tables.append(
+            stats_table(f"milk_statistics_{group.value}", 0, titles[group], block, unit="ml")
+        )
+    _per_mother_listing(section, data, numbering, pseudonymised)
+    for table in tables:
+        table.number = numbering.table()
+        section.blocks.append(table)
+    return section
+
+
+def _listed_mothers(data: ProgrammeData) -> list[MotherResult]:
+    return data.mothers if data.two_groups else data.evaluated_mothers
+
+
+def mothers_listed_in_appendix(data: ProgrammeData) -> bool:
+    """A listing longer than a page goes to the appendix (its first rows, with a note)."""
+    return len(_listed_mothers(data)) > LISTING_ROWS_SHOWN
+
+
+def _per_mother_listing(
+    section: Section, data: ProgrammeData, numbering: Numbering, pseudonymised: bool
+) -> None:
+    if mothers_listed_in_appendix(data):
+        section.paragraphs.append(
+            _(
+                "The milk volume of each of the %(n)s mothers is listed in the Excel workbook of "
+                "this report; the appendix shows the first %(shown)s."
+            )
+            % {
+                "n": fmt.number(len(_listed_mothers(data)), 0),
+                "shown": LISTING_ROWS_SHOWN,
+            }
+        )
+        return
+    section.blocks.append(_per_mother_table(data, numbering, pseudonymised))
+
+
+def _notes(*sentences: str) -> str:
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def _days(days: list[int]) -> str:
@@ -257,7 +348,7 @@ def _days(days: list[int]) -> str:
 
 
 def _per_mother_table(data: ProgrammeData, numbering: Numbering, pseudonymised: bool) -> Table:
-    mothers = data.mothers if data.two_groups else data.evaluated_mothers
+    mothers = _listed_mothers(data)
     columns = [
         Column(_("No."), numeric=True, width=5),
         Column(_("Mother"), width=22 if not pseudonymised else 10),
@@ -324,6 +415,7 @@ def _per_mother_table(data: ProgrammeData, numbering: Numbering, pseudonymised: 
         rows=rows,
         footer=footer,
         notes=notes,
+        shown_rows=LISTING_ROWS_SHOWN,
     )
 
 
@@ -397,7 +489,9 @@ def comparison_section(block: dict, numbering: Numbering) -> Section:
         _(
             "The milk volume of the intervention group changed by %(intervention)s ml on "
             "average and that of the comparison group by %(comparison)s ml: a difference of "
-            "%(difference)s ml (95 %% CI %(ci)s; Welch's t-test p %(p)s)."
+            "%(difference)s ml (95 %% CI %(ci)s; Welch's t-test p %(p)s; Mann–Whitney U test "
+            "p %(p_mann_whitney)s). This difference between the groups' changes is the "
+            "estimate of the massage's effect; each group's own change follows."
         )
         % {
             "intervention": fmt.signed(block["mean_change_intervention"]),
@@ -405,6 +499,7 @@ def comparison_section(block: dict, numbering: Numbering) -> Section:
             "difference": fmt.signed(block["difference_in_mean_change"]),
             "ci": fmt.interval(block["ci95"]),
             "p": p_phrase(welch["p"]),
+            "p_mann_whitney": p_phrase(mann_whitney["p"]),
         }
     )
     section.blocks.append(
@@ -490,15 +585,21 @@ def norms_section(
                     [charts.DayRange(r.postpartum_day, r.lower_ml, r.upper_ml) for r in references],
                     comparable=block["compared"] > 0,
                 ),
-                note=_(
-                    "Grey boxes: 24-hour reference range of the day (dashed edges); open "
-                    "circles: before; filled squares: after; grey lines join each mother's two "
-                    "volumes."
-                )
-                if references
-                else _(
-                    "Open circles: before; filled squares: after; grey lines join each mother's "
-                    "two volumes."
+                note=_notes(
+                    _(
+                        "Grey boxes: 24-hour reference range of the day (dashed edges); open "
+                        "circles: before; filled squares: after; grey lines join each mother's "
+                        "two volumes."
+                    )
+                    if references
+                    else _(
+                        "Open circles: before; filled squares: after; grey lines join each "
+                        "mother's two volumes."
+                    ),
+                    charts.thinning_note(
+                        len({o.label for o in observations if o.postpartum_day is not None}),
+                        _("mothers"),
+                    ),
                 ),
             )
         )
@@ -570,9 +671,16 @@ def _references_table(references: Sequence[ReferenceRange], numbering: Numbering
 
 
 def appendix_section(data: ProgrammeData, numbering: Numbering, pseudonymised: bool) -> Section:
-    section = Section(key="appendix", title=_("Appendix: knowledge score of each cadre"))
+    """The individual results: each cadre's knowledge scores, and each mother's milk volumes when
+    they are too many for the results section (a page of them; the workbook has every row)."""
+    if mothers_listed_in_appendix(data):
+        section = Section(key="appendix", title=_("Appendix: individual results"))
+        section.blocks.append(_per_mother_table(data, numbering, pseudonymised))
+    else:
+        section = Section(key="appendix", title=_("Appendix: knowledge score of each cadre"))
     if not data.cadres:
-        section.empty_message = _("No cadre is registered in this programme.")
+        if not section.blocks:
+            section.empty_message = _("No cadre is registered in this programme.")
         return section
     rows = [
         [
@@ -612,6 +720,7 @@ def appendix_section(data: ProgrammeData, numbering: Numbering, pseudonymised: b
             ],
             rows=rows,
             notes=notes,
+            shown_rows=LISTING_ROWS_SHOWN,
         )
     )
     return section

@@ -94,6 +94,34 @@ def test_a_two_group_programme_adds_the_comparison(pandes):
     assert evaluation["milk_volume"]["n"] == 8
 
 
+def test_a_two_group_report_leads_with_the_difference_and_shows_each_groups_change(pandes):
+    pandes.design = StudyDesign.TWO_GROUP
+    pandes.save()
+    pandes.mothers.filter(code__in=["M09", "M10"]).update(group=StudyGroup.COMPARISON)
+
+    document = document_of(pandes)
+
+    keys = [section.key for section in document.sections]
+    assert keys.index("comparison") < keys.index("milk")
+    lead = str(document.section("comparison").paragraphs[0])
+    assert "Mann–Whitney U test p" in lead
+    assert "is the estimate of the massage's effect" in lead
+    milk = document.section("milk")
+    assert milk.title == "Results: change in milk volume within each group"
+    intervention, comparison = (str(p) for p in milk.paragraphs[:2])
+    for paragraph in (intervention, comparison):
+        assert "(lactogenesis II), whatever the care" in paragraph
+        assert (
+            "Baseline volumes were measured on postpartum day 1 and follow-up volumes on day 3"
+            in paragraph
+        )
+    assert intervention.startswith("Intervention group. Among the 8 mothers")
+    assert comparison.startswith("Comparison group. Among the 2 mothers")
+    tables = [t.key for t in document.tables]
+    assert tables.index("comparison") < tables.index("milk_statistics_intervention")
+    assert "milk_statistics_comparison" in tables
+
+
 def test_the_per_mother_table_is_table_1_of_the_paper_with_the_change(pandes):
     document = document_of(pandes)
 

@@ -1,4 +1,5 @@
 """kaderasi evaluate SLUG [--format json|text|xlsx|pdf] [--output PATH] [--language id|en]
+[--all-rows]
 
 The command lives in the reports app because its workbook and PDF are the programme report's
 renderers; the evaluation it renders stays the evaluation app's (docs/decisions/0071)."""
@@ -40,14 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="json", dest="output_format")
         parser.add_argument("--output", help="write to this file instead of standard output")
         parser.add_argument(
+            "--all-rows",
+            action="store_true",
+            help="text format: list every compared volume instead of the first rows",
+        )
+        parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the text, workbook and document (default: the active language)",
         )
 
-    def handle(self, *args, slug, output_format, output, language, **options):
+    def handle(self, *args, slug, output_format, output, language, all_rows, **options):
         with translation.override(language or translation.get_language()):
-            content = self._render(slug, output_format)
+            content = self._render(slug, output_format, all_rows=all_rows)
         if output:
             path = Path(output)
             if isinstance(content, bytes):
@@ -67,7 +73,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
 
-    def _render(self, slug: str, output_format: str) -> str | bytes:
+    def _render(self, slug: str, output_format: str, *, all_rows: bool) -> str | bytes:
         programme = Programme.objects.select_related("area").filter(slug=slug).first()
         if programme is None:
             raise CommandError(
@@ -81,7 +87,7 @@ class Command(BaseCommand):
         if output_format == "json":
             return json.dumps(evaluation, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         if output_format == "text":
-            return render_text(evaluation_sections(evaluation, programme))
+            return render_text(evaluation_sections(evaluation, programme), all_rows=all_rows)
         # The workbook and the PDF are the programme report, laid out from this same
         # evaluation, with its tables, charts and the raw data in the import format.
         language = translation.get_language() or "id"
