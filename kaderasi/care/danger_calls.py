@@ -22,7 +22,6 @@ from kaderasi.care.danger_sign_rules import (
 from kaderasi.care.models import DangerSign, DangerSignReport, Flag, Mother
 from kaderasi.care.stops import DANGER_SIGN_RULE
 
-
 # Who a red sign reaches (`DangerCalls.told`): a midwife covering the mother; the programme's
 # escalation contacts at once, because no midwife covering her can be reached; nobody at all.
 TOLD_MIDWIFE = "midwife"
