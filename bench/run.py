@@ -10,7 +10,7 @@ PostgreSQL is used when DATABASE_URL names a PostgreSQL server, or when one answ
 throwaway database: a fresh data directory with a SQLite file, or on PostgreSQL the database
 `test_<name>_<module>` (`<name>` from DATABASE_URL, default `kd_bench`), created and dropped
 around the module. A module that fails (an exception, a crash, or more than BENCH_TIMEOUT seconds,
-default 900) does not stop the others; its error is printed and `make bench` exits 1.
+default 1800) does not stop the others; its error is printed and `make bench` exits 1.
 
 The contract of a module `bench/bench_<what>.py` (follow it when you add one):
 
@@ -278,7 +278,7 @@ def run_child(path: Path, url: str | None, template: Template) -> dict:
         env["BENCH_PREPARED"] = "1"
     out = Path(data_dir) / "measured.json"
     started = time.perf_counter()
-    timeout = float(os.environ.get("BENCH_TIMEOUT") or 900)
+    timeout = float(os.environ.get("BENCH_TIMEOUT") or 1800)
     try:
         completed = subprocess.run(  # noqa: S603 - our own interpreter and script
             [
