@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from kaderasi.care.models import (
+    LATCH_ITEMS,
     BreastSide,
     ConsentGivenBy,
     ConsentSubject,
@@ -37,6 +38,7 @@ from kaderasi.care.models import (
 from kaderasi.interop.fhir import codes
 from kaderasi.interop.fhir.selectors import ProgrammeRows, Row
 from kaderasi.regions.models import AreaLevel
+from kaderasi.training.models import TestPhase
 
 Resource = dict[str, Any]
 
@@ -538,6 +540,221 @@ class _Builder:
                 }
             )
 
+    def breastfeeding(self) -> None:
+        """A LATCH score as an Observation (a local code: LOINC has none for LATCH), and the
+        breastfeeding status it shows (LOINC 63895-7): a feed at the breast was observed, so
+        she is currently breastfeeding. Nothing says she is not, so that answer is never made."""
+        for row in self.rows.latch:
+            patient = _reference("Patient", self.mother_ids[row["mother_id"]])
+            effective = _instant(row["observed_at"])
+            self.resources.append(
+                {
+                    "resourceType": "Observation",
+                    "id": str(row["public_id"]),
+                    "status": "final",
+                    "category": [_concept(codes.OBSERVATION_CATEGORY, "exam")],
+                    "code": _care(codes.LATCH_SCORE),
+                    "subject": patient,
+                    "effectiveDateTime": effective,
+                    "valueInteger": sum(row[item] for item in LATCH_ITEMS),
+                    "component": [
+                        {
+                            "code": _concept(
+                                codes.LATCH_ITEM, item, codes.LATCH_ITEM_DISPLAY[item]
+                            ),
+                            "valueInteger": row[item],
+                        }
+                        for item in LATCH_ITEMS
+                    ],
+                }
+            )
+            self.resources.append(
+                {
+                    "resourceType": "Observation",
+                    "id": _derived(row["public_id"], "breastfeeding-status"),
+                    "status": "final",
+                    "category": [_concept(codes.OBSERVATION_CATEGORY, "social-history")],
+                    "code": _concept(codes.LOINC, *codes.BREASTFEEDING_STATUS),
+                    "subject": patient,
+                    "effectiveDateTime": effective,
+                    "valueCodeableConcept": _concept(codes.LOINC, *codes.CURRENTLY_BREASTFEEDING),
+                    "derivedFrom": [_reference("Observation", row["public_id"])],
+                }
+            )
+
+    # Training ---------------------------------------------------------------------------------
+
+    def _cadre_subject(self, cadre_id: int) -> dict[str, Any]:
+        """A cadre is no resource of her own (she is a RelatedPerson per mother): her training
+        records name her by her programme code, a logical reference."""
+        return {
+            "type": "RelatedPerson",
+            "identifier": {
+                "system": codes.programme_system(self.slug, "cadre"),
+                "value": self.cadres[cadre_id]["code"],
+            },
+        }
+
+    def knowledge_tests(self) -> None:
+        questions: dict[int, list[Row]] = defaultdict(list)
+        for question in self.rows.questions:
+            questions[question["questionnaire_id"]].append(question)
+        options: dict[int, list[Row]] = defaultdict(list)
+        for option in self.rows.options:
+            options[option["question_id"]].append(option)
+        canonical: dict[int, str] = {}
+        option_codings: dict[int, dict[str, str]] = {}
+        question_numbers: dict[int, int] = {}
+        for questionnaire in self.rows.questionnaires:
+            url = codes.questionnaire_url("knowledge-test", questionnaire["code"])
+            canonical[questionnaire["id"]] = f"{url}|{questionnaire['version']}"
+            items = []
+            for question in questions[questionnaire["id"]]:
+                question_numbers[question["id"]] = question["number"]
+                answer_options = []
+                for option in options[question["id"]]:
+                    coding = _coding(
+                        codes.KNOWLEDGE_OPTION,
+                        f"{questionnaire['code']}/{question['number']}/{option['position']}",
+                        option["text_id"],
+                    )
+                    option_codings[option["id"]] = coding
+                    answer_options.append({"valueCoding": coding})
+                items.append(
+                    {
+                        "linkId": str(question["number"]),
+                        "text": question["text_id"],
+                        "type": "choice",
+                        "answerOption": answer_options,
+                    }
+                )
+            self.resources.append(
+                {
+                    "resourceType": "Questionnaire",
+                    "id": str(questionnaire["public_id"]),
+                    "url": url,
+                    "version": str(questionnaire["version"]),
+                    "title": questionnaire["title_id"],
+                    "status": "active",
+                    "language": "id",
+                    "subjectType": ["RelatedPerson"],
+                    "item": items,
+                }
+            )
+        answers: dict[int, list[Row]] = defaultdict(list)
+        for answer in self.rows.answers:
+            answers[answer["attempt_id"]].append(answer)
+        for attempt in self.rows.attempts:
+            response: Resource = {
+                "resourceType": "QuestionnaireResponse",
+                "id": str(attempt["public_id"]),
+                "extension": [
+                    {"url": codes.SCORE_EXTENSION, "valueDecimal": _decimal(attempt["score"])},
+                    {
+                        "url": codes.TEST_PHASE_EXTENSION,
+                        "valueCoding": _choice(codes.TEST_PHASE, TestPhase, attempt["phase"])[
+                            "coding"
+                        ][0],
+                    },
+                ],
+                "status": "completed",
+                "subject": self._cadre_subject(attempt["cadre_id"]),
+                "source": self._cadre_subject(attempt["cadre_id"]),
+            }
+            if attempt["questionnaire_id"] in canonical:
+                response["questionnaire"] = canonical[attempt["questionnaire_id"]]
+            authored = attempt["completed_at"] or attempt["taken_on"]
+            if authored is not None:
+                response["authored"] = (
+                    _instant(authored)
+                    if isinstance(authored, dt.datetime)
+                    else authored.isoformat()
+                )
+            items = []
+            for answer in answers[attempt["id"]]:
+                if answer["question_id"] not in question_numbers:
+                    continue
+                item: dict[str, Any] = {"linkId": str(question_numbers[answer["question_id"]])}
+                if answer["option_id"] in option_codings:
+                    item["answer"] = [{"valueCoding": option_codings[answer["option_id"]]}]
+                items.append(item)
+            if items:
+                response["item"] = items
+            self.resources.append(response)
+
+    def skill_checklists(self) -> None:
+        steps: dict[int, list[Row]] = defaultdict(list)
+        for step in self.rows.steps:
+            steps[step["checklist_id"]].append(step)
+        canonical: dict[int, str] = {}
+        step_numbers: dict[int, int] = {}
+        for checklist in self.rows.checklists:
+            url = codes.questionnaire_url("skill-checklist", checklist["code"])
+            canonical[checklist["id"]] = f"{url}|{checklist['version']}"
+            items = []
+            for step in steps[checklist["id"]]:
+                step_numbers[step["id"]] = step["number"]
+                item: dict[str, Any] = {
+                    "linkId": str(step["number"]),
+                    "text": step["text_id"],
+                    "type": "boolean",
+                }
+                if step["is_critical"]:
+                    item["extension"] = [
+                        {"url": codes.CRITICAL_STEP_EXTENSION, "valueBoolean": True}
+                    ]
+                items.append(item)
+            self.resources.append(
+                {
+                    "resourceType": "Questionnaire",
+                    "id": str(checklist["public_id"]),
+                    "url": url,
+                    "version": str(checklist["version"]),
+                    "title": checklist["title_id"],
+                    "status": "active",
+                    "language": "id",
+                    "subjectType": ["RelatedPerson"],
+                    "item": items,
+                }
+            )
+        results: dict[int, list[Row]] = defaultdict(list)
+        for result in self.rows.step_results:
+            results[result["assessment_id"]].append(result)
+        for assessment in self.rows.assessments:
+            response: Resource = {
+                "resourceType": "QuestionnaireResponse",
+                "id": str(assessment["public_id"]),
+                "extension": [
+                    {
+                        "url": codes.REDEMONSTRATION_EXTENSION,
+                        "valueInteger": assessment["attempt"],
+                    }
+                ],
+                "questionnaire": canonical[assessment["checklist_id"]],
+                "status": "completed",
+                "subject": self._cadre_subject(assessment["cadre_id"]),
+                "authored": _instant(assessment["assessed_at"]),
+                "item": [
+                    {
+                        "linkId": str(step_numbers[result["step_id"]]),
+                        "answer": [{"valueBoolean": result["done"]}],
+                    }
+                    for result in results[assessment["id"]]
+                    if result["step_id"] in step_numbers
+                ],
+            }
+            if assessment["assessor__public_id"] is not None:
+                response["author"] = {
+                    "type": "Practitioner",
+                    "identifier": {
+                        "system": codes.USER_SYSTEM,
+                        "value": str(assessment["assessor__public_id"]),
+                    },
+                }
+            if not response["item"]:
+                del response["item"]
+            self.resources.append(response)
+
 
 def _quantity(value: Any, unit: str) -> dict[str, Any]:
     number = _decimal(value) if isinstance(value, Decimal) else value
@@ -559,6 +776,9 @@ def programme_bundle(
     builder.measurements()
     builder.flags()
     builder.consents()
+    builder.breastfeeding()
+    builder.knowledge_tests()
+    builder.skill_checklists()
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "type": "collection",

