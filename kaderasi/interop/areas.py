@@ -114,8 +114,11 @@ class AreaResolver:
             candidates = [
                 area
                 for area in self.posyandus
-                if normalise_name(area.name, AreaLevel.POSYANDU)
-                == normalise_name(posyandu, AreaLevel.POSYANDU)
+                if (
+                    area_has_code(area, posyandu)
+                    or normalise_name(area.name, AreaLevel.POSYANDU)
+                    == normalise_name(posyandu, AreaLevel.POSYANDU)
+                )
                 and (village_area is None or area.parent_id == village_area.pk)
             ]
             if len(candidates) == 1:

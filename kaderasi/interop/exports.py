@@ -92,6 +92,8 @@ def programme_rows(
                 timezone.localdate(delivery.delivered_at) if delivery else None,
                 delivery.delivery_type if delivery else "",
                 delivery.parity if delivery else None,
+                mother.posyandu.name,
+                mother.posyandu.parent.name if mother.posyandu.parent else "",
             ]
         )
     for row in mother_volumes(programme, mothers):
@@ -129,6 +131,7 @@ def _mothers(programme: Programme, mothers: QuerySet[Mother]) -> Iterable[Mother
     rows = (
         mothers.filter(programme=programme)
         .order_by("code")
+        .select_related("posyandu__parent")
         .prefetch_related(
             Prefetch(
                 "pregnancies",

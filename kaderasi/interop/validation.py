@@ -490,6 +490,8 @@ class _Validator:
             delivery_date = self._cell(MOTHERS, row, "delivery_date", self.past_date)
             delivery_type = self._cell(MOTHERS, row, "delivery_type", cells.choice(DELIVERY_TYPES))
             parity = self._cell(MOTHERS, row, "parity", cells.integer(*PARITY_RANGE))
+            village = self._cell(MOTHERS, row, "village", cells.text(NAME_MAX_LENGTH))
+            posyandu = self._cell(MOTHERS, row, "posyandu", cells.text(NAME_MAX_LENGTH))
             if delivery_date is None and row.values.get("delivery_date") is None:
                 for column, value in (("delivery_type", delivery_type), ("parity", parity)):
                     if value is not None:
@@ -516,16 +518,25 @@ class _Validator:
                 else:
                     cadre_key = key_of(cadre_code)
                     target = targets.get(cadre_key)
-            elif default_target is None and plan.resolver is not None:
+            if (village or posyandu) and plan.resolver is not None:
+                # Her own posyandu, written in the sheet, comes before her cadre's (a comparison
+                # mother has no cadre at all).
+                resolution = plan.resolver.resolve(village=village, posyandu=posyandu)
+                if isinstance(resolution, AreaProblem):
+                    self._issue(
+                        MOTHERS, row.number, resolution.column, resolution.code, resolution.message
+                    )
+                else:
+                    target = resolution
+            elif cadre_code is None and default_target is None and plan.resolver is not None:
                 self._issue(
                     MOTHERS,
                     row.number,
-                    "cadre_code",
+                    "posyandu",
                     InteropErrorCode.VILLAGE_REQUIRED,
                     _(
-                        "The programme covers several villages and the mothers sheet has no "
-                        "posyandu column: fill in her cadre_code so that she is registered at "
-                        "her cadre's posyandu."
+                        "The programme covers several villages: fill in her posyandu and village, "
+                        "or her cadre_code so that she is registered at her cadre's posyandu."
                     ),
                 )
             if code is None or name is None:

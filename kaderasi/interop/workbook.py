@@ -102,6 +102,20 @@ SHEETS: dict[str, SheetFormat] = {
             Column("delivery_date", False, gettext_lazy("Date of birth of the baby.")),
             Column("delivery_type", False, gettext_lazy("spontaneous or caesarean.")),
             Column("parity", False, gettext_lazy("Number of births including this one (1–20).")),
+            Column(
+                "posyandu",
+                False,
+                gettext_lazy(
+                    "Name or official code of her posyandu. Needed for a mother without a cadre "
+                    "(a comparison group) when the programme covers several villages; "
+                    "otherwise she is registered at her cadre's posyandu."
+                ),
+            ),
+            Column(
+                "village",
+                False,
+                gettext_lazy("Name or official code of her village (desa/kelurahan)."),
+            ),
         ),
         gettext_lazy("One row per mother."),
     ),

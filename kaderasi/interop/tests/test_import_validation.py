@@ -111,8 +111,8 @@ def test_a_missing_required_column_is_reported_once_on_the_header_row(world, coo
     assert [(i.sheet, i.row, i.column, i.code) for i in issues] == [
         ("mothers", 1, "name", Code.MISSING_COLUMN),
         ("mothers", 2, "cadre_code", Code.UNKNOWN_CADRE),
-        # A district programme: without her cadre, a mother's posyandu is unknown.
-        ("mothers", 3, "cadre_code", Code.VILLAGE_REQUIRED),
+        # A district programme: without her cadre or her own posyandu, it is unknown.
+        ("mothers", 3, "posyandu", Code.VILLAGE_REQUIRED),
     ]
 
 
@@ -163,9 +163,9 @@ def test_delivery_type_and_parity_are_kept_only_with_a_delivery_date(world, coor
     }
     issues = rejected_issues(sheets, by=coordinator, now=now).issues
     assert [(i.column, i.code) for i in issues] == [
-        ("cadre_code", Code.VILLAGE_REQUIRED),
         ("delivery_type", Code.DELIVERY_DATE_REQUIRED),
         ("parity", Code.DELIVERY_DATE_REQUIRED),
+        ("posyandu", Code.VILLAGE_REQUIRED),
     ]
 
 
