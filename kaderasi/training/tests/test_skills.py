@@ -152,3 +152,21 @@ def test_only_trainers_score_re_demonstrations(request, client, training, wati, 
     response = client.post(url, {"partner": "peer"})
     assert response.status_code == 403
     assert not SkillAssessment.objects.exists()
+
+
+def test_a_re_demonstration_scored_without_an_assessor_opens_and_says_who_scored_it(
+    client, training, coordinator, wati, now
+):
+    # Regression (found by the crawl, issue 18): a filter argument naming the missing assessor's
+    # username raised, and the page answered 500 for every imported or seeded assessment.
+    _record(training, wati, 1, now=now)
+    client.force_login(coordinator)
+
+    from kaderasi.training.tests.answering import english_url
+
+    response = client.get(
+        english_url("training:skill-assess", training.public_id, wati.public_id, 1)
+    )
+
+    assert response.status_code == 200
+    assert "Scored by — on" in response.content.decode()
