@@ -8,6 +8,7 @@ app_name = "offline"
 urlpatterns = [
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("offline/", views.fallback, name="fallback"),
     path("offline/strings.js", views.strings, name="strings"),
     path("outbox/", views.outbox, name="outbox"),

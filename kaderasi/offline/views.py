@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,6 +41,14 @@ def service_worker(request):
     )
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+@require_GET
+@cache_control(max_age=86400)
+def favicon(request):
+    """The app's icon for a browser that asks /favicon.ico (a page without an icon link, a PDF or
+    JSON opened in a tab): a redirect, so no page logs a missing resource."""
+    return redirect(static("kaderasi/icon.svg"))
 
 
 @require_GET

@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import translation
 
@@ -34,3 +35,11 @@ def test_the_worker_treats_a_training_video_as_media_it_keeps(client, language):
 
 def test_the_materials_page_is_kept_for_offline_use():
     assert shell.kept_page_urls() == [reverse("training:materials")]
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_app_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/kaderasi/icon.svg")
+    assert finders.find("kaderasi/icon.svg")
