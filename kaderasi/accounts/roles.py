@@ -74,4 +74,6 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.EXPORT_IDENTIFIABLE_DATA: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.EDIT_PROGRAMME_REPORT: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Who opened a mother's record (the read audit): the programme's coordinator answers for it.
+    Permission.VIEW_READ_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }

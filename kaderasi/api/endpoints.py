@@ -30,6 +30,8 @@ from kaderasi.api.schemas import (
 )
 from kaderasi.api.tokens import device_token_issue, device_token_revoke, device_tokens_visible_to
 from kaderasi.api.validation_errors import field_errors
+from kaderasi.care.models import Mother, ReadInterface
+from kaderasi.care.read_audit import reads_record
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 
@@ -228,7 +230,15 @@ def pull(request, cursor: str | None = Query(default=None, max_length=4000)):
     """Without a cursor: everything you may see (a cadre: her clients only), with `reset`.
     With one: what changed since, and tombstones for mothers you may no longer see.
     While `has_more`, pull again at once with the new cursor."""
-    return sync_pull(user=request.auth, cursor=cursor, now=clock.now())
+    result = sync_pull(user=request.auth, cursor=cursor, now=clock.now())
+    sent = Mother.objects.filter(public_id__in=[row["id"] for row in result["mothers"]])
+    reads_record(
+        request,
+        mother_ids=sent.values_list("pk", flat=True),
+        interface=ReadInterface.API_PULL,
+        by=request.auth,
+    )
+    return result
 
 
 @api.post(
@@ -271,4 +281,10 @@ def mother_detail(request, mother_id: uuid.UUID):
     record = mother_record(user=request.auth, public_id=mother_id, now=clock.now())
     if record is None:
         raise Http404
+    reads_record(
+        request,
+        mother_ids=Mother.objects.filter(public_id=mother_id).values_list("pk", flat=True),
+        interface=ReadInterface.API_MOTHER,
+        by=request.auth,
+    )
     return record

@@ -37,6 +37,7 @@ from kaderasi.care.models import (
     MeasurementKind,
     MilkPhase,
     Mother,
+    MotherRead,
     Pairing,
     PairingEndReason,
     Pregnancy,
@@ -405,3 +406,8 @@ def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[P
         matched_on = "nik" if nik and mother.nik == nik else "phone"
         found.append(PossibleDuplicate(matched_on, mother))
     return found
+
+
+def reads_of_mother(mother: Mother, *, limit: int = 500) -> list[MotherRead]:
+    """The latest reads of `mother`'s data, newest first, with who read (one query)."""
+    return list(mother.reads.select_related("user")[:limit])

@@ -9,6 +9,7 @@ app_name = "care"
 urlpatterns = [
     path("mothers/", views.mother_list, name="mother-list"),
     path("mothers/new/", views.mother_register, name="mother-register"),
+    path("mothers/<uuid:public_id>/reads/", views.mother_reads, name="mother-reads"),
     path(
         "mothers/<uuid:public_id>/consent/<slug:subject>/",
         views.consent_give,

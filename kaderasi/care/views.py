@@ -29,6 +29,7 @@ from kaderasi.care.models import (
     MassageStep,
     MeasurementKind,
     PerformedBy,
+    ReadInterface,
     ReferralStatus,
 )
 from kaderasi.care.pages import (
@@ -37,6 +38,7 @@ from kaderasi.care.pages import (
     timeline_context,
     village_list_context,
 )
+from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import (
     consents_visible_to,
     flags_of_referral,
@@ -44,6 +46,7 @@ from kaderasi.care.selectors import (
     open_referrals,
     pairing_candidates,
     possible_duplicates,
+    reads_of_mother,
     referrals_visible_to,
 )
 from kaderasi.care.services.protocol import (
@@ -121,7 +124,20 @@ def mother_detail(request, public_id):
     require(request.user, Permission.VIEW_MOTHER)
     mother = _mother_for(request.user, public_id)
     context = timeline_context(mother, user=request.user, now=clock.now())
+    reads_record(request, mother_ids=[mother.pk], interface=ReadInterface.MOTHER_PAGE)
+    context["can_view_reads"] = can(request.user, Permission.VIEW_READ_AUDIT)
     return render(request, "care/mother_detail.html", context)
+
+
+@login_required
+def mother_reads(request, public_id):
+    """Who opened this mother's page or records, or downloaded an export with her (a coordinator's
+    page; opening it is not itself a read of her records)."""
+    require(request.user, Permission.VIEW_READ_AUDIT)
+    mother = _mother_for(request.user, public_id)
+    return render(
+        request, "care/mother_reads.html", {"mother": mother, "reads": reads_of_mother(mother)}
+    )
 
 
 # Enrolment
@@ -668,6 +684,8 @@ def referral_detail(request, public_id):
                 return redirect("mother-detail", public_id=referral.mother.public_id)
         except DomainError as error:
             _put_error(form, error)
+    else:
+        reads_record(request, mother_ids=[referral.mother_id], interface=ReadInterface.REFERRAL)
     return render(
         request,
         "care/referral_detail.html",

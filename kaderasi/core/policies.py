@@ -41,6 +41,7 @@ class Permission(StrEnum):
     EXPORT_PROGRAMME_REPORT = "programme_report.export"
     EXPORT_IDENTIFIABLE_DATA = "programme_report.export_identifiable"
     EDIT_PROGRAMME_REPORT = "programme_report.edit"
+    VIEW_READ_AUDIT = "mother.view_reads"
 
 
 def can(user, permission: Permission) -> bool:

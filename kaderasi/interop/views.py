@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kaderasi.cadres.selectors import cadres_visible_to
+from kaderasi.care.models import ReadInterface
+from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
@@ -98,12 +100,16 @@ def programme_export_page(request, slug):
 def programme_export(request, slug):
     programme = _programme_for(request, slug)
     pseudonymised = request.GET.get("pseudonymised") == "1"
+    mothers = mothers_visible_to(request.user)
     content = programme_workbook(
         programme,
         cadres=cadres_visible_to(request.user),
-        mothers=mothers_visible_to(request.user),
+        mothers=mothers,
         pseudonymised=pseudonymised,
     )
+    if not pseudonymised:
+        included = mothers.filter(programme=programme).values_list("pk", flat=True)
+        reads_record(request, mother_ids=included, interface=ReadInterface.WORKBOOK_EXPORT)
     suffix = "-pseudonymised" if pseudonymised else ""
     return _attachment(content, XLSX, f"{programme.slug}{suffix}.xlsx")
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaderasi.care.models import ReadInterface
+from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
@@ -72,6 +74,7 @@ def mother_reminders(request, public_id):
     require(request.user, Permission.VIEW_MOTHER)
     mother = _get_mother_for_user(request.user, public_id)
     panel = selectors.mother_reminder_panel(request.user, mother, now=clock.now())
+    reads_record(request, mother_ids=[mother.pk], interface=ReadInterface.REMINDERS_PAGE)
     template = (
         "reminders/mother_reminders.html" if _is_htmx(request) else "reminders/mother_page.html"
     )

@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaderasi.accounts.models import Role
+from kaderasi.care.models import Mother, ReadInterface
+from kaderasi.care.read_audit import reads_record
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can, require
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.reports import dashboards, services
 from kaderasi.reports.forms import ConclusionForm, DashboardFilterForm, ExportForm
-from kaderasi.reports.models import ExportStatus
+from kaderasi.reports.models import ExportFormat, ExportStatus
 from kaderasi.reports.references import reference_ranges
 from kaderasi.reports.rollups import local_date
 from kaderasi.reports.selectors import (
@@ -315,6 +317,10 @@ def report_export_download(request, public_id):
     export = get_object_or_404(
         exports_visible_to(request.user), public_id=public_id, status=ExportStatus.DONE
     )
+    if export.format == ExportFormat.XLSX and not export.pseudonymised:
+        # The workbook's mothers sheet names every mother of the programme (reports.documents).
+        included = Mother.objects.filter(programme=export.programme_id).values_list("pk", flat=True)
+        reads_record(request, mother_ids=included, interface=ReadInterface.REPORT_DOWNLOAD)
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,

@@ -38,6 +38,7 @@ from kaderasi.care.models.pregnancies import (
     InfantSex,
     Pregnancy,
 )
+from kaderasi.care.models.reads import MotherRead, ReadInterface
 from kaderasi.care.models.sessions import (
     CancelReason,
     MassageSession,
@@ -80,10 +81,12 @@ __all__ = [
     "MilkMethod",
     "MilkPhase",
     "Mother",
+    "MotherRead",
     "Pairing",
     "PairingEndReason",
     "PerformedBy",
     "Pregnancy",
+    "ReadInterface",
     "Referral",
     "ReferralOutcome",
     "ReferralStatus",

@@ -16,6 +16,7 @@ from kaderasi.care.services.enrolment import (
     pregnancy_record,
 )
 from kaderasi.care.services.flags import flags_raise, referral_acknowledge, referral_close
+from kaderasi.care.services.reads import mother_reads_record
 from kaderasi.care.services.recording import (
     CareRecord,
     DangerSignsRecord,
@@ -67,6 +68,7 @@ __all__ = [
     "infant_record",
     "massage_session_record",
     "measurement_record",
+    "mother_reads_record",
     "mother_register",
     "pairing_assign",
     "pairing_end",

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from kaderasi.accounts.selectors import staff_within_scope_of
 from kaderasi.cadres.selectors import cadres_visible_to
-from kaderasi.care.models import Mother
+from kaderasi.care.models import Mother, ReadInterface
+from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.core import clock
 from kaderasi.core.policies import Permission, require
@@ -40,6 +41,7 @@ def mother_fhir(request, public_id):
         training=False,
     )
     bundle = programme_bundle(rows, now=clock.now())
+    reads_record(request, mother_ids=[mother.pk], interface=ReadInterface.FHIR_DOWNLOAD)
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False, indent=1), content_type="application/fhir+json"
     )

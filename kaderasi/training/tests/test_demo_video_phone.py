@@ -42,8 +42,10 @@ def test_the_cadre_plays_the_demo_video_seeks_in_it_and_plays_it_again_without_a
     ranges = []
     phone.on(
         "response",
-        lambda response: "/video/" in response.url
-        and ranges.append((response.status, response.request.headers.get("range"))),
+        lambda response: (
+            "/video/" in response.url
+            and ranges.append((response.status, response.request.headers.get("range")))
+        ),
     )
     log_in(phone, "kader")
     phone.evaluate("window.kaderasiOffline.ready")

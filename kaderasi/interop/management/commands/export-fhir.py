@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.care.read_audit import console_reads_record
 from kaderasi.core import clock
 from kaderasi.interop.fhir.bundle import programme_bundle
 from kaderasi.interop.fhir.selectors import programme_fhir_rows
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         bundle = programme_bundle(rows, pseudonymised=pseudonymised, now=clock.now())
         path = Path(output)
         path.write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
+        if not pseudonymised:
+            console_reads_record(mother_ids=programme.mothers.values_list("pk", flat=True))
         self.stdout.write(
             self.style.SUCCESS(
                 _("Written to %(path)s: %(count)s FHIR resources.")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.care.read_audit import console_reads_record
 from kaderasi.interop.exports import programme_csv_files, programme_workbook, write_csv_folder
 from kaderasi.programmes.models import Programme
 
@@ -46,4 +47,6 @@ class Command(BaseCommand):
             write_csv_folder(path, files)
         else:
             path.write_bytes(programme_workbook(programme, pseudonymised=pseudonymised, **scope))
+        if not pseudonymised:
+            console_reads_record(mother_ids=programme.mothers.values_list("pk", flat=True))
         self.stdout.write(self.style.SUCCESS(_("Written to %(path)s.") % {"path": path}))
