@@ -11,7 +11,8 @@ Keys: `report.pdf_seconds`, `report.pdf_peak_mb`, `report.pdf_pages`, `report.xl
 `report.xlsx_peak_mb`, `report.text_seconds`, `report.text_lines`, `report.pandes_pdf_seconds`,
 and `report.mothers` (the size run).
 
-Run alone: `python bench/run.py reports` from the repository root.
+Run alone: `python -m bench.bench_reports` from the repository root (`make bench BENCH=reports`
+for both databases).
 """
 
 import datetime as dt
@@ -23,16 +24,26 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
 SLUG = "bench-report"
+TARGETS = {
+    "report.pdf_seconds": ("<=", 15),
+    "report.pdf_peak_mb": ("<=", 500),
+    "report.xlsx_seconds": ("<=", 10),
+    "report.pandes_pdf_seconds": ("<=", 1.5),
+}
 
 
-def run(mothers: int = 5000) -> dict:
-    """Measure the report of a synthetic programme of `mothers` mothers; returns the numbers."""
+def run(mothers: int | None = None) -> dict:
+    """Measure the report of a synthetic programme of `mothers` mothers (5,000 at scale 1);
+    returns the numbers."""
     from auditlog.context import disable_auditlog
 
+    mothers = mothers or harness.scaled(5000, minimum=50)
     with disable_auditlog():
         _synthetic_programme(mothers)
     results: dict = {"report.mothers": mothers}
@@ -237,7 +248,4 @@ def _synthetic_programme(mothers: int) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "bench"))
-    import run as bench_run  # the runner sets up the throwaway database
-
-    bench_run.main(["reports"])
+    harness.standalone(run)

@@ -225,6 +225,14 @@ class MotherRollup(BaseModel, AreaColumns):
         _("oldest open referral opened at"), null=True, blank=True
     )
     next_change_at = models.DateTimeField(_("next change at"), null=True, blank=True)
+    counted_days = models.JSONField(
+        _("days she counts on"),
+        default=list,
+        help_text=_(
+            "The local days of her posyandu's day rows she counts in: a refresh recomputes these "
+            "days (and her new ones) only."
+        ),
+    )
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:
@@ -258,6 +266,14 @@ class CadreRollup(BaseModel, AreaColumns):
     refresher_due_on = models.DateField(_("refresher due on"), null=True, blank=True)
     active_clients = models.PositiveSmallIntegerField(_("mothers accompanied now"), default=0)
     next_change_at = models.DateTimeField(_("next change at"), null=True, blank=True)
+    counted_days = models.JSONField(
+        _("days she counts on"),
+        default=list,
+        help_text=_(
+            "The local days of her posyandu's day rows she counts in: a refresh recomputes these "
+            "days (and her new ones) only."
+        ),
+    )
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:

@@ -249,8 +249,64 @@ def mother_rollups(
     for chunk in chunks(sorted(set(mother_ids))):
         mothers = list(_mothers_with_facts(chunk))
         areas.load(m.posyandu_id for m in mothers)
-        rows += [_mother_rollup(m, now=now, areas=areas) for m in mothers]
+        days = _mother_days(chunk)
+        for mother in mothers:
+            row = _mother_rollup(mother, now=now, areas=areas)
+            row.counted_days = _iso_days(days.get(mother.pk, ()))
+            rows.append(row)
     return rows
+
+
+def _iso_days(days: Iterable[dt.date]) -> list[str]:
+    return sorted(day.isoformat() for day in set(days))
+
+
+def stored_days(row) -> set[dt.date]:
+    """The days a stored mother or cadre rollup row says she counts on."""
+    return {dt.date.fromisoformat(day) for day in row.counted_days or ()}
+
+
+def _mother_days(mother_ids: list[int]) -> dict[int, set[dt.date]]:
+    """Every local day a mother's rows fall on in the day rollups (a superset: a day with none
+    of her counts left only costs its recomputation)."""
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    sources = [
+        Mother.objects.filter(pk__in=mother_ids).values_list("pk", "created_at"),
+        Delivery.objects.filter(pregnancy__mother_id__in=mother_ids).values_list(
+            "pregnancy__mother_id", "delivered_at"
+        ),
+        ScheduledSession.objects.filter(mother_id__in=mother_ids).values_list(
+            "mother_id", "window_starts_at"
+        ),
+        MassageSession.objects.filter(mother_id__in=mother_ids).values_list(
+            "mother_id", "started_at"
+        ),
+        Measurement.objects.filter(
+            mother_id__in=mother_ids, kind=MeasurementKind.MILK_VOLUME
+        ).values_list("mother_id", "measured_at"),
+        Referral.objects.filter(mother_id__in=mother_ids).values_list("mother_id", "opened_at"),
+    ]
+    for rows in sources:
+        for mother_id, moment in rows:
+            days[mother_id].add(local_date(moment))
+    return days
+
+
+def _cadre_days(cadre_ids: list[int]) -> dict[int, set[dt.date]]:
+    """Every local day a cadre may count on in the day rollups: her post-tests and certified
+    trainings (the first of them is her training day) and her certificates' issue days."""
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for cadre_id, taken_on, starts_at in TestAttempt.objects.filter(
+        cadre_id__in=cadre_ids, phase=TestPhase.POST
+    ).values_list("cadre_id", "taken_on", "training__starts_at"):
+        days[cadre_id].add(taken_on or local_date(starts_at))
+    for cadre_id, issued_on, starts_at in Certificate.objects.filter(
+        cadre_id__in=cadre_ids
+    ).values_list("cadre_id", "issued_on", "training__starts_at"):
+        days[cadre_id].add(issued_on)
+        if starts_at is not None:
+            days[cadre_id].add(local_date(starts_at))
+    return days
 
 
 # --- per cadre ---------------------------------------------------------------------------------
@@ -327,6 +383,7 @@ def cadre_rollups(
             )
         )
         areas.load(c.posyandu_id for c in cadres)
+        days = _cadre_days(chunk)
         for cadre in cadres:
             window = certification_window(cadre.all_certificates, today=today)
             rows.append(
@@ -342,6 +399,7 @@ def cadre_rollups(
                     next_change_at=_start_of_day(window.next_change_on)
                     if window.next_change_on
                     else None,
+                    counted_days=_iso_days(days.get(cadre.pk, ())),
                     refreshed_at=now,
                 )
             )
@@ -362,7 +420,26 @@ def pair_q(pairs: list[Pair] | None, prefix: str = "") -> Q:
     return condition
 
 
-def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Counter]:
+def _on_days(field: str, days: set[dt.date] | None) -> Q:
+    """Rows whose `field` (a moment) falls on one of these local days; every row for None."""
+    if days is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for day in days:
+        condition |= Q(
+            **{
+                f"{field}__gte": _start_of_day(day),
+                f"{field}__lt": _start_of_day(day + dt.timedelta(days=1)),
+            }
+        )
+    return condition
+
+
+def _day_counts(
+    pairs: list[Pair] | None, *, now: dt.datetime, days: set[dt.date] | None = None
+) -> dict[tuple, Counter]:
+    """The day rows' counts of these pairs (every pair for None), on these local days only
+    (every day for None)."""
     counts: dict[tuple, Counter] = defaultdict(Counter)
 
     def add(programme_id, posyandu_id, moment_or_day, field, amount=1):
@@ -373,13 +450,13 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
         )
         counts[(programme_id, posyandu_id, day)][field] += amount
 
-    for programme_id, posyandu_id, created_at in Mother.objects.filter(pair_q(pairs)).values_list(
-        "programme_id", "posyandu_id", "created_at"
-    ):
+    for programme_id, posyandu_id, created_at in Mother.objects.filter(
+        pair_q(pairs), _on_days("created_at", days)
+    ).values_list("programme_id", "posyandu_id", "created_at"):
         add(programme_id, posyandu_id, created_at, "mothers_registered")
 
     for programme_id, posyandu_id, delivered_at in Delivery.objects.filter(
-        pair_q(pairs, "pregnancy__mother__")
+        pair_q(pairs, "pregnancy__mother__"), _on_days("delivered_at", days)
     ).values_list(
         "pregnancy__mother__programme_id", "pregnancy__mother__posyandu_id", "delivered_at"
     ):
@@ -387,7 +464,9 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
 
     done = MassageSession.objects.filter(scheduled_session=OuterRef("pk"))
     sessions = (
-        ScheduledSession.objects.filter(pair_q(pairs, "mother__"), cancelled_at__isnull=True)
+        ScheduledSession.objects.filter(
+            pair_q(pairs, "mother__"), _on_days("window_starts_at", days), cancelled_at__isnull=True
+        )
         .annotate(done=Exists(done))
         .values_list(
             "mother__programme_id",
@@ -416,17 +495,17 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
             add(programme_id, posyandu_id, starts_at, "sessions_missed")
 
     for programme_id, posyandu_id, started_at in MassageSession.objects.filter(
-        pair_q(pairs, "mother__")
+        pair_q(pairs, "mother__"), _on_days("started_at", days)
     ).values_list("mother__programme_id", "mother__posyandu_id", "started_at"):
         add(programme_id, posyandu_id, started_at, "massages_recorded")
 
     for programme_id, posyandu_id, measured_at in Measurement.objects.filter(
-        pair_q(pairs, "mother__"), kind=MeasurementKind.MILK_VOLUME
+        pair_q(pairs, "mother__"), _on_days("measured_at", days), kind=MeasurementKind.MILK_VOLUME
     ).values_list("mother__programme_id", "mother__posyandu_id", "measured_at"):
         add(programme_id, posyandu_id, measured_at, "milk_volumes_recorded")
 
     for programme_id, posyandu_id, opened_at, status, severity in Referral.objects.filter(
-        pair_q(pairs, "mother__")
+        pair_q(pairs, "mother__"), _on_days("opened_at", days)
     ).values_list(
         "mother__programme_id", "mother__posyandu_id", "opened_at", "status", "flag__severity"
     ):
@@ -463,19 +542,25 @@ def _day_counts(pairs: list[Pair] | None, *, now: dt.datetime) -> dict[tuple, Co
         if known is None or day < known[2]:
             first_trained[cadre_id] = (programme_id, posyandu_id, day)
     for programme_id, posyandu_id, day in first_trained.values():
-        add(programme_id, posyandu_id, day, "cadres_trained")
+        if days is None or day in days:
+            add(programme_id, posyandu_id, day, "cadres_trained")
 
+    issued = Q() if days is None else Q(issued_on__in=days)
     for programme_id, posyandu_id, issued_on in Certificate.objects.filter(
-        pair_q(pairs, "cadre__")
+        pair_q(pairs, "cadre__"), issued
     ).values_list("cadre__programme_id", "cadre__posyandu_id", "issued_on"):
         add(programme_id, posyandu_id, issued_on, "certificates_issued")
     return counts
 
 
 def day_rollups(
-    pairs: list[Pair] | None, *, now: dt.datetime, areas: AreaColumns
+    pairs: list[Pair] | None,
+    *,
+    now: dt.datetime,
+    areas: AreaColumns,
+    days: set[dt.date] | None = None,
 ) -> list[PosyanduDayRollup]:
-    counts = _day_counts(pairs, now=now)
+    counts = _day_counts(pairs, now=now, days=days)
     areas.load(posyandu_id for _programme, posyandu_id, _day in counts)
     return [
         PosyanduDayRollup(

@@ -23,6 +23,7 @@ writes it.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -60,6 +61,7 @@ from kaderasi.reports.rollup_rows import (
     local_date,
     mother_rollups,
     pair_q,
+    stored_days,
 )
 from kaderasi.training.models import Certificate, TestAttempt, Training
 
@@ -84,14 +86,38 @@ EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _replace_pairs(pairs: set[Pair], *, now: dt.datetime, areas: AreaColumns) -> None:
+    """Every day row and knowledge row of these pairs, recomputed (a deleted person, a moved
+    area: rare)."""
     for chunk in chunks(sorted(pairs), 100):
         PosyanduDayRollup.objects.filter(pair_q(chunk)).delete()
-        KnowledgeRollup.objects.filter(pair_q(chunk)).delete()
         PosyanduDayRollup.objects.bulk_create(
             day_rollups(chunk, now=now, areas=areas), batch_size=BATCH_SIZE
         )
+    _replace_knowledge(pairs, now=now, areas=areas)
+
+
+def _replace_knowledge(pairs: set[Pair], *, now: dt.datetime, areas: AreaColumns) -> None:
+    for chunk in chunks(sorted(pairs), 100):
+        KnowledgeRollup.objects.filter(pair_q(chunk)).delete()
         KnowledgeRollup.objects.bulk_create(
             knowledge_rollups(chunk, now=now, areas=areas), batch_size=BATCH_SIZE
+        )
+
+
+def _replace_pair_days(
+    pair_days: dict[Pair, set[dt.date]], *, now: dt.datetime, areas: AreaColumns
+) -> None:
+    """The day rows of these pairs on these days only: what a changed person counts on, before
+    and after the change. The work grows with her days, not with the number of mothers."""
+    for (programme_id, posyandu_id), days in sorted(pair_days.items()):
+        if not days:
+            continue
+        PosyanduDayRollup.objects.filter(
+            programme_id=programme_id, posyandu_id=posyandu_id, day__in=days
+        ).delete()
+        PosyanduDayRollup.objects.bulk_create(
+            day_rollups([(programme_id, posyandu_id)], now=now, areas=areas, days=days),
+            batch_size=BATCH_SIZE,
         )
 
 
@@ -102,41 +128,71 @@ def _refresh(
     pairs: set[Pair],
     now: dt.datetime,
 ) -> None:
-    """Recompute the rows of these mothers and cadres, and every pair any of them was or is in."""
+    """Recompute the rows of these mothers and cadres, the day rows of the days each of them
+    counted on before or counts on now (in her old and her new pair), the knowledge rows of the
+    changed cadres' pairs, and every row of `pairs` (deletions, moved areas)."""
     areas = AreaColumns()
-    pairs = set(pairs)
+    pair_days: dict[Pair, set[dt.date]] = defaultdict(set)
+    knowledge_pairs: set[Pair] = set()
     mother_ids = set(mother_ids)
     cadre_ids = set(cadre_ids)
+    # The cadres who accompany or accompanied these mothers: their number of active clients
+    # changes with a pairing, nothing else of theirs does.
+    clients_changed: set[int] = set()
+
+    old_mothers = {}
     for chunk in chunks(sorted(mother_ids)):
-        for programme_id, posyandu_id, cadre_id in MotherRollup.objects.filter(
-            mother_id__in=chunk
-        ).values_list("programme_id", "posyandu_id", "cadre_id"):
-            pairs.add((programme_id, posyandu_id))
-            if cadre_id is not None:
-                cadre_ids.add(cadre_id)
-        # A pairing changes the cadre's number of active clients too.
-        cadre_ids.update(
+        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(
+            "mother_id", "programme_id", "posyandu_id", "cadre_id", "counted_days"
+        ):
+            old_mothers[row.mother_id] = row
+            if row.cadre_id is not None:
+                clients_changed.add(row.cadre_id)
+        clients_changed.update(
             Pairing.objects.filter(mother_id__in=chunk).values_list("cadre_id", flat=True)
         )
     mother_rows = mother_rollups(mother_ids, now=now, areas=areas)
-    pairs.update((row.programme_id, row.posyandu_id) for row in mother_rows)
+    for row in mother_rows:
+        old = old_mothers.get(row.mother_id)
+        days = stored_days(row) | (stored_days(old) if old else set())
+        pair_days[(row.programme_id, row.posyandu_id)] |= days
+        if old is not None:
+            pair_days[(old.programme_id, old.posyandu_id)] |= days
 
+    clients_changed -= cadre_ids
+    old_cadres = {}
     for chunk in chunks(sorted(cadre_ids)):
-        pairs.update(
-            CadreRollup.objects.filter(cadre_id__in=chunk).values_list(
-                "programme_id", "posyandu_id"
-            )
-        )
-    cadre_rows = cadre_rollups(cadre_ids, now=now, areas=areas)
-    pairs.update((row.programme_id, row.posyandu_id) for row in cadre_rows)
+        for row in CadreRollup.objects.filter(cadre_id__in=chunk).only(
+            "cadre_id", "programme_id", "posyandu_id", "counted_days"
+        ):
+            old_cadres[row.cadre_id] = row
+    cadre_rows = cadre_rollups(cadre_ids | clients_changed, now=now, areas=areas)
+    for row in cadre_rows:
+        if row.cadre_id in clients_changed:
+            continue
+        old = old_cadres.get(row.cadre_id)
+        days = stored_days(row) | (stored_days(old) if old else set())
+        for pair in {(row.programme_id, row.posyandu_id)} | (
+            {(old.programme_id, old.posyandu_id)} if old else set()
+        ):
+            pair_days[pair] |= days
+            knowledge_pairs.add(pair)
+    for row in old_cadres.values():  # a cadre deleted since: her old pair
+        knowledge_pairs.add((row.programme_id, row.posyandu_id))
 
     for chunk in chunks(sorted(mother_ids)):
         MotherRollup.objects.filter(mother_id__in=chunk).delete()
     MotherRollup.objects.bulk_create(mother_rows, batch_size=BATCH_SIZE)
-    for chunk in chunks(sorted(cadre_ids)):
+    for chunk in chunks(sorted(cadre_ids | clients_changed)):
         CadreRollup.objects.filter(cadre_id__in=chunk).delete()
     CadreRollup.objects.bulk_create(cadre_rows, batch_size=BATCH_SIZE)
     _replace_pairs(pairs, now=now, areas=areas)
+    _replace_pair_days(
+        {pair: days for pair, days in pair_days.items() if pair not in pairs},
+        now=now,
+        areas=areas,
+    )
+    _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
 
 
 @transaction.atomic
@@ -278,6 +334,13 @@ def _changes_since(since: dt.datetime, *, now: dt.datetime) -> _Changes:
         changes.cadre_ids.update(
             Cadre.objects.filter(posyandu__path__startswith=path).values_list("pk", flat=True)
         )
+        # Every day row of the posyandus below carries the area's columns.
+        for model in (Mother, Cadre):
+            changes.pairs.update(
+                model.objects.filter(posyandu__path__startswith=path)
+                .values_list("programme_id", "posyandu_id")
+                .distinct()
+            )
         note(updated_at)
 
     # What the clock alone changed, and anyone not yet counted at all.

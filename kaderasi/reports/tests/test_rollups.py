@@ -260,3 +260,65 @@ def test_a_certificate_naming_no_training_does_not_make_a_cadre_trained(field):
     rollups_rebuild(now=NOW)
 
     assert CadreRollup.objects.get(cadre=cadre).trained_on is None
+
+
+def _changes_only_known_from_her_stored_days(field):
+    """Changes whose old day no current row shows: a volume deleted, a volume moved to another
+    day, a session cancelled, a referral opened on a day she had nothing else on."""
+    m1, m4 = field.mothers["M1"], field.mothers["M4"]
+    m4.measurements.filter(kind="milk_volume").delete()
+    moved = m1.measurements.filter(kind="milk_volume").first()
+    moved.measured_at = r.at("2026-11-21", 10)
+    moved.save()
+    first = m1.scheduled_sessions.order_by("window_starts_at").first()
+    first.cancelled_at = r.at("2026-11-28", 6)
+    first.save()
+    r.referral(m4, severity="red", opened_at=r.at("2026-11-15", 10))
+    for day, value in (("2026-11-16", 35), ("2026-11-18", 80)):
+        r.milk(field.mothers["M6"], measured_at=r.at(day, 7), value=value)
+
+
+def test_refreshing_a_mother_recomputes_the_days_she_counted_on_before_and_after(field):
+    rollups_rebuild(now=NOW)
+    _changes_only_known_from_her_stored_days(field)
+
+    for key in ("M1", "M4", "M6"):
+        rollups_refresh_for_mother(mother=field.mothers[key], now=NOW)
+    incremental = all_rows()
+    rollups_rebuild(now=NOW)
+
+    assert incremental == all_rows()
+
+
+def test_refreshing_a_mother_leaves_the_other_days_of_her_posyandu_alone(field):
+    rollups_rebuild(now=NOW)
+    m4 = field.mothers["M4"]
+    her_days = {dt.date.fromisoformat(day) for day in r.mother_rollup(m4).counted_days}
+    kenanga = PosyanduDayRollup.objects.filter(posyandu=field.world.kenanga)
+    other_days = kenanga.exclude(day__in=her_days)
+    assert other_days.exists()
+    PosyanduDayRollup.objects.update(refreshed_at=NOW - dt.timedelta(days=1))
+
+    later = NOW + dt.timedelta(minutes=5)
+    rollups_refresh_for_mother(mother=m4, now=later)
+
+    assert set(kenanga.filter(refreshed_at=later).values_list("day", flat=True)) <= her_days
+    assert not other_days.filter(refreshed_at=later).exists()
+    assert set(r.mother_rollup(m4).counted_days) >= {"2026-11-26"}  # her referral's day
+
+
+def test_refreshing_one_mother_reads_a_fixed_number_of_queries(
+    field, django_assert_max_num_queries
+):
+    rollups_rebuild(now=NOW)
+    for index in range(30):  # her posyandu's other mothers do not add queries
+        f.delivered_mother(
+            programme=field.world.programme,
+            posyandu=field.world.mawar,
+            code=f"X{index}",
+            delivered_at=r.at("2026-11-20", 8),
+        )
+    rollups_rebuild(now=NOW)
+
+    with django_assert_max_num_queries(40):
+        rollups_refresh_for_mother(mother=field.mothers["M1"], now=NOW)
