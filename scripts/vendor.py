@@ -2,6 +2,9 @@
 libraries in kaderasi/static/vendor and the official area tree in kaderasi/regions/data (a target
 ending in .gz is stored gzipped, without a timestamp, so the same version gives the same bytes).
 
+An entry with `"for": "tests"` (axe-core, which the browser tests inject into pages) is copied to
+kaderasi/tests/vendor instead: it is never served or shipped with the static files.
+
 Needs npm (development only); kaderasi itself never needs Node. Usage: python scripts/vendor.py
 """
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFESTS = [ROOT / "kaderasi" / "static" / "vendor", ROOT / "kaderasi" / "regions" / "data"]
+TEST_VENDOR = ROOT / "kaderasi" / "tests" / "vendor"
 
 
 def _copy(source: Path, destination: Path) -> None:
@@ -44,8 +48,9 @@ def _vendor(folder: Path) -> None:
             tarball = next(Path(work).glob("*.tgz"))
             with tarfile.open(tarball) as archive:
                 archive.extractall(work, filter="data")
+            root = TEST_VENDOR if entry.get("for") == "tests" else folder
             for source, target in entry["files"].items():
-                destination = folder / target
+                destination = root / target
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 _copy(Path(work) / "package" / source, destination)
                 print(f"{package}@{entry['version']}: {source} -> {destination.relative_to(ROOT)}")
