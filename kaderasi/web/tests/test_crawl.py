@@ -10,9 +10,10 @@ most `MOST_PAGES` pages per login. It leaves out what is not a page of the app f
 another language, the API's JSON, downloads (PDF, spreadsheets, the video), logout and the
 language switch; the admin site is crawled by `admin` only.
 
-Speed: one demo per login (2 s to seed); the pages, not the setup, take the time: about 0.5 s a
-page on an idle machine, so the five logins' 80-odd pages take about a minute; axe-core is most of
-it. KADERASI_SHOTS=dir keeps a screenshot of each page."""
+Speed: one demo per login (2 s to seed); the pages take the time, axe-core about half of each.
+Measured on the shared two-core machine under a load average of about 14: 149 pages (cadre 19,
+midwife 34, coordinator 39, district office 17, admin 40) in 6 minutes 15 seconds, 1 to 3 s a
+page. KADERASI_SHOTS=dir keeps a screenshot of each page."""
 
 import os
 import re
