@@ -254,6 +254,18 @@ HUEY = {
     "filename": str(DATA_DIR / "huey.sqlite3"),
     "immediate": envbool("HUEY_IMMEDIATE", False),
 }
+# --- SATUSEHAT (interop/satusehat: FHIR resources sent by the worker; docs/fhir.md) ---
+# Off unless enabled; illustrative (demo) programmes are never sent.
+KADERASI_SATUSEHAT_ENABLED = envbool("KADERASI_SATUSEHAT_ENABLED", False)
+KADERASI_SATUSEHAT_AUTH_URL = os.environ.get("KADERASI_SATUSEHAT_AUTH_URL", "")
+KADERASI_SATUSEHAT_BASE_URL = os.environ.get("KADERASI_SATUSEHAT_BASE_URL", "")
+KADERASI_SATUSEHAT_CLIENT_ID = os.environ.get("KADERASI_SATUSEHAT_CLIENT_ID", "")
+KADERASI_SATUSEHAT_CLIENT_SECRET = os.environ.get("KADERASI_SATUSEHAT_CLIENT_SECRET", "")
+KADERASI_SATUSEHAT_TIMEOUT_SECONDS = envint("KADERASI_SATUSEHAT_TIMEOUT_SECONDS", 20)
+KADERASI_SATUSEHAT_MAX_ATTEMPTS = envint("KADERASI_SATUSEHAT_MAX_ATTEMPTS", 5)
+KADERASI_SATUSEHAT_RETRY_SECONDS = envint("KADERASI_SATUSEHAT_RETRY_SECONDS", 60)
+KADERASI_SATUSEHAT_CLAIM_LEASE_SECONDS = envint("KADERASI_SATUSEHAT_CLAIM_LEASE_SECONDS", 300)
+KADERASI_SATUSEHAT_CLAIM_BATCH = envint("KADERASI_SATUSEHAT_CLAIM_BATCH", 50)
 TASKS = {"default": {"BACKEND": "kaderasi.worker.task_backend.HueyTaskBackend"}}
 # Long tasks (report exports) stamp their row every KADERASI_TASK_HEARTBEAT_SECONDS; a row whose
 # stamp is older than KADERASI_TASK_STALE_SECONDS lost its worker and is queued again (once) or

@@ -33,3 +33,6 @@ _._get_session_auth_hash, _.clean_expired_user_attempts
 
 # Django calls a model field's from_db_value and get_lookup (core.field_crypto).
 _.from_db_value, _.get_lookup
+
+# The admin calls has_<name>_permission for an action declared with permissions=["<name>"].
+_.has_requeue_permission

@@ -75,3 +75,70 @@ class ProgrammeImport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.programme.slug}"
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    RETRY = "retry", _("Waiting to be sent again")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class SatusehatSubmission(BaseModel):
+    """One FHIR resource of a programme on its way to SATUSEHAT: the outbox row that the worker
+    claims, sends and records (interop/satusehat/dispatch.py; docs/fhir.md). One row per resource
+    ever: a resource already queued is not queued again. `payload` holds personal data and is
+    never shown in the admin."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="satusehat_submissions",
+    )
+    resource_type = models.CharField(_("resource type"), max_length=40)
+    resource_id = models.CharField(_("resource id"), max_length=64)
+    sequence = models.PositiveIntegerField(
+        _("order"), help_text=_("Sent in this order, so that a referenced resource goes first.")
+    )
+    payload = models.JSONField(_("resource"))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.PENDING,
+    )
+    queued_at = models.DateTimeField(_("queued at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    server_id = models.CharField(_("SATUSEHAT id"), max_length=64, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("SATUSEHAT submission")
+        verbose_name_plural = _("SATUSEHAT outbox")
+        ordering = ["programme", "sequence"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "resource_type", "resource_id"],
+                name="satusehat_submission_once_per_resource",
+                violation_error_message=_("This resource is already in the SATUSEHAT outbox."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SubmissionStatus.values),
+                name="satusehat_submission_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=SubmissionStatus.SENT) | ~models.Q(server_id=""),
+                name="satusehat_submission_sent_has_server_id",
+                violation_error_message=_("A sent resource has the id SATUSEHAT gave it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.resource_id}"

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 PERIODIC_JOBS: tuple[str, ...] = (
     "kaderasi.care.services.schedule_sweep",
     "kaderasi.reminders.services.reminder_sweep",
+    "kaderasi.interop.satusehat.dispatch.satusehat_sweep",
     "kaderasi.reports.rollups.rollups_refresh_due",
     "kaderasi.reports.services.report_exports_purge_due",
     "kaderasi.reports.services.report_exports_recover",

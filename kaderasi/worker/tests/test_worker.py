@@ -78,10 +78,11 @@ def test_the_periodic_jobs_run_in_order_and_one_failing_does_not_stop_the_others
     assert sample_tasks.calls == [("first", NOW), ("last", NOW)]
 
 
-def test_the_periodic_jobs_are_the_care_sweep_then_reminders_rollups_and_exports():
+def test_the_periodic_jobs_are_the_care_sweep_then_reminders_satusehat_rollups_and_exports():
     assert PERIODIC_JOBS == (
         "kaderasi.care.services.schedule_sweep",
         "kaderasi.reminders.services.reminder_sweep",
+        "kaderasi.interop.satusehat.dispatch.satusehat_sweep",
         "kaderasi.reports.rollups.rollups_refresh_due",
         "kaderasi.reports.services.report_exports_purge_due",
         "kaderasi.reports.services.report_exports_recover",
