@@ -202,7 +202,9 @@ def _protocol_block(
         "pairs_without_day": sum(
             1
             for row in pairs
-            if row.before.postpartum_day is None or row.after.postpartum_day is None
+            if row.before is not None
+            and row.after is not None
+            and (row.before.postpartum_day is None or row.after.postpartum_day is None)
         ),
     }
 
