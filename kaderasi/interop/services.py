@@ -18,11 +18,11 @@ from kaderasi.care.models import (
     Delivery,
     MeasurementKind,
     Mother,
-    PairingEndReason,
     Pregnancy,
     StudyGroup,
 )
 from kaderasi.care.services.schedule import protocol_ends_at
+from kaderasi.core.bulk_audit import bulk_audit_write
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.interop.errors import InteropErrorCode
@@ -49,6 +49,8 @@ from kaderasi.regions.selectors import areas_under
 from kaderasi.training.models import TestAttempt, Training
 
 Progress = Callable[[int, int], None]
+# Rows per INSERT of the bulk writes (SQLite allows 32,766 parameters a statement).
+BATCH = 500
 
 # Where a refusal of a care service lands in the workbook.
 FIELD_COLUMNS = {
@@ -249,15 +251,22 @@ class _Writer:
         self.issues.append(ImportIssue(sheet, row, column, error.code, str(error.message)))
 
     def _cadres(self) -> dict[str, Cadre]:
+        """One INSERT and one audit entry for the new cadres (the rows were checked already)."""
         cadres = dict(self.plan.existing_cadres)
-        for plan in self.plan.cadres:
-            cadres[key_of(plan.code)] = Cadre.objects.create(
+        rows = [
+            Cadre(
                 programme=self.programme,
                 code=plan.code,
                 name=plan.name,
                 phone=plan.phone,
                 posyandu=self.plan.resolver.area_for(plan.target),
             )
+            for plan in self.plan.cadres
+        ]
+        created = Cadre.objects.bulk_create(rows, batch_size=BATCH)
+        bulk_audit_write(created, actor=self.by)
+        for plan, cadre in zip(self.plan.cadres, created, strict=True):
+            cadres[key_of(plan.code)] = cadre
             self._tick()
         return cadres
 
@@ -286,32 +295,55 @@ class _Writer:
             self._tick()
 
     def _mothers(self) -> dict[str, Mother]:
+        """The mothers, their pregnancies and their past deliveries in one INSERT and one audit
+        entry per table; a delivery whose protocol is still running goes through
+        `delivery_record`, which plans her massage sessions."""
         mothers = dict(self.plan.existing_mothers)
-        for plan in self.plan.mothers:
-            mother = Mother.objects.create(
+        rows = [
+            Mother(
                 programme=self.programme,
                 code=plan.code,
                 name=plan.name,
                 posyandu=self.plan.resolver.area_for(plan.target),
                 group=plan.group,
             )
+            for plan in self.plan.mothers
+        ]
+        created = Mother.objects.bulk_create(rows, batch_size=BATCH)
+        delivered = [
+            (plan, mother)
+            for plan, mother in zip(self.plan.mothers, created, strict=True)
+            if plan.delivered_at is not None
+        ]
+        # The workbook has no pregnancy dates; the delivery date stands in for the estimated
+        # delivery date that a pregnancy record requires.
+        pregnancies = Pregnancy.objects.bulk_create(
+            [
+                Pregnancy(mother=mother, estimated_delivery_date=plan.delivery_date)
+                for plan, mother in delivered
+            ],
+            batch_size=BATCH,
+        )
+        past: list[Delivery] = []
+        for (plan, _mother), pregnancy in zip(delivered, pregnancies, strict=True):
+            try:
+                delivery = self._delivery(pregnancy, plan)
+            except DomainError as error:
+                self._refused(MOTHERS, plan.row, error)
+                continue
+            if delivery is not None:
+                past.append(delivery)
+        past = Delivery.objects.bulk_create(past, batch_size=BATCH)
+        bulk_audit_write([*created, *pregnancies, *past], actor=self.by)
+        for plan, mother in zip(self.plan.mothers, created, strict=True):
             mothers[key_of(plan.code)] = mother
-            if plan.delivered_at is not None:
-                # The workbook has no pregnancy dates; the delivery date stands in for the
-                # estimated delivery date that a pregnancy record requires.
-                pregnancy = Pregnancy.objects.create(
-                    mother=mother, estimated_delivery_date=plan.delivery_date
-                )
-                try:
-                    self._delivery(pregnancy, plan)
-                except DomainError as error:
-                    self._refused(MOTHERS, plan.row, error)
             self._tick()
         return mothers
 
-    def _delivery(self, pregnancy: Pregnancy, plan: MotherPlan) -> None:
+    def _delivery(self, pregnancy: Pregnancy, plan: MotherPlan) -> Delivery | None:
+        """The delivery row to store in bulk for a past protocol, or None when her accompaniment
+        may still be running and `delivery_record` stored it and planned her sessions."""
         if protocol_ends_at(self.programme, plan.delivered_at) > self.now:
-            # Her accompaniment may still be running: plan its massage sessions.
             care.delivery_record(
                 pregnancy=pregnancy,
                 delivered_at=plan.delivered_at,
@@ -319,11 +351,11 @@ class _Writer:
                 delivery_type=plan.delivery_type,
                 parity=plan.parity,
             )
-            return
+            return None
         # History: the protocol's days were over before the import. Sessions planned for them
         # could only ever be missed (and raise missed-session flags), so none are planned.
         care.delivery_validate(pregnancy=pregnancy, delivered_at=plan.delivered_at, now=self.now)
-        Delivery.objects.create(
+        return Delivery(
             pregnancy=pregnancy,
             delivered_at=plan.delivered_at,
             delivery_type=plan.delivery_type,
@@ -371,14 +403,31 @@ class _Writer:
         window = dt.timedelta(
             days=self.programme.start_postpartum_day - 1 + self.programme.protocol_days
         )
+        completed: list[tuple[MotherPlan, care.CompletedPairing]] = []
         for plan in self.plan.mothers:
             if plan.cadre_key is None:
                 continue
             key = key_of(plan.code)
             times = sorted(measured.get(key, []))
             starts_at = plan.delivered_at or (times[0] if times else self._placeholder())
+            # A historical accompaniment is over: it ends after the protocol's days and after the
+            # last volume. One still running stays open.
+            ends_at = max([starts_at + window, *(time + dt.timedelta(minutes=1) for time in times)])
+            if ends_at <= self.now:
+                completed.append(
+                    (
+                        plan,
+                        care.CompletedPairing(
+                            mother=mothers[key],
+                            cadre=cadres[plan.cadre_key],
+                            starts_at=starts_at,
+                            ends_at=ends_at,
+                        ),
+                    )
+                )
+                continue
             try:
-                pairing = care.pairing_start(
+                care.pairing_start(
                     mother=mothers[key],
                     cadre=cadres[plan.cadre_key],
                     starts_at=starts_at,
@@ -387,14 +436,12 @@ class _Writer:
                 )
             except DomainError as error:
                 self._refused(MOTHERS, plan.row, error)
-                continue
-            # A historical accompaniment is over: it ends after the protocol's days and after the
-            # last volume. One still running stays open.
-            ends_at = max([starts_at + window, *(time + dt.timedelta(minutes=1) for time in times)])
-            if ends_at <= self.now:
-                care.pairing_end(
-                    pairing=pairing, ends_at=ends_at, reason=PairingEndReason.COMPLETED
-                )
+        outcomes = care.pairings_completed_record(
+            pairings=[pairing for _plan, pairing in completed], by=self.by, override_reason=reason
+        )
+        for (plan, _pairing), outcome in zip(completed, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                self._refused(MOTHERS, plan.row, outcome)
 
     def _placeholder(self) -> dt.datetime:
         return min(self._at(self.programme.starts_on, NOON), self.now)

@@ -30,6 +30,7 @@ from kaderasi.care.services.recording import (
     care_records_write,
 )
 from kaderasi.care.services.records import (
+    CompletedPairing,
     consent_give,
     consent_withdraw,
     delivery_record,
@@ -39,6 +40,7 @@ from kaderasi.care.services.records import (
     measurement_record,
     pairing_end,
     pairing_start,
+    pairings_completed_record,
 )
 from kaderasi.care.services.schedule import (
     schedule_reconcile,
@@ -49,6 +51,7 @@ from kaderasi.care.services.schedule import (
 __all__ = [
     "PLAUSIBLE_RANGES",
     "CareRecord",
+    "CompletedPairing",
     "DangerSignsRecord",
     "LatchScoreRecord",
     "MassageSessionRecord",
@@ -74,6 +77,7 @@ __all__ = [
     "pairing_end",
     "pairing_reassign",
     "pairing_start",
+    "pairings_completed_record",
     "pregnancy_record",
     "referral_acknowledge",
     "referral_close",

@@ -2,6 +2,8 @@
 sessions. Every function owns its transaction and takes the clock as `now`."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -36,6 +38,7 @@ from kaderasi.care.services.recording import (
     care_record_write,
 )
 from kaderasi.care.services.schedule import schedule_reconcile
+from kaderasi.core.bulk_audit import bulk_audit_write
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, can
 from kaderasi.training.certification import is_certified
@@ -146,25 +149,12 @@ def pairing_start(
     active clients per cadre and the certification gate: a cadre without a valid certificate on
     the start date is paired only when a coordinator (or admin) records `override_reason`.
     The one-open-pairing-per-mother rule is also a database constraint."""
-    override_reason = override_reason.strip()
-    if not is_certified(cadre, on=timezone.localdate(starts_at)):
-        if not override_reason:
-            raise DomainError(
-                CareErrorCode.PAIRING_CADRE_NOT_CERTIFIED,
-                _(
-                    "This cadre holds no valid certificate; "
-                    "a coordinator must record a reason to pair her."
-                ),
-                field="cadre",
-            )
-        if not can(by, Permission.OVERRIDE_CERTIFICATION):
-            raise DomainError(
-                CareErrorCode.PAIRING_OVERRIDE_NOT_ALLOWED,
-                _("Only a coordinator may pair a cadre who is not certified."),
-                field="override_reason",
-            )
-    else:
-        override_reason = ""
+    override_reason = _certification_override(
+        cadre=cadre,
+        certified=is_certified(cadre, on=timezone.localdate(starts_at)),
+        by=by,
+        override_reason=override_reason,
+    )
     if cadre.programme_id != mother.programme_id:
         raise DomainError(
             CareErrorCode.PAIRING_OTHER_PROGRAMME,
@@ -193,6 +183,96 @@ def pairing_start(
         certification_override_reason=override_reason,
         certification_override_by=by if override_reason else None,
     )
+
+
+def _certification_override(
+    *, cadre: Cadre, certified: bool, by: User | None, override_reason: str
+) -> str:
+    """The override reason a pairing keeps: none for a certified cadre; for another, the reason a
+    coordinator (or admin) gives, or DomainError."""
+    override_reason = override_reason.strip()
+    if not certified:
+        if not override_reason:
+            raise DomainError(
+                CareErrorCode.PAIRING_CADRE_NOT_CERTIFIED,
+                _(
+                    "This cadre holds no valid certificate; "
+                    "a coordinator must record a reason to pair her."
+                ),
+                field="cadre",
+            )
+        if not can(by, Permission.OVERRIDE_CERTIFICATION):
+            raise DomainError(
+                CareErrorCode.PAIRING_OVERRIDE_NOT_ALLOWED,
+                _("Only a coordinator may pair a cadre who is not certified."),
+                field="override_reason",
+            )
+        return override_reason
+    return ""
+
+
+@dataclass(frozen=True)
+class CompletedPairing:
+    """An accompaniment that is over (an imported study's): who, from when, until when."""
+
+    mother: Mother
+    cadre: Cadre
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@transaction.atomic
+def pairings_completed_record(
+    *, pairings: Sequence[CompletedPairing], by: User | None, override_reason: str = ""
+) -> list[Pairing | DomainError]:
+    """Record accompaniments that are already over, in bulk (an imported study): the rules of
+    `pairing_start` that hold for a closed pairing (the certification gate with its override,
+    one programme) and of `pairing_end` (it ends after it starts), then one INSERT and one audit
+    entry for them all. Open-pairing and capacity rules concern open pairings only. Answers per
+    pairing, in order: the stored row or the DomainError that refused it."""
+    certified: dict[tuple[int, dt.date], bool] = {}
+    outcomes: list[Pairing | DomainError] = []
+    rows: list[Pairing] = []
+    for item in pairings:
+        on = timezone.localdate(item.starts_at)
+        if (item.cadre.pk, on) not in certified:
+            certified[(item.cadre.pk, on)] = is_certified(item.cadre, on=on)
+        try:
+            reason = _certification_override(
+                cadre=item.cadre,
+                certified=certified[(item.cadre.pk, on)],
+                by=by,
+                override_reason=override_reason,
+            )
+            if item.cadre.programme_id != item.mother.programme_id:
+                raise DomainError(
+                    CareErrorCode.PAIRING_OTHER_PROGRAMME,
+                    _("The cadre belongs to another programme."),
+                    field="cadre",
+                )
+            if item.ends_at <= item.starts_at:
+                raise DomainError(
+                    CareErrorCode.PAIRING_ENDS_BEFORE_START,
+                    _("A pairing must end after it started (%(starts_at)s).")
+                    % {"starts_at": timezone.localtime(item.starts_at).strftime("%Y-%m-%d %H:%M")},
+                    field="ends_at",
+                )
+        except DomainError as error:
+            outcomes.append(error)
+            continue
+        row = Pairing(
+            mother=item.mother,
+            cadre=item.cadre,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            end_reason=PairingEndReason.COMPLETED,
+            certification_override_reason=reason,
+            certification_override_by=by if reason else None,
+        )
+        rows.append(row)
+        outcomes.append(row)
+    bulk_audit_write(Pairing.objects.bulk_create(rows), actor=by)
+    return outcomes
 
 
 @transaction.atomic

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone, translation
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import Measurement, Mother, Pairing, ScheduledSession
+from kaderasi.care.models import Delivery, Measurement, Mother, Pairing, ScheduledSession
 from kaderasi.care.timing import postpartum_day
+from kaderasi.core.bulk_audit import audit_entries_of
 from kaderasi.core.errors import DomainError
 from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.interop.models import ImportSource, ProgrammeImport
@@ -296,3 +297,16 @@ def test_a_mother_still_inside_her_protocol_gets_her_massage_sessions(world, coo
     planned = ScheduledSession.objects.filter(cancelled_at__isnull=True)
     assert set(planned.values_list("mother__code", flat=True)) == {"M03"}
     assert planned.count() == world.programme.sessions_per_day * world.programme.protocol_days
+
+
+def test_rows_written_in_bulk_keep_their_audit_trail(world, admin_user, now):
+    run_import(xlsx_workbook(VALID), by=admin_user, now=now)
+
+    mother = Mother.objects.get(programme=world.programme, code="M01")
+    cadre = Cadre.objects.get(programme=world.programme, code="K01")
+    delivery = Delivery.objects.get(pregnancy__mother=mother)
+    pairing = Pairing.objects.get(mother=mother)
+    for row in (mother, cadre, delivery, pairing):
+        assert audit_entries_of(row).filter(actor=admin_user).exists(), type(row).__name__
+    assert pairing.end_reason == "completed"
+    assert pairing.certification_override_by == admin_user
