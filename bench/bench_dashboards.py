@@ -1,55 +1,42 @@
 """Benchmark of the dashboards and their rollups at district-to-province scale.
 
-`run()` builds a synthetic field in a throwaway test database (one regency, `districts` ×
-`villages` × 2 posyandus, `mothers` post-partum mothers with six scheduled sessions each, most of
-them done, milk volumes, referrals, cadres with scores and certificates), then measures:
+`run()` writes a synthetic field into the database bench/run.py set up (one regency, `districts`
+× `villages` × 2 posyandus, `mothers` post-partum mothers with six scheduled sessions each, most
+of them done, milk volumes, referrals, cadres with scores and certificates) — with COPY on
+PostgreSQL (psycopg), bulk inserts on SQLite — then measures:
 
-* the full rebuild of the rollups (`kaderasi rollups rebuild`);
-* refreshing one mother after a change (what a service triggers on commit);
+* the full rebuild of the rollups (`kaderasi rollups rebuild`): `rollups.rebuild_seconds`;
+* refreshing one mother after a change (what a service triggers on commit), the median of 20:
+  `rollups.refresh_one_ms` (it must not grow with the number of mothers);
 * the periodic refresh after 1 % of the mothers changed;
-* rendering each role's dashboard: time and number of SQL queries (the query count must not
-  depend on the number of mothers).
+* each role's dashboard, 20 times: `dashboards.<role>.p95_ms` and `dashboards.<role>.queries`
+  (the query count must not depend on the number of mothers).
 
-Run: `python bench/bench_dashboards.py [MOTHERS]` from the repository root; `run()` returns the
-numbers as a dict (the `make bench` target collects them into bench/results.json).
+`rollups.mothers` and `dashboards.mothers` say the size run (BENCH_DASHBOARD_MOTHERS, default
+20,000 × BENCH_SCALE). Run alone: `python -m bench.bench_dashboards` from the repository root.
 """
 
 import datetime as dt
-import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import harness
+
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
+ROLES = {"admin": "admin", "dinkes": "district", "koordinator": "coordinator", "bidan": "midwife"}
+TARGETS = {
+    "rollups.refresh_one_ms": ("<=", 20),
+    **{f"dashboards.{role}.p95_ms": ("<=", 100) for role in ROLES.values()},
+}
 
 
-def _django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    import django
-
-    django.setup()
-
-
-def run(mothers: int = 5000, *, districts: int = 5, villages: int = 10) -> dict:
-    """Measure the dashboards on a synthetic field of `mothers` mothers; returns the numbers."""
-    _django()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        return _measure(mothers, districts=districts, villages=villages)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+def run() -> dict:
+    """Measure the dashboards on a synthetic field; returns the numbers."""
+    mothers = int(os.environ.get("BENCH_DASHBOARD_MOTHERS") or harness.scaled(20000, minimum=500))
+    return _measure(mothers, districts=5, villages=10)
 
 
 def _measure(mothers: int, *, districts: int, villages: int) -> dict:
@@ -64,20 +51,23 @@ def _measure(mothers: int, *, districts: int, villages: int) -> dict:
         rollups_refresh_for_mother,
     )
 
+    started = time.perf_counter()
     with disable_auditlog():
         field = _synthetic_field(mothers, districts=districts, villages=villages)
+    generate_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
     rollups_rebuild(now=NOW)
     rebuild_seconds = time.perf_counter() - started
 
+    from kaderasi.care.models import Mother
+
     one_mother = []
-    for mother in field["mothers"][:20]:
+    for mother in Mother.objects.filter(pk__in=field["mother_ids"][:: max(1, mothers // 20)])[:20]:
         started = time.perf_counter()
         rollups_refresh_for_mother(mother=mother, now=NOW)
         one_mother.append(time.perf_counter() - started)
 
-    from kaderasi.care.models import Mother
     from kaderasi.reports.models import RollupState
     from kaderasi.reports.rollups import WATERMARK_OVERLAP
 
@@ -85,7 +75,7 @@ def _measure(mothers: int, *, districts: int, villages: int) -> dict:
     # the last run is minutes old. Move the watermark past the look-back, then change 1 %.
     later = dt.datetime.now(dt.UTC) + WATERMARK_OVERLAP + dt.timedelta(seconds=1)
     RollupState.objects.update(refreshed_through=later)
-    changed = [m.pk for m in field["mothers"][::100]]
+    changed = field["mother_ids"][::100]
     Mother.objects.filter(pk__in=changed).update(updated_at=later + dt.timedelta(seconds=1))
     started = time.perf_counter()
     rollups_refresh_due(now=NOW)
@@ -94,31 +84,61 @@ def _measure(mothers: int, *, districts: int, villages: int) -> dict:
     import kaderasi.core.clock as clock
 
     clock.now = lambda: NOW
-    pages = {}
-    for username in ("admin", "dinkes", "koordinator", "bidan"):
+    results = {
+        "rollups.mothers": mothers,
+        "rollups.generate_seconds": round(generate_seconds, 1),
+        "rollups.rebuild_seconds": round(rebuild_seconds, 2),
+        "rollups.refresh_one_ms": round(1000 * statistics.median(one_mother), 1),
+        "rollups.refresh_due_1_percent_seconds": round(due_seconds, 2),
+        "dashboards.mothers": mothers,
+        "dashboards.posyandus": districts * villages * 2,
+    }
+    for username, role in ROLES.items():
         client = Client()
         client.force_login(field["users"][username])
         client.get("/dashboard/")  # warm the chart cache and the template loader
         timings = []
-        for _repeat in range(5):
+        for _repeat in range(20):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get("/dashboard/", {"period": "12w"})
                 timings.append(time.perf_counter() - started)
             assert response.status_code == 200, response.status_code
-        pages[username] = {
-            "median_ms": round(1000 * statistics.median(timings), 1),
-            "queries": len(queries),
-        }
-    return {
-        "mothers": mothers,
-        "posyandus": districts * villages * 2,
-        "rebuild_seconds": round(rebuild_seconds, 2),
-        "refresh_one_mother_median_ms": round(1000 * statistics.median(one_mother), 1),
-        "refresh_due_after_1_percent_changed_seconds": round(due_seconds, 2),
-        "mothers_changed": len(changed),
-        "dashboard": pages,
-    }
+        timings.sort()
+        results[f"dashboards.{role}.p95_ms"] = round(1000 * timings[int(0.95 * len(timings))], 1)
+        results[f"dashboards.{role}.median_ms"] = round(1000 * statistics.median(timings), 1)
+        results[f"dashboards.{role}.queries"] = len(queries)
+    return results
+
+
+def _insert(model, rows) -> list:
+    """Insert `rows` (unsaved instances) with ids after the table's largest: COPY on PostgreSQL,
+    a bulk insert elsewhere. Returns the rows, their pks set."""
+    from django.db import connection
+    from django.db.models import Max
+
+    rows = list(rows)
+    if not rows:
+        return rows
+    first_id = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    for offset, row in enumerate(rows):
+        row.pk = first_id + offset
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=2000)
+        return rows
+    fields = [f for f in model._meta.concrete_fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+                )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+            [model._meta.db_table, first_id + len(rows) - 1],
+        )
+    return rows
 
 
 def _synthetic_field(mothers: int, *, districts: int, villages: int) -> dict:
@@ -210,69 +230,86 @@ def _synthetic_field(mothers: int, *, districts: int, villages: int) -> dict:
         )
         for c in cadres
     )
-    mother_rows = Mother.objects.bulk_create(
-        Mother(
-            programme=programme,
-            code=f"M{i:06d}",
-            name=f"Ibu {i}",
-            posyandu=posyandus[i % len(posyandus)],
-        )
-        for i in range(mothers)
+    mother_rows = _insert(
+        Mother,
+        (
+            Mother(
+                programme=programme,
+                code=f"M{i:06d}",
+                name=f"Ibu {i}",
+                posyandu=posyandus[i % len(posyandus)],
+            )
+            for i in range(mothers)
+        ),
     )
-    pregnancies = Pregnancy.objects.bulk_create(
-        Pregnancy(mother=m, last_menstrual_period=dt.date(2026, 1, 1)) for m in mother_rows
+    pregnancies = _insert(
+        Pregnancy,
+        (Pregnancy(mother=m, last_menstrual_period=dt.date(2026, 1, 1)) for m in mother_rows),
     )
     delivered = {m.pk: NOW - dt.timedelta(hours=rng.randint(6, 24 * 80)) for m in mother_rows}
-    Delivery.objects.bulk_create(
-        Delivery(pregnancy=p, delivered_at=delivered[p.mother_id]) for p in pregnancies
+    _insert(
+        Delivery,
+        (Delivery(pregnancy=p, delivered_at=delivered[p.mother_id]) for p in pregnancies),
     )
-    Pairing.objects.bulk_create(
-        Pairing(mother=m, cadre=cadres[i % len(cadres)], starts_at=delivered[m.pk])
-        for i, m in enumerate(mother_rows)
-        if i % 5
+    _insert(
+        Pairing,
+        (
+            Pairing(mother=m, cadre=cadres[i % len(cadres)], starts_at=delivered[m.pk])
+            for i, m in enumerate(mother_rows)
+            if i % 5
+        ),
     )
-    sessions = ScheduledSession.objects.bulk_create(
-        ScheduledSession(
-            mother=m,
-            district=district_of[m.posyandu_id],
-            postpartum_day=day,
-            slot=slot,
-            window_starts_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=2 + 8 * slot),
-            window_ends_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=6 + 8 * slot),
-        )
-        for m in mother_rows
-        for day in (1, 2, 3)
-        for slot in (1, 2)
+    sessions = _insert(
+        ScheduledSession,
+        (
+            ScheduledSession(
+                mother=m,
+                district=district_of[m.posyandu_id],
+                postpartum_day=day,
+                slot=slot,
+                window_starts_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=2 + 8 * slot),
+                window_ends_at=delivered[m.pk] + dt.timedelta(days=day - 1, hours=6 + 8 * slot),
+            )
+            for m in mother_rows
+            for day in (1, 2, 3)
+            for slot in (1, 2)
+        ),
     )
-    MassageSession.objects.bulk_create(
-        MassageSession(
-            mother_id=s.mother_id,
-            district_id=s.district_id,
-            scheduled_session=s,
-            performed_by="cadre",
-            started_at=s.window_starts_at + dt.timedelta(minutes=30),
-            ended_at=s.window_starts_at + dt.timedelta(minutes=42),
-        )
-        for s in sessions
-        if s.window_starts_at < NOW and rng.random() < 0.8
+    _insert(
+        MassageSession,
+        (
+            MassageSession(
+                mother_id=s.mother_id,
+                district_id=s.district_id,
+                scheduled_session=s,
+                performed_by="cadre",
+                started_at=s.window_starts_at + dt.timedelta(minutes=30),
+                ended_at=s.window_starts_at + dt.timedelta(minutes=42),
+            )
+            for s in sessions
+            if s.window_starts_at < NOW and rng.random() < 0.8
+        ),
     )
-    Measurement.objects.bulk_create(
-        Measurement(
-            mother=m,
-            district=district_of[m.posyandu_id],
-            kind="milk_volume",
-            measured_at=delivered[m.pk] + dt.timedelta(hours=hours),
-            value=Decimal(volume),
-            basis="24h_estimate",
-            phase=phase,
-            method="hand_expression",
-        )
-        for m in mother_rows
-        for phase, hours, volume in (
-            ("before", 5, rng.randint(5, 120)),
-            ("after", 60, rng.randint(80, 700)),
-        )
-        if delivered[m.pk] + dt.timedelta(hours=hours) < NOW
+    _insert(
+        Measurement,
+        (
+            Measurement(
+                mother=m,
+                district=district_of[m.posyandu_id],
+                kind="milk_volume",
+                measured_at=delivered[m.pk] + dt.timedelta(hours=hours),
+                value=Decimal(volume),
+                basis="24h_estimate",
+                phase=phase,
+                method="hand_expression",
+            )
+            for m in mother_rows
+            for phase, hours, volume in (
+                ("before", 5, rng.randint(5, 120)),
+                ("after", 60, rng.randint(80, 700)),
+            )
+            if delivered[m.pk] + dt.timedelta(hours=hours) < NOW
+        ),
     )
     rule = FlagRule.objects.create(
         code="bench", severity="amber", title_id="Uji", title_en="Test", source="bench"
@@ -291,9 +328,8 @@ def _synthetic_field(mothers: int, *, districts: int, villages: int) -> dict:
         Referral(flag=f, mother_id=f.mother_id, district_id=f.district_id, opened_at=f.raised_at)
         for f in flags
     )
-    return {"mothers": mother_rows, "users": users}
+    return {"mother_ids": [m.pk for m in mother_rows], "users": users}
 
 
 if __name__ == "__main__":
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    print(json.dumps(run(size), indent=2))
+    harness.standalone(run)
