@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -291,6 +292,33 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Permissions-Policy everywhere; Cache-Control: no-store on logged-in pages, downloads and the API.
 MIDDLEWARE.append("kaderasi.web.security_headers.SecurityHeadersMiddleware")
+# Content-Security-Policy (django-csp): scripts and style sheets from kaderasi itself, and inline
+# ones only with the response's nonce (`request.csp_nonce`; htmx gets it for its indicator
+# styles). Style attributes stay allowed (`style-src-attr`): a bar's width is one; they cannot run
+# script. No frames, no plugins, no form posting elsewhere. See docs/security.md.
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# How many NIK or phone numbers one user may check against the registered mothers in an hour
+# (registering a mother checks for a duplicate; kaderasi/accounts/lookup_limits.py).
+KADERASI_IDENTITY_LOOKUPS_PER_HOUR = envint("KADERASI_IDENTITY_LOOKUPS_PER_HOUR", 30)
 KADERASI_LOGIN_MAX_FAILURES = envint("KADERASI_LOGIN_MAX_FAILURES", 5)
 KADERASI_LOGIN_COOLOFF_SECONDS = envint("KADERASI_LOGIN_COOLOFF_SECONDS", 60)
 KADERASI_LOGIN_COOLOFF_MAX_SECONDS = envint("KADERASI_LOGIN_COOLOFF_MAX_SECONDS", 30 * 60)

@@ -355,10 +355,20 @@ def phone(live_server, transactional_db, monkeypatch):
             is_mobile=True,
         )
         context.set_default_timeout(15_000)
+        # What the Content-Security-Policy refused (an inline script or style without the
+        # nonce, a file from elsewhere): any is a broken screen, so the test fails.
+        refused: list[str] = []
+        context.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         page = context.new_page()
         yield page
         context.close()
         browser.close()
+        assert not refused, f"the Content-Security-Policy refused: {refused}"
     _NO_SIGNAL.clear()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 

@@ -36,3 +36,6 @@ _.from_db_value, _.get_lookup
 
 # The admin calls has_<name>_permission for an action declared with permissions=["<name>"].
 _.has_requeue_permission
+
+# Django's list filter calls field_choices (ScopedRelatedFilter, kaderasi/core/admin_site.py).
+_.field_choices

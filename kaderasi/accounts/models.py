@@ -61,3 +61,22 @@ class User(AbstractUser, BaseModel):
         """True when her role holds `permission` (accounts/roles.py); `core.policies.can` adds
         the checks that do not depend on the role (logged in, active, superuser)."""
         return self.role in GRANTS[permission]
+
+
+class IdentityLookup(models.Model):
+    """One check of a NIK or phone number against the registered mothers, by whom and when
+    (kaderasi.accounts.lookup_limits counts them per user per hour). Which number was checked
+    is not kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("identity lookup")
+        verbose_name_plural = _("identity lookups")
+        indexes = [models.Index(fields=["user", "at"], name="identity_lookup_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

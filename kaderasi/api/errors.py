@@ -5,7 +5,6 @@ class ApiErrorCode(StrEnum):
     # Authentication and tokens.
     INVALID_CREDENTIALS = "invalid_credentials"
     LOCKED_OUT = "locked_out"
-    RATE_LIMITED = "rate_limited"
     NOT_AUTHENTICATED = "not_authenticated"
     CSRF_FAILED = "csrf_failed"
     # Request shape.

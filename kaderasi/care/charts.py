@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from kaderasi.core import numbers
+from kaderasi.core.svg import style_element_inlined
 from kaderasi.evaluation.norms import ReferenceRange
 
 
@@ -42,7 +43,7 @@ def _svg(figure, label: str) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "font.size": 10}):
         figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = style_element_inlined(svg[svg.index("<svg") :])
     # Let the page size the chart: keep the viewBox, drop the fixed size.
     # Named for screen readers, with its values in words as the text alternative.
     name = escape(label)

@@ -32,6 +32,7 @@ class CareErrorCode(StrEnum):
     DANGER_SIGN_UNKNOWN = "danger_sign_unknown"
     DANGER_SIGN_IN_FUTURE = "danger_sign_in_future"
     MOTHER_POSSIBLE_DUPLICATE = "mother_possible_duplicate"
+    IDENTITY_LOOKUPS_EXHAUSTED = "identity_lookups_exhausted"
     MOTHER_POSYANDU_OUTSIDE_PROGRAMME = "mother_posyandu_outside_programme"
     MOTHER_BIRTH_DATE_IN_FUTURE = "mother_birth_date_in_future"
     PREGNANCY_DATES_REQUIRED = "pregnancy_dates_required"

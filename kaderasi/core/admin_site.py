@@ -6,8 +6,9 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,25 @@ class KaderasiAdminSite(admin.AdminSite):
         return redirect_to_login(
             request.GET.get("next", request.get_full_path()), settings.LOGIN_URL
         )
+
+
+class ScopedRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A filter on a related row (a programme, a village, a cadre) offering only the related rows
+    of the rows the viewer sees, and of those only the ones the related model's admin lets her
+    see when it scopes choices: no name from outside her scope appears in a filter (issue 14)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        allowed = {"pk__in": related}
+        scope = model_admin._choice_scope(field.related_model)
+        if scope is not None:
+            allowed = {"pk__in": scope(request.user).filter(pk__in=related).values("pk")}
+        return field.get_choices(include_blank=False, limit_choices_to=allowed, ordering=ordering)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -92,6 +112,20 @@ class ScopedAdmin(admin.ModelAdmin):
         if obj is None:
             return True
         return type(self).visible(request.user).filter(pk=obj.pk).exists()
+
+    def get_list_filter(self, request):
+        """Every filter on a relation (`"programme"`, `"mother__posyandu__parent"`) offers only
+        the related rows in the viewer's scope (ScopedRelatedFilter)."""
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry):
+        if not isinstance(entry, str):
+            return entry
+        try:
+            path = get_fields_from_path(self.model, entry)
+        except (FieldDoesNotExist, NotRelationField):
+            return entry
+        return (entry, ScopedRelatedFilter) if path[-1].is_relation else entry
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope = self.related_scopes.get(db_field.name) or self._choice_scope(db_field.related_model)

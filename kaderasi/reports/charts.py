@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from kaderasi.core import numbers as fmt
+from kaderasi.core.svg import style_element_inlined
 from kaderasi.training.scoring import Bands
 
 INK = "#111111"
@@ -116,7 +117,7 @@ def _accessible_svg(svg: str, prefix: str, title: str, description: str) -> str:
     presentation attributes (a strict Content-Security-Policy blocks style attributes, and the
     PDF renderer reads attributes without complaint); announced as one image with a title and a
     description. The page's stylesheet scales it with `.chart-svg`."""
-    svg = svg[svg.index("<svg") :]
+    svg = style_element_inlined(svg[svg.index("<svg") :])
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}-{m.group(1)}"', svg)

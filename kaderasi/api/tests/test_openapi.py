@@ -1,4 +1,5 @@
-"""The OpenAPI document is valid, and schemathesis finds no server error in any operation."""
+"""The OpenAPI document is valid, and schemathesis finds no server error and no undocumented
+answer (status, content type, headers, body) in any operation."""
 
 import pytest
 import schemathesis
@@ -7,7 +8,13 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from kaderasi.api.tests.conftest import Phone
 from kaderasi.tests import factories as f
@@ -52,6 +59,17 @@ def test_every_operation_answers_generated_requests_without_a_server_error(
         _exercise(operation, phone.secret)
 
 
+# No server error, and every answer is one the document describes: its status, content type,
+# headers and body.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
 def _exercise(operation, secret):
     @given(case=operation.as_strategy())
     @settings(
@@ -62,8 +80,23 @@ def _exercise(operation, secret):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        case.call_and_validate(
-            headers={"Authorization": f"Bearer {secret}"}, checks=[not_a_server_error]
-        )
+        case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS)
 
     run()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("text/plain", "hello"), ("application/json", "{not json"), ("application/json", "[]")],
+)
+def test_a_token_request_whose_body_is_not_a_json_object_gets_a_documented_answer(
+    client, content_type, body
+):
+    document = client.get("/api/v1/openapi.json").json()
+    documented = document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+
+    response = client.post("/api/v1/auth/token", body, content_type=content_type)
+
+    assert str(response.status_code) in documented
+    assert response.status_code in (400, 422)
+    assert response.json()["code"] in ("invalid", "invalid_type")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaderasi.accounts.lookup_limits import identity_lookup_take, lookups_exhausted_message
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.errors import CareErrorCode
@@ -73,6 +74,15 @@ def mother_register(
             field="posyandu",
         )
     condition = duplicate_condition(nik=nik, phone=phone)
+    if condition is not None and by is not None:
+        # Each check says whether a number is registered: a user gets so many an hour.
+        wait = identity_lookup_take(user=by, now=now)
+        if wait:
+            raise DomainError(
+                CareErrorCode.IDENTITY_LOOKUPS_EXHAUSTED,
+                lookups_exhausted_message(wait),
+                field="nik" if nik else "phone",
+            )
     if condition is not None and not confirm_not_duplicate:
         # Only among the mothers the registering user may see: a refusal must not tell her that
         # a NIK or phone number exists in another region (issue 14). No user: all mothers.

@@ -4,6 +4,7 @@ when it comes; a record the server refused is never reported as "all sent"."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -66,13 +67,15 @@ def test_simpan_says_saving_at_once_then_safe_on_the_phone_then_the_servers_answ
     assert first_text == "Menyimpan…"
     assert after_ms < 100
     phone.screenshot(path=shots / "save-feedback-sending.png")
-    phone.wait_for_function("() => document.querySelector('.sync-status') !== null")
+    phone.locator(".sync-status").wait_for(state="attached")
     assert len(held) == 1
     assert Measurement.objects.filter(mother=client, kind="feeds").count() == feeds_before
 
     held[0].continue_()
 
-    phone.wait_for_function("location.pathname === '/'")
+    # Not wait_for_function: with the page clock installed, Playwright evaluates its string with
+    # eval(), which the Content-Security-Policy refuses.
+    phone.wait_for_url(lambda url: urlsplit(url).path == "/")
     flash = phone.locator(".offline-flash")
     flash.wait_for()
     assert flash.text_content() == "Tersimpan dan terkirim."

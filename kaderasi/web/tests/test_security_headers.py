@@ -69,3 +69,41 @@ def test_a_verify_code_with_a_slash_is_a_clear_not_found_not_a_server_error(code
 
     assert response.status_code == 404
     assert response.templates[0].name == "training/verify.html"
+
+
+def test_every_page_has_a_content_security_policy_with_a_fresh_nonce():
+    first = Client().get("/login/")
+    second = Client().get("/login/")
+
+    policy = first["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    nonce = directives["script-src"].split("'nonce-")[1].split("'")[0]
+    assert directives["script-src"] == f"'self' 'nonce-{nonce}'"
+    assert directives["style-src"] == f"'self' 'nonce-{nonce}'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in directives["script-src"] + directives["style-src"]
+    assert "unsafe-eval" not in policy
+    # htmx gets the nonce for the one style it adds, and may not eval.
+    assert f'"inlineStyleNonce": "{nonce}"' in first.content.decode()
+    assert '"allowEval": false' in first.content.decode()
+    assert nonce not in second["Content-Security-Policy"]
+
+
+def test_no_template_has_an_inline_event_handler_or_an_unnonced_inline_script():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    templates = Path(settings.BASE_DIR, "kaderasi").rglob("templates/**/*.html")
+    offending = []
+    for path in templates:
+        if "/pdf/" in str(path) or path.name.endswith(("_pdf.html", "_print.html")):
+            continue  # read by the PDF renderer, never by a browser
+        text = path.read_text()
+        if re.search(r"\son[a-z]+=\"", text) or re.search(r"<script(?![^>]*\b(src|nonce)=)", text):
+            offending.append(path.name)
+        if re.search(r"<style(?![^>]*\bnonce=)", text):
+            offending.append(path.name)
+    assert offending == []
