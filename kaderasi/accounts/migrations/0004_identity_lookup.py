@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_user_phone'),
+        ('accounts', '0003_user_phone_encrypted'),
     ]
 
     operations = [
