@@ -21,7 +21,7 @@ KADERASI_MODELS = [
 # Kept out of the admin on purpose, with the reason.
 NOT_IN_ADMIN = {
     "api.SyncSnapshot": "bookkeeping of which mothers a phone's last pull covered; nobody edits it",
-    "accounts.IdentityLookup": "the hour's count of a user's NIK/phone checks; kept an hour, no one reads it",
+    "accounts.IdentityLookup": "a user's NIK/phone checks of the last hour; nobody reads them",
 }
 
 
