@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kaderasi.reports",
     "kaderasi.reminders",
     "kaderasi.sync",
+    "kaderasi.privacy",
     "kaderasi.worker",
     "kaderasi.api",
     "kaderasi.offline",

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("kaderasi.interop.urls")),
     path("", include("kaderasi.reports.urls")),
     path("", include("kaderasi.reminders.urls")),
+    path("", include("kaderasi.privacy.urls")),
     path("", include("kaderasi.offline.urls")),
     prefix_default_language=False,
 )

@@ -8,7 +8,14 @@ _ = object()
 # Apps: Django finds an app's AppConfig subclass in its apps.py (INSTALLED_APPS names the app)
 # and calls ready().
 _.AccountsConfig, _.ApiConfig, _.CadresConfig, _.CareConfig, _.CoreConfig, _.DemoConfig
-_.EvaluationConfig, _.InteropConfig, _.OfflineConfig, _.ProgrammesConfig, _.RegionsConfig
+(
+    _.EvaluationConfig,
+    _.InteropConfig,
+    _.OfflineConfig,
+    _.PrivacyConfig,
+    _.ProgrammesConfig,
+    _.RegionsConfig,
+)
 _.RemindersConfig, _.ReportsConfig, _.SyncConfig, _.TrainingConfig, _.WebConfig, _.WorkerConfig
 
 # Management commands: Django calls Command.add_arguments and handle.

@@ -76,4 +76,6 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EDIT_PROGRAMME_REPORT: frozenset({Role.ADMIN, Role.COORDINATOR}),
     # Who opened a mother's record (the read audit): the programme's coordinator answers for it.
     Permission.VIEW_READ_AUDIT: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # A mother's requests under UU PDP (her data export, erasing her identity): who registers her.
+    Permission.HANDLE_SUBJECT_REQUEST: frozenset({Role.ADMIN, Role.COORDINATOR, Role.MIDWIFE}),
 }

@@ -411,3 +411,32 @@ def possible_duplicates(user: User, *, nik: str = "", phone: str = "") -> list[P
 def reads_of_mother(mother: Mother, *, limit: int = 500) -> list[MotherRead]:
     """The latest reads of `mother`'s data, newest first, with who read (one query)."""
     return list(mother.reads.select_related("user")[:limit])
+
+
+def _names_withheld_from(user: User) -> bool:
+    return getattr(user, "role", None) == Role.DISTRICT_OFFICE and not user.is_superuser
+
+
+def mothers_identified_to(user: User) -> QuerySet[Mother]:
+    """The mothers whose names and pages `user` may open: those she may see, except that the
+    district office sees codes and aggregates only, unless the programme grants it names
+    (`Programme.district_sees_names`; UU PDP data minimisation, decision 0122)."""
+    mothers = mothers_visible_to(user)
+    if _names_withheld_from(user):
+        mothers = mothers.filter(programme__district_sees_names=True)
+    return mothers
+
+
+def mother_identified_to(user: User, mother: Mother) -> bool:
+    """Whether `user` may read `mother`'s name (one query per user and request, not per row)."""
+    if not _names_withheld_from(user):
+        return True
+    granted = getattr(user, "_programmes_granting_names", None)
+    if granted is None:
+        from kaderasi.programmes.models import Programme
+
+        granted = set(
+            Programme.objects.filter(district_sees_names=True).values_list("pk", flat=True)
+        )
+        user._programmes_granting_names = granted
+    return mother.programme_id in granted

@@ -42,7 +42,7 @@ from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import (
     consents_visible_to,
     flags_of_referral,
-    mothers_visible_to,
+    mothers_identified_to,
     open_referrals,
     pairing_candidates,
     possible_duplicates,
@@ -73,7 +73,7 @@ VALUE_KINDS = {
 
 def _mother_for(user, public_id):
     return get_object_or_404(
-        mothers_visible_to(user).select_related("programme", "posyandu__parent"),
+        mothers_identified_to(user).select_related("programme", "posyandu__parent"),
         public_id=public_id,
     )
 
@@ -126,6 +126,7 @@ def mother_detail(request, public_id):
     context = timeline_context(mother, user=request.user, now=clock.now())
     reads_record(request, mother_ids=[mother.pk], interface=ReadInterface.MOTHER_PAGE)
     context["can_view_reads"] = can(request.user, Permission.VIEW_READ_AUDIT)
+    context["can_handle_subject_request"] = can(request.user, Permission.HANDLE_SUBJECT_REQUEST)
     return render(request, "care/mother_detail.html", context)
 
 

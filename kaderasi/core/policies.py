@@ -42,6 +42,7 @@ class Permission(StrEnum):
     EXPORT_IDENTIFIABLE_DATA = "programme_report.export_identifiable"
     EDIT_PROGRAMME_REPORT = "programme_report.edit"
     VIEW_READ_AUDIT = "mother.view_reads"
+    HANDLE_SUBJECT_REQUEST = "mother.subject_request"
 
 
 def can(user, permission: Permission) -> bool:

@@ -191,6 +191,24 @@ class Programme(BaseModel):
         help_text=_("Some values were generated to illustrate published summary figures."),
     )
     data_note = models.TextField(_("note on the data"), blank=True)
+    # Data minimisation (UU PDP): the district office sees codes and aggregates unless granted.
+    district_sees_names = models.BooleanField(
+        _("district office sees names"),
+        default=False,
+        help_text=_(
+            "Off: the district health office sees mothers' codes and the programme's numbers, "
+            "not names or a mother's pages. Turn on only when an agreement gives it the names."
+        ),
+    )
+    identifiable_data_kept_days = models.PositiveIntegerField(
+        _("identities kept after the end (days)"),
+        default=1825,
+        help_text=_(
+            "How long after the programme ends mothers' names, NIK, phone numbers and birth "
+            "dates are kept; then they are erased and the records stay under their codes. "
+            "Set it from the ethics approval or the data agreement."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")

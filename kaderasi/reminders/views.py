@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaderasi.care.models import ReadInterface
 from kaderasi.care.read_audit import reads_record
-from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.selectors import mothers_identified_to
 from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, require
@@ -31,7 +31,7 @@ def _is_htmx(request) -> bool:
 
 def _get_mother_for_user(user, public_id):
     return get_object_or_404(
-        mothers_visible_to(user).select_related("programme", "posyandu"), public_id=public_id
+        mothers_identified_to(user).select_related("programme", "posyandu"), public_id=public_id
     )
 
 

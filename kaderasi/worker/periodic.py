@@ -18,6 +18,7 @@ PERIODIC_JOBS: tuple[str, ...] = (
     "kaderasi.reports.rollups.rollups_refresh_due",
     "kaderasi.reports.services.report_exports_purge_due",
     "kaderasi.reports.services.report_exports_recover",
+    "kaderasi.privacy.services.retention_sweep",
 )
 
 # Run once when a worker starts, before it takes tasks: work a killed worker left half done.

@@ -53,6 +53,9 @@ class Mother(BaseModel):
     group = models.CharField(
         _("study group"), max_length=16, choices=StudyGroup.choices, default=StudyGroup.INTERVENTION
     )
+    # Set when her identity was erased, on her request or after the programme's retention
+    # (kaderasi.privacy): name, NIK, phone and birth date are gone, her records stay under her code.
+    pseudonymised_at = models.DateTimeField(_("identity erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mother")

@@ -19,6 +19,7 @@ class ReadInterface(models.TextChoices):
     API_PULL = "api_pull", _("Phone sync")
     API_MOTHER = "api_mother", _("Her record on a phone")
     COMMAND_EXPORT = "command_export", _("Export with names on the server console")
+    SUBJECT_EXPORT = "subject_export", _("Everything held about her (data export)")
 
 
 class MotherRead(models.Model):

@@ -93,6 +93,9 @@ READS = {
     ReadInterface.API_PULL: lambda r: r.phone.pull(),
     ReadInterface.API_MOTHER: lambda r: r.phone.get(f"/api/v1/mothers/{r.mother.public_id}"),
     ReadInterface.COMMAND_EXPORT: _command_export,
+    ReadInterface.SUBJECT_EXPORT: lambda r: r.client.get(
+        reverse("privacy:mother-data-export", args=[r.mother.public_id])
+    ),
 }
 
 

@@ -297,6 +297,8 @@ def test_a_cadre_cannot_open_or_post_the_forms_of_a_mother_she_does_not_accompan
 
 
 def test_the_district_office_reads_but_records_nothing(client, district_officer, mother):
+    mother.programme.district_sees_names = True  # her page: only where the programme grants it
+    mother.programme.save()
     client.force_login(district_officer)
     assert client.get(reverse("mother-detail", args=[mother.public_id])).status_code == 200
     url = reverse("care:session-guide", args=[mother.public_id])

@@ -13,7 +13,7 @@ from kaderasi.accounts.selectors import staff_within_scope_of
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import Mother, ReadInterface
 from kaderasi.care.read_audit import reads_record
-from kaderasi.care.selectors import mothers_visible_to
+from kaderasi.care.selectors import mothers_identified_to
 from kaderasi.core import clock
 from kaderasi.core.policies import Permission, require
 from kaderasi.interop.fhir.bundle import programme_bundle
@@ -25,7 +25,7 @@ from kaderasi.interop.fhir.selectors import programme_fhir_rows
 def mother_fhir(request, public_id):
     require(request.user, Permission.EXPORT_MOTHER_RECORD)
     mother = get_object_or_404(
-        mothers_visible_to(request.user).select_related("programme"), public_id=public_id
+        mothers_identified_to(request.user).select_related("programme"), public_id=public_id
     )
     # Only the cadres she may see are named: one of another area who met the mother is left out.
     cadres = (

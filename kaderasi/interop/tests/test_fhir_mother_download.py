@@ -106,6 +106,9 @@ def test_her_page_offers_the_download_to_the_midwife_only(
     client.force_login(midwife)
     assert _url(mother) in client.get(page).content.decode()
 
+    # The district office opens her page only where the programme grants it names (issue 14).
+    mother.programme.district_sees_names = True
+    mother.programme.save()
     client.force_login(district_officer)
     response = client.get(page)
     assert response.status_code == 200

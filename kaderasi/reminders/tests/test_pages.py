@@ -172,7 +172,8 @@ PANEL = {
     "admin_user": {"sri": 200, "tutik": 200},
     "coordinator": {"sri": 200, "tutik": 200},
     "midwife": {"sri": 200, "tutik": 404},
-    "district_officer": {"sri": 200, "tutik": 200},
+    # Names and phone numbers: not for the district office unless the programme grants them.
+    "district_officer": {"sri": 404, "tutik": 404},
     "cadre_user": {"sri": 200, "tutik": 404},
 }
 
