@@ -11,10 +11,14 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The test server sends static files uncompressed; production (WhiteNoise) sends them compressed,
-# about half of these budgets.
-FIRST_LOAD_BUDGET = 400_000  # bytes, uncompressed test server; with the guided session kept offline
-RETURN_VISIT_BUDGET = 15_000
+# The test server sends pages and JSON gzipped (kaderasi/web/compression.py) but static files
+# uncompressed and without content hashes; production (WhiteNoise) sends those compressed too:
+# bench/bench_cadre_phone.py measures that, on a slow 3G profile (decision 0125). Measured here:
+# first load 199 KB (static 140 KB of it), return visit 5.0 KB, offline kit 1.06 MB, of which the
+# demo training video kept for offline use is 978 KB.
+FIRST_LOAD_BUDGET = 220_000  # bytes: login page, log in, her home page loaded
+OFFLINE_KIT_BUDGET = 1_200_000  # the first sync, the shell and her clients' screens kept offline
+RETURN_VISIT_BUDGET = 6_000
 
 
 def transferred(requests) -> int:
@@ -28,24 +32,28 @@ def transferred(requests) -> int:
     return total
 
 
-def measure(page) -> tuple[int, int]:
-    """(first load, return visit) in bytes for the demo cadre on a fresh phone."""
+def measure(page) -> tuple[int, int, int]:
+    """(first load, offline kit, return visit) in bytes for the demo cadre on a fresh phone: the
+    first load ends when her home page has loaded; the offline kit is what follows in the
+    background (the first sync, the service worker keeping the shell and her clients' screens)."""
     finished = []
     page.context.on("requestfinished", lambda request: finished.append(request))
     page.goto("/login/")
     page.fill("#id_username", "kader")
     page.fill("#id_password", "kaderasi-demo")
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit].primary")
+    first = transferred(finished)
+    finished.clear()
     page.evaluate("window.kaderasiOffline.ready")
     page.wait_for_timeout(500)
-    first = transferred(finished)
+    kit = transferred(finished)
     finished.clear()
     page.goto("/")
     page.wait_for_load_state()
     page.evaluate("window.kaderasiOffline.ready")
     page.wait_for_timeout(500)
-    return first, transferred(finished)
+    return first, kit, transferred(finished)
 
 
 def test_the_cadres_first_load_and_return_visit_stay_light(phone, now):
@@ -55,10 +63,11 @@ def test_the_cadres_first_load_and_return_visit_stay_light(phone, now):
     # sends both clients again: unchanged, their screens are not downloaded again.
     seed_demo(now=now)
 
-    first, again = measure(phone)
+    first, kit, again = measure(phone)
 
-    print(f"cadre first load {first} bytes, return visit {again} bytes")
+    print(f"cadre first load {first} bytes, offline kit {kit} bytes, return visit {again} bytes")
     assert 0 < first < FIRST_LOAD_BUDGET
+    assert 0 < kit < OFFLINE_KIT_BUDGET
     assert 0 < again < RETURN_VISIT_BUDGET
 
 
@@ -82,6 +91,6 @@ if __name__ == "__main__":  # pragma: no cover - a measuring tool
             is_mobile=True,
             has_touch=True,
         )
-        first, again = measure(context.new_page())
-        print(f"first load: {first} bytes; return visit: {again} bytes")
+        first, kit, again = measure(context.new_page())
+        print(f"first load: {first} bytes; offline kit: {kit} bytes; return visit: {again} bytes")
         browser.close()

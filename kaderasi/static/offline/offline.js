@@ -993,9 +993,14 @@
     await rememberUser();
     await refreshStatus();
     await openCorrection();
-    if ("serviceWorker" in navigator) {
+    if ("serviceWorker" in navigator && CONFIG.user) {
       // Without a worker (refused, or not served) the app still syncs; it just cannot keep pages.
-      navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => {});
+      // Only for a person logged in (the login page needs nothing kept), and once the page has
+      // loaded: on a slow connection the shell it keeps must not hold up her first screen.
+      const register = () =>
+        navigator.serviceWorker.register(CONFIG.service_worker, { scope: "/" }).catch(() => {});
+      if (document.readyState === "complete") register();
+      else window.addEventListener("load", register, { once: true });
     }
     if (navigator.storage && navigator.storage.persist) {
       navigator.storage.persisted().then((persisted) => persisted || navigator.storage.persist());
