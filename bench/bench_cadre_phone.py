@@ -52,11 +52,14 @@ TARGETS = {
     "cadre.return_visit_kb": ("<=", 5),
     "cadre.save_to_confirmation_ms": ("<=", 300),
 }
-# Every text the Simpan button and the form show from the tap on, with the time since the tap.
+# The time from the tap on Simpan to the first confirmation line the form shows.
 WATCH_SAVE = """() => {
   window.benchSaved = null;
   const form = document.querySelector("form[data-outbox=feeds]");
-  form.addEventListener("submit", () => { window.benchTapped = performance.now(); }, true);
+  // The tap (offline.js takes the submit event itself, before the form's own listeners).
+  form.querySelector("button[type=submit]").addEventListener("click", () => {
+    window.benchTapped = performance.now();
+  });
   new MutationObserver(() => {
     if (window.benchSaved === null && form.querySelector(".offline-notice, .offline-flash")) {
       window.benchSaved = performance.now() - window.benchTapped;

@@ -31,6 +31,8 @@ SHELL_STATIC = (
     "care/records.js",
     "care/session.js",
     "care/danger_call.js",
+    # The cadre's home shows her training card with its own style.
+    "training/training.css",
     *sorted(f"care/img/{path.name}" for path in (_STATIC_DIR / "care" / "img").glob("*.svg")),
 )
 # Pages of one mother a cadre keeps for each of her clients: the screens her client's page leads
