@@ -342,6 +342,10 @@ AXES_VERBOSE = False
 # Sync: records per push, mothers per pull page, and how far back each pull looks again so a
 # change saved by a transaction that committed late (or on a host whose clock lags) is not missed.
 KADERASI_SYNC_MAX_RECORDS = envint("KADERASI_SYNC_MAX_RECORDS", 500)
+# Limits of a programme import, checked while the file is read (interop/workbook.py): rows of all
+# sheets together, and what an .xlsx file may unpack to (a zip bomb is refused from its directory).
+KADERASI_IMPORT_MAX_ROWS = envint("KADERASI_IMPORT_MAX_ROWS", 200_000)
+KADERASI_IMPORT_MAX_UNCOMPRESSED_MB = envint("KADERASI_IMPORT_MAX_UNCOMPRESSED_MB", 200)
 # How far in the future a record's time may lie (a phone's clock runs fast), on every interface.
 KADERASI_CLOCK_TOLERANCE_MINUTES = envint("KADERASI_CLOCK_TOLERANCE_MINUTES", 5)
 KADERASI_SYNC_PAGE_MOTHERS = envint("KADERASI_SYNC_PAGE_MOTHERS", 200)

@@ -74,9 +74,7 @@ class SatusehatSubmissionAdmin(ReadOnlyAdmin):
         count = satusehat_requeue(rows=queryset, now=clock.now())
         self.message_user(
             request,
-            ngettext(
-                "%(count)s resource queued again.", "%(count)s resources queued again.", count
-            )
+            ngettext("%(count)s resource queued again.", "%(count)s resources queued again.", count)
             % {"count": count},
             messages.SUCCESS,
         )

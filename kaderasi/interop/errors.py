@@ -48,3 +48,6 @@ class InteropErrorCode(StrEnum):
     VILLAGE_REQUIRED = "village_required"
     FOLLOW_UP_BEFORE_BASELINE = "follow_up_before_baseline"
     OUTSIDE_PROTOCOL_DAYS = "outside_protocol_days"
+    TOO_MANY_ROWS = "import_too_many_rows"
+    FILE_TOO_LARGE = "import_file_too_large"
+    CELL_TOO_LONG = "import_cell_too_long"

@@ -10,6 +10,9 @@ from kaderasi.regions.models import AreaLevel
 
 # A web request should finish in well under a minute; larger files go through the console.
 WEB_MAX_ROWS = 5000
+# Header rows and the programme sheet's rows the reader counts besides the data rows: a file far
+# above the limit stops being read there (issue 14, build 9).
+HEADER_ROWS_ALLOWANCE = 50
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,7 +82,7 @@ class ImportForm(forms.Form):
         files = cleaned.get("files")
         if files:
             try:
-                workbook = read_uploads(files)
+                workbook = read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE)
             except DomainError as error:
                 self.add_error("files", ValidationError(str(error.message), code=error.code))
             else:

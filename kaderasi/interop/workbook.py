@@ -6,14 +6,17 @@ Excel (the header is row 1); checking the values is `validation.py`'s job.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -221,6 +224,44 @@ def _canonical(value: Any) -> str:
     return str(value)
 
 
+# Limits checked while a file is read, before any row is kept beyond them (issue 14, build 9): a
+# workbook is refused as soon as it passes one, so a huge file or a zip bomb costs neither the
+# time nor the memory of parsing it whole.
+MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of one cell
+
+
+def import_max_rows() -> int:
+    """Rows of all sheets together an import reads (KADERASI_IMPORT_MAX_ROWS)."""
+    return settings.KADERASI_IMPORT_MAX_ROWS
+
+
+def max_uncompressed_bytes() -> int:
+    """What the parts of an .xlsx file (a zip) may add up to once unpacked."""
+    return settings.KADERASI_IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024
+
+
+class _Budget:
+    """Counts the rows read across sheets and refuses the file once it has too many."""
+
+    def __init__(self, source_name: str, limit: int | None):
+        self.source_name = source_name
+        self.limit = import_max_rows() if limit is None else limit
+        self.rows = 0
+
+    def take(self) -> None:
+        self.rows += 1
+        if self.rows > self.limit:
+            raise DomainError(
+                InteropErrorCode.TOO_MANY_ROWS,
+                _(
+                    "%(file)s has more than %(max)s rows; nothing was imported. Split it into "
+                    "files of at most %(max)s rows."
+                )
+                % {"file": self.source_name, "max": f"{self.limit:,}"},
+                field="file",
+            )
+
+
 def unreadable(message: str) -> DomainError:
     return DomainError(InteropErrorCode.UNREADABLE_FILE, message, field="file")
 
@@ -236,7 +277,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _sheet(name: str, lines: Iterable[tuple[int, Iterable[Any]]]) -> RawSheet:
+def _sheet(
+    name: str, lines: Iterable[tuple[int, Iterable[Any]]], budget: _Budget | None = None
+) -> RawSheet:
     """Build a sheet from (row number, cells); the first non-empty line is the header."""
     header: list[str] | None = None
     header_row = 1
@@ -245,6 +288,11 @@ def _sheet(name: str, lines: Iterable[tuple[int, Iterable[Any]]]) -> RawSheet:
         values = [_clean(cell) for cell in cells]
         if all(value is None for value in values):
             continue
+        if budget is not None:
+            budget.take()
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _oversize_cell(name, number, index, header)
         if header is None:
             header = [normalise_header(value) for value in values]
             while header and header[-1] == "":
@@ -262,6 +310,19 @@ def _sheet(name: str, lines: Iterable[tuple[int, Iterable[Any]]]) -> RawSheet:
             )
         )
     return RawSheet(name=name, header=header or [], rows=rows, header_row=header_row)
+
+
+def _oversize_cell(sheet: str, row: int, index: int, header: list[str] | None) -> DomainError:
+    column = header[index] if header and index < len(header) and header[index] else index + 1
+    return DomainError(
+        InteropErrorCode.CELL_TOO_LONG,
+        _(
+            "Sheet %(sheet)s, row %(row)s, column %(column)s: the cell has more than %(max)s "
+            "characters (the most a spreadsheet cell holds); nothing was imported."
+        )
+        % {"sheet": sheet, "row": row, "column": column, "max": f"{MAX_CELL_CHARS:,}"},
+        field="file",
+    )
 
 
 KNOWN_SHEETS = (*DATA_SHEETS, PROGRAMME)
@@ -290,15 +351,49 @@ def _has_values(rows: Iterable[Iterable[Any]]) -> bool:
     return any(_clean(cell) is not None for row in rows for cell in row)
 
 
-def read_xlsx(source: str | Path | BinaryIO, *, source_name: str) -> RawWorkbook:
+def _check_unpacked_size(source: str | Path | BinaryIO, source_name: str) -> None:
+    """Refuse an .xlsx file whose parts unpack to more than the limit (a zip bomb) from its zip
+    directory alone, before anything is decompressed."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise unreadable(
+            _("%(file)s is not a readable Excel workbook (.xlsx).") % {"file": source_name}
+        ) from error
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if unpacked > max_uncompressed_bytes():
+        raise DomainError(
+            InteropErrorCode.FILE_TOO_LARGE,
+            _(
+                "%(file)s unpacks to %(size)s MB, more than the %(max)s MB an import reads; "
+                "nothing was imported."
+            )
+            % {
+                "file": source_name,
+                "size": f"{unpacked / 1024 / 1024:,.0f}",
+                "max": settings.KADERASI_IMPORT_MAX_UNCOMPRESSED_MB,
+            },
+            field="file",
+        )
+
+
+def read_xlsx(
+    source: str | Path | BinaryIO, *, source_name: str, max_rows: int | None = None
+) -> RawWorkbook:
     """Read the known sheets of an .xlsx workbook. Any other sheet with data is listed in
     `unknown_sheets`, unless kaderasi wrote it beside the data (`is_companion_sheet`).
 
-    Raises DomainError(UNREADABLE_FILE) when the file is not a readable .xlsx workbook.
+    Raises DomainError(UNREADABLE_FILE) when the file is not a readable .xlsx workbook, and
+    DomainError (FILE_TOO_LARGE, TOO_MANY_ROWS, CELL_TOO_LONG) as soon as a limit is passed.
     """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked_size(source, source_name)
+    budget = _Budget(source_name, max_rows)
     try:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -321,21 +416,22 @@ def read_xlsx(source: str | Path | BinaryIO, *, source_name: str) -> RawWorkbook
                     (number, row)
                     for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)
                 ),
+                budget,
             )
     finally:
         book.close()
     return workbook
 
 
-def read_csv_folder(folder: str | Path) -> RawWorkbook:
-    """Read `<sheet>.csv` files of a folder (file names as the sheet names)."""
+def read_csv_folder(folder: str | Path, *, max_rows: int | None = None) -> RawWorkbook:
+    """Read `<sheet>.csv` files of a folder (file names as the sheet names), each streamed."""
     path = Path(folder)
     files = {
-        child.stem.strip().lower(): child.read_bytes()
+        child.stem.strip().lower(): child
         for child in sorted(path.iterdir())
         if child.is_file() and child.suffix.lower() == ".csv"
     }
-    return read_csv_files(files, source_name=path.name)
+    return read_csv_files(files, source_name=path.name, max_rows=max_rows)
 
 
 # A CSV cell starting with one of these is a formula to a spreadsheet: kaderasi writes such text
@@ -351,30 +447,122 @@ def csv_text_unescape(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def read_csv_files(files: Mapping[str, bytes], *, source_name: str) -> RawWorkbook:
-    """Read CSV contents keyed by sheet name. UTF-8 (with or without BOM) or Windows-1252; comma
-    or semicolon separated (Excel in an Indonesian locale writes semicolons). A file with data
-    whose name is not a sheet's is listed in `unknown_sheets`."""
+CsvSource = bytes | Path | BinaryIO
+SNIFF_BYTES = 1024 * 1024  # the encoding is judged on the first megabyte
+
+
+def read_csv_files(
+    files: Mapping[str, CsvSource], *, source_name: str, max_rows: int | None = None
+) -> RawWorkbook:
+    """Read CSV files keyed by sheet name (their bytes, a path or an open binary file), each
+    streamed line by line. UTF-8 (with or without BOM), UTF-16 with its BOM, or Windows-1252;
+    comma or semicolon separated (Excel in an Indonesian locale writes semicolons). A file with
+    data whose name is not a sheet's is listed in `unknown_sheets`.
+
+    Raises DomainError (UNREADABLE_FILE for a NUL character or a broken encoding,
+    TOO_MANY_ROWS, CELL_TOO_LONG) naming the file and line, as soon as it is met."""
     workbook = RawWorkbook(source_name=source_name)
-    for name, content in files.items():
-        text = _decode(content)
-        if name not in KNOWN_SHEETS:
-            if not is_companion_sheet(name) and text.strip(" \t\r\n,;\ufeff"):
-                workbook.unknown_sheets.append(f"{name}.csv")
-            continue
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        lines = ([csv_text_unescape(cell) for cell in cells] for cells in reader)
-        workbook.sheets[name] = _sheet(name, enumerate(lines, start=1))
+    budget = _Budget(source_name, max_rows)
+    for name, source in files.items():
+        file_name = f"{name}.csv"
+        with _binary(source) as stream:
+            text = _text_stream(stream, file_name)
+            if name not in KNOWN_SHEETS:
+                if not is_companion_sheet(name) and _has_text(text, file_name):
+                    workbook.unknown_sheets.append(file_name)
+                continue
+            workbook.sheets[name] = _csv_sheet(name, file_name, text, budget)
     return workbook
 
 
-def _decode(content: bytes) -> str:
+@contextmanager
+def _binary(source: CsvSource) -> Iterator[BinaryIO]:
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+    elif isinstance(source, Path):
+        with source.open("rb") as stream:
+            yield stream
+    else:
+        yield source
+
+
+def _text_stream(stream: BinaryIO, file_name: str) -> io.TextIOWrapper:
+    """The file as text in the encoding its first bytes show."""
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        try:
+            head.decode("utf-8-sig")
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still UTF-8.
+            encoding = "utf-8-sig" if error.start >= len(head) - 3 else "cp1252"
+    return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+
+
+def _has_text(text: io.TextIOWrapper, file_name: str) -> bool:
+    with _read_errors(file_name, 1):
+        return bool(text.read(SNIFF_BYTES).strip(" \t\r\n,;\ufeff"))
+
+
+def _csv_sheet(name: str, file_name: str, text: io.TextIOWrapper, budget: _Budget) -> RawSheet:
+    with _read_errors(file_name, 1):
+        first_line = text.readline()
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        number = 0
+        while True:
+            with _read_errors(file_name, reader.line_num + 1):
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+            number += 1
+            if any("\x00" in cell for cell in cells):
+                raise unreadable(
+                    _(
+                        "%(file)s, line %(line)s, has a NUL character (byte 0): it is not a text "
+                        "CSV file. Save it again from the spreadsheet as “CSV UTF-8”."
+                    )
+                    % {"file": file_name, "line": reader.line_num}
+                )
+            yield number, [csv_text_unescape(cell) for cell in cells]
+
+    return _sheet(name, lines(), budget)
+
+
+@contextmanager
+def _read_errors(file_name: str, line: int) -> Iterator[None]:
+    """Reading errors of a CSV file as DomainErrors naming the file and the line."""
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+        yield
+    except UnicodeDecodeError as error:
+        raise unreadable(
+            _(
+                "%(file)s, near line %(line)s, is not in a text encoding kaderasi reads (UTF-8, "
+                "UTF-16 or Windows-1252). Save it again from the spreadsheet as “CSV UTF-8”."
+            )
+            % {"file": file_name, "line": line}
+        ) from error
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise DomainError(
+                InteropErrorCode.CELL_TOO_LONG,
+                _(
+                    "%(file)s, line %(line)s: a cell has more than %(max)s characters (the most "
+                    "a spreadsheet cell holds); nothing was imported."
+                )
+                % {"file": file_name, "line": line, "max": f"{MAX_CELL_CHARS:,}"},
+                field="file",
+            ) from error
+        raise unreadable(
+            _("%(file)s, line %(line)s, is not a readable CSV file: %(problem)s")
+            % {"file": file_name, "line": line, "problem": str(error)}
+        ) from error
 
 
 def read_path(path: str | Path) -> RawWorkbook:
@@ -385,17 +573,16 @@ def read_path(path: str | Path) -> RawWorkbook:
     if not source.exists():
         raise unreadable(_("%(file)s does not exist.") % {"file": str(source)})
     if source.suffix.lower() == ".csv":
-        return read_csv_files(
-            {source.stem.strip().lower(): source.read_bytes()}, source_name=source.name
-        )
+        return read_csv_files({source.stem.strip().lower(): source}, source_name=source.name)
     return read_xlsx(source, source_name=source.name)
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_uploads(files) -> RawWorkbook:
-    """Uploaded files: one .xlsx workbook, or CSV files named like the sheets.
+def read_uploads(files, *, max_rows: int | None = None) -> RawWorkbook:
+    """Uploaded files: one .xlsx workbook, or CSV files named like the sheets, read with the
+    limits of `read_xlsx` and `read_csv_files` (`max_rows` instead of the setting's).
 
     Raises DomainError(UNREADABLE_FILE) for anything else."""
     names = [upload.name for upload in files]
@@ -406,11 +593,11 @@ def read_uploads(files) -> RawWorkbook:
                 % {"file": upload.name, "size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
     if len(files) == 1 and names[0].lower().endswith(".xlsx"):
-        return read_xlsx(files[0], source_name=names[0])
+        return read_xlsx(files[0], source_name=names[0], max_rows=max_rows)
     if files and all(name.lower().endswith(".csv") for name in names):
         # A file named after no sheet is listed with the other problems (read_csv_files).
-        contents = {Path(upload.name).stem.strip().lower(): upload.read() for upload in files}
-        return read_csv_files(contents, source_name=", ".join(sorted(names)))
+        contents = {Path(upload.name).stem.strip().lower(): upload.open("rb") for upload in files}
+        return read_csv_files(contents, source_name=", ".join(sorted(names)), max_rows=max_rows)
     raise unreadable(
         _("Upload one Excel workbook (.xlsx), or the CSV files of its sheets (cadres.csv, …).")
     )

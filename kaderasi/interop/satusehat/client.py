@@ -45,9 +45,7 @@ def _issue_codes(body: bytes) -> str:
     if not isinstance(outcome, dict):
         return ""
     issues = outcome.get("issue") if outcome.get("resourceType") == "OperationOutcome" else None
-    return ", ".join(
-        str(issue.get("code")) for issue in issues or [] if isinstance(issue, dict)
-    )
+    return ", ".join(str(issue.get("code")) for issue in issues or [] if isinstance(issue, dict))
 
 
 class SatusehatClient:
@@ -86,9 +84,7 @@ class SatusehatClient:
             return error.code, error.read()
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
-            raise SatusehatError(
-                f"network: {type(reason).__name__}", retryable=True
-            ) from error
+            raise SatusehatError(f"network: {type(reason).__name__}", retryable=True) from error
 
     def token(self) -> str:
         if self._token and self._expires and clock.now() < self._expires - TOKEN_MARGIN:
