@@ -233,3 +233,20 @@ def test_a_very_large_file_is_sent_to_the_console(client, world, coordinator, mo
         "with kaderasi import-programme."
     ]
     assert not Cadre.objects.exists()
+
+
+def test_the_template_carries_the_mothers_posyandu_and_village_with_their_help(
+    client, world, coordinator
+):
+    client.force_login(coordinator)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("interop:template")).content))
+
+    header = [cell.value for cell in workbook["mothers"][1]]
+    assert header[-2:] == ["posyandu", "village"]
+    help_rows = [
+        [cell.value for cell in row]
+        for row in workbook["instructions"].iter_rows()
+        if row[0].value == "mothers" and row[1].value in ("posyandu", "village")
+    ]
+    assert [row[1] for row in help_rows] == ["posyandu", "village"]
+    assert "a mother without a cadre (a comparison group)" in help_rows[0][3]
