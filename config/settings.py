@@ -322,6 +322,19 @@ CONTENT_SECURITY_POLICY = {
 # How many NIK or phone numbers one user may check against the registered mothers in an hour
 # (registering a mother checks for a duplicate; kaderasi/accounts/lookup_limits.py).
 KADERASI_IDENTITY_LOOKUPS_PER_HOUR = envint("KADERASI_IDENTITY_LOOKUPS_PER_HOUR", 30)
+# Two-factor sign-in (TOTP, django-otp; kaderasi/accounts/two_factor.py): administrators and
+# coordinators may turn it on; with KADERASI_TWO_FACTOR_REQUIRED they must.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "kaderasi.accounts.two_factor.TwoFactorGate",
+)
+KADERASI_TWO_FACTOR_REQUIRED = envbool("KADERASI_TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "kaderasi"
 KADERASI_LOGIN_MAX_FAILURES = envint("KADERASI_LOGIN_MAX_FAILURES", 5)
 KADERASI_LOGIN_COOLOFF_SECONDS = envint("KADERASI_LOGIN_COOLOFF_SECONDS", 60)
 KADERASI_LOGIN_COOLOFF_MAX_SECONDS = envint("KADERASI_LOGIN_COOLOFF_MAX_SECONDS", 30 * 60)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kaderasi.accounts import two_factor
 from kaderasi.accounts.login_throttle import lockout_message
 from kaderasi.api import login_guard
 from kaderasi.api.auth import DeviceTokenAuth, SessionAuth
@@ -157,6 +158,15 @@ def auth_token(request, payload: TokenIn):
             ApiErrorCode.INVALID_CREDENTIALS,
             _("The username or the password is wrong."),
             "password",
+        )
+    if two_factor.is_enrolled(user) or two_factor.is_required(user):
+        # A device token would skip the code: accounts with two-factor sign-in use the web.
+        return _error(
+            request,
+            401,
+            ApiErrorCode.INVALID_CREDENTIALS,
+            _("This account signs in with a code on the web, not with the phone app."),
+            "username",
         )
     login_guard.login_success_record(request=request, user=user)
     token, secret = device_token_issue(user=user, device_name=payload.device_name, now=clock.now())
