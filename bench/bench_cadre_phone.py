@@ -246,10 +246,10 @@ def _save(page, mother_id, count: int) -> float:
     page.evaluate(WATCH_SAVE)
     page.fill("form[data-outbox=feeds] input[name=value]", str(8 + count % 4))
     page.click("form[data-outbox=feeds] button[type=submit]")
-    page.wait_for_function("window.benchSaved !== null")
+    page.wait_for_function("() => window.benchSaved !== null")
     took = page.evaluate("window.benchSaved")
     # Let the record reach the server before the next one (the page then goes back to her day).
-    page.wait_for_function("location.pathname === '/'", timeout=120_000)
+    page.wait_for_function("() => location.pathname === '/'", timeout=120_000)
     return took
 
 
