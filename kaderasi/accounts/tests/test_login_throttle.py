@@ -172,3 +172,48 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_names(cadre_user):
     )
 
     assert AccessAttempt.objects.get().ip_address == "198.51.100.4"
+
+
+def _admin(client, username, password, address="10.0.0.7"):
+    """The admin's login page checks no password (it sends to the throttled web login)."""
+    client.post("/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    return "_auth_user_id" in client.session, None
+
+
+def test_200_guesses_over_the_web_the_admin_and_the_api_log_in_0_times(admin_user):
+    guesses = [f"guess-{number}" for number in range(199)]
+    guesses.insert(99, PASSWORD)
+    ways = (_web, _admin, _api)
+
+    successes = sum(
+        ways[number % 3](Client(), "ani-admin", guess)[0] for number, guess in enumerate(guesses)
+    )
+
+    assert successes == 0
+
+
+def test_the_count_is_in_the_database_shared_by_every_process_not_in_a_cache(cadre_user):
+    from axes.handlers.database import AxesDatabaseHandler
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.utils.module_loading import import_string
+
+    for _ in range(5):
+        _api(Client(), "wati-kader", "wrong")
+    for cache in caches.all():
+        cache.clear()  # what another process would see: none of this process's memory
+
+    assert issubclass(import_string(settings.AXES_HANDLER), AxesDatabaseHandler)
+    assert AccessAttempt.objects.get().failures_since_start == 5
+    assert _api(Client(), "wati-kader", PASSWORD)[1].status_code == 429
+    assert _web(Client(), "wati-kader", PASSWORD)[1].status_code == 429
+
+
+def test_nobody_is_locked_out_for_longer_than_the_longest_wait(cadre_user):
+    for _ in range(300):
+        _api(Client(), "wati-kader", "wrong")
+
+    refused = _api(Client(), "wati-kader", PASSWORD)[1]
+    assert int(refused["Retry-After"]) <= 30 * 60
+    _pass_time(30 * 60 + 1)
+    assert _api(Client(), "wati-kader", PASSWORD)[0] is True
