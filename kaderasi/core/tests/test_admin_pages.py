@@ -22,6 +22,7 @@ KADERASI_MODELS = [
 NOT_IN_ADMIN = {
     "api.SyncSnapshot": "bookkeeping of which mothers a phone's last pull covered; nobody edits it",
     "accounts.IdentityLookup": "a user's NIK/phone checks of the last hour; nobody reads them",
+    "care.MotherRead": "the read audit: read on the mother's own page (care:mother-reads)",
 }
 
 
