@@ -54,6 +54,16 @@ PROGRAMME_FIELD_HELP = {
     ),
     "is_illustrative": gettext_lazy("yes when some values were made up to illustrate; else no."),
     "data_note": gettext_lazy("Where the data come from, and what is known about them."),
+    "baseline_days": gettext_lazy(
+        "Postpartum days of the baseline volume, e.g. 1-2 (the default, before the first massage)."
+    ),
+    "follow_up_days": gettext_lazy("Postpartum days of the follow-up volume, e.g. 3-4 (default)."),
+    "follow_up_after_baseline": gettext_lazy(
+        "yes (default) or no: whether the follow-up is measured after the baseline."
+    ),
+    "analyse_protocol_conformant_only": gettext_lazy(
+        "yes or no (default): whether the evaluation leaves out the pairs outside these days."
+    ),
 }
 
 

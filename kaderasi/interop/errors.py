@@ -51,3 +51,4 @@ class InteropErrorCode(StrEnum):
     TOO_MANY_ROWS = "import_too_many_rows"
     FILE_TOO_LARGE = "import_file_too_large"
     CELL_TOO_LONG = "import_cell_too_long"
+    INVALID_DAY_RANGE = "invalid_day_range"

@@ -124,6 +124,13 @@ def _programme_fields(programme: Programme) -> list[list[Any]]:
         ["design", programme.design],
         ["is_illustrative", "yes" if programme.is_illustrative else "no"],
         ["data_note", programme.data_note],
+        ["baseline_days", f"{programme.baseline_day_from}-{programme.baseline_day_to}"],
+        ["follow_up_days", f"{programme.follow_up_day_from}-{programme.follow_up_day_to}"],
+        ["follow_up_after_baseline", "yes" if programme.follow_up_after_baseline else "no"],
+        [
+            "analyse_protocol_conformant_only",
+            "yes" if programme.analyse_protocol_conformant_only else "no",
+        ],
     ]
 
 

@@ -69,6 +69,11 @@ class ProgrammePlan:
     is_illustrative: bool = False
     data_note: str = ""
     ends_on_row: int | None = None
+    # The protocol's measurement days (decision 0110); None keeps the programme's default.
+    baseline_days: tuple[int, int] | None = None
+    follow_up_days: tuple[int, int] | None = None
+    follow_up_after_baseline: bool | None = None
+    analyse_protocol_conformant_only: bool | None = None
 
 
 @dataclass

@@ -185,6 +185,20 @@ def _check_area_in_scope(area: Area, *, by: User) -> None:
     )
 
 
+def _measurement_days(plan) -> dict:
+    """The programme sheet's measurement days as Programme fields (only those it gives)."""
+    fields: dict = {}
+    if plan.baseline_days:
+        fields["baseline_day_from"], fields["baseline_day_to"] = plan.baseline_days
+    if plan.follow_up_days:
+        fields["follow_up_day_from"], fields["follow_up_day_to"] = plan.follow_up_days
+    if plan.follow_up_after_baseline is not None:
+        fields["follow_up_after_baseline"] = plan.follow_up_after_baseline
+    if plan.analyse_protocol_conformant_only is not None:
+        fields["analyse_protocol_conformant_only"] = plan.analyse_protocol_conformant_only
+    return fields
+
+
 def importable_areas(user: User):
     """The areas a new programme imported by `user` may be placed in (her scope's subtrees)."""
     if sees_everything(user):
@@ -228,6 +242,7 @@ class _Writer:
             or (StudyDesign.TWO_GROUP if has_comparison else StudyDesign.SINGLE_GROUP),
             is_illustrative=programme_plan.is_illustrative,
             data_note=programme_plan.data_note,
+            **_measurement_days(programme_plan),
         )
         if not sees_everything(self.by):
             programme.team.add(self.by)

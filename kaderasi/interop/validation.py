@@ -7,7 +7,9 @@ rule), so a coordinator fixes the file once. Nothing here writes to the database
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -297,6 +299,13 @@ class _Validator:
         plan.ends_on = value("ends_on", cells.any_date)
         plan.design = value("design", cells.choice(StudyDesign.values)) or ""
         plan.is_illustrative = bool(value("is_illustrative", cells.yes_no))
+        plan.baseline_days = value("baseline_days", _day_range)
+        plan.follow_up_days = value("follow_up_days", _day_range)
+        plan.follow_up_after_baseline = value("follow_up_after_baseline", cells.yes_no)
+        plan.analyse_protocol_conformant_only = value(
+            "analyse_protocol_conformant_only", cells.yes_no
+        )
+        self.protocol = _protocol_of(self.protocol, plan)
         sheet_area = value("area", self._area)
         if "ends_on" in given:
             plan.ends_on_row = given["ends_on"].number
@@ -776,6 +785,38 @@ def validate_new_slug(slug: str) -> None:
             _("The programme code is longer than %(max)s characters.") % {"max": SLUG_MAX_LENGTH},
             field="slug",
         )
+
+
+DAY_RANGE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–—]|to|s/?d|sampai)?\s*(\d{1,2})?\s*$")
+
+
+def _day_range(raw: Any) -> tuple[int, int]:
+    """ "1-2", "1–2" or "3" as (first, last) postpartum days within 1 to 42."""
+    text = cells.as_text(raw)
+    found = DAY_RANGE.match(text)
+    first, last = (int(found[1]), int(found[2] or found[1])) if found else (0, 0)
+    if not 1 <= first <= last <= MAX_POSTPARTUM_DAY:
+        raise cells.CellInvalid(
+            InteropErrorCode.INVALID_DAY_RANGE,
+            _(
+                "“%(value)s” is not a range of postpartum days: write the first and the last "
+                "day, e.g. 1-2, within days 1 to %(max)s."
+            )
+            % {"value": text, "max": MAX_POSTPARTUM_DAY},
+        )
+    return (first, last)
+
+
+def _protocol_of(default: ProtocolDays, plan: ProgrammePlan) -> ProtocolDays:
+    """The measurement days a new programme will have: the sheet's, else the defaults."""
+    changes: dict[str, Any] = {}
+    if plan.baseline_days:
+        changes["baseline_from"], changes["baseline_to"] = plan.baseline_days
+    if plan.follow_up_days:
+        changes["follow_up_from"], changes["follow_up_to"] = plan.follow_up_days
+    if plan.follow_up_after_baseline is not None:
+        changes["follow_up_after_baseline"] = plan.follow_up_after_baseline
+    return dataclasses.replace(default, **changes)
 
 
 _any_volume = cells.decimal(Decimal("-Infinity"), Decimal("Infinity"), VOLUME_DECIMALS)

@@ -162,6 +162,10 @@ PROGRAMME_FIELDS = (
     "design",
     "is_illustrative",
     "data_note",
+    "baseline_days",
+    "follow_up_days",
+    "follow_up_after_baseline",
+    "analyse_protocol_conformant_only",
 )
 PROGRAMME_COLUMNS = ("field", "value")
 

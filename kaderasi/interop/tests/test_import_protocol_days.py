@@ -13,10 +13,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from kaderasi.cadres.models import Cadre
+from kaderasi.care.models import Mother
+from kaderasi.evaluation.results import programme_evaluation
 from kaderasi.interop.errors import InteropErrorCode
+from kaderasi.interop.exports import programme_workbook
 from kaderasi.interop.plan import ImportRejected
 from kaderasi.interop.services import programme_import
 from kaderasi.interop.tests.builders import VALID, copy_of, xlsx_bytes, xlsx_workbook
+from kaderasi.interop.workbook import read_xlsx
+from kaderasi.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +136,64 @@ def test_the_page_after_the_import_lists_the_warnings(client, world, coordinator
     page = client.get(response.url).content.decode()
     assert "2 rows were imported with a warning" in page
     assert "Sheet milk_volumes, row 3, column postpartum_day: Imported, but outside" in page
+
+
+def test_the_programme_sheet_carries_the_measurement_days_through_a_round_trip(
+    world, admin_user, now
+):
+    sheets = _late_volumes()
+    sheets["programme"] = [
+        ["field", "value"],
+        ["baseline_days", "1–5"],
+        ["follow_up_days", "6"],
+        ["analyse_protocol_conformant_only", "yes"],
+    ]
+    record = programme_import(
+        workbook=xlsx_workbook(sheets), slug="late", by=admin_user, now=now, area=world.wedi
+    )
+    # The sheet's days decide: only M02's follow-up on day 4 is outside them.
+    assert [warning["row"] for warning in record.warnings] == [5]
+    programme = Programme.objects.get(slug="late")
+    assert (programme.baseline_day_from, programme.baseline_day_to) == (1, 5)
+    assert (programme.follow_up_day_from, programme.follow_up_day_to) == (6, 6)
+    assert programme.analyse_protocol_conformant_only is True
+
+    content = programme_workbook(
+        programme, cadres=Cadre.objects.all(), mothers=Mother.objects.all()
+    )
+    programme_import(
+        workbook=read_xlsx(io.BytesIO(content), source_name="late.xlsx"),
+        slug="late-copy",
+        by=admin_user,
+        now=now,
+    )
+
+    def evaluation(slug):
+        result = programme_evaluation(
+            Programme.objects.get(slug=slug),
+            cadres=Cadre.objects.all(),
+            mothers=Mother.objects.all(),
+        )
+        result.pop("programme")
+        return result
+
+    assert evaluation("late-copy") == evaluation("late")
+    assert evaluation("late")["protocol"]["pairs_outside"] == 1  # M02's follow-up on day 4
+
+
+def test_a_day_range_that_is_not_one_is_refused_on_the_programme_sheet(world, admin_user, now):
+    sheets = copy_of(VALID)
+    sheets["programme"] = [["field", "value"], ["baseline_days", "3-1"]]
+
+    with pytest.raises(ImportRejected) as rejected:
+        programme_import(
+            workbook=xlsx_workbook(sheets), slug="bad", by=admin_user, now=now, area=world.wedi
+        )
+
+    (issue,) = rejected.value.issues
+    assert (issue.sheet, issue.column, issue.code) == (
+        "programme",
+        "value",
+        InteropErrorCode.INVALID_DAY_RANGE,
+    )
+    assert issue.message.startswith("“3-1” is not a range of postpartum days")
