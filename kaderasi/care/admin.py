@@ -13,6 +13,7 @@ from kaderasi.care.models import (
     Flag,
     FlagRule,
     Infant,
+    LatchObservation,
     MassageSession,
     MassageStep,
     Measurement,
@@ -27,6 +28,7 @@ from kaderasi.care.selectors import (
     consents_visible_to,
     danger_sign_reports_visible_to,
     flags_visible_to,
+    latch_observations_visible_to,
     massage_sessions_visible_to,
     mothers_visible_to,
     referrals_visible_to,
@@ -245,6 +247,18 @@ class DangerSignReportAdmin(ReadOnlyAdmin):
     search_fields = ["mother__code", "mother__name"]
     date_hierarchy = "observed_at"
     list_select_related = ["mother"]
+
+
+@admin.register(LatchObservation)
+class LatchObservationAdmin(ReadOnlyAdmin):
+    """Append-only: breastfeeding observations come from the cadre's form or the sync API."""
+
+    visible = latch_observations_visible_to
+    list_display = ["mother", "observed_at", "total", "recorded_by"]
+    list_filter = ["mother__programme"]
+    search_fields = ["mother__code", "mother__name"]
+    date_hierarchy = "observed_at"
+    list_select_related = ["mother", "recorded_by"]
 
 
 @admin.register(FlagRule)

@@ -32,6 +32,7 @@ from kaderasi.care.models import (
     DangerSignReport,
     Flag,
     FlagSeverity,
+    LatchObservation,
     MassageSession,
     Measurement,
     MeasurementKind,
@@ -205,6 +206,10 @@ def massage_sessions_visible_to(user: User) -> QuerySet[MassageSession]:
 
 def danger_sign_reports_visible_to(user: User) -> QuerySet[DangerSignReport]:
     return _through_mother(DangerSignReport, user)
+
+
+def latch_observations_visible_to(user: User) -> QuerySet[LatchObservation]:
+    return _through_mother(LatchObservation, user)
 
 
 def open_referrals(user: User) -> QuerySet[Referral]:

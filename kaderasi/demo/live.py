@@ -378,6 +378,9 @@ def _sessions_done(mother, cadre, *, now, skip) -> None:
         )
 
 
+LATCH_ITEMS = ("latch", "audible_swallowing", "nipple_type", "comfort", "hold")
+
+
 def _measurements(mother, delivered_at, birth_weight, *, now, day_3: bool) -> None:
     age = now - delivered_at
 
@@ -423,6 +426,23 @@ def _measurements(mother, delivered_at, birth_weight, *, now, day_3: bool) -> No
             expression_minutes=15,
             minutes_since_feed=90,
         )
+    # A feed observed each day with LATCH: the latch improves as the milk comes in. The mother
+    # whose baby is losing weight starts at 4, which the latch rule sends to the midwife.
+    latch_by_day = {1: (1, 1, 2, 1, 0), 2: (1, 1, 2, 1, 1), 3: (2, 2, 2, 1, 2)}
+    if day_3:
+        latch_by_day = {1: (0, 0, 2, 1, 1), 2: (1, 1, 2, 1, 1), 3: (1, 1, 2, 1, 1)}
+    for day, items in latch_by_day.items():
+        at = day * DAY - 5 * HOUR  # a feed in the afternoon of postpartum day `day`
+        if at <= age:
+            care.care_record_write(
+                record=care.LatchScoreRecord(
+                    mother=mother,
+                    observed_at=delivered_at + at,
+                    **dict(zip(LATCH_ITEMS, items, strict=True)),
+                ),
+                by=None,
+                now=now,
+            )
     care.danger_signs_report(
         mother=mother,
         signs=[],

@@ -54,6 +54,7 @@ def test_demo_live_has_sessions_done_one_missed_and_one_red_flag_open(live):
     ).values_list("rule__code", "severity")
     assert sorted(open_flags) == [
         ("infant_weight_loss_referral", "red"),
+        ("latch_score_low", "amber"),
         ("missed_session", "amber"),
     ]
 
