@@ -162,6 +162,26 @@ def test_the_district_office_sees_codes_not_names_nor_her_pages(
     assert client.get(fhir).status_code in (403, 404)
 
 
+def test_the_district_office_is_offered_no_link_to_a_page_it_may_not_open(
+    client, district_officer, world, mother
+):
+    """Her code stands in a list without a link: the page behind it would answer 404 (the
+    crawl of every page found those dead links)."""
+    client.force_login(district_officer)
+    detail = reverse("mother-detail", args=[mother.public_id])
+    for page in (
+        reverse("care:mother-list"),
+        reverse("programme-detail", args=[world.programme.slug]),
+    ):
+        text = client.get(page).text
+        assert mother.code in text, page
+        assert detail not in text and NAME not in text, page
+
+    world.programme.district_sees_names = True
+    world.programme.save()
+    assert detail in client.get(reverse("care:mother-list")).text
+
+
 def test_a_programme_may_grant_the_district_office_names(client, district_officer, world, mother):
     world.programme.district_sees_names = True
     world.programme.save()
