@@ -191,6 +191,8 @@ def test_the_raw_sheets_hold_the_programmes_data(pandes):
         dt.datetime(2018, 4, 14),
         "spontaneous",
         1,
+        "Posyandu Mawar",
+        "Desa Pandes",
     )
     volumes = sheet_rows(book, "milk_volumes")
     assert len(volumes) == 21
