@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from kaderasi.api.tests.conftest import Phone
 from kaderasi.care.models import MotherRead, ReadInterface, Referral
@@ -151,7 +152,8 @@ def test_the_coordinator_reads_who_opened_her_record_and_a_midwife_may_not(
     page = reading.client.get(reverse("care:mother-reads", args=[reading.mother.public_id]))
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Her record as FHIR (download)" in text and "127.0.0.1" in text
+    with translation.override("id"):  # the page's language: the interface by its label
+        assert str(ReadInterface.FHIR_DOWNLOAD.label) in text and "127.0.0.1" in text
     assert reading.coordinator.username in text or reading.coordinator.get_full_name() in text
     mother_page = reading.client.get(reverse("mother-detail", args=[reading.mother.public_id]))
     assert reverse("care:mother-reads", args=[reading.mother.public_id]) in mother_page.text

@@ -14,7 +14,13 @@ from fhir.resources.R4B.bundle import Bundle
 from kaderasi.accounts.models import User
 from kaderasi.accounts.roles import Role
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import MassageSession, Measurement, MeasurementKind, Mother
+from kaderasi.care.models import (
+    LatchObservation,
+    MassageSession,
+    Measurement,
+    MeasurementKind,
+    Mother,
+)
 from kaderasi.conftest import NOW, shared_rows
 from kaderasi.demo.seeding import seed_demo
 from kaderasi.interop.fhir import codes
@@ -70,10 +76,15 @@ def test_the_demo_live_export_validates_and_holds_every_resource_of_the_programm
     assert counts["Patient"] == mothers.count() + 4  # and the four infants born
     assert counts["Procedure"] == MassageSession.objects.filter(mother__in=mothers).count() == 6
     assert counts["Encounter"] == 6
-    assert counts["Observation"] == Measurement.objects.filter(mother__in=mothers).count() + 4
+    # Each LATCH score is two: the score and the breastfeeding status it shows.
+    latch_scores = LatchObservation.objects.filter(mother__in=mothers).count()
+    assert latch_scores == 4
+    assert counts["Observation"] == (
+        Measurement.objects.filter(mother__in=mothers).count() + 4 + 2 * latch_scores
+    )
     assert counts["Location"] == 4
     assert counts["Organization"] == 5  # the programme and its four posyandus
-    assert counts["Flag"] == counts["ServiceRequest"] == 2
+    assert counts["Flag"] == counts["ServiceRequest"] == 3  # weight loss, missed session, LATCH
     assert counts["Practitioner"] == 1
     assert counts["Consent"] == 9
     assert counts["EpisodeOfCare"] == 5

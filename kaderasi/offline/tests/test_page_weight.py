@@ -43,11 +43,15 @@ def measure(page) -> tuple[int, int, int]:
     page.fill("#id_password", "kaderasi-demo")
     with page.expect_navigation(wait_until="load"):
         page.click("button[type=submit].primary")
-    first = transferred(finished)
-    finished.clear()
+    # The first load is what was asked for before her home page's load event; what the service
+    # worker fetches after it (it starts at load) belongs to the offline kit, however soon a busy
+    # machine lets it finish.
+    loaded_at = page.evaluate("performance.timing.loadEventStart")  # ms since the epoch
     page.evaluate("window.kaderasiOffline.ready")
     page.wait_for_timeout(500)
-    kit = transferred(finished)
+    before_load = [r for r in finished if r.timing["startTime"] <= loaded_at]
+    first = transferred(before_load)
+    kit = transferred([r for r in finished if r not in before_load])
     finished.clear()
     page.goto("/")
     page.wait_for_load_state()

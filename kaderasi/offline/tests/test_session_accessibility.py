@@ -84,7 +84,8 @@ def test_the_charts_on_a_mothers_page_are_named_with_their_values(phone, client_
         "svg[role=img]", "(charts) => charts.map((chart) => chart.getAttribute('aria-label'))"
     )
 
-    assert len(labels) == 2
+    assert len(labels) == 3
     assert labels[0].startswith("Volume ASI menurut hari nifas: hari ke-")
     assert labels[1].startswith("Perubahan berat bayi dari berat lahir menurut hari nifas: ")
+    assert labels[2].startswith("Observasi menyusui (total LATCH) per hari nifas: hari ke-1: ")
     assert all(" ml" in part for part in labels[0].split(": ", 1)[1].split("; "))
