@@ -418,6 +418,7 @@ def test_with_the_uncovered_rule_switched_off_the_escalation_still_goes_after_th
 
 
 def test_the_cadre_is_told_who_hears_of_the_sign(world, mother, cadre_login, coordinator):
+    from django.template.loader import render_to_string
     from django.utils import translation
 
     from kaderasi.care.danger_calls import (
@@ -440,6 +441,9 @@ def test_the_cadre_is_told_who_hears_of_the_sign(world, mother, cadre_login, coo
         coordinator.is_active = False
         coordinator.save()
         assert danger_calls_for(mother).told == TOLD_NOBODY
+        # The form's call box does not promise that the midwife will hear of it.
+        box = render_to_string("care/_danger_call.html", {"calls": danger_calls_for(mother)})
+        assert "Nobody in kaderasi can be told" in box and "sends it to the midwife" not in box
 
         f.UserFactory(username="bidan", role=Role.MIDWIFE, areas=[world.mawar], phone=MIDWIFE_PHONE)
         assert danger_calls_for(mother).told == TOLD_MIDWIFE
