@@ -64,9 +64,9 @@ def contacts_of_users(users: Iterable[User]) -> dict[int, Contact]:
     return contacts
 
 
-def midwives_of(mothers: Iterable[Mother]) -> dict[int, list[Contact]]:
+def midwife_users_of(mothers: Iterable[Mother]) -> dict[int, list[User]]:
     """Mother pk → the active midwives whose areas cover her posyandu (the scope a midwife sees
-    mothers in), those with a number first, then by name. `posyandu` must be loaded."""
+    mothers in), in two queries. `posyandu` must be loaded."""
     paths = {mother.pk: mother.posyandu.path for mother in mothers}
     ancestors = {
         int(part) for path in paths.values() for part in path.strip("/").split("/") if part
@@ -76,6 +76,7 @@ def midwives_of(mothers: Iterable[Mother]) -> dict[int, list[Contact]]:
     midwives = (
         User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
         .distinct()
+        .order_by("pk")
         .prefetch_related("areas")
     )
     covering: dict[int, list[User]] = defaultdict(list)
@@ -84,6 +85,13 @@ def midwives_of(mothers: Iterable[Mother]) -> dict[int, list[Contact]]:
         for mother_pk, path in paths.items():
             if any(path.startswith(area_path) for area_path in area_paths):
                 covering[mother_pk].append(midwife)
+    return covering
+
+
+def midwives_of(mothers: Iterable[Mother]) -> dict[int, list[Contact]]:
+    """Mother pk → the active midwives covering her posyandu (`midwife_users_of`) as contacts,
+    those with a number first, then by name."""
+    covering = midwife_users_of(mothers)
     return {
         mother_pk: [
             Contact(name=_name_of(user), phone=user.phone)

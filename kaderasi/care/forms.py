@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaderasi.care.latch import LATCH_QUESTIONS
+from kaderasi.care.latch import LATCH_ITEMS, LATCH_QUESTIONS
 from kaderasi.care.models import (
     BirthOutcome,
     BreastSide,
@@ -395,7 +395,7 @@ class LatchScoreForm(RecordForm):
                     choices=[(score, f"{score} · {text}") for score, text in enumerate(looks)]
                 ),
             )
-        self.order_fields(["id", "mother_id", *(q[0] for q in LATCH_QUESTIONS), "observed_at"])
+        self.order_fields(["id", "mother_id", *LATCH_ITEMS, "observed_at"])
 
 
 class PairingForm(forms.Form):

@@ -54,3 +54,7 @@ LATCH_QUESTIONS = (
         ),
     ),
 )
+
+
+# The items' fields, in the order of the acronym (the record's and the form's).
+LATCH_ITEMS = tuple(field for field, _name, _looks in LATCH_QUESTIONS)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from kaderasi.cadres.models import Cadre
 from kaderasi.care import services as care
 from kaderasi.care.catalogue import catalogue_ensure
+from kaderasi.care.latch import LATCH_ITEMS
 from kaderasi.care.models import (
     ConsentGivenBy,
     ConsentSubject,
@@ -376,9 +377,6 @@ def _sessions_done(mother, cadre, *, now, skip) -> None:
             comfort=4 + index % 2,
             now=now,
         )
-
-
-LATCH_ITEMS = ("latch", "audible_swallowing", "nipple_type", "comfort", "hold")
 
 
 def _measurements(mother, delivered_at, birth_weight, *, now, day_3: bool) -> None:

@@ -156,9 +156,9 @@ class Audience:
 
 def audience_of(mother) -> Audience:
     """The people a red danger sign about `mother` reaches now (`posyandu` loaded)."""
-    ancestors = [int(part) for part in mother.posyandu.path.strip("/").split("/") if part]
-    covering = User.objects.filter(role=Role.MIDWIFE, is_active=True, areas__in=ancestors)
-    midwives = [user for user in covering.distinct().order_by("pk") if reachable(user)]
+    from kaderasi.care.contacts import midwife_users_of
+
+    midwives = [user for user in midwife_users_of([mother]).get(mother.pk, []) if reachable(user)]
     if midwives:
         return Audience(midwives=midwives, escalation=[])
     default, own = settings_by_programme()
