@@ -99,13 +99,11 @@ def danger_report_confirmation(report: DangerSignReport) -> SafeString:
     number as a link; a review-only sign says the midwife reviews it."""
     severity = report_severity(report)
     danger_calls = danger_calls_for(report.mother)
-    parts = []
-    if severity == EMERGENCY:
-        parts.append(_("Take her (or the baby) to the puskesmas or hospital now."))
-    if severity not in ALERTING:
-        parts.append(_("Sent: the midwife sees it on her list and reviews it within 24 hours."))
-    else:
-        parts.append(sent_text(danger_calls.told))
+    texts = danger_texts()
+    parts = [texts["emergency"]] if severity == EMERGENCY else []
+    parts.append(
+        texts[f"sent_{danger_calls.told}"] if severity in ALERTING else texts["sent_review"]
+    )
     calls = [c for c in danger_calls.callable if c.phone]
     links = format_html_join(
         " ",
@@ -115,19 +113,25 @@ def danger_report_confirmation(report: DangerSignReport) -> SafeString:
     return format_html("{} {}", " ".join(parts), links)
 
 
-def sent_text(told: str) -> str:
-    """What a red sign that reached the server did, as the cadre is told it."""
-    if told == TOLD_ESCALATION:
-        return _(
+def danger_texts() -> dict[str, str]:
+    """The sentences after a danger-sign check, in the active language, for the web page and
+    the offline app alike: the emergency line, and what a check that reached the server did
+    (`sent_` + who was told, or `sent_review` for a review-only sign)."""
+    return {
+        "emergency": _("Take her (or the baby) to the puskesmas or hospital now."),
+        f"sent_{TOLD_MIDWIFE}": _(
+            "Sent: the midwife sees it on her list now and gets a message. Call her now too."
+        ),
+        f"sent_{TOLD_ESCALATION}": _(
             "Sent, but no midwife in kaderasi can be reached for her village: the programme's "
             "coordinator gets a message now instead. Call now too."
-        )
-    if told == TOLD_NOBODY:
-        return _(
+        ),
+        f"sent_{TOLD_NOBODY}": _(
             "Saved, but nobody in kaderasi can be told: no midwife or coordinator can be "
             "reached for her village. Take her to the puskesmas or call it now."
-        )
-    return _("Sent: the midwife sees it on her list now and gets a message. Call her now too.")
+        ),
+        "sent_review": _("Sent: the midwife sees it on her list and reviews it within 24 hours."),
+    }
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import json
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kaderasi.care.danger_calls import danger_texts
 from kaderasi.core.decimals import FIELD_PROBLEM, NUMBER_PROBLEM_MESSAGES, NumberProblem
 
 
@@ -41,21 +42,10 @@ def offline_strings() -> dict[str, str]:
         ),
         # A danger sign (offline.js dangerMessage): the emergency line first, then whether the
         # midwife can know yet; the call links follow.
-        "danger_emergency": _("Take her (or the baby) to the puskesmas or hospital now."),
-        "danger_sent": _(
-            "Sent: the midwife sees it on her list now and gets a message. Call her now too."
-        ),
-        "danger_sent_escalation": _(
-            "Sent, but no midwife in kaderasi can be reached for her village: the programme's "
-            "coordinator gets a message now instead. Call now too."
-        ),
-        "danger_sent_nobody": _(
-            "Saved, but nobody in kaderasi can be told: no midwife or coordinator can be "
-            "reached for her village. Take her to the puskesmas or call it now."
-        ),
-        "danger_sent_review": _(
-            "Sent: the midwife sees it on her list and reviews it within 24 hours."
-        ),
+        # The sentences after a check that reached the server come from care.danger_calls (one
+        # home for the web page and the phone): danger_emergency, danger_sent_<who was told>,
+        # danger_sent_review.
+        **{f"danger_{key}": text for key, text in danger_texts().items()},
         "danger_offline": _(
             "Saved on this phone but NOT sent yet (no signal): the midwife does not know. "
             "Call her now."

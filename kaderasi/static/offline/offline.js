@@ -439,7 +439,7 @@
     const parts = level === "emergency" ? [S.danger_emergency] : [];
     if (!sent) parts.push(S.danger_offline);
     else if (level === "review") parts.push(S.danger_sent_review);
-    else parts.push(S[`danger_sent_${form.dataset.dangerTold}`] || S.danger_sent);
+    else parts.push(S[`danger_sent_${form.dataset.dangerTold}`] || S.danger_sent_midwife);
     return parts.join(" ");
   }
 
