@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.models import User
 from kaderasi.care.models import (
+    Delivery,
     FlagSeverity,
     Mother,
     Pairing,
@@ -90,13 +91,23 @@ class VillageRow:
 def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySet[Mother]:
     """`mothers` with stage, adherence counts and open flags computed by the database."""
     latest_pregnancy = Pregnancy.objects.filter(mother=OuterRef("pk")).order_by("-created_at")
+    # Her latest pregnancy's delivery, found through the unique index on its pregnancy: a join
+    # of deliveries inside the per-mother subquery let PostgreSQL hash every delivery once per
+    # mother (3.8 s for the flags sort of 5,000 mothers, issue 15).
+    latest_delivery = Delivery.objects.filter(
+        pregnancy_id=Subquery(
+            Pregnancy.objects.filter(mother=OuterRef(OuterRef("pk")))
+            .order_by("-created_at")
+            .values("pk")[:1]
+        )
+    )
     live = ScheduledSession.objects.filter(mother=OuterRef("pk"), cancelled_at__isnull=True)
     open_referrals = Referral.objects.filter(
         mother=OuterRef("pk"), status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED]
     )
     puerperium_start = now - dt.timedelta(days=PUERPERIUM_DAYS)
     mothers = mothers.annotate(
-        delivered_at=Subquery(latest_pregnancy.values("delivery__delivered_at")[:1]),
+        delivered_at=Subquery(latest_delivery.values("delivered_at")),
         last_menstrual_period=Subquery(latest_pregnancy.values("last_menstrual_period")[:1]),
         estimated_delivery_date=Subquery(latest_pregnancy.values("estimated_delivery_date")[:1]),
         has_pregnancy=Exists(latest_pregnancy),
