@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
-PYTEST_ARGS ?= -n auto
+# worksteal: a worker that runs out of tests takes the rest of another's, so the slow browser
+# tests at the end of one worker's share do not leave the other core idle.
+PYTEST_ARGS ?= -n auto --dist worksteal
 # `make install` installs exactly the versions (and hashes) of requirements.lock; `make lock`
 # updates it after a change to the dependencies in pyproject.toml.
 LOCK := requirements.lock

@@ -5,6 +5,7 @@ Desa Canan (posyandu Kenanga); plus Kabupaten Sleman › … › Desa Sendangadi
 """
 
 import datetime as dt
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -276,13 +277,48 @@ def pytest_collection_modifyitems(config, items):
     """Every test that drives Chromium through `phone` is marked `browser` (`-m "not browser"`
     leaves them out). On PostgreSQL they are skipped unless KADERASI_ALL_TESTS=1: what they test
     is the pages and the offline app, which the SQLite run covers; the PostgreSQL run is there for
-    what differs between databases (queries, constraints, locking, concurrency)."""
+    what differs between databases (queries, constraints, locking, concurrency). For the same
+    reason a test that never reaches a database runs on SQLite only."""
     skip = runs_on_postgresql() and not runs_every_test()
     for item in items:
         if _drives_a_browser(item) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
         if skip and item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.skip(reason=ONCE_ON_SQLITE))
+        elif skip and _touches_no_database(item):
+            item.add_marker(pytest.mark.skip(reason=NO_DATABASE))
+
+
+NO_DATABASE = (
+    "runs on SQLite only: it never reaches a database, so it cannot differ on PostgreSQL"
+    " (KADERASI_ALL_TESTS=1 runs it)"
+)
+# What gives a test the database under pytest-django; without one of them, or the django_db
+# marker, pytest-django refuses it any query.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+# A test module that starts processes may hand them DATABASE_URL: those run on both databases.
+_STARTS_PROCESSES = ("subprocess", "Popen", "DATABASE_URL", "multiprocessing")
+
+
+def _touches_no_database(item) -> bool:
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    if item.get_closest_marker("django_db") is not None:
+        return False
+    module = getattr(item, "module", None)
+    source = _module_source(getattr(module, "__file__", None))
+    return not any(word in source for word in _STARTS_PROCESSES)
+
+
+@functools.cache
+def _module_source(path: str | None) -> str:
+    # Unknown source counts as starting processes: the test then runs on both databases.
+    if path is None:
+        return _STARTS_PROCESSES[0]
+    with open(path, encoding="utf-8") as source:
+        return source.read()
 
 
 def _drives_a_browser(item) -> bool:
