@@ -75,7 +75,7 @@ def run() -> dict:
     from kaderasi.demo.seeding import seed_demo
 
     seed_demo(now=timezone.now())
-    _password_for_production("kader")
+    harness.production_passwords(["kader"])
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     # Production settings, but plain HTTP on 127.0.0.1: secure-only cookies would not be kept.
     production = {
@@ -181,20 +181,6 @@ class CountingRelay:
             for end in (source, target):
                 with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-
-
-def _password_for_production(username: str) -> None:
-    """The demo password hashed with PBKDF2: the test settings this process runs with hash with
-    MD5 (fast tests), which the production settings gunicorn runs with do not accept."""
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
-
-    from kaderasi.accounts.models import User
-    from kaderasi.demo.seeding import DEMO_PASSWORD
-
-    hasher = PBKDF2PasswordHasher()
-    User.objects.filter(username=username).update(
-        password=hasher.encode(DEMO_PASSWORD, hasher.salt())
-    )
 
 
 def _say(line: str) -> None:

@@ -9,13 +9,12 @@ the production settings and password hasher, over HTTP.
 
 The throttle's count lives in the database, so gunicorn's several worker processes share it."""
 
-import http.client
-import re
 import time
 import urllib.parse
 
 from bench import harness
 from bench.bench_sync_push import GunicornServer
+from bench.web_client import cookies_of, form_login, request, token_request
 
 PASSWORD = "correct horse battery"  # noqa: S105 - a benchmark account
 WORKERS = 2
@@ -62,76 +61,25 @@ def run() -> dict:
     }
 
 
-def _request(port, method, path, body=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request(method, path, body=body, headers=headers or {})
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response, data
-
-
-def _cookies(response) -> dict:
-    found = {}
-    for name, value in response.getheaders():
-        if name.lower() == "set-cookie":
-            key, _sep, rest = value.partition("=")
-            found[key] = rest.split(";")[0]
-    return found
-
-
-def _form_login(port, path, username, password) -> bool:
-    page, body = _request(port, "GET", path)
-    cookies = _cookies(page)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    form = urllib.parse.urlencode(
-        {
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": token.group(1).decode() if token else "",
-        }
-    )
-    response, _body = _request(
-        port,
-        "POST",
-        path,
-        form,
-        {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
-            "Referer": f"http://127.0.0.1:{port}{path}",
-        },
-    )
-    return response.status == 302 and "sessionid" in _cookies(response)
-
-
 def _web(port, username, password) -> bool:
-    return _form_login(port, "/login/", username, password)
+    return form_login(port, "/login/", username, password)[0]
 
 
 def _admin(port, username, password) -> bool:
     """The admin's login page checks no password: it sends to the web login. A POST to it with
     the credentials never yields a session."""
-    response, _body = _request(
+    response, _body = request(
         port,
         "POST",
         "/admin/login/",
         urllib.parse.urlencode({"username": username, "password": password}),
         {"Content-Type": "application/x-www-form-urlencoded"},
     )
-    return "sessionid" in _cookies(response)
+    return "sessionid" in cookies_of(response)
 
 
 def _api(port, username, password) -> bool:
-    import json
-
-    response, _body = _request(
-        port,
-        "POST",
-        "/api/v1/auth/token",
-        json.dumps({"username": username, "password": password, "device_name": "bench"}),
-        {"Content-Type": "application/json"},
-    )
+    response, _body = token_request(port, username, password)
     return response.status == 201
 
 

@@ -25,14 +25,13 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 
 from bench import harness
-from bench.bench_sync_push import GunicornServer, push, records_for
+from bench.bench_sync_push import GunicornServer, push, records_for, start_worker
 
 SERVERS = 2
 WORKERS_PER_SERVER = 1  # two cores on the bench machine: one worker per app "machine"
@@ -115,29 +114,8 @@ def _redis_check(url: str) -> None:
 
 
 def _worker(env: dict, *, periodic: bool) -> subprocess.Popen:
-    from bench.bench_sync_push import current_database_url
-
-    return subprocess.Popen(  # noqa: S603 - our interpreter, our application
-        [
-            sys.executable,
-            "-m",
-            "kaderasi",
-            "worker",
-            "--threads=1",
-            *([] if periodic else ["--no-periodic"]),
-        ],
-        cwd=harness.ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": current_database_url(),
-            "SECRET_KEY": "bench-only-secret-key",
-            "DEBUG": "false",
-            "LOG_LEVEL": "WARNING",
-            **env,
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_worker(
+        env, periodic=periodic, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 

@@ -99,25 +99,30 @@ def run() -> dict:
 class GunicornServer:
     """gunicorn serving config.wsgi with the production settings on the test database."""
 
-    def __init__(self, *, workers: int, database_url: str | None = None, env: dict | None = None):
+    def __init__(
+        self,
+        *,
+        workers: int,
+        database_url: str | None = None,
+        env: dict | None = None,
+        args: tuple[str, ...] = (),
+    ):
         self.workers = workers
         self.database_url = database_url or current_database_url()
         self.extra_env = env or {}
+        self.args = args  # more gunicorn options, e.g. ("--access-logfile=PATH",)
         self.port = free_port()
 
     def __enter__(self) -> "GunicornServer":
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "bench-only-secret-key",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "KADERASI_MANIFEST_STATIC": "false",
-            "LOG_LEVEL": "WARNING",
-            **self.extra_env,
-        }
+        env = production_env(
+            {
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "SECURE_SSL_REDIRECT": "false",
+                "KADERASI_MANIFEST_STATIC": "false",
+                **self.extra_env,
+            },
+            database_url=self.database_url,
+        )
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our application
             [
                 sys.executable,
@@ -127,6 +132,7 @@ class GunicornServer:
                 f"--workers={self.workers}",
                 f"--bind=127.0.0.1:{self.port}",
                 "--log-level=warning",
+                *self.args,
             ],
             cwd=harness.ROOT,
             env=env,
@@ -150,6 +156,37 @@ class GunicornServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def production_env(extra: dict | None = None, *, database_url: str | None = None) -> dict:
+    """The environment of a process of the application in production mode (the production
+    settings, DEBUG off) on this run's database: gunicorn, `kaderasi worker`, a command."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url or current_database_url(),
+        "SECRET_KEY": "bench-only-secret-key",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        **(extra or {}),
+    }
+
+
+def start_worker(env: dict | None = None, *, periodic: bool = True, **popen) -> subprocess.Popen:
+    """`kaderasi worker` (one thread) in production mode on this run's database."""
+    return subprocess.Popen(  # noqa: S603 - our interpreter, our application
+        [
+            sys.executable,
+            "-m",
+            "kaderasi",
+            "worker",
+            "--threads=1",
+            *([] if periodic else ["--no-periodic"]),
+        ],
+        cwd=harness.ROOT,
+        env=production_env(env),
+        **popen,
+    )
 
 
 def current_database_url() -> str:

@@ -63,6 +63,21 @@ def database_setup() -> Callable[[], None]:
     return teardown
 
 
+def production_passwords(usernames, password: str | None = None) -> None:
+    """Give these users `password` (default the demo's) hashed with PBKDF2: the test settings a
+    module runs with hash with MD5 (fast tests), which the production settings gunicorn runs with
+    do not accept."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from kaderasi.accounts.models import User
+    from kaderasi.demo.seeding import DEMO_PASSWORD
+
+    hasher = PBKDF2PasswordHasher()
+    User.objects.filter(username__in=list(usernames)).update(
+        password=hasher.encode(password or DEMO_PASSWORD, hasher.salt())
+    )
+
+
 def standalone(run: Callable[[], dict]) -> None:
     """`if __name__ == "__main__": standalone(run)` — one module alone, its numbers printed."""
     teardown = database_setup()

@@ -8,8 +8,8 @@
   files, public reference ranges) keeps it. The service worker's own store (Cache Storage) is not
   an HTTP cache and still keeps the offline app's pages.
 
-Content-Security-Policy is not set yet: the templates have inline scripts and styles that need
-nonces first."""
+Content-Security-Policy is set by django-csp (settings.CONTENT_SECURITY_POLICY), with a nonce on
+every page (docs/security.md)."""
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
