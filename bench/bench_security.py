@@ -133,7 +133,7 @@ def run() -> dict:
     probe("backup", _backup, data_dir)
     probe("two_factor", _two_factor)
     measured["seconds"] = round(time.monotonic() - started, 1)
-    return {"security": measured}
+    return measured
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -905,17 +905,22 @@ def _headers(coordinator: Browser, port: int) -> dict:
         "/admin/care/mother/",
     ]
     missing: Counter = Counter()
-    pages = 0
+    pages = inline_scripts = 0
     for path in paths:
-        response, _ = coordinator.get(path)
+        response, body = coordinator.get(path)
         _expect(response, 200, path)
         policy = response.getheader("Content-Security-Policy") or ""
         page = (response.getheader("Content-Type") or "").startswith("text/html")
         pages += page
-        # A page needs its nonce; a download (no script runs in it) the policy itself.
-        if not policy or (page and "'nonce-" not in policy):
+        # Every answer has the policy; every inline script of a page carries its nonce.
+        nonce = re.search(r"'nonce-([^']+)'", policy)
+        inline = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", body) if page else []
+        if not policy or any(
+            nonce is None or f'nonce="{nonce.group(1)}"'.encode() not in tag for tag in inline
+        ):
             missing["csp"] += 1
-            print(f"no CSP{' nonce' if policy else ''}: {path}", file=sys.stderr)
+            print(f"CSP missing or without the nonce: {path}", file=sys.stderr)
+        inline_scripts += len(inline)
         if not response.getheader("Permissions-Policy"):
             missing["permissions_policy"] += 1
         if "no-store" not in (response.getheader("Cache-Control") or ""):
@@ -925,6 +930,7 @@ def _headers(coordinator: Browser, port: int) -> dict:
     return {
         "responses_checked": len(paths),
         "of_them_pages": pages,
+        "inline_scripts_seen": inline_scripts,
         "responses_missing_a_header": sum(missing.values()),
         **{f"missing_{name}": count for name, count in missing.items()},
         "verify_slash_code_status": verify.status,

@@ -77,6 +77,62 @@ def test_an_xlsx_with_too_many_rows_is_refused_while_it_is_read(settings):
     assert refused.value.code == InteropErrorCode.TOO_MANY_ROWS
 
 
+def _sheet_without_dimension(rows: int) -> bytes:
+    """An .xlsx whose one sheet (`cadres`) has no `<dimension>` element, as some tools write."""
+    cell = '<c t="inlineStr"><is><t>{}</t></is></c>'
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.'
+        'openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships"><sheets><sheet name="cadres" sheetId="1" r:id="rId1"/></sheets>'
+        "</workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": '<worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData>'
+        + "".join(
+            f"<row>{cell.format(f'K{n}')}{cell.format(f'Kader {n}')}</row>" for n in range(rows)
+        )
+        + "</sheetData></worksheet>",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_sheet_without_its_dimension_is_not_read_whole_before_the_row_limit(settings):
+    # Found against gunicorn (bench_security): openpyxl looked for <dimension> to the end of the
+    # sheet, so a 1.4 M-row workbook without one kept a worker past its timeout (a 500).
+    settings.KADERASI_IMPORT_MAX_ROWS = 1_000
+    stream = CountingStream(_sheet_without_dimension(200_000))
+
+    with pytest.raises(DomainError) as refused:
+        read_xlsx(stream, source_name="tanpa-dimensi.xlsx")
+
+    assert refused.value.code == InteropErrorCode.TOO_MANY_ROWS
+    assert stream.bytes_read < len(stream.getvalue()) / 5
+
+
+def test_a_sheet_without_its_dimension_is_still_read_row_by_row():
+    workbook = read_xlsx(io.BytesIO(_sheet_without_dimension(3)), source_name="kecil.xlsx")
+
+    assert workbook.row_count == 2  # the first row is the header
+
+
 def _zip_bomb(unpacked_mb: int) -> bytes:
     """A small .xlsx-shaped zip whose sheet unpacks to `unpacked_mb` MB of spaces."""
     buffer = io.BytesIO()
