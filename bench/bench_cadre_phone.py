@@ -219,7 +219,9 @@ def _list(requests: list, heading: str) -> None:
             continue
         source = "worker-cache" if response.from_service_worker else "network"
         encoding = response.header_value("content-encoding") or "-"
-        _say(f"{source:>12} {response.status} {encoding:>5} {request.url}")
+        sizes = request.sizes()
+        weight = f"{sizes['responseHeadersSize']:>5}+{sizes['responseBodySize']:<6}"
+        _say(f"{source:>12} {response.status} {encoding:>5} {weight} {request.url}")
     requests.clear()
     _say(heading)
 

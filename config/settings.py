@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # gzip for pages and JSON, with Django's BREACH padding (kaderasi/web/compression.py).
     "kaderasi.web.compression.PageCompressionMiddleware",
+    # ETag on pages, 304 when the phone's copy is current (kaderasi/core/conditional.py); inside
+    # the compression (it digests the page as written) and outside everything that writes it.
+    "kaderasi.core.conditional.PageETagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

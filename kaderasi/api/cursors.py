@@ -3,10 +3,12 @@
 It carries the snapshot of the mothers the phone holds (SyncSnapshot), the change position after
 which rows are sent again, and, while a large pull is paged, the generation being paged. It is
 signed with the user's id in the salt, so it cannot be forged or used by someone else; it holds
-internal ids only, never personal data."""
+internal ids only, never personal data: besides ids and positions, a short digest of each recent
+record it sent (`sent`, mother id → fingerprint), so that the look-back of the next pull does not
+send an unchanged record again (decision 0155)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core import signing
 from django.utils.dateparse import parse_datetime
@@ -27,6 +29,9 @@ class Cursor:
     next_snapshot: int | None = None
     until: dt.datetime | None = None
     after: int | None = None
+    # The fingerprint of each mother's record as the phone holds it (the latest pulls sent it),
+    # by mother id: a record within the look-back window is sent again only if it differs.
+    sent: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_paging(self) -> bool:
@@ -45,6 +50,7 @@ def cursor_encode(cursor: Cursor, *, user: User) -> str:
         "n": cursor.next_snapshot,
         "u": cursor.until.isoformat() if cursor.until else None,
         "a": cursor.after,
+        "h": {str(pk): fingerprint for pk, fingerprint in cursor.sent.items()},
     }
     return signing.dumps(payload, salt=_salt(user), compress=True)
 
@@ -62,6 +68,7 @@ def cursor_decode(text: str, *, user: User) -> Cursor:
             next_snapshot=payload["n"],
             until=parse_datetime(payload["u"]) if payload["u"] else None,
             after=payload["a"],
+            sent={int(pk): str(fingerprint) for pk, fingerprint in payload.get("h", {}).items()},
         )
     except (signing.BadSignature, ValueError, KeyError, TypeError, AttributeError) as error:
         raise DomainError(

@@ -10,16 +10,21 @@ come back as tombstones. The first pull of a cadre is therefore her clients only
 Change positions are the rows' `updated_at`, read on the clock that stamps them. Each pull
 looks back `KADERASI_SYNC_OVERLAP_SECONDS` before the previous pull started, so a row saved by
 a transaction that committed late, or stamped by a server whose clock lags a little, is still
-sent; rows sent twice are harmless because the phone replaces a mother's record by id. Large
-scopes are paged by mother id.
+sent. A record the look-back finds again is sent only if it differs from what the phone holds:
+the cursor carries a fingerprint of each record the latest pulls sent (decision 0155), so an
+unchanged one costs the phone nothing, and a late change (whose record then differs) still
+arrives. Large scopes are paged by mother id.
 """
 
+import base64
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 from typing import Protocol, cast
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
@@ -58,6 +63,12 @@ CHANGE_SOURCES: tuple[tuple[type[BaseModel], str], ...] = (
     (Flag, "mother"),
     (Referral, "mother"),
 )
+
+
+# At most this many fingerprints ride in a cursor (a cadre has a handful of clients; a larger
+# scope's records beyond it are sent again by the look-back, as before): the cursor stays well
+# under the 4,000 characters the pull accepts.
+FINGERPRINTS_KEPT = 64
 
 
 def _version(row) -> str:
@@ -146,6 +157,7 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
     # last pull was being read are not missed.
     since = state.position - overlap if previous is not None and state.position else None
     reset = since is None
+    entered: set[str] = set()
     if previous is None or since is None:
         candidates = scope
     else:
@@ -158,6 +170,17 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
     )
     has_more = len(page) > page_size
     page = page[:page_size]
+    bundles = _bundles(page, since=since, now=now)
+    fingerprints = _fingerprints(bundles)
+    if since is not None:  # the phone keeps what it holds: leave out what it holds already
+        bundles = _without(bundles, state.sent, fingerprints, entered=entered)
+    # What the phone holds after this pull, newest first: a mother's entry is replaced whenever
+    # she is sent, so an entry always names the record the phone last received; a reset empties
+    # the phone, and what it held before is forgotten with it.
+    starts_over = reset and not state.is_paging
+    held = {} if starts_over else state.sent
+    older = [(pk, fp) for pk, fp in held.items() if pk not in fingerprints]
+    sent = dict([*fingerprints.items(), *older][:FINGERPRINTS_KEPT])
     if has_more:
         next_cursor = Cursor(
             snapshot=state.snapshot if previous else None,
@@ -165,18 +188,62 @@ def sync_pull(*, user: User, cursor: str | None, now: dt.datetime) -> dict:
             next_snapshot=current.pk,
             until=until,
             after=page[-1],
+            sent=sent,
         )
     else:
-        next_cursor = Cursor(snapshot=current.pk, position=until)
+        next_cursor = Cursor(snapshot=current.pk, position=until, sent=sent)
     version, sources = content_version(user)
     return {
         "cursor": cursor_encode(next_cursor, user=user),
         "reset": reset and not state.is_paging,
         "has_more": has_more,
         "server_time": now,
-        **_bundles(page, since=since, now=now),
+        "mothers": bundles["mothers"],
+        "schedule": bundles["schedule"],
+        "flags": bundles["flags"],
         "tombstones": [{"type": "mother", "id": public_id} for public_id in tombstones],
         "content": {"version": version, "sources": sources},
+    }
+
+
+def _fingerprints(bundles: dict) -> dict[int, str]:
+    """A short digest of each mother's record as the phone keeps it after this pull (her data
+    without the moment it was computed, her live schedule, her open flags), by mother pk: equal
+    digests, nothing new for the phone."""
+    kept: dict[str, dict] = {
+        str(mother["id"]): {"mother": {k: v for k, v in mother.items() if k != "computed_at"}}
+        for mother in bundles["mothers"]
+    }
+    for name, rows, is_kept in (
+        ("schedule", bundles["schedule"], lambda row: row["cancelled_at"] is None),
+        ("flags", bundles["flags"], lambda row: row["is_open"]),
+    ):
+        for row in rows:
+            if is_kept(row):
+                kept[str(row["mother_id"])].setdefault(name, []).append(row)
+    fingerprints = {}
+    for public_id, record in kept.items():
+        text = json.dumps(record, cls=DjangoJSONEncoder, sort_keys=True)
+        digest = hashlib.sha256(text.encode()).digest()[:6]
+        fingerprints[bundles["pks"][public_id]] = base64.urlsafe_b64encode(digest).decode()
+    return fingerprints
+
+
+def _without(
+    bundles: dict, held: dict[int, str], fingerprints: dict[int, str], *, entered: set[str]
+) -> dict:
+    """The bundles less the mothers whose record the phone holds already, unchanged. A mother
+    who (re-)entered the scope is always sent: the phone dropped her when she left."""
+    same = {
+        public_id
+        for public_id, pk in bundles["pks"].items()
+        if held.get(pk) == fingerprints[pk] and public_id not in entered
+    }
+    return {
+        "pks": bundles["pks"],
+        "mothers": [row for row in bundles["mothers"] if str(row["id"]) not in same],
+        "schedule": [row for row in bundles["schedule"] if str(row["mother_id"]) not in same],
+        "flags": [row for row in bundles["flags"] if str(row["mother_id"]) not in same],
     }
 
 
@@ -203,6 +270,8 @@ def _bundles(mother_pks: list[int], *, since: dt.datetime | None, now: dt.dateti
     )
     flags = Flag.objects.filter(mother__in=mother_pks).select_related("mother", "rule", "referral")
     return {
+        # Which mother each record is (internal ids, for the cursor's fingerprints; not sent).
+        "pks": {str(row.mother.public_id): row.mother.pk for row in rows},
         "mothers": [_mother(row, infants, now=now) for row in rows],
         "schedule": [
             {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from kaderasi.core.conditional import answer_conditionally
 from kaderasi.offline import shell
 from kaderasi.offline.app_strings import strings_script
 from kaderasi.offline.outbox_page import outbox_page_data
@@ -40,7 +41,8 @@ def service_worker(request):
         content_type="application/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"
-    return response
+    # The browser checks for a new worker at each visit: unchanged, it costs a 304.
+    return answer_conditionally(request, response)
 
 
 @require_GET

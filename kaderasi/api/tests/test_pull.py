@@ -3,10 +3,12 @@ import json
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from kaderasi.api.models import SyncSnapshot
+from kaderasi.api.pull import FINGERPRINTS_KEPT
 from kaderasi.api.tests.conftest import Phone
-from kaderasi.care.models import Flag, FlagRule, Referral, ScheduledSession
+from kaderasi.care.models import Flag, FlagRule, Mother, Referral, ScheduledSession
 from kaderasi.care.services import delivery_record, pairing_end, pairing_start
 from kaderasi.tests import factories as f
 
@@ -78,13 +80,80 @@ def test_a_pull_with_nothing_changed_sends_nothing(phone, mother):
     assert SyncSnapshot.objects.count() == 1  # the same set of mothers is stored once
 
 
-def test_the_overlap_sends_a_recent_change_again_rather_than_miss_it(phone, mother):
+def test_the_overlap_sends_a_late_change_rather_than_miss_it(phone, mother):
+    stamped = timezone.now()  # a write stamped before the first pull, committed after it
     first = phone.pull().json()
+    Mother.objects.filter(pk=mother.pk).update(code="M-LATE", updated_at=stamped)
 
     second = phone.pull(first["cursor"]).json()
 
-    # Written moments before the first pull: within the look-back window, so sent again.
+    # Stamped before the cursor's position, but within the look-back window: sent, not missed.
     assert _ids(second["mothers"]) == [str(mother.public_id)]
+    assert second["mothers"][0]["code"] == "M-LATE"
+
+
+def test_the_overlap_does_not_send_an_unchanged_record_again(phone, mother, world, now):
+    _planned(mother, world.wedi, 3, 1, now)
+    _flag(mother, world.wedi, now)
+    first = phone.pull().json()
+    assert _ids(first["mothers"]) == [str(mother.public_id)]
+
+    # Written moments before the first pull, so within the look-back window of the next ones;
+    # but the phone holds them as they are.
+    second = phone.pull(first["cursor"]).json()
+    again = phone.pull(first["cursor"]).json()
+    third = phone.pull(second["cursor"]).json()
+
+    for body in (second, again, third):
+        assert body["reset"] is False
+        assert (body["mothers"], body["schedule"], body["flags"]) == ([], [], [])
+
+
+def test_a_session_done_within_the_overlap_is_sent(phone, mother, world, now):
+    planned = _planned(mother, world.wedi, 3, 1, now)
+    first = phone.pull().json()
+    ScheduledSession.objects.filter(pk=planned.pk).update(
+        cancelled_at=now, updated_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    body = phone.pull(first["cursor"]).json()
+
+    assert _ids(body["mothers"]) == [str(mother.public_id)]
+    assert [row["cancelled_at"] is not None for row in body["schedule"]] == [True]
+
+
+@override_settings(KADERASI_SYNC_OVERLAP_SECONDS=0)
+def test_a_client_who_comes_back_is_sent_whole_even_if_unchanged(
+    phone, mother, world, now, coordinator
+):
+    cursor = phone.pull().json()["cursor"]
+    pairing = mother.pairings.get()
+    pairing_end(pairing=pairing, ends_at=now, reason="reassigned")
+    gone = phone.pull(cursor).json()
+    assert _ids(gone["tombstones"]) == [str(mother.public_id)]
+
+    # Paired with her again: her record as the phone last had it, but the phone dropped her.
+    pairing_start(
+        mother=mother, cadre=pairing.cadre, starts_at=now, by=coordinator, override_reason="test"
+    )
+    back = phone.pull(gone["cursor"]).json()
+
+    assert _ids(back["mothers"]) == [str(mother.public_id)]
+
+
+def test_the_cursor_stays_short_for_a_large_scope(coordinator, world, now):
+    for _ in range(FINGERPRINTS_KEPT + 6):
+        f.delivered_mother(programme=world.programme, posyandu=world.mawar)
+    phone = Phone(coordinator, now)
+
+    first = phone.pull().json()
+    second = phone.pull(first["cursor"])
+
+    assert len(first["mothers"]) == FINGERPRINTS_KEPT + 6
+    assert len(first["cursor"]) < 2500
+    assert second.status_code == 200
+    # The records beyond what the cursor remembers are sent again (harmless); the others not.
+    assert len(second.json()["mothers"]) == 6
 
 
 @override_settings(KADERASI_SYNC_OVERLAP_SECONDS=0)

@@ -621,9 +621,10 @@
   }
 
   /** Pull what changed into the phone's stores; answer the clients whose kept screens are out of
-   * date. A pull looks back a little (the server's overlap), so rows already on the phone come
-   * again: only a new version of a mother, her schedule or her flags (or a new postpartum day)
-   * counts as a change, so unchanged screens are not downloaded again. */
+   * date. The server leaves out a record the phone holds unchanged (the cursor remembers what it
+   * sent: decision 0155); a record sent again all the same (a large scope) counts as a change
+   * only with a new version of a mother, her schedule or her flags (or a new postpartum day), so
+   * unchanged screens are not downloaded again. */
   async function pullAll() {
     const db = await dbPromise;
     let cursor = await meta("cursor");

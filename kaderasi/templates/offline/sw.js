@@ -3,7 +3,9 @@
  * - App shell (CSS, scripts, icons, the offline page): cached at install, cache-first.
  * - Static files: cache-first (their names carry a content hash in production).
  * - Pages: network-first, so a cadre sees fresh data when there is signal; the copy kept from
- *   her last visit (or fetched for her clients after a sync) when there is none.
+ *   her last visit (or fetched for her clients after a sync) when there is none. A kept page is
+ *   asked for with its ETag: the server answers 304 when it would write the same page, and the
+ *   kept copy is shown (kaderasi/core/conditional.py).
  * - Media she opened (booklet and SOP illustrations, training video): cache-first, and range
  *   requests are answered from the cached file so a video plays offline. The files a page marks
  *   `data-keep-offline` (the training video) are kept whole when the page asks ("keep-media").
@@ -114,10 +116,26 @@ function keepable(response) {
   return response && response.status === 200 && !response.redirected && response.type === "basic";
 }
 
+/** The page from the network, asked conditionally when a copy is kept (its ETag): a 304 (the
+ * server wrote the same page) answers with the kept copy, its own headers and nonce included. */
+async function revalidate(url, kept, redirect) {
+  const etag = kept && kept.headers.get("ETag");
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    headers: etag ? { Accept: "text/html", "If-None-Match": etag } : { Accept: "text/html" },
+    redirect,
+  });
+  return response.status === 304 && kept ? kept : response;
+}
+
 async function page(request, url) {
   const cache = await caches.open(PAGES_CACHE);
-  const network = fetch(request).then((response) => {
-    if (keepable(response)) {
+  const kept = await cache.match(request, { ignoreVary: true });
+  // Only a navigation is asked again this way (htmx's own requests keep their headers); it
+  // follows a redirect itself (to the login page when the session ended).
+  const conditional = request.mode === "navigate" && kept && kept.headers.has("ETag");
+  const network = (conditional ? revalidate(request.url, kept, "manual") : fetch(request)).then((response) => {
+    if (response !== kept && keepable(response)) {
       cache.put(request, response.clone());
       keepLanguage(url);
     }
@@ -131,8 +149,7 @@ async function page(request, url) {
   } catch (error) {
     // offline: fall through to the kept copy
   }
-  const cached = await cache.match(request, { ignoreVary: true });
-  if (cached) return cached;
+  if (kept) return kept;
   try {
     return await network; // slow, but there is nothing better to show
   } catch (error) {
@@ -239,10 +256,11 @@ async function keepMedia(urls) {
 async function keepPages(urls, onlyMissing) {
   const cache = await caches.open(PAGES_CACHE);
   for (const url of urls) {
-    if (onlyMissing && (await cache.match(url, { ignoreVary: true }))) continue;
+    const kept = await cache.match(url, { ignoreVary: true });
+    if (onlyMissing && kept) continue;
     try {
-      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-      if (keepable(response)) await cache.put(url, response);
+      const response = await revalidate(url, kept, "follow");
+      if (response !== kept && keepable(response)) await cache.put(url, response);
     } catch (error) {
       return false;
     }
