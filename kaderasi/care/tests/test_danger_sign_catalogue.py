@@ -5,8 +5,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,6 +18,7 @@ from kaderasi.care.danger_sign_rules import (
 )
 from kaderasi.care.models import DangerSign
 from kaderasi.care.models.danger_signs import flag_severity_for_signs
+from kaderasi.tests.migrations import migrate, migrate_to_the_end
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -135,12 +134,6 @@ SHIPPED = [
 ]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_corrects_an_existing_catalogue_and_adds_the_missing_signs():
     apps = migrate(BEFORE)
@@ -174,7 +167,7 @@ def test_the_migration_corrects_an_existing_catalogue_and_adds_the_missing_signs
         assert rows["grunting"].severity == "emergency"
         assert rows["heavy_bleeding"].stops_massage is True
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_the_end()
 
 
 def _sign_form(sign, **changes):

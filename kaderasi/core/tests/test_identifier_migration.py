@@ -5,10 +5,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from kaderasi.care.models import Mother
 from kaderasi.core.field_crypto import lookup_hash
+from kaderasi.tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [
     ("care", "0012_latch_observation_and_skip_record_id"),
@@ -17,12 +17,6 @@ BEFORE = [
     ("reminders", "0004_danger_sign_with_no_midwife"),
 ]
 NIK, PHONE = "3310014101900001", "+6281234567890"
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def raw(table, columns, pk):
@@ -52,7 +46,7 @@ def test_existing_niks_and_phones_are_encrypted_hashed_and_masked_in_the_log(wor
         changes={"nik": ["None", "********01900001"], "phone": ["None", PHONE]},
     )
     try:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_the_end()
         nik, phone, nik_hash, phone_hash = raw(
             "care_mother", ["nik", "phone", "nik_hash", "phone_hash"], old.pk
         )
@@ -69,4 +63,4 @@ def test_existing_niks_and_phones_are_encrypted_hashed_and_masked_in_the_log(wor
         migrate(BEFORE)
         assert raw("care_mother", ["nik", "phone"], old.pk) == (NIK, PHONE)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_the_end()

@@ -3,24 +3,16 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from kaderasi.tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [("reports", "0001_reports_and_rollups")]
 AFTER = [("reports", "0002_knowledge_bands_come_from_the_training_policy")]
 
 
-def migrate(targets, *, models_at=()):
-    """Migrate to `targets` (other apps stay where they are) and return the models as they were
-    at `targets` and `models_at`."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state([*targets, *models_at]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_bands_set_on_a_report_become_the_programmes_policy_or_its_source(world):
-    apps = migrate(BEFORE, models_at=[("training", "0004_seed_standard_content")])
+    apps = migrate(BEFORE, models_at=(("training", "0004_seed_standard_content"),))
     ProgrammeReport = apps.get_model("reports", "ProgrammeReport")
     TrainingPolicy = apps.get_model("training", "TrainingPolicy")
     Programme = apps.get_model("programmes", "Programme")
@@ -49,4 +41,4 @@ def test_bands_set_on_a_report_become_the_programmes_policy_or_its_source(world)
         assert kept.source.startswith("Our rules.")
         assert "good ≥ 90, fair ≥ 50" in kept.source
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_the_end()
