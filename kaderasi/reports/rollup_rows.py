@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncDate
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import (
@@ -117,6 +118,7 @@ def _mothers_with_facts(mother_ids: list[int]):
     done = MassageSession.objects.filter(scheduled_session=OuterRef("pk"))
     return (
         Mother.objects.filter(pk__in=mother_ids)
+        .order_by()  # not the programme's ordering: a join for nothing
         .only("pk", "programme_id", "posyandu_id", "group", "created_at")
         .prefetch_related(
             pregnancies_prefetch(),
@@ -271,7 +273,7 @@ def _mother_days(mother_ids: list[int]) -> dict[int, set[dt.date]]:
     of her counts left only costs its recomputation)."""
     days: dict[int, set[dt.date]] = defaultdict(set)
     sources = [
-        Mother.objects.filter(pk__in=mother_ids).values_list("pk", "created_at"),
+        Mother.objects.filter(pk__in=mother_ids).order_by().values_list("pk", "created_at"),
         Delivery.objects.filter(pregnancy__mother_id__in=mother_ids).values_list(
             "pregnancy__mother_id", "delivered_at"
         ),
@@ -442,94 +444,101 @@ def _day_counts(
     (every day for None)."""
     counts: dict[tuple, Counter] = defaultdict(Counter)
 
-    def add(programme_id, posyandu_id, moment_or_day, field, amount=1):
-        day = (
-            moment_or_day
-            if isinstance(moment_or_day, dt.date) and not isinstance(moment_or_day, dt.datetime)
-            else local_date(moment_or_day)
-        )
-        counts[(programme_id, posyandu_id, day)][field] += amount
+    def add(programme_id, posyandu_id, day, field):
+        counts[(programme_id, posyandu_id, day)][field] += 1
 
-    for programme_id, posyandu_id, created_at in Mother.objects.filter(
-        pair_q(pairs), _on_days("created_at", days)
-    ).values_list("programme_id", "posyandu_id", "created_at"):
-        add(programme_id, posyandu_id, created_at, "mothers_registered")
-
-    for programme_id, posyandu_id, delivered_at in Delivery.objects.filter(
-        pair_q(pairs, "pregnancy__mother__"), _on_days("delivered_at", days)
-    ).values_list(
-        "pregnancy__mother__programme_id", "pregnancy__mother__posyandu_id", "delivered_at"
-    ):
-        add(programme_id, posyandu_id, delivered_at, "deliveries")
-
-    done = MassageSession.objects.filter(scheduled_session=OuterRef("pk"))
-    sessions = (
-        ScheduledSession.objects.filter(
-            pair_q(pairs, "mother__"), _on_days("window_starts_at", days), cancelled_at__isnull=True
-        )
-        .annotate(done=Exists(done))
-        .values_list(
-            "mother__programme_id",
-            "mother__posyandu_id",
+    # The mothers' flows, each counted per (programme, posyandu, local day) by the database: the
+    # work grows with the events, but only the grouped rows come back (decision 0145).
+    live = ScheduledSession.objects.filter(cancelled_at__isnull=True)
+    done = Exists(MassageSession.objects.filter(scheduled_session=OuterRef("pk")))
+    # Counted as `care.scheduling.adherence` counts them (`session_status`): due = done + missed;
+    # a session skipped with its reason (she declined) is neither, nor is one still to close.
+    missed = Q(skipped_at__isnull=True, window_ends_at__lte=now)
+    open_referral = ~Q(status=ReferralStatus.CLOSED)
+    red = Q(flag__severity=FlagSeverity.RED)
+    flows = [
+        (Mother.objects.all(), "", "created_at", {"mothers_registered": Count("pk")}),
+        (
+            Delivery.objects.all(),
+            "pregnancy__mother__",
+            "delivered_at",
+            {"deliveries": Count("pk")},
+        ),
+        (
+            live.annotate(done=done),
+            "mother__",
             "window_starts_at",
-            "window_ends_at",
-            "done",
-            "skipped_at",
+            {
+                "sessions_done": Count("pk", filter=Q(done=True)),
+                "sessions_missed": Count("pk", filter=Q(done=False) & missed),
+            },
+        ),
+        (
+            MassageSession.objects.all(),
+            "mother__",
+            "started_at",
+            {"massages_recorded": Count("pk")},
+        ),
+        (
+            Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME),
+            "mother__",
+            "measured_at",
+            {"milk_volumes_recorded": Count("pk")},
+        ),
+        (
+            Referral.objects.all(),
+            "mother__",
+            "opened_at",
+            {
+                "referrals_opened_red": Count("pk", filter=red),
+                "referrals_opened_amber": Count("pk", filter=~red),
+                "referrals_open_red": Count("pk", filter=red & open_referral),
+                "referrals_open_amber": Count("pk", filter=~red & open_referral),
+            },
+        ),
+    ]
+    for rows, prefix, moment, sums in flows:
+        grouped = (
+            rows.filter(pair_q(pairs, prefix), _on_days(moment, days))
+            .annotate(local_day=TruncDate(moment, tzinfo=_zone()))
+            .values(f"{prefix}programme_id", f"{prefix}posyandu_id", "local_day")
+            .annotate(**sums)
+            .order_by()
         )
-    )
-    for programme_id, posyandu_id, starts_at, ends_at, is_done, skipped_at in sessions:
-        # A session skipped with its reason (she declined) is neither done nor missed.
-        status = session_status(
-            window_starts_at=starts_at,
-            window_ends_at=ends_at,
-            now=now,
-            done=is_done,
-            skipped=skipped_at is not None,
-        )
-        # Counted as `care.scheduling.adherence` counts them: due = done + missed.
-        if status == SessionStatus.DONE:
-            add(programme_id, posyandu_id, starts_at, "sessions_due")
-            add(programme_id, posyandu_id, starts_at, "sessions_done")
-        elif status == SessionStatus.MISSED:
-            add(programme_id, posyandu_id, starts_at, "sessions_due")
-            add(programme_id, posyandu_id, starts_at, "sessions_missed")
+        for row in grouped:
+            key = (row[f"{prefix}programme_id"], row[f"{prefix}posyandu_id"], row["local_day"])
+            for name in sums:
+                if row[name]:
+                    counts[key][name] += row[name]
+            if "sessions_done" in sums and row["sessions_done"] + row["sessions_missed"]:
+                counts[key]["sessions_due"] += row["sessions_done"] + row["sessions_missed"]
 
-    for programme_id, posyandu_id, started_at in MassageSession.objects.filter(
-        pair_q(pairs, "mother__"), _on_days("started_at", days)
-    ).values_list("mother__programme_id", "mother__posyandu_id", "started_at"):
-        add(programme_id, posyandu_id, started_at, "massages_recorded")
-
-    for programme_id, posyandu_id, measured_at in Measurement.objects.filter(
-        pair_q(pairs, "mother__"), _on_days("measured_at", days), kind=MeasurementKind.MILK_VOLUME
-    ).values_list("mother__programme_id", "mother__posyandu_id", "measured_at"):
-        add(programme_id, posyandu_id, measured_at, "milk_volumes_recorded")
-
-    for programme_id, posyandu_id, opened_at, status, severity in Referral.objects.filter(
-        pair_q(pairs, "mother__"), _on_days("opened_at", days)
-    ).values_list(
-        "mother__programme_id", "mother__posyandu_id", "opened_at", "status", "flag__severity"
-    ):
-        colour = "red" if severity == FlagSeverity.RED else "amber"
-        add(programme_id, posyandu_id, opened_at, f"referrals_opened_{colour}")
-        if status != ReferralStatus.CLOSED:
-            add(programme_id, posyandu_id, opened_at, f"referrals_open_{colour}")
-
-    # The day each cadre counts as trained, as `_trained_on` decides it for her rollup.
+    # The day each cadre counts as trained, as `_trained_on` decides it for her rollup. On some
+    # days only, only the cadres with a post-test or certified training on one of them can count
+    # (her first day is the day of one of her rows): the rest of the posyandu is not read.
     first_trained: dict[int, tuple] = {}
-    post_tests = (
-        TestAttempt.objects.completed()
-        .filter(pair_q(pairs, "cadre__"), phase=TestPhase.POST)
-        .values_list(
-            "cadre_id",
-            "cadre__programme_id",
-            "cadre__posyandu_id",
-            "taken_on",
-            "training__starts_at",
-        )
+    completed_post_tests = TestAttempt.objects.completed().filter(
+        pair_q(pairs, "cadre__"), phase=TestPhase.POST
     )
-    certified_trainings = Certificate.objects.filter(
-        pair_q(pairs, "cadre__"), training__isnull=False
-    ).values_list("cadre_id", "cadre__programme_id", "cadre__posyandu_id", "training__starts_at")
+    certified = Certificate.objects.filter(pair_q(pairs, "cadre__"), training__isnull=False)
+    candidates = Q()
+    if days is not None:
+        on_training_day = _on_days("training__starts_at", days)
+        candidates = Q(
+            cadre_id__in=completed_post_tests.filter(
+                Q(taken_on__in=days) | Q(taken_on__isnull=True) & on_training_day
+            ).values("cadre_id")
+        ) | Q(cadre_id__in=certified.filter(on_training_day).values("cadre_id"))
+    post_tests = completed_post_tests.filter(candidates).values_list(
+        "cadre_id",
+        "cadre__programme_id",
+        "cadre__posyandu_id",
+        "taken_on",
+        "training__starts_at",
+    )
+    certified_trainings = certified.filter(candidates).values_list(
+        "cadre_id", "cadre__programme_id", "cadre__posyandu_id", "training__starts_at"
+    )
     trained_days = [
         (cadre_id, programme_id, posyandu_id, taken_on or local_date(starts_at))
         for cadre_id, programme_id, posyandu_id, taken_on, starts_at in post_tests
