@@ -914,7 +914,11 @@ def _headers(coordinator: Browser, port: int) -> dict:
         pages += page
         # Every answer has the policy; every inline script of a page carries its nonce.
         nonce = re.search(r"'nonce-([^']+)'", policy)
-        inline = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", body) if page else []
+        inline = [
+            tag
+            for tag in (re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", body) if page else [])
+            if b"json" not in tag  # a data block (json_script) never runs
+        ]
         if not policy or any(
             nonce is None or f'nonce="{nonce.group(1)}"'.encode() not in tag for tag in inline
         ):
