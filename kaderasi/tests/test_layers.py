@@ -3,6 +3,7 @@ core imports no domain app, nothing imports the API, the evaluation does not rea
 reports that render it (docs/decisions/0071)."""
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,15 @@ PACKAGE = Path(__file__).resolve().parent.parent
 ROOT = PACKAGE.parent
 
 
-def _imports(path: Path) -> set[str]:
+@cache  # each test asks about every file: parsed once per process
+def _imports(path: Path) -> frozenset[str]:
     modules: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules.add(node.module)
-    return modules
+    return frozenset(modules)
 
 
 def _modules(*, tests: bool) -> list[Path]:

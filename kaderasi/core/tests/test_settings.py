@@ -1,6 +1,12 @@
 import os
+import runpy
 import subprocess
 import sys
+from pathlib import Path
+
+from django.db.utils import ConnectionHandler
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
@@ -43,23 +49,24 @@ def test_the_defaults_are_sqlite_in_the_data_directory_jakarta_time_and_indonesi
     assert tmp_path.is_dir()
 
 
-def test_the_sqlite_database_file_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": "x" * 50,
-            "KADERASI_DATA_DIR": str(tmp_path),
-        }
-    )
-    script = (
-        "import django; django.setup(); from django.db import connection; "
-        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]); "
-        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split() == ["wal", "20000"]
+def test_the_sqlite_database_file_runs_in_wal_mode_with_a_busy_timeout(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    # The production settings, read afresh (not the test settings this process runs on), and a
+    # connection opened from them as Django opens it: no second process to set Django up in.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in {"DEBUG": "false", "SECRET_KEY": "x" * 50}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("KADERASI_DATA_DIR", str(tmp_path))
+    databases = runpy.run_path(str(ROOT / "config" / "settings.py"))["DATABASES"]
+    connection = ConnectionHandler(databases)["default"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = cursor.fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout")
+            busy_timeout = cursor.fetchone()[0]
+    finally:
+        connection.close()
+    assert [journal_mode, str(busy_timeout)] == ["wal", "20000"]
     assert (tmp_path / "kaderasi.sqlite3").exists()
