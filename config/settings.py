@@ -279,6 +279,8 @@ TASKS = {"default": {"BACKEND": "kaderasi.worker.task_backend.HueyTaskBackend"}}
 # failed, when a worker starts and every minute (kaderasi/core/heartbeats.py).
 KADERASI_TASK_HEARTBEAT_SECONDS = envint("KADERASI_TASK_HEARTBEAT_SECONDS", 10)
 KADERASI_TASK_STALE_SECONDS = envint("KADERASI_TASK_STALE_SECONDS", 30)
+# A web import (decision 0160) writes its heartbeat and counts more often, for its progress page.
+KADERASI_IMPORT_PROGRESS_SECONDS = envint("KADERASI_IMPORT_PROGRESS_SECONDS", 2)
 # --- api and offline (the sync API and the cadre's offline app) ---
 # ninja in INSTALLED_APPS makes /api/v1/docs load Swagger UI from ninja's own static files (no CDN).
 INSTALLED_APPS.append("ninja")

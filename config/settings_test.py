@@ -15,6 +15,9 @@ os.environ.setdefault("KADERASI_MANIFEST_STATIC", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Background tasks run where they are enqueued; a test that needs a real queue (the worker) says so.
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
+# A test's import runs inside the test's transaction, whose SQLite write lock a heartbeat thread
+# would wait out: it beats once at the start (tests of the progress page set the counts).
+os.environ.setdefault("KADERASI_IMPORT_PROGRESS_SECONDS", "600")
 
 from config.settings import *  # noqa: F403
 

@@ -5,9 +5,13 @@ from django.utils.translation import ngettext
 from kaderasi.core import clock
 from kaderasi.core.admin_site import ReadOnlyAdmin
 from kaderasi.core.policies import Permission, can
-from kaderasi.interop.models import ProgrammeImport, SatusehatSubmission
+from kaderasi.interop.models import ImportJob, ProgrammeImport, SatusehatSubmission
 from kaderasi.interop.satusehat.dispatch import satusehat_requeue
-from kaderasi.interop.selectors import imports_visible_to, satusehat_submissions_visible_to
+from kaderasi.interop.selectors import (
+    import_jobs_visible_to,
+    imports_visible_to,
+    satusehat_submissions_visible_to,
+)
 
 
 @admin.register(ProgrammeImport)
@@ -30,6 +34,46 @@ class ProgrammeImportAdmin(ReadOnlyAdmin):
     list_filter = ["source", "programme"]
     search_fields = ["file_name", "programme__slug", "content_sha256"]
     date_hierarchy = "imported_at"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """The web page's background imports (decision 0160): how each ended and, for a failed one,
+    the error. The problems listed to the uploader quote cells of the file and are not shown."""
+
+    visible = import_jobs_visible_to
+    manage = Permission.IMPORT_PROGRAMME
+    list_display = [
+        "created_at",
+        "slug",
+        "requested_by",
+        "status",
+        "rows_total",
+        "interruptions",
+        "finished_at",
+        "upload_deleted_at",
+    ]
+    list_filter = ["status", "programme"]
+    search_fields = ["slug", "public_id"]
+    date_hierarchy = "created_at"
+    fields = [
+        "requested_by",
+        "programme",
+        "slug",
+        "file_names",
+        "status",
+        "step",
+        "rows_total",
+        "rows_checked",
+        "rows_written",
+        "record",
+        "error",
+        "started_at",
+        "heartbeat_at",
+        "interruptions",
+        "finished_at",
+        "upload_deleted_at",
+    ]
 
 
 @admin.register(SatusehatSubmission)

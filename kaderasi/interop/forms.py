@@ -4,15 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaderasi.core.errors import DomainError
 from kaderasi.interop.services import importable_areas
-from kaderasi.interop.workbook import read_uploads
+from kaderasi.interop.workbook import uploads_check
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.regions.models import AreaLevel
-
-# A web request should finish in well under a minute; larger files go through the console.
-WEB_MAX_ROWS = 5000
-# Header rows and the programme sheet's rows the reader counts besides the data rows: a file far
-# above the limit stops being read there (issue 14, build 9).
-HEADER_ROWS_ALLOWANCE = 50
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,21 +75,11 @@ class ImportForm(forms.Form):
             )
         files = cleaned.get("files")
         if files:
+            # Sizes and kinds only: the rows are read by the worker (decision 0160).
             try:
-                workbook = read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE)
+                uploads_check(files)
             except DomainError as error:
                 self.add_error("files", ValidationError(str(error.message), code=error.code))
-            else:
-                if workbook.row_count > WEB_MAX_ROWS:
-                    self.add_error(
-                        "files",
-                        _(
-                            "This file has %(rows)s rows; the web page imports up to %(max)s. "
-                            "Ask an administrator to import it with kaderasi import-programme."
-                        )
-                        % {"rows": workbook.row_count, "max": WEB_MAX_ROWS},
-                    )
-                cleaned["workbook"] = workbook
         return cleaned
 
     @property

@@ -142,3 +142,127 @@ class SatusehatSubmission(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.resource_id}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being imported")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Not imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJobStep(models.TextChoices):
+    """Where a running import is, shown beside its progress."""
+
+    WAITING = "waiting", _("Waiting for a worker")
+    READING = "reading", _("Reading the file")
+    CHECKING = "checking", _("Checking the rows")
+    WRITING = "writing", _("Saving the rows")
+
+
+class ImportJob(BaseModel):
+    """A workbook uploaded on the import page, imported by the background worker (decision 0160).
+
+    The uploaded files wait in private storage (`interop/upload_store.py`) until the worker has
+    imported them, then are deleted (`upload_deleted_at`): they hold names and phone numbers.
+    The running worker stamps `heartbeat_at` and the counts; a row whose stamp stopped lost its
+    worker and is queued again once, then failed (`import_jobs_recover`)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        help_text=_("Empty until a new programme is created by the import."),
+    )
+    slug = models.SlugField(_("programme code"), max_length=60)
+    new_programme_name = models.CharField(_("name of a new programme"), max_length=200, blank=True)
+    new_programme_area = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("area of a new programme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, default="id")
+    file_names = models.JSONField(_("file names"), default=list)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    step = models.CharField(
+        _("step"), max_length=8, choices=ImportJobStep.choices, default=ImportJobStep.WAITING
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    message = models.TextField(
+        _("message"), blank=True, help_text=_("Why nothing was imported, in the uploader's words.")
+    )
+    issues = models.JSONField(
+        _("problems"),
+        default=list,
+        blank=True,
+        help_text=_("Every problem of the rows: sheet, row, column, code and message."),
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("For the administrator."))
+    record = models.OneToOneField(
+        ProgrammeImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="job",
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Stamped by the running worker (kaderasi.core.heartbeats); a stale stamp means it died.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # How many times a worker died while importing it (it is queued again once, then failed).
+    interruptions = models.PositiveSmallIntegerField(_("worker interruptions"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    upload_deleted_at = models.DateTimeField(_("uploaded file deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportJobStatus.values),
+                name="import_job_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step__in=ImportJobStep.values),
+                name="import_job_step_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ImportJobStatus.DONE)
+                | models.Q(record__isnull=False, programme__isnull=False),
+                name="import_job_done_has_its_import",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.status}"
+
+    @property
+    def file_name(self) -> str:
+        """As the import records it: the workbook's name, or the CSV files' names."""
+        return ", ".join(sorted(self.file_names))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            ImportJobStatus.DONE,
+            ImportJobStatus.REJECTED,
+            ImportJobStatus.FAILED,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -59,6 +60,17 @@ FIELD_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class PreparedImport:
+    """A checked import, ready to write: what `programme_import_prepare` found."""
+
+    plan: ImportPlan
+    slug: str
+    programme: Programme | None
+    content_hash: str
+    file_name: str
+
+
 def programme_import(
     *,
     workbook: RawWorkbook,
@@ -69,46 +81,76 @@ def programme_import(
     area: Area | None = None,
     source: str = ImportSource.CONSOLE,
     progress: Progress | None = None,
+    checked: Progress | None = None,
 ) -> ProgrammeImport:
     """Import `workbook` into the programme `slug`, creating it (in `area`, named `name`) when it
-    does not exist yet. Either everything is saved, or nothing.
+    does not exist yet. Either everything is saved, or nothing. `checked(done, total)` hears of
+    the rows checked, `progress(done, total)` of the rows written.
 
     Raises DomainError when the import as a whole is refused (`by` may not import, cannot see the
     programme or area, the same content was already imported into the programme) and
     ImportRejected, listing every problem of the rows, when any row breaks a rule.
     """
-    if not can(by, Permission.IMPORT_PROGRAMME):
-        raise DomainError(
-            InteropErrorCode.NOT_ALLOWED, _("Only a coordinator or an administrator may import.")
-        )
+    prepared = programme_import_prepare(
+        workbook=workbook, slug=slug, by=by, now=now, name=name, area=area, checked=checked
+    )
+    return programme_import_write(prepared, by=by, now=now, source=source, progress=progress)
+
+
+def programme_import_prepare(
+    *,
+    workbook: RawWorkbook,
+    slug: str,
+    by: User,
+    now: dt.datetime,
+    name: str = "",
+    area: Area | None = None,
+    checked: Progress | None = None,
+) -> PreparedImport:
+    """The first half of `programme_import`: every check, nothing written (the same refusals)."""
     slug = slug.strip()
+    programme = programme_import_target(slug=slug, by=by, area=area)
     content_hash = workbook.content_hash()
-    programme = Programme.objects.filter(slug=slug).select_related("area").first()
-    if programme is not None:
-        _check_existing_programme(programme, by=by, content_hash=content_hash)
-    else:
-        validate_new_slug(slug)
-        if area is not None:
-            _check_area_in_scope(area, by=by)
+    if programme is not None and (
+        ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash).exists()
+    ):
+        raise _already_imported(programme, content_hash)
     plan = validate_workbook(
-        workbook, programme=programme, slug=slug, name=name, area=area, now=now
+        workbook, programme=programme, slug=slug, name=name, area=area, now=now, checked=checked
     )
     if programme is None:
         _check_area_in_scope(plan.programme.area, by=by)
+    return PreparedImport(
+        plan=plan,
+        slug=slug,
+        programme=programme,
+        content_hash=content_hash,
+        file_name=workbook.source_name,
+    )
+
+
+def programme_import_write(
+    prepared: PreparedImport,
+    *,
+    by: User,
+    now: dt.datetime,
+    source: str = ImportSource.CONSOLE,
+    progress: Progress | None = None,
+) -> ProgrammeImport:
+    """The second half of `programme_import`: write a prepared import in one transaction."""
+    plan, programme, content_hash = prepared.plan, prepared.programme, prepared.content_hash
     try:
         with transaction.atomic():
-            writer = _Writer(
-                plan, by=by, now=now, file_name=workbook.source_name, progress=progress
-            )
+            writer = _Writer(plan, by=by, now=now, file_name=prepared.file_name, progress=progress)
             created = programme is None
             if created:
-                programme = writer.create_programme(slug)
+                programme = writer.create_programme(prepared.slug)
             writer.write(programme)
             if writer.issues:
                 raise ImportRejected(writer.issues)
             return ProgrammeImport.objects.create(
                 programme=programme,
-                file_name=workbook.source_name[:255],
+                file_name=prepared.file_name[:255],
                 content_sha256=content_hash,
                 source=source,
                 imported_by=by,
@@ -134,7 +176,21 @@ def programme_import(
         raise
 
 
-def _check_existing_programme(programme: Programme, *, by: User, content_hash: str) -> None:
+def programme_import_target(*, slug: str, by: User, area: Area | None) -> Programme | None:
+    """The checks of an import that need no file (the web page makes them before it queues one):
+    `by` may import, may see the programme `slug` or, for a new one, the code is valid and
+    `area` is hers. Returns the programme, None for a new one; raises DomainError otherwise."""
+    if not can(by, Permission.IMPORT_PROGRAMME):
+        raise DomainError(
+            InteropErrorCode.NOT_ALLOWED, _("Only a coordinator or an administrator may import.")
+        )
+    slug = slug.strip()
+    programme = Programme.objects.filter(slug=slug).select_related("area").first()
+    if programme is None:
+        validate_new_slug(slug)
+        if area is not None:
+            _check_area_in_scope(area, by=by)
+        return None
     if not programmes_visible_to(by).filter(pk=programme.pk).exists():
         raise DomainError(
             InteropErrorCode.PROGRAMME_NOT_VISIBLE,
@@ -145,8 +201,7 @@ def _check_existing_programme(programme: Programme, *, by: User, content_hash: s
             % {"slug": programme.slug},
             field="slug",
         )
-    if ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash).exists():
-        raise _already_imported(programme, content_hash)
+    return programme
 
 
 def _already_imported(programme: Programme, content_hash: str | None = None) -> DomainError:

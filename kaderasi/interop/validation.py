@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -81,19 +81,24 @@ def validate_workbook(
     name: str,
     area: Area | None,
     now: dt.datetime,
+    checked: Callable[[int, int], None] | None = None,
 ) -> ImportPlan:
     """Check `workbook` for an import into `programme` (None: a new programme `slug`).
 
     Returns the plan of what to create. Raises DomainError for a problem of the import as a whole
     (no area for a new programme, an invalid slug), and ImportRejected listing every problem of
-    the sheets, rows and cells otherwise.
+    the sheets, rows and cells otherwise. `checked(done, total)` hears of each data row checked.
     """
-    return _Validator(workbook, programme=programme, slug=slug, name=name, area=area, now=now).run()
+    return _Validator(
+        workbook, programme=programme, slug=slug, name=name, area=area, now=now, checked=checked
+    ).run()
 
 
 class _Validator:
-    def __init__(self, workbook, *, programme, slug, name, area, now):
+    def __init__(self, workbook, *, programme, slug, name, area, now, checked=None):
         self.workbook = workbook
+        self.checked = checked
+        self.rows_checked = 0
         self.programme = programme
         self.slug = slug
         self.name = name
@@ -224,6 +229,14 @@ class _Validator:
     def _rows(self, sheet_name: str) -> list[RawRow]:
         sheet = self.workbook.sheets.get(sheet_name)
         return sheet.rows if sheet is not None else []
+
+    def _checked_rows(self, sheet_name: str) -> Iterator[RawRow]:
+        """The rows of a data sheet, each counted as checked once the loop is past it."""
+        for row in self._rows(sheet_name):
+            yield row
+            self.rows_checked += 1
+            if self.checked is not None:
+                self.checked(self.rows_checked, self.workbook.row_count)
 
     # --- cells -------------------------------------------------------------------------------
 
@@ -376,7 +389,7 @@ class _Validator:
 
     def _cadres(self, plan: ImportPlan) -> None:
         seen: dict[str, int] = {}
-        for row in self._rows(CADRES):
+        for row in self._checked_rows(CADRES):
             code = self._codes(CADRES, row, "code", seen, plan.existing_cadres)
             name = self._cell(CADRES, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
             phone = self._cell(CADRES, row, "phone", cells.phone) or ""
@@ -408,7 +421,7 @@ class _Validator:
         known = self._cadre_keys(plan)
         scored = self._cadres_with_scores(plan)
         seen: dict[tuple[str, str], int] = {}
-        for row in self._rows(KNOWLEDGE_TESTS):
+        for row in self._checked_rows(KNOWLEDGE_TESTS):
             code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
             phase = self._cell(
                 KNOWLEDGE_TESTS, row, "phase", cells.choice(PHASES_KNOWLEDGE), required=True
@@ -491,7 +504,7 @@ class _Validator:
             )
         default_target = plan.resolver.default_target() if plan.resolver else None
         seen: dict[str, int] = {}
-        for row in self._rows(MOTHERS):
+        for row in self._checked_rows(MOTHERS):
             code = self._codes(MOTHERS, row, "code", seen, plan.existing_mothers)
             name = self._cell(MOTHERS, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
             cadre_code = self._cell(MOTHERS, row, "cadre_code", cells.as_text)
@@ -576,7 +589,7 @@ class _Validator:
         known = set(mothers) | set(existing_mothers) | self._mother_codes_with_problems()
         existing_deliveries, existing_phases = self._existing_care(existing_mothers)
         seen: dict[tuple[str, str], int] = {}
-        for row in self._rows(MILK_VOLUMES):
+        for row in self._checked_rows(MILK_VOLUMES):
             code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
             phase = self._cell(MILK_VOLUMES, row, "phase", cells.choice(PHASES_MILK), required=True)
             volume = self._cell(

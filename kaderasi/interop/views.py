@@ -1,28 +1,30 @@
 """Import a programme workbook, download the template, export a programme."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 
 from kaderasi.cadres.selectors import cadres_visible_to
 from kaderasi.care.models import ReadInterface
 from kaderasi.care.read_audit import reads_record
 from kaderasi.care.selectors import mothers_visible_to
-from kaderasi.core import clock
 from kaderasi.core.errors import DomainError
 from kaderasi.core.policies import Permission, require
 from kaderasi.interop.blank_workbook import import_template_workbook
 from kaderasi.interop.exports import programme_workbook
 from kaderasi.interop.forms import ImportForm
-from kaderasi.interop.issues import issue_line, warning_lines
-from kaderasi.interop.models import ImportSource
-from kaderasi.interop.plan import ImportRejected
-from kaderasi.interop.selectors import imports_visible_to
-from kaderasi.interop.services import programme_import
+from kaderasi.interop.import_jobs import import_job_request
+from kaderasi.interop.issues import warning_lines
+from kaderasi.interop.models import ImportJobStatus
+from kaderasi.interop.selectors import import_jobs_visible_to, imports_visible_to
 from kaderasi.programmes.selectors import programmes_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_IMPORTS = 10
+UNFINISHED = (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING)
 
 
 @login_required
@@ -34,38 +36,53 @@ def programme_import_page(request):
         user=request.user,
         initial={"programme": request.GET.get("programme")},
     )
-    issues = []
-    rejection = ""
     if request.method == "POST" and form.is_valid():
         try:
-            record = programme_import(
-                workbook=form.cleaned_data["workbook"],
+            job = import_job_request(
+                files=form.cleaned_data["files"],
                 slug=form.target_slug,
                 by=request.user,
-                now=clock.now(),
+                language=translation.get_language() or settings.LANGUAGE_CODE,
                 name=form.cleaned_data["name"],
                 area=form.cleaned_data["area"],
-                source=ImportSource.WEB,
             )
-        except ImportRejected as rejected:
-            issues = rejected.issues
-            rejection = str(rejected.message)
         except DomainError as error:
             field = error.field if error.field in form.fields else None
             form.add_error(field, str(error.message))
         else:
-            return redirect("interop:import-done", public_id=record.public_id)
+            return redirect("interop:import-job", public_id=job.public_id)
+    jobs = import_jobs_visible_to(request.user).filter(requested_by=request.user)
     return render(
         request,
         "interop/programme_import.html",
         {
             "form": form,
-            "issues": [(issue, issue_line(issue)) for issue in issues],
-            "rejection": rejection,
+            "unfinished": jobs.filter(status__in=UNFINISHED)[:RECENT_IMPORTS],
             "recent": imports_visible_to(request.user)[:RECENT_IMPORTS],
         },
-        status=422 if issues else 200,
     )
+
+
+@login_required
+def programme_import_job(request, public_id):
+    """The progress of a background import (polled by htmx), then its problems; once it is done,
+    its summary (the import's own page)."""
+    require(request.user, Permission.IMPORT_PROGRAMME)
+    job = get_object_or_404(import_jobs_visible_to(request.user), public_id=public_id)
+    partial = request.headers.get("HX-Request") == "true"
+    if job.status == ImportJobStatus.DONE:
+        done = reverse("interop:import-done", args=[job.record.public_id])
+        if partial:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = done
+            return response
+        return redirect(done)
+    template = (
+        "interop/programme_import_job.html#progress"
+        if partial
+        else "interop/programme_import_job.html"
+    )
+    return render(request, template, {"job": job})
 
 
 @login_required

@@ -625,11 +625,12 @@ def read_path(path: str | Path) -> RawWorkbook:
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_uploads(files, *, max_rows: int | None = None) -> RawWorkbook:
-    """Uploaded files: one .xlsx workbook, or CSV files named like the sheets, read with the
-    limits of `read_xlsx` and `read_csv_files` (`max_rows` instead of the setting's).
+def uploads_check(files) -> None:
+    """What can be said of uploads before a row is parsed, so that the page answers at once: each
+    file's size, that they are one .xlsx workbook or CSV files, and how far the workbook unpacks
+    (from its zip directory).
 
-    Raises DomainError(UNREADABLE_FILE) for anything else."""
+    Raises DomainError (UNREADABLE_FILE, FILE_TOO_LARGE) otherwise."""
     names = [upload.name for upload in files]
     for upload in files:
         if upload.size > MAX_UPLOAD_BYTES:
@@ -638,11 +639,23 @@ def read_uploads(files, *, max_rows: int | None = None) -> RawWorkbook:
                 % {"file": upload.name, "size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
     if len(files) == 1 and names[0].lower().endswith(".xlsx"):
-        return read_xlsx(files[0], source_name=names[0], max_rows=max_rows)
+        _check_unpacked_size(files[0], names[0])
+        return
     if files and all(name.lower().endswith(".csv") for name in names):
-        # A file named after no sheet is listed with the other problems (read_csv_files).
-        contents = {Path(upload.name).stem.strip().lower(): upload.open("rb") for upload in files}
-        return read_csv_files(contents, source_name=", ".join(sorted(names)), max_rows=max_rows)
+        return
     raise unreadable(
         _("Upload one Excel workbook (.xlsx), or the CSV files of its sheets (cadres.csv, …).")
     )
+
+
+def read_uploads(files, *, max_rows: int | None = None) -> RawWorkbook:
+    """Uploaded files (Django files: uploads, or the stored copies of the background import):
+    one .xlsx workbook, or CSV files named like the sheets, checked by `uploads_check` and read
+    with the limits of `read_xlsx` and `read_csv_files` (`max_rows` instead of the setting's)."""
+    uploads_check(files)
+    names = [upload.name for upload in files]
+    if names[0].lower().endswith(".xlsx"):
+        return read_xlsx(files[0], source_name=names[0], max_rows=max_rows)
+    # A file named after no sheet is listed with the other problems (read_csv_files).
+    contents = {Path(upload.name).stem.strip().lower(): upload.open("rb") for upload in files}
+    return read_csv_files(contents, source_name=", ".join(sorted(names)), max_rows=max_rows)

@@ -120,40 +120,25 @@ def report_exports_recover(*, now: dt.datetime) -> ExportsRecovered:
     by a conditional update on its stale stamp, so two workers recovering at once change it once."""
     from kaderasi.reports.tasks import report_export_run
 
-    lost = ReportExport.objects.filter(
-        status=ExportStatus.RUNNING, heartbeat_at__lt=heartbeats.stale_before(now)
-    ) | ReportExport.objects.filter(status=ExportStatus.RUNNING, heartbeat_at__isnull=True)
-    requeued = failed = 0
-    for export in lost.only("pk", "public_id", "interruptions", "heartbeat_at"):
-        same_row = ReportExport.objects.filter(
-            pk=export.pk, status=ExportStatus.RUNNING, heartbeat_at=export.heartbeat_at
-        )
-        if export.interruptions < EXPORT_REQUEUES:
-            with transaction.atomic():
-                if same_row.update(
-                    status=ExportStatus.QUEUED,
-                    progress=0,
-                    step=ExportStep.WAITING,
-                    started_at=None,
-                    heartbeat_at=None,
-                    interruptions=export.interruptions + 1,
-                    updated_at=now,
-                ):
-                    requeued += 1
-                    pk = export.pk
-                    transaction.on_commit(lambda pk=pk: report_export_run.enqueue(export_id=pk))
-                    logger.warning(
-                        "report export %s lost its worker: queued again", export.public_id
-                    )
-        elif same_row.update(
-            status=ExportStatus.FAILED,
-            error="worker stopped while preparing the file",
-            interruptions=export.interruptions + 1,
-            finished_at=now,
-            updated_at=now,
-        ):
-            failed += 1
-            logger.error("report export %s lost its worker again: failed", export.public_id)
+    recovered = heartbeats.lost_rows_recover(
+        ReportExport.objects.filter(status=ExportStatus.RUNNING),
+        now=now,
+        requeues=EXPORT_REQUEUES,
+        requeued={
+            "status": ExportStatus.QUEUED,
+            "progress": 0,
+            "step": ExportStep.WAITING,
+            "started_at": None,
+            "heartbeat_at": None,
+        },
+        failed={"status": ExportStatus.FAILED, "error": "worker stopped while preparing the file"},
+        enqueue=lambda pk: report_export_run.enqueue(export_id=pk),
+    )
+    for export in recovered.requeued:
+        logger.warning("report export %s lost its worker: queued again", export.public_id)
+    for export in recovered.failed:
+        logger.error("report export %s lost its worker again: failed", export.public_id)
+    requeued, failed = len(recovered.requeued), len(recovered.failed)
     return ExportsRecovered(requeued=requeued, failed=failed)
 
 

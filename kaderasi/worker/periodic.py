@@ -18,11 +18,15 @@ PERIODIC_JOBS: tuple[str, ...] = (
     "kaderasi.reports.rollups.rollups_refresh_due",
     "kaderasi.reports.services.report_exports_purge_due",
     "kaderasi.reports.services.report_exports_recover",
+    "kaderasi.interop.import_jobs.import_jobs_recover",
     "kaderasi.privacy.services.retention_sweep",
 )
 
 # Run once when a worker starts, before it takes tasks: work a killed worker left half done.
-STARTUP_JOBS: tuple[str, ...] = ("kaderasi.reports.services.report_exports_recover",)
+STARTUP_JOBS: tuple[str, ...] = (
+    "kaderasi.reports.services.report_exports_recover",
+    "kaderasi.interop.import_jobs.import_jobs_recover",
+)
 
 
 @dataclass(frozen=True)

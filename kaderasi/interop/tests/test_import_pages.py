@@ -10,13 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from kaderasi.accounts.models import Role
 from kaderasi.cadres.models import Cadre
-from kaderasi.interop.models import ImportSource, ProgrammeImport
+from kaderasi.interop.models import ImportJob, ImportSource, ProgrammeImport
 from kaderasi.interop.tests.builders import VALID, copy_of, csv_text, xlsx_bytes
 from kaderasi.interop.workbook import read_xlsx
 from kaderasi.programmes.models import Programme
-from kaderasi.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +29,6 @@ def upload(sheets=VALID, name="wedi.xlsx"):
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def other_coordinator(world):
-    return f.UserFactory(username="eka-koordinator", role=Role.COORDINATOR, areas=[world.sleman])
 
 
 @pytest.mark.parametrize(
@@ -61,36 +54,43 @@ def test_a_denied_upload_changes_nothing(client, world, midwife):
     response = client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
     assert response.status_code == 403
     assert not Cadre.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
-def test_a_coordinator_imports_into_her_programme_and_sees_a_summary(client, world, coordinator):
+def test_a_coordinator_imports_into_her_programme_and_sees_a_summary(
+    client, world, coordinator, import_upload
+):
     client.force_login(coordinator)
-    response = client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
+    response = import_upload({"files": upload(), "programme": "wedi-2026"})
     record = ProgrammeImport.objects.get()
+    job = ImportJob.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("interop:import-done", args=[record.public_id])
+    assert response.url == reverse("interop:import-job", args=[job.public_id])
     assert record.source == ImportSource.WEB
-    summary = client.get(response.url).content.decode()
+    done = client.get(response.url)
+    assert done.url == reverse("interop:import-done", args=[record.public_id])
+    summary = client.get(done.url).content.decode()
     assert "wedi.xlsx was imported into Programme wedi-2026." in summary
     assert reverse("evaluation:programme", args=["wedi-2026"]) in summary
 
 
-def test_the_errors_of_a_broken_upload_are_listed_on_the_page(client, world, coordinator):
+def test_the_errors_of_a_broken_upload_are_listed_on_the_page(
+    client, world, coordinator, import_upload
+):
     sheets = copy_of(VALID)
     sheets["milk_volumes"][1][2] = "banyak"
     sheets["cadres"][2][2] = "123"
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("interop:import"), {"files": upload(sheets), "programme": "wedi-2026"}
-    )
+    response = import_upload({"files": upload(sheets), "programme": "wedi-2026"})
 
-    assert response.status_code == 422
-    page = response.content.decode()
-    assert "The file has 2 problems; nothing was imported." in page
-    assert "“banyak” is not a number." in page
+    page = client.get(response.url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "The file has 2 problems; nothing was imported." in text
+    assert "“banyak” is not a number." in text
     assert [
-        (issue.sheet, issue.row, issue.column) for issue, _line in response.context["issues"]
+        (issue["sheet"], issue["row"], issue["column"]) for issue in page.context["job"].issues
     ] == [
         ("cadres", 3, "phone"),
         ("milk_volumes", 2, "volume_ml"),
@@ -98,13 +98,13 @@ def test_the_errors_of_a_broken_upload_are_listed_on_the_page(client, world, coo
     assert not Cadre.objects.exists()
 
 
-def test_csv_files_can_be_uploaded_together(client, world, coordinator):
+def test_csv_files_can_be_uploaded_together(client, world, coordinator, import_upload):
     files = [
         SimpleUploadedFile(f"{name}.csv", csv_text(rows).encode(), content_type="text/csv")
         for name, rows in VALID.items()
     ]
     client.force_login(coordinator)
-    response = client.post(reverse("interop:import"), {"files": files, "programme": "wedi-2026"})
+    response = import_upload({"files": files, "programme": "wedi-2026"})
     assert response.status_code == 302
     assert Cadre.objects.count() == 2
 
@@ -118,7 +118,9 @@ def test_a_new_programme_needs_a_code(client, world, coordinator):
     ]
 
 
-def test_a_coordinator_creates_a_programme_only_in_an_area_she_can_see(client, world, coordinator):
+def test_a_coordinator_creates_a_programme_only_in_an_area_she_can_see(
+    client, world, coordinator, import_upload
+):
     client.force_login(coordinator)
     response = client.post(
         reverse("interop:import"),
@@ -128,8 +130,7 @@ def test_a_coordinator_creates_a_programme_only_in_an_area_she_can_see(client, w
     assert "area" in response.context["form"].errors
     assert not Programme.objects.filter(slug="sleman-new").exists()
 
-    response = client.post(
-        reverse("interop:import"),
+    response = import_upload(
         {"files": upload(), "slug": "wedi-new", "name": "Wedi baru", "area": world.wedi.pk},
     )
     assert response.status_code == 302
@@ -163,9 +164,11 @@ def test_a_file_of_another_kind_is_refused_on_the_file_field(client, world, coor
     ]
 
 
-def test_the_import_summary_of_another_area_is_a_404(client, world, coordinator, other_coordinator):
+def test_the_import_summary_of_another_area_is_a_404(
+    client, world, coordinator, other_coordinator, import_upload
+):
     client.force_login(coordinator)
-    client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
+    import_upload({"files": upload(), "programme": "wedi-2026"})
     record = ProgrammeImport.objects.get()
     client.force_login(other_coordinator)
     assert client.get(reverse("interop:import-done", args=[record.public_id])).status_code == 404
@@ -207,9 +210,11 @@ def test_who_may_export_the_wedi_programme(request, client, world, persona, stat
     assert response.status_code == status
 
 
-def test_the_web_export_holds_the_programme_in_the_import_format(client, world, coordinator):
+def test_the_web_export_holds_the_programme_in_the_import_format(
+    client, world, coordinator, import_upload
+):
     client.force_login(coordinator)
-    client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
+    import_upload({"files": upload(), "programme": "wedi-2026"})
     response = client.get(
         reverse("interop:export-workbook", args=["wedi-2026"]) + "?pseudonymised=1"
     )
@@ -224,14 +229,19 @@ def test_the_web_export_holds_the_programme_in_the_import_format(client, world, 
     ]
 
 
-def test_a_very_large_file_is_sent_to_the_console(client, world, coordinator, monkeypatch):
-    monkeypatch.setattr("kaderasi.interop.forms.WEB_MAX_ROWS", 3)
+def test_a_very_large_file_is_sent_to_the_console(
+    client, world, coordinator, monkeypatch, import_upload
+):
+    monkeypatch.setattr("kaderasi.interop.import_jobs.WEB_MAX_ROWS", 3)
     client.force_login(coordinator)
-    response = client.post(reverse("interop:import"), {"files": upload(), "programme": "wedi-2026"})
-    assert response.context["form"].errors["files"] == [
+    response = import_upload({"files": upload(), "programme": "wedi-2026"})
+    job = ImportJob.objects.get()
+    assert (job.status, job.message) == (
+        "rejected",
         "This file has 12 rows; the web page imports up to 3. Ask an administrator to import it "
-        "with kaderasi import-programme."
-    ]
+        "with kaderasi import-programme.",
+    )
+    assert job.message in client.get(response.url).content.decode()
     assert not Cadre.objects.exists()
 
 

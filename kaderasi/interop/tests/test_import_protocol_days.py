@@ -10,7 +10,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.cadres.models import Cadre
@@ -128,12 +127,12 @@ def test_the_command_lists_the_warnings_after_the_import(world, admin_user, tmp_
     )
 
 
-def test_the_page_after_the_import_lists_the_warnings(client, world, coordinator):
+def test_the_page_after_the_import_lists_the_warnings(client, world, coordinator, import_upload):
     client.force_login(coordinator)
     upload = SimpleUploadedFile("late.xlsx", xlsx_bytes(_late_volumes()))
-    response = client.post(reverse("interop:import"), {"files": upload, "programme": "wedi-2026"})
+    response = import_upload({"files": upload, "programme": "wedi-2026"})
 
-    page = client.get(response.url).content.decode()
+    page = client.get(response.url, follow=True).content.decode()
     assert "2 rows were imported with a warning" in page
     assert "Sheet milk_volumes, row 3, column postpartum_day: Imported, but outside" in page
 

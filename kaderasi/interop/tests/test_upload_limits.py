@@ -11,7 +11,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.core.errors import DomainError
@@ -243,13 +242,15 @@ def test_a_path_that_cannot_be_read_is_refused_clearly(tmp_path):
     assert refused.value.code == InteropErrorCode.UNREADABLE_FILE
 
 
-def test_the_web_page_shows_the_message_on_the_file_field(client, world, coordinator):
+def test_the_web_import_page_shows_the_message(client, world, coordinator, import_upload):
     client.force_login(coordinator)
     upload = SimpleUploadedFile(
         "cadres.csv", (CADRES_HEADER + "K01,Sri\x00,,Mawar,Pandes\r\n").encode()
     )
 
-    response = client.post(reverse("interop:import"), {"files": upload, "programme": "wedi-2026"})
+    response = import_upload({"files": upload, "programme": "wedi-2026"})
 
-    assert response.status_code == 200
-    assert "has a NUL character (byte 0)" in response.content.decode()
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert page.context["job"].status == "rejected"
+    assert "has a NUL character (byte 0)" in page.content.decode()

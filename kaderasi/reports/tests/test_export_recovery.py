@@ -3,26 +3,17 @@
 and every minute) queues it again once, then fails it with a message its requester reads."""
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from kaderasi.reports import services
 from kaderasi.reports.models import ExportStatus, ExportStep, ReportExport
 from kaderasi.reports.tests.conftest import NOW
+from kaderasi.tests.worker_process import seconds_until, worker_running
 from kaderasi.worker.management.commands.worker import recover_again_when_stale
 from kaderasi.worker.periodic import PERIODIC_JOBS, STARTUP_JOBS
-
-REPO = Path(django_settings.BASE_DIR)
 
 
 def running_export(programme, by, *, beat_seconds_ago, interruptions=0, now=NOW):
@@ -122,53 +113,18 @@ def test_the_worker_recovers_exports_when_it_starts_and_every_minute():
     assert "kaderasi.reports.services.report_exports_recover" in PERIODIC_JOBS
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    host = settings.get("HOST") or "127.0.0.1"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    port = settings.get("PORT") or 5432
-    return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
-
-
 def _worker_until_done(export, tmp_path, *args, deadline_seconds=60, **env_changes) -> float:
     """Start `kaderasi worker` on the test database, wait until `export` is done (failing after
     `deadline_seconds`), stop it; the seconds it took."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings_test",
-        DATABASE_URL=_database_url(),
-        KADERASI_DATA_DIR=str(tmp_path),
-        HUEY_IMMEDIATE="false",
-        HUEY_NAME="recovery-test",
-        HUEY_URL="",
-        LOG_LEVEL="WARNING",
-        **env_changes,
-    )
-    started = time.monotonic()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "kaderasi", "worker", "--threads", "1", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        while True:
-            export.refresh_from_db()
-            if export.status == ExportStatus.DONE:
-                break
-            assert worker.poll() is None, worker.communicate()
-            assert time.monotonic() - started < deadline_seconds, (
-                f"still {export.status} after {deadline_seconds} s"
-            )
-            time.sleep(0.2)
-    finally:
-        worker.send_signal(signal.SIGINT)
-        worker.communicate(timeout=30)
-    return time.monotonic() - started
+
+    def done() -> bool:
+        export.refresh_from_db()
+        return export.status == ExportStatus.DONE
+
+    with worker_running(
+        data_dir=tmp_path, huey_name="recovery-test", args=args, env=env_changes
+    ) as worker:
+        return seconds_until(done, worker, limit=deadline_seconds)
 
 
 @pytest.mark.django_db(transaction=True)

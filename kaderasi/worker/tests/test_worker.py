@@ -86,5 +86,6 @@ def test_the_periodic_jobs_are_the_care_sweep_then_reminders_satusehat_rollups_a
         "kaderasi.reports.rollups.rollups_refresh_due",
         "kaderasi.reports.services.report_exports_purge_due",
         "kaderasi.reports.services.report_exports_recover",
+        "kaderasi.interop.import_jobs.import_jobs_recover",
         "kaderasi.privacy.services.retention_sweep",
     )
