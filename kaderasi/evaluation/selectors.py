@@ -7,17 +7,15 @@ counts only rows its reader is allowed to see.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.consent import withdrawn_q
 from kaderasi.care.models import ConsentSubject, Mother
-from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
-from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
+from kaderasi.care.phase_volumes import PhaseVolume
+from kaderasi.care.selectors import phase_volumes_of
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.programmes.models import Programme
@@ -81,32 +79,19 @@ def _float(value) -> float | None:
 def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[MotherVolumes]:
     """One row per mother of `programme` in `mothers` with at least one milk volume marked
     before or after, ordered by code. Three queries whatever the number of mothers."""
-    rows = (
-        mothers.filter(programme=programme)
-        .order_by("code")
-        .prefetch_related(
-            pregnancies_prefetch("evaluation_pregnancies"),
-            milk_volumes_prefetch("evaluation_volumes", with_phase=True),
+    chosen = mothers.filter(programme=programme)
+    volumes = phase_volumes_of(chosen)
+    return [
+        MotherVolumes(
+            code=code,
+            group=group,
+            before=volumes[pk].before,
+            after=volumes[pk].after,
+            measurements_unused=volumes[pk].unused,
         )
-    )
-    result = []
-    # The prefetched lists are attributes the type checker cannot see on Mother.
-    for mother in cast(Iterable[Any], rows):
-        if not mother.evaluation_volumes:
-            continue
-        volumes = phase_volumes(
-            mother.evaluation_volumes, delivery_times(mother.evaluation_pregnancies)
-        )
-        result.append(
-            MotherVolumes(
-                code=mother.code,
-                group=mother.group,
-                before=volumes.before,
-                after=volumes.after,
-                measurements_unused=volumes.unused,
-            )
-        )
-    return result
+        for pk, code, group in chosen.order_by("code").values_list("pk", "code", "group")
+        if pk in volumes
+    ]
 
 
 def reference_rows() -> list[dict]:

@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE_LEVEL = 0.95
 NORMALITY_SIGNIFICANCE_LEVEL = 0.05
@@ -35,6 +34,15 @@ MINIMUM_PAIRS_FOR_NORMALITY_TEST = 3
 EXACT_SIGNED_RANK_MAXIMUM_NONZERO_DIFFERENCES = 25
 # R's wilcox.test(x, y) uses the exact distribution only while both samples are below 50.
 EXACT_RANK_SUM_GROUP_SIZE_LIMIT = 50
+
+
+def _stats():
+    """scipy.stats, imported when a test is first run rather than with this module: Django
+    imports it with every command, and scipy's 90 MB would weigh on an import that runs no test
+    (docs/performance.md)."""
+    from scipy import stats
+
+    return stats
 
 
 def paired_summary(
@@ -260,7 +268,7 @@ def _paired_t_test(
     # "data are essentially constant"), so neither t nor its interval is reported.
     if pair_count < 2 or differences_constant:
         return {"t": None, "df": degrees_of_freedom, "p": None}, None
-    result = stats.ttest_rel(after_values, before_values)
+    result = _stats().ttest_rel(after_values, before_values)
     interval = result.confidence_interval(confidence_level=CONFIDENCE_LEVEL)
     t_statistic = _finite_or_none(result.statistic)
     paired_t = {
@@ -286,13 +294,13 @@ def _signed_rank_test(differences: np.ndarray) -> dict[str, float | None]:
     if nonzero_differences.size == 0:
         # All ranks are dropped; R's wilcox.test returns NaN here.
         return {"w_plus": 0.0, "p_exact": None, "p_approx": None}
-    ranks = stats.rankdata(np.abs(nonzero_differences), method="average")
+    ranks = _stats().rankdata(np.abs(nonzero_differences), method="average")
     w_plus = float(np.sum(ranks[nonzero_differences > 0]))
     if nonzero_differences.size <= EXACT_SIGNED_RANK_MAXIMUM_NONZERO_DIFFERENCES:
         p_exact = exact_signed_rank_p_value(ranks.tolist(), w_plus)
     else:
         p_exact = None
-    approximation = stats.wilcoxon(
+    approximation = _stats().wilcoxon(
         differences, zero_method="wilcox", correction=True, method="asymptotic"
     )
     return {
@@ -314,7 +322,7 @@ def _cohen_dz(differences: np.ndarray, differences_constant: bool) -> float | No
 def _shapiro_p_value(differences: np.ndarray, differences_constant: bool) -> float | None:
     if differences.size < MINIMUM_PAIRS_FOR_NORMALITY_TEST or differences_constant:
         return None
-    return _finite_or_none(stats.shapiro(differences).pvalue)
+    return _finite_or_none(_stats().shapiro(differences).pvalue)
 
 
 def _choose_primary_test(
@@ -349,7 +357,7 @@ def _welch_t_test(
             warnings.filterwarnings(
                 "ignore", message="Precision loss occurred", category=RuntimeWarning
             )
-        result = stats.ttest_ind(intervention_changes, comparison_changes, equal_var=False)
+        result = _stats().ttest_ind(intervention_changes, comparison_changes, equal_var=False)
     t_statistic = _finite_or_none(result.statistic)
     if t_statistic is None:
         return unavailable, None
@@ -374,7 +382,7 @@ def _rank_sum_test(
         and comparison_changes.size < EXACT_RANK_SUM_GROUP_SIZE_LIMIT
     )
     method = "exact" if small_groups and not has_ties else "asymptotic"
-    result = stats.mannwhitneyu(
+    result = _stats().mannwhitneyu(
         intervention_changes,
         comparison_changes,
         use_continuity=True,

@@ -11,15 +11,16 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import Delivery, Mother, Pairing, Pregnancy
+from kaderasi.care.models import Delivery, Mother, Pairing
 from kaderasi.core.phones import display_phone
 from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.selectors import knowledge_scores, mother_volumes
@@ -78,22 +79,19 @@ def programme_rows(
             if score is not None:
                 sheets[KNOWLEDGE_TESTS].append([scores.code, phase, score, taken_on])
     for mother in _mothers(programme, mothers):
-        delivery = mother.export_delivery
         # The cadre who accompanied her last, unless that cadre is outside the export.
-        pairing = mother.export_pairings[0] if mother.export_pairings else None
-        if pairing is not None and pairing.cadre_id not in exported_cadres:
-            pairing = None
+        cadre = mother.cadre_code if mother.cadre_id in exported_cadres else ""
         sheets[MOTHERS].append(
             [
                 mother.code,
                 mother.code if pseudonymised else mother.name,
-                pairing.cadre.code if pairing else "",
+                cadre,
                 mother.group,
-                timezone.localdate(delivery.delivered_at) if delivery else None,
-                delivery.delivery_type if delivery else "",
-                delivery.parity if delivery else None,
-                mother.posyandu.name,
-                mother.posyandu.parent.name if mother.posyandu.parent else "",
+                timezone.localdate(mother.delivered_at) if mother.delivered_at else None,
+                mother.delivery_type,
+                mother.parity,
+                mother.posyandu,
+                mother.village,
             ]
         )
     for row in mother_volumes(programme, mothers):
@@ -134,34 +132,56 @@ def _programme_fields(programme: Programme) -> list[list[Any]]:
     ]
 
 
-def _mothers(programme: Programme, mothers: QuerySet[Mother]) -> Iterable[Mother]:
-    rows = (
-        mothers.filter(programme=programme)
-        .order_by("code")
-        .select_related("posyandu__parent")
-        .prefetch_related(
-            Prefetch(
-                "pregnancies",
-                queryset=Pregnancy.objects.select_related("delivery"),
-                to_attr="export_pregnancies",
-            ),
-            Prefetch(
-                "pairings",
-                queryset=Pairing.objects.select_related("cadre").order_by("-starts_at"),
-                to_attr="export_pairings",
-            ),
-        )
+@dataclass(frozen=True)
+class _ExportedMother:
+    code: str
+    name: str
+    group: str
+    posyandu: str
+    village: str
+    cadre_id: int | None
+    cadre_code: str
+    delivered_at: dt.datetime | None
+    delivery_type: str
+    parity: int | None
+
+
+def _mothers(programme: Programme, mothers: QuerySet[Mother]) -> Iterable[_ExportedMother]:
+    """The mothers of `programme` in `mothers` by code, each with her latest delivery and the
+    cadre of her latest pairing: three queries of plain values (a district exports thousands)."""
+    chosen = mothers.filter(programme=programme)
+    deliveries: dict[int, tuple] = {}
+    for mother_id, *delivery in (
+        Delivery.objects.filter(pregnancy__mother__in=chosen.values("pk"))
+        .order_by("delivered_at")
+        .values_list("pregnancy__mother_id", "delivered_at", "delivery_type", "parity")
+    ):
+        deliveries[mother_id] = tuple(delivery)  # the latest one stays
+    cadres: dict[int, tuple[int, str]] = {}
+    for mother_id, cadre_id, cadre_code in (
+        Pairing.objects.filter(mother__in=chosen.values("pk"))
+        .order_by("-starts_at")
+        .values_list("mother_id", "cadre_id", "cadre__code")
+    ):
+        cadres.setdefault(mother_id, (cadre_id, cadre_code))
+    rows = chosen.order_by("code").values_list(
+        "pk", "code", "name", "group", "posyandu__name", "posyandu__parent__name"
     )
-    for mother in rows:
-        deliveries = []
-        for pregnancy in mother.export_pregnancies:
-            try:
-                deliveries.append(pregnancy.delivery)
-            except Delivery.DoesNotExist:
-                continue
-        deliveries.sort(key=lambda delivery: delivery.delivered_at)
-        mother.export_delivery = deliveries[-1] if deliveries else None
-        yield mother
+    for pk, code, name, group, posyandu, village in rows:
+        delivered_at, delivery_type, parity = deliveries.get(pk, (None, "", None))
+        cadre_id, cadre_code = cadres.get(pk, (None, ""))
+        yield _ExportedMother(
+            code=code,
+            name=name,
+            group=group,
+            posyandu=posyandu,
+            village=village or "",
+            cadre_id=cadre_id,
+            cadre_code=cadre_code,
+            delivered_at=delivered_at,
+            delivery_type=delivery_type,
+            parity=parity,
+        )
 
 
 def write_programme_sheets(workbook: xlsxwriter.Workbook, sheets: Rows) -> None:

@@ -6,8 +6,15 @@ Every chart is readable in black and white: groups differ by marker shape and fi
 SVG (DejaVu Sans, the font the PDF embeds), and every chart carries a title and a text
 alternative (`<title>` and `<desc>`, `role="img"`). Callers pass translated labels in; these
 functions translate their own fixed words with gettext under the active language.
+
+matplotlib is imported when the first chart is drawn, not with this module: Django imports the
+reports app with every command (an import, a sync), which need no chart and would carry its
+60 MB (docs/performance.md).
 """
 
+from __future__ import annotations
+
+import base64
 import hashlib
 import io
 import json
@@ -17,22 +24,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
-
-import matplotlib
-
-matplotlib.use("Agg")
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
-from matplotlib import pyplot as plt
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from kaderasi.core import numbers as fmt
 from kaderasi.core.svg import style_element_inlined
 from kaderasi.training.scoring import Bands
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INK = "#111111"
 GREY = "#8a8a8a"
@@ -79,6 +82,18 @@ class Chart:
     def narrow_svg(self) -> str:
         return self.draw_narrow() if self.draw_narrow else ""
 
+    @property
+    def print_src(self) -> str:
+        """The same drawing as an image file (a data: URI) for the PDF, shown with the title and
+        description as its text alternative. Put inline, its few hundred elements would each
+        pass through the page's style cascade: a tenth of a report's rendering time for nothing
+        (docs/performance.md)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+    @property
+    def text_alternative(self) -> str:
+        return f"{self.title}. {self.description}"
+
 
 def _render(key: str, title: str, description: str, draw, payload, *, narrow=None) -> Chart:
     """Draw once per distinct input and language; the SVG is cached (charts are pure functions of
@@ -101,6 +116,7 @@ def _cached_svg(key: str, title: str, description: str, draw, payload, *, varian
     cache_key = f"reports:chart:{digest}"
     svg = cache.get(cache_key)
     if svg is None:
+        plt = _pyplot()
         with plt.rc_context(STYLE):
             figure = draw()
             fmt.localize_chart_ticks(figure)
@@ -142,8 +158,18 @@ def _presentation_attributes(match: re.Match) -> str:
     return "".join(attributes)
 
 
+def _pyplot():
+    """matplotlib's pyplot, drawing without a display (imported on the first chart)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot
+
+
 def _figure(width: float = 6.3, height: float = 3.2) -> Figure:
-    return plt.figure(figsize=(width, height), facecolor=PAPER)
+    return _pyplot().figure(figsize=(width, height), facecolor=PAPER)
 
 
 def _legend_above(axes, *, columns: int) -> None:
@@ -327,6 +353,8 @@ def slope_chart(pairs: Sequence[PairedValue], *, unit: str = "ml") -> Chart:
     shown, _step = thinned(list(zip(befores, afters, strict=True)))
 
     def draw():
+        from matplotlib.collections import LineCollection
+
         figure = _figure(3.6, 3.1)
         axes = figure.subplots()
         axes.add_collection(
@@ -516,6 +544,9 @@ def norms_chart(
     description = " ".join(str(p) for p in parts)
 
     def draw(narrow: bool = False):
+        from matplotlib.collections import LineCollection
+        from matplotlib.patches import Rectangle
+
         figure = _figure(*((PHONE_WIDTH, 3.6) if narrow else (6.3, 3.4)))
         axes = figure.subplots()
         for reference in references:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import (
@@ -19,10 +19,11 @@ from kaderasi.care.models import (
     MeasurementKind,
     Mother,
     Pairing,
+    Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.phase_volumes import PhaseVolume, delivery_times, phase_volumes
-from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
+from kaderasi.care.phase_volumes import PhaseVolume
+from kaderasi.care.selectors import phase_volumes_of
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
 from kaderasi.training.knowledge_pairs import programme_pairs
@@ -225,46 +226,56 @@ def _cadres(programme: Programme) -> list[CadreResult]:
 
 
 def _mothers(programme: Programme) -> list[MotherResult]:
-    mothers = (
-        Mother.objects.filter(programme=programme)
-        .select_related("posyandu")
-        .prefetch_related(
-            pregnancies_prefetch(),
-            Prefetch(
-                "pairings",
-                queryset=Pairing.objects.select_related("cadre").order_by("-starts_at", "-pk"),
-                to_attr="ordered_pairings",
-            ),
-            milk_volumes_prefetch(),
+    """Read as plain values (a district has thousands of mothers: model instances and their
+    prefetches cost several times as much), in five queries."""
+    chosen = Mother.objects.filter(programme=programme)
+    # Her latest registered pregnancy's delivery, as `pregnancies_prefetch` orders them.
+    deliveries: dict[int, tuple] = {}
+    for mother_id, *delivery in (
+        Pregnancy.objects.filter(mother__in=chosen.values("pk"))
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "mother_id", "delivery__delivered_at", "delivery__delivery_type", "delivery__parity"
         )
-        .order_by("code")
+    ):
+        deliveries.setdefault(mother_id, tuple(delivery))
+    # Her open pairing, else her latest.
+    cadres: dict[int, str] = {}
+    for mother_id, cadre_code in (
+        Pairing.objects.filter(mother__in=chosen.values("pk"))
+        .order_by(F("ends_at").asc(nulls_first=True), "-starts_at", "-pk")
+        .values_list("mother_id", "cadre__code")
+    ):
+        cadres.setdefault(mother_id, cadre_code)
+    without_phase = dict(
+        Measurement.objects.filter(
+            mother__in=chosen.values("pk"), kind=MeasurementKind.MILK_VOLUME, phase=""
+        )
+        .values_list("mother_id")
+        .annotate(count=Count("pk"))
+        .values_list("mother_id", "count")
     )
+    # The volume each phase contributes is the one the evaluation counts
+    # (`care.phase_volumes`), so the table and the statistics agree.
+    volumes = phase_volumes_of(chosen)
     results = []
-    for mother in mothers:
-        pregnancy = mother.ordered_pregnancies[0] if mother.ordered_pregnancies else None
-        delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
-        delivered_at = delivery.delivered_at if delivery else None
-        open_pairings = [p for p in mother.ordered_pairings if p.ends_at is None]
-        pairing = (open_pairings or mother.ordered_pairings or [None])[0]
-        # The volume each phase contributes is the one the evaluation counts
-        # (`care.phase_volumes`), so the table and the statistics agree.
-        volumes = phase_volumes(
-            mother.milk_volumes,
-            delivery_times(mother.ordered_pregnancies),
-        )
+    rows = chosen.order_by("code").values_list("pk", "code", "name", "group", "posyandu__name")
+    for pk, code, name, group, posyandu in rows:
+        delivered_at, delivery_type, parity = deliveries.get(pk, (None, None, None))
+        phases = volumes.get(pk)
         results.append(
             MotherResult(
-                code=mother.code,
-                name=mother.name,
-                group=mother.group,
-                posyandu=mother.posyandu.name,
-                cadre_code=pairing.cadre.code if pairing else "",
+                code=code,
+                name=name,
+                group=group,
+                posyandu=posyandu,
+                cadre_code=cadres.get(pk, ""),
                 delivered_at=delivered_at,
-                delivery_type=delivery.delivery_type if delivery else "",
-                parity=delivery.parity if delivery else None,
-                before=_milk_point(volumes.before),
-                after=_milk_point(volumes.after),
-                milk_volumes_without_phase=sum(1 for m in mother.milk_volumes if not m.phase),
+                delivery_type=delivery_type or "",
+                parity=parity,
+                before=_milk_point(phases.before if phases else None),
+                after=_milk_point(phases.after if phases else None),
+                milk_volumes_without_phase=without_phase.get(pk, 0),
             )
         )
     return results

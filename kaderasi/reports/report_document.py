@@ -89,6 +89,21 @@ class Table:
         }
 
     @property
+    def print_widths(self) -> list[str]:
+        """Each column's share of the printed table's width in percent (as text with a point),
+        in proportion to its width in the workbook (at least its heading's longest word). The
+        PDF lays tables out from these (`table-layout: fixed`) instead of measuring every
+        cell's text twice, a third of a report's layout time (docs/performance.md)."""
+        # A column is at least as wide as the longest word of its heading (a fixed layout
+        # would let a longer heading run into the next column).
+        widths = [
+            max(column.width, max(map(len, column.label.split()), default=0) + 2)
+            for column in self.columns
+        ]
+        total = sum(widths) or 1
+        return [f"{100 * width / total:.2f}" for width in widths]
+
+    @property
     def sheet_name(self) -> str:
         """The name of this table's sheet in the report's workbook."""
         return f"{_('Table')} {self.number}"[:31]

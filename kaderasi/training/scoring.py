@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
-from scipy import stats
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -81,6 +80,8 @@ def mcnemar_exact_p(only_before_correct: int, only_after_correct: int) -> float:
     and right only after (c). Under no change each discordant pair is equally likely to fall
     either way, so c ~ Binomial(b + c, 1/2) (scipy's binomtest). With no discordant pair there
     is no evidence of change and p = 1."""
+    from scipy import stats  # on first use: scipy is heavy (see evaluation.statistics._stats)
+
     discordant = only_before_correct + only_after_correct
     if discordant == 0:
         return 1.0

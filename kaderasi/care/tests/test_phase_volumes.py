@@ -125,3 +125,24 @@ def test_the_village_list_the_evaluation_the_report_and_the_rollups_agree(world,
     assert (reported.before.volume_ml, reported.after.volume_ml) == (Decimal(24), Decimal(120))
     assert (rollup.baseline_ml, rollup.follow_up_ml) == (Decimal(24), Decimal(120))
     assert evaluated.measurements_unused == 2
+
+
+def test_the_plain_value_read_gives_what_the_model_instances_give_for_the_mothers_asked(
+    world, mother
+):
+    from kaderasi.care.phase_volumes import delivery_times
+    from kaderasi.care.selectors import phase_volumes_of
+
+    other = f.delivered_mother(
+        programme=world.programme, posyandu=world.mawar, code="M-LAIN", delivered_at=DELIVERED_AT
+    )
+    f.MeasurementFactory(mother=other, phase="before", measured_at=DELIVERED_AT)
+    measurements = list(
+        mother.measurements.filter(kind="milk_volume").order_by("measured_at", "created_at", "pk")
+    )
+    expected = phase_volumes(measurements, delivery_times(mother.pregnancies.all()))
+
+    read = phase_volumes_of(Mother.objects.filter(pk=mother.pk))
+
+    assert read == {mother.pk: expected}
+    assert read[mother.pk].before.postpartum_day == expected.before.postpartum_day is not None

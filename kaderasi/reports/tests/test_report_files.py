@@ -296,3 +296,50 @@ def test_the_workbook_carries_the_certification_overrides(pandes):
     assert overrides[2] == ("Mother", "Cadre", "Paired on", "Reason", "Recorded by")
     assert overrides[3][:2] == ("M02", "K02")
     assert overrides[3][3:] == ("Sertifikat menyusul", "dosen")
+
+
+def test_the_print_document_carries_each_chart_as_an_image_with_its_text_alternative(pandes):
+    import base64
+    import re
+
+    from django.utils.html import escape
+
+    from kaderasi.reports.documents import programme_report_document
+
+    document = programme_report_document(
+        programme=pandes, evaluation=evaluation_of(pandes), now=NOW, language="en"
+    )
+    printed = render_programme_report_html(document)
+    charts = [figure.chart for figure in document.figures]
+
+    assert charts
+    assert "<svg" not in printed  # no chart's elements pass through the page's cascade
+    images = re.findall(r'<img class="chart-svg" src="data:image/svg\+xml;base64,([^"]+)"', printed)
+    assert len(images) == len(re.findall(r'<figure class="report-figure"', printed))
+    drawn = {base64.b64decode(image).decode() for image in images}
+    for chart in charts:
+        assert chart.svg in drawn
+        assert f'alt="{escape(chart.title + ". " + chart.description)}"' in printed
+
+
+def test_printed_tables_give_every_column_its_share_and_room_for_its_heading():
+    from kaderasi.reports.report_document import Column, Table
+
+    table = Table(
+        key="steps",
+        number=3,
+        title="Steps",
+        columns=[
+            Column("Langkah", numeric=True, width=6),
+            Column("Langkah SOP", width=60),
+            Column("Dinilai", numeric=True, width=10),
+        ],
+        rows=[],
+    )
+
+    widths = [float(width) for width in table.print_widths]
+
+    assert sum(widths) == pytest.approx(100, abs=0.05)
+    # "Langkah" (7 letters) gets 9 units, not the workbook's 6.
+    assert widths == pytest.approx([100 * 9 / 79, 100 * 60 / 79, 100 * 10 / 79], abs=0.01)
+    assert all("." in width or width.isdigit() for width in table.print_widths)
