@@ -361,17 +361,71 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def phone(live_server, transactional_db, monkeypatch):
-    """A Playwright page in Debian's Chromium at a cheap Android phone's size (360×740), Indonesian
-    locale, pointed at the live server (`phone.goto("/login/")`)."""
-    import os
+class _Chromium:
+    """One Chromium for consecutive browser tests: starting Playwright's driver and Chromium takes
+    seconds, a new context (what each test gets: its own cookies, storage, service workers and
+    cache) a fraction of one. Playwright's sync API runs an event loop in this thread while it is
+    started, so it is stopped before any test that drives no browser (`_browser_only_while_needed`),
+    and restarted when the environment Playwright's driver reads changes (the offline tests ask it
+    to report the service worker's own requests)."""
 
+    def __init__(self) -> None:
+        self.playwright = None
+        self.browser = None
+        self.environment: str | None = None
+
+    def get(self):
+        environment = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "")
+        if self.browser is not None and (
+            environment != self.environment or not self.browser.is_connected()
+        ):
+            self.stop()
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+            # makes between browser steps are still synchronous.
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            self.environment = environment
+        return self.browser
+
+    def stop(self) -> None:
+        if self.playwright is not None:
+            try:
+                if self.browser is not None and self.browser.is_connected():
+                    self.browser.close()
+            finally:
+                self.playwright.stop()
+                self.playwright = self.browser = None
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """The shared Chromium (see `_Chromium`); a test takes a new context of it."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield _CHROMIUM
+    _CHROMIUM.stop()
+
+
+@pytest.fixture(autouse=True)
+def _browser_only_while_needed(request):
+    if "chromium" not in request.fixturenames:
+        _CHROMIUM.stop()
+
+
+@pytest.fixture
+def phone(chromium, live_server, transactional_db, monkeypatch):
+    """A Playwright page in Debian's Chromium at a cheap Android phone's size (360×740), Indonesian
+    locale, pointed at the live server (`phone.goto("/login/")`), in a context of its own."""
     from django.core.servers.basehttp import WSGIRequestHandler
 
     monkeypatch.setattr(
@@ -379,34 +433,33 @@ def phone(live_server, transactional_db, monkeypatch):
         "handle_one_request",
         _dropping(WSGIRequestHandler.handle_one_request),
     )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="id-ID",
-            base_url=live_server.url,
-            has_touch=True,
-            is_mobile=True,
-        )
-        context.set_default_timeout(15_000)
-        # What the Content-Security-Policy refused (an inline script or style without the
-        # nonce, a file from elsewhere): any is a broken screen, so the test fails.
-        refused: list[str] = []
-        context.on(
-            "console",
-            lambda message: (
-                refused.append(message.text) if "Content Security Policy" in message.text else None
-            ),
-        )
-        page = context.new_page()
+    browser = chromium.get()
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="id-ID",
+        base_url=live_server.url,
+        has_touch=True,
+        is_mobile=True,
+    )
+    context.set_default_timeout(15_000)
+    # What the Content-Security-Policy refused (an inline script or style without the
+    # nonce, a file from elsewhere): any is a broken screen, so the test fails.
+    refused: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page = context.new_page()
+    try:
         yield page
-        context.close()
-        browser.close()
-        assert not refused, f"the Content-Security-Policy refused: {refused}"
-    _NO_SIGNAL.clear()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    finally:
+        _NO_SIGNAL.clear()
+        # The contexts the test opened besides (a trainer's laptop) close with the phone's.
+        for opened in list(browser.contexts):
+            opened.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 _NO_SIGNAL = threading.Event()

@@ -27,7 +27,7 @@ import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
-from kaderasi.conftest import CHROMIUM, CHROMIUM_ARGS, NOW, log_in
+from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
 from kaderasi.demo.seeding import seed_demo
 
@@ -145,18 +145,9 @@ def demo(monkeypatch):
     seed_demo(now=NOW)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+@pytest.fixture
+def browser(chromium):
+    return chromium.get()
 
 
 def problems_of(page, path: str, *, phone: bool, errors: list[str]) -> list[str]:
