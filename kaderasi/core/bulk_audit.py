@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
 from django.utils.encoding import smart_str
 
+from kaderasi.core.bulk_insert import rows_insert
+
 ROWS = "rows"  # additional_data's key listing a batch entry's rows
 LAST_ID = "last_id"  # and the highest id among them (rows of one batch need not be contiguous)
 
@@ -41,7 +43,7 @@ def bulk_audit_write(rows: Sequence[Model], *, actor) -> None:
             entries.append(_row_entry(model_rows[0], content_types[model], actor))
         else:
             entries.append(_batch_entry(model, model_rows, content_types[model], actor))
-    LogEntry.objects.bulk_create(entries)
+    rows_insert(LogEntry, entries)
 
 
 def _row_entry(row: Model, content_type: ContentType, actor) -> LogEntry:
@@ -64,7 +66,9 @@ def _batch_entry(model: type[Model], rows: list[Model], content_type, actor) -> 
         values = {"id": row.pk}
         for attname, mask in columns:
             value = getattr(row, attname)
-            values[attname] = mask(smart_str(value)) if mask and value is not None else value
+            values[attname] = (
+                mask(smart_str(value)) if mask and value is not None else _json_value(value)
+            )
         listed.append(values)
     first = min(row.pk for row in rows)
     last = max(row.pk for row in rows)
@@ -76,11 +80,21 @@ def _batch_entry(model: type[Model], rows: list[Model], content_type, actor) -> 
         action=LogEntry.Action.CREATE,
         changes={},
         actor=actor,
-        # Encoded here, so dates, decimals and UUIDs are written as text on every database.
-        additional_data=json.loads(
-            json.dumps({ROWS: listed, LAST_ID: last}, cls=DjangoJSONEncoder)
-        ),
+        additional_data={ROWS: listed, LAST_ID: last},
     )
+
+
+_ENCODER = DjangoJSONEncoder()
+
+
+def _json_value(value):
+    """`value` as JSON holds it, so dates, decimals and UUIDs are written as text (in
+    DjangoJSONEncoder's format) on every database."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, list | tuple | dict):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return _ENCODER.default(value)
 
 
 def _audited_columns(model: type[Model]) -> list[tuple[str, object]]:

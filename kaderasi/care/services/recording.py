@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Min, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +57,7 @@ from kaderasi.care.services.schedule import gestational_weeks_at_birth, match_sc
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timing import postpartum_day
 from kaderasi.core.bulk_audit import bulk_audit_write
+from kaderasi.core.bulk_insert import rows_insert
 from kaderasi.core.errors import DomainError
 from kaderasi.regions.models import Area, AreaLevel
 
@@ -312,11 +313,6 @@ class _Batch:
         if DangerSignsRecord in kinds:
             signs = {sign.code: sign for sign in DangerSign.objects.all()}
         public_ids = [record.public_id for record in records if record.public_id is not None]
-        stored: dict[uuid.UUID, CareRow] = {}
-        if public_ids:
-            for model in (Measurement, MassageSession, DangerSignReport, LatchObservation):
-                for stored_row in model._default_manager.filter(public_id__in=public_ids):
-                    stored[stored_row.public_id] = stored_row
         return cls(
             mothers=mothers,
             districts=_districts_of({m.posyandu for m in mothers.values()}),
@@ -330,7 +326,7 @@ class _Batch:
             named_schedule=named_schedule,
             pairings=pairings,
             signs=signs,
-            stored=stored,
+            stored=_stored_under(public_ids),
         )
 
     def mother(self, record: CareRecord) -> Mother:
@@ -401,6 +397,44 @@ def _kind_of_row(row) -> str:
     if isinstance(row, LatchObservation):
         return "latch_score"
     return "danger_signs"
+
+
+CARE_ROW_MODELS: tuple[type[CareRow], ...] = (
+    Measurement,
+    MassageSession,
+    DangerSignReport,
+    LatchObservation,
+)
+
+
+def _stored_under(public_ids: list[uuid.UUID]) -> dict[uuid.UUID, CareRow]:
+    """The care rows stored under any of `public_ids`, by public id. One query, the ids sent
+    once, asks the four tables which of them they hold (for a new batch: none); only the rows
+    found are loaded. (Four ORM queries of `public_id IN (…200 ids…)` prepared and quoted
+    every id four times: a tenth of a push.)"""
+    if not public_ids:
+        return {}
+    connection = connections[router.db_for_read(Measurement)]
+    field = Measurement._meta.get_field("public_id")
+    quote = connection.ops.quote_name
+    held = " union all ".join(
+        f"select {position}, held.public_id from {quote(model._meta.db_table)} held "  # noqa: S608 - our table names
+        "join wanted on held.public_id = wanted.public_id"
+        for position, model in enumerate(CARE_ROW_MODELS)
+    )
+    found: dict[int, list[uuid.UUID]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"with wanted (public_id) as (values {', '.join(['(%s)'] * len(public_ids))}) {held}",
+            [field.get_db_prep_value(public_id, connection) for public_id in public_ids],
+        )
+        for position, public_id in cursor.fetchall():
+            found[position].append(field.to_python(public_id))
+    stored: dict[uuid.UUID, CareRow] = {}
+    for position, ids in found.items():
+        for row in CARE_ROW_MODELS[position]._default_manager.filter(public_id__in=ids):
+            stored[row.public_id] = row
+    return stored
 
 
 def _districts_of(posyandus: set[Area]) -> dict[int, Area]:
@@ -712,14 +746,15 @@ def _identity(record: CareRecord) -> dict:
 
 
 def _insert(pending: list, *, actor: User | None) -> None:
-    """One INSERT per table, and the audit trail the per-row save would have left (bulk_create
-    sends no signals): one entry per table listing the batch's rows (core/bulk_audit.py)."""
+    """One INSERT (on PostgreSQL a COPY, core/bulk_insert.py) per table, and the audit trail the
+    per-row save would have left (a bulk write sends no signals): one entry per table listing
+    the batch's rows (core/bulk_audit.py)."""
     by_model: dict[type[Model], list] = defaultdict(list)
     for _index, _record, row in pending:
         by_model[type(row)].append(row)
     created = []
     for model, rows in by_model.items():
-        created.extend(model._default_manager.bulk_create(rows))
+        created.extend(rows_insert(model, rows))
     bulk_audit_write(created, actor=actor)
 
 

@@ -86,16 +86,21 @@ def client_mother(world, cadre_user, now):
     return mother
 
 
+def _massaged_two_hours_ago(mother, user, now, public_id=None) -> None:
+    services.massage_session_record(
+        mother=mother,
+        performed_by="cadre",
+        started_at=now - dt.timedelta(hours=2),
+        ended_at=now - dt.timedelta(hours=2) + dt.timedelta(minutes=12),
+        by=user,
+        now=now,
+        public_id=public_id,
+    )
+
+
 def _given(case: Case, mother, user, now) -> None:
     if case.massaged_before:
-        services.massage_session_record(
-            mother=mother,
-            performed_by="cadre",
-            started_at=now - dt.timedelta(hours=2),
-            ended_at=now - dt.timedelta(hours=2) + dt.timedelta(minutes=12),
-            by=user,
-            now=now,
-        )
+        _massaged_two_hours_ago(mother, user, now)
     if case.stopping_sign_before:
         services.danger_signs_report(
             mother=mother,
@@ -362,3 +367,86 @@ def test_latch_skips_and_milk_answers_end_the_same_on_the_web_and_the_phone(
         phone_code = _other_through_the_phone(case, client_mother, cadre_user, now)
 
     assert web_code == phone_code == case.expected_code
+
+
+# --- a record id stored already ------------------------------------------------------------------
+# The write path looks the batch's ids up in one query over the four care tables (decision 0140);
+# the web form and the push must still answer a re-sent id, and an id taken by another mother's or
+# another kind of record, the same way, and store nothing twice.
+
+
+def _milk_fields(record_id, mother, now) -> dict:
+    return {
+        "id": str(record_id),
+        "mother_id": str(mother.public_id),
+        "measured_at": timezone.localtime(now - dt.timedelta(minutes=30)).isoformat(),
+        "volume_ml": "22.5",
+        "method": "hand_expression",
+        "basis": "single_expression",
+    }
+
+
+@pytest.mark.parametrize(
+    ("holder", "expected_code"),
+    [
+        ("her milk volume", None),
+        ("another mother's milk volume", "record_belongs_to_another_mother"),
+        ("her massage session", "record_id_in_use"),
+    ],
+)
+def test_an_id_stored_already_ends_the_same_on_the_web_and_the_phone(
+    holder, expected_code, world, client_mother, cadre_user, now
+):
+    record_id = uuid.uuid4()
+    if holder == "her massage session":
+        _massaged_two_hours_ago(client_mother, cadre_user, now, public_id=record_id)
+    else:
+        owner = client_mother
+        if holder == "another mother's milk volume":
+            owner = f.delivered_mother(
+                programme=world.programme, posyandu=world.mawar, delivered_at=now - DELIVERED_AGO
+            )
+        services.measurement_record(
+            mother=owner,
+            kind="milk_volume",
+            measured_at=now - dt.timedelta(hours=1),
+            value=Decimal("30"),
+            method="hand_expression",
+            basis="single_expression",
+            by=cadre_user,
+            now=now,
+            public_id=record_id,
+        )
+    stored = (Measurement.objects.count(), MassageSession.objects.count())
+    fields = _milk_fields(record_id, client_mother, now)
+
+    web = Client()
+    web.force_login(cadre_user)
+    response = web.post(
+        reverse("care:milk-volume", kwargs={"public_id": client_mother.public_id}), fields
+    )
+    web_code = None
+    if response.status_code != 302:
+        errors = response.context["form"].errors.as_data()
+        web_code = next(error.code for field_errors in errors.values() for error in field_errors)
+    _token, secret = device_token_issue(user=cadre_user, device_name="HP", now=now)
+    phone = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    answer = phone.post(
+        "/api/v1/sync/push",
+        {"records": [{**fields, "type": "milk_volume"}]},
+        content_type="application/json",
+    )
+    (result,) = answer.json()["results"]
+
+    assert web_code == expected_code
+    if expected_code is None:
+        assert result == {
+            "id": str(record_id),
+            "status": "duplicate",
+            "errors": [],
+            "conflicts": [],
+        }
+    else:
+        assert result["status"] == "rejected"
+        assert result["errors"][0]["code"] == expected_code
+    assert (Measurement.objects.count(), MassageSession.objects.count()) == stored

@@ -235,3 +235,59 @@ def test_a_red_danger_sign_sends_the_midwife_alert_as_soon_as_it_is_stored(
         )
 
     assert len(sent) == alerted
+
+
+def test_a_batch_is_stored_with_every_value_and_its_ids(mother, now, cadre_user):
+    ids = [uuid.uuid4() for _ in range(3)]
+    records = [
+        MeasurementRecord(
+            mother=mother,
+            kind="milk_volume",
+            measured_at=now - dt.timedelta(hours=3 - n),
+            value=f"{20 + n}.5",
+            method="hand_expression",
+            basis="single_expression",
+            side="left",
+            expression_minutes=15,
+            public_id=record_id,
+        )
+        for n, record_id in enumerate(ids)
+    ]
+
+    outcomes = care_records_write(records=records, by=cadre_user, now=now)
+
+    stored = {row.public_id: row for row in Measurement.objects.filter(public_id__in=ids)}
+    assert [outcome.row.pk for outcome in outcomes] == [stored[i].pk for i in ids]
+    assert len({outcome.row.pk for outcome in outcomes}) == 3
+    assert [
+        (str(stored[i].value), stored[i].measured_at, stored[i].side, stored[i].recorded_by_id)
+        for i in ids
+    ] == [(f"{20 + n}.5", now - dt.timedelta(hours=3 - n), "left", cadre_user.pk) for n in range(3)]
+    assert all(stored[i].district_id == outcomes[0].row.district_id for i in ids)
+
+
+def test_a_public_id_stored_meanwhile_is_refused_by_the_database(mother, now, cadre_user):
+    """The duplicate check reads before it writes; a row another push stored under the same id
+    in between is refused by the unique constraint, as an IntegrityError (the push retries)."""
+    from django.db import IntegrityError, transaction
+
+    from kaderasi.core.bulk_insert import rows_insert
+
+    (first,) = care_records_write(
+        records=[_baseline(mother, now - dt.timedelta(hours=1), public_id=uuid.uuid4())],
+        by=cadre_user,
+        now=now,
+    )
+    twin = Measurement(
+        mother=mother,
+        district=first.row.district,
+        kind="feeds",
+        measured_at=now - dt.timedelta(minutes=30),
+        value=8,
+        public_id=first.row.public_id,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(Measurement, [twin])
+
+    assert Measurement.objects.count() == 1
