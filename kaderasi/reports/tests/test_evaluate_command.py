@@ -11,12 +11,21 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from kaderasi.conftest import shared_rows
+
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker):
+    yield from shared_rows(
+        django_db_blocker, lambda: call_command("demo", "--no-serve", stdout=io.StringIO())
+    )
+
+
 @pytest.fixture
-def demo_database():
-    call_command("demo", "--no-serve", stdout=io.StringIO())
+def demo_database(_demo, db):
+    """The demo, seeded once for the module (what a test writes is undone)."""
 
 
 def evaluate(*arguments: str) -> str:

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from kaderasi.accounts.models import Role, User
+from kaderasi.conftest import shared_rows
 from kaderasi.demo.pandes import seed_pandes
 from kaderasi.interop.workbook import PROGRAMME_COLUMNS, SHEETS
 from kaderasi.programmes.models import Programme
@@ -26,9 +27,15 @@ from kaderasi.reports.tests.conftest import NOW, REFERENCES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    yield from shared_rows(django_db_blocker, lambda: seed_pandes(now=NOW).pk)
+
+
 @pytest.fixture
-def pandes():
-    return seed_pandes(now=NOW)
+def pandes(_seeded, db):
+    """The Pandes 2018 programme, seeded once for the module (what a test writes is undone)."""
+    return Programme.objects.get(pk=_seeded)
 
 
 def evaluation_of(programme):
