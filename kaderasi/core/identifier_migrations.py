@@ -49,6 +49,37 @@ def _rewrite(connection, table, columns, *, encrypting: bool) -> None:
             )
 
 
+def encrypt_texts(table: str, columns: list[str]) -> migrations.RunPython:
+    """Encrypt the texts of `columns` of `table` (no lookup hash); reversed, decrypt them."""
+
+    def rewrite(connection, *, encrypting: bool) -> None:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, {', '.join(quote(n) for n in columns)} FROM {quote(table)}"  # noqa: S608
+            )
+            updates = []
+            for pk, *stored in cursor.fetchall():
+                plains = [decrypt(v) if is_encrypted(v or "") else v or "" for v in stored]
+                values = [encrypt(p) if encrypting and p else p for p in plains]
+                if values != list(stored):
+                    updates.append([*values, pk])
+            if updates:
+                assignments = ", ".join(f"{quote(name)} = %s" for name in columns)
+                cursor.executemany(
+                    f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # noqa: S608
+                    updates,
+                )
+
+    def forward(apps, schema_editor):
+        rewrite(schema_editor.connection, encrypting=True)
+
+    def backward(apps, schema_editor):
+        rewrite(schema_editor.connection, encrypting=False)
+
+    return migrations.RunPython(forward, backward, elidable=False)
+
+
 def mask_audit_log(models_fields: dict[tuple[str, str], list[str]]) -> migrations.RunPython:
     """Mask the audit log's old and new values of `models_fields` ({(app label, model): fields})
     as new entries are masked: the last four characters only."""

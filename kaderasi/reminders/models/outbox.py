@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaderasi.core.field_crypto import EncryptedTextField
 from kaderasi.core.models import BaseModel
 from kaderasi.reminders.models.choices import (
     Channel,
@@ -14,6 +15,9 @@ from kaderasi.reminders.models.choices import (
     ReminderStatus,
     StatusReason,
 )
+
+# A digest of a cadre's day is the longest text sent; a WhatsApp text may hold 4,096 characters.
+BODY_MAX_LENGTH = 10_000
 
 
 class Reminder(BaseModel):
@@ -124,7 +128,8 @@ class Reminder(BaseModel):
         related_name="+",
     )
     provider_message_id = models.CharField(_("gateway message id"), max_length=200, blank=True)
-    body = models.TextField(_("text sent"), blank=True)
+    # The text names the mother and her cadre: stored encrypted, like NIK and phone numbers.
+    body = EncryptedTextField(_("text sent"), blank=True, plain_max_length=BODY_MAX_LENGTH)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:

@@ -2,9 +2,12 @@
 reminders with her household's contacts, and who may see or change what."""
 
 import datetime as dt
+from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -110,6 +113,51 @@ def test_tapping_the_link_marks_the_message_sent_by_her_and_tapping_again_change
     client.post(url, headers={"HX-Request": "true"})
     reminder.refresh_from_db()
     assert reminder.attempts == 1
+
+
+def _stored_body(reminder) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM reminders_reminder WHERE id = %s", [reminder.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_text_sent_is_stored_encrypted_and_read_back_plain(client, cadre_user, households):
+    client.force_login(cadre_user)
+    reminder = to_mother(households["sri"])
+
+    client.post(
+        reverse("reminders:mark-sent", args=[reminder.public_id]), headers={"HX-Request": "true"}
+    )
+
+    stored = _stored_body(reminder)
+    assert stored.startswith("gAAAAA")
+    assert "Sri" not in stored and "Rahayu" not in stored and "pijat" not in stored
+    reminder.refresh_from_db()
+    assert reminder.body.startswith("Ibu Sri Rahayu, waktunya pijat oksitosin")
+
+
+def test_the_migration_encrypts_texts_stored_in_the_clear_and_reversed_gives_them_back(
+    client, cadre_user, households
+):
+    client.force_login(cadre_user)
+    reminder = to_mother(households["sri"])
+    plain = "Ibu Sri Rahayu, waktunya pijat oksitosin."
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reminders_reminder SET body = %s WHERE id = %s", [plain, reminder.pk]
+        )
+    operation = import_module(
+        "kaderasi.reminders.migrations.0006_reminder_text_encrypted"
+    ).Migration.operations[-1]
+
+    operation.code(None, SimpleNamespace(connection=connection))
+    stored = _stored_body(reminder)
+    reminder.refresh_from_db()
+    assert stored.startswith("gAAAAA") and "Sri" not in stored
+    assert reminder.body == plain
+
+    operation.reverse_code(None, SimpleNamespace(connection=connection))
+    assert _stored_body(reminder) == plain
 
 
 def test_a_cadre_cannot_mark_another_cadres_message_and_nothing_changes(
