@@ -50,7 +50,8 @@ def test_a_cadre_using_english_keeps_her_language_offline(phone):
     log_in(phone, "kader")
     phone.evaluate("window.kaderasiOffline.ready")
     phone.locator("button.lang-btn[value=en]").click()
-    phone.wait_for_function("location.pathname === '/en/'")
+    # The page's load, not only its address: offline.js must have run before it is asked.
+    phone.wait_for_url("**/en/", wait_until="load")
     phone.evaluate("window.kaderasiOffline.ready")
     phone.wait_for_timeout(500)  # the English offline page is kept in the background
 
