@@ -5,7 +5,7 @@ two always agree. `rollups.py` writes the rows."""
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from kaderasi.care.phase_volumes import delivery_times, phase_volumes
 from kaderasi.care.scheduling import adherence, session_status
 from kaderasi.care.selectors import milk_volumes_prefetch, pregnancies_prefetch
 from kaderasi.care.timing import postpartum_day
+from kaderasi.core.chunks import chunks
 from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
     CadreRollup,
@@ -62,17 +63,6 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def _start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
-
-
-def chunks(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # --- areas -------------------------------------------------------------------------------------
