@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -33,7 +35,7 @@ from kaderasi.interop.services import (
     programme_import_target,
     programme_import_write,
 )
-from kaderasi.interop.workbook import read_uploads
+from kaderasi.interop.workbook import RawWorkbook, read_uploads
 from kaderasi.regions.models import Area
 
 logger = logging.getLogger(__name__)
@@ -114,7 +116,9 @@ class JobCounts:
             self.checked, self.total = done, total
 
     def rows_written(self, done: int, total: int) -> None:
+        # The rows are checked and written a chunk at a time (decision 0195): saving has begun.
         with self.lock:
+            self.step = ImportJobStep.WRITING
             self.written, self.total = done, total
 
     def as_fields(self) -> dict:
@@ -141,64 +145,66 @@ def import_job_import(*, job: ImportJob, counts: JobCounts, now: dt.datetime) ->
     propagates (the task fails the job)."""
     try:
         try:
-            workbook = _read(job)
-            counts.step = ImportJobStep.CHECKING
-            counts.total = workbook.row_count
-            prepared = programme_import_prepare(
-                workbook=workbook,
-                slug=job.slug,
-                by=job.requested_by,
-                now=now,
-                name=job.new_programme_name,
-                area=job.new_programme_area,
-                checked=counts.rows_checked,
-            )
-            counts.step = ImportJobStep.WRITING
-            counts.checked = counts.total
-            import_job_beat(job=job, counts=counts, now=now)
-            with transaction.atomic():
-                try:
-                    record = programme_import_write(
-                        prepared,
-                        by=job.requested_by,
-                        now=now,
-                        source=ImportSource.WEB,
-                        progress=counts.rows_written,
-                    )
-                except DomainError as refused:
-                    _refused(job, refused, now=now)
-                else:
-                    _done(job, record, now=now)
+            with _read(job) as workbook:
+                counts.step = ImportJobStep.CHECKING
+                counts.total = workbook.row_count
+                prepared = programme_import_prepare(
+                    workbook=workbook,
+                    slug=job.slug,
+                    by=job.requested_by,
+                    now=now,
+                    name=job.new_programme_name,
+                    area=job.new_programme_area,
+                    checked=counts.rows_checked,
+                )
+                import_job_beat(job=job, counts=counts, now=now)
+                with transaction.atomic():
+                    try:
+                        record = programme_import_write(
+                            prepared,
+                            by=job.requested_by,
+                            now=now,
+                            source=ImportSource.WEB,
+                            progress=counts.rows_written,
+                        )
+                    except DomainError as refused:
+                        _refused(job, refused, now=now)
+                    else:
+                        _done(job, record, now=now)
         except DomainError as refused:
             _refused(job, refused, now=now)
     finally:
         import_job_uploads_delete(job=job, now=now)
 
 
-def _read(job: ImportJob):
+@contextmanager
+def _read(job: ImportJob) -> Iterator[RawWorkbook]:
+    """The job's files as a workbook, read again chunk by chunk by the import (decision 0195):
+    the files stay open until it is over."""
     files = upload_store.uploads_open(job.public_id, job.file_names)
     try:
-        workbook = read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE)
+        with read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE) as workbook:
+            if workbook.row_count > WEB_MAX_ROWS:
+                raise DomainError(
+                    InteropErrorCode.TOO_MANY_ROWS,
+                    _(
+                        "This file has %(rows)s rows; the web page imports up to %(max)s. "
+                        "Ask an administrator to import it with kaderasi import-programme."
+                    )
+                    % {"rows": workbook.row_count, "max": WEB_MAX_ROWS},
+                    field="files",
+                )
+            yield workbook
     finally:
         for stored in files:
             stored.close()
-    if workbook.row_count > WEB_MAX_ROWS:
-        raise DomainError(
-            InteropErrorCode.TOO_MANY_ROWS,
-            _(
-                "This file has %(rows)s rows; the web page imports up to %(max)s. "
-                "Ask an administrator to import it with kaderasi import-programme."
-            )
-            % {"rows": workbook.row_count, "max": WEB_MAX_ROWS},
-            field="files",
-        )
-    return workbook
 
 
 def _done(job: ImportJob, record: ProgrammeImport, *, now: dt.datetime) -> None:
     total = record.cadres + record.knowledge_tests + record.mothers + record.milk_volumes
     finished = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
         status=ImportJobStatus.DONE,
+        step=ImportJobStep.WRITING,
         programme=record.programme,
         record=record,
         rows_total=total,

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from kaderasi.cadres.models import Cadre
@@ -74,6 +73,8 @@ class ProgrammePlan:
     follow_up_days: tuple[int, int] | None = None
     follow_up_after_baseline: bool | None = None
     analyse_protocol_conformant_only: bool | None = None
+    # Whether a mother is in the comparison group (known when the sheet gives no design).
+    has_comparison: bool = False
 
 
 @dataclass
@@ -124,28 +125,20 @@ class VolumePlan:
 
 @dataclass
 class ImportPlan:
+    """What the import creates beside its rows (which come a chunk at a time: decision 0195)."""
+
     programme: ProgrammePlan
     resolver: AreaResolver | None
-    cadres: list[CadrePlan] = field(default_factory=list)
-    scores: list[ScorePlan] = field(default_factory=list)
-    mothers: list[MotherPlan] = field(default_factory=list)
-    volumes: list[VolumePlan] = field(default_factory=list)
     existing_cadres: dict[str, Cadre] = field(default_factory=dict)
     existing_mothers: dict[str, Mother] = field(default_factory=dict)
     # Rows imported as they are but worth a look (a volume outside the protocol's days).
     warnings: list[ImportIssue] = field(default_factory=list)
+    # Rows checked and planned, per sheet.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
-        return len(self.cadres) + len(self.scores) + len(self.mothers) + len(self.volumes)
-
-    def earliest_date(self) -> dt.date | None:
-        dates = [plan.taken_on for plan in self.scores if plan.taken_on]
-        dates += [plan.delivery_date for plan in self.mothers if plan.delivery_date]
-        dates += [
-            timezone.localtime(plan.measured_at).date() for plan in self.volumes if plan.measured_at
-        ]
-        return min(dates) if dates else None
+        return sum(self.counts.values())
 
 
 def issue_as_json(issue: ImportIssue) -> dict:

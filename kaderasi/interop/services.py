@@ -20,7 +20,6 @@ from kaderasi.care.models import (
     MeasurementKind,
     Mother,
     Pregnancy,
-    StudyGroup,
 )
 from kaderasi.care.services.schedule import protocol_ends_at
 from kaderasi.core.bulk_audit import bulk_audit_write
@@ -30,15 +29,25 @@ from kaderasi.interop.errors import InteropErrorCode
 from kaderasi.interop.models import ImportSource, ProgrammeImport
 from kaderasi.interop.placement import NOON, moment
 from kaderasi.interop.plan import (
+    CadrePlan,
     ImportIssue,
     ImportPlan,
     ImportRejected,
     MotherPlan,
+    ScorePlan,
+    VolumePlan,
     issue_as_json,
     key_of,
 )
-from kaderasi.interop.validation import validate_new_slug, validate_workbook
+from kaderasi.interop.validation import (
+    PlanChunk,
+    WorkbookCheck,
+    validate_new_slug,
+    workbook_check,
+)
 from kaderasi.interop.workbook import (
+    CADRES,
+    KNOWLEDGE_TESTS,
     MILK_VOLUMES,
     MOTHERS,
     RawWorkbook,
@@ -52,6 +61,8 @@ from kaderasi.training.models import TestAttempt, Training
 Progress = Callable[[int, int], None]
 # Rows per INSERT of the bulk writes (SQLite allows 32,766 parameters a statement).
 BATCH = 500
+# Rows of a sheet checked, then written, at a time: what the import holds of the rows (0195).
+CHUNK_ROWS = 500
 
 # Where a refusal of a care service lands in the workbook.
 FIELD_COLUMNS = {
@@ -62,9 +73,11 @@ FIELD_COLUMNS = {
 
 @dataclass(frozen=True)
 class PreparedImport:
-    """A checked import, ready to write: what `programme_import_prepare` found."""
+    """An import whose file as a whole is accepted (who imports, where, not already imported,
+    the sheets' structure), ready to check and write its rows: what `programme_import_prepare`
+    found."""
 
-    plan: ImportPlan
+    check: WorkbookCheck
     slug: str
     programme: Programme | None
     content_hash: str
@@ -107,7 +120,10 @@ def programme_import_prepare(
     area: Area | None = None,
     checked: Progress | None = None,
 ) -> PreparedImport:
-    """The first half of `programme_import`: every check, nothing written (the same refusals)."""
+    """The first half of `programme_import`: the checks of the file as a whole (who imports,
+    where, whether this content was imported already, the sheets and the programme sheet),
+    nothing written. The rows are checked as they are written, a chunk at a time, by
+    `programme_import_write`."""
     slug = slug.strip()
     programme = programme_import_target(slug=slug, by=by, area=area)
     content_hash = workbook.content_hash()
@@ -115,13 +131,13 @@ def programme_import_prepare(
         ProgrammeImport.objects.filter(programme=programme, content_sha256=content_hash).exists()
     ):
         raise _already_imported(programme, content_hash)
-    plan = validate_workbook(
+    check = workbook_check(
         workbook, programme=programme, slug=slug, name=name, area=area, now=now, checked=checked
     )
-    if programme is None:
-        _check_area_in_scope(plan.programme.area, by=by)
+    if programme is None and check.plan.programme.area is not None:
+        _check_area_in_scope(check.plan.programme.area, by=by)
     return PreparedImport(
-        plan=plan,
+        check=check,
         slug=slug,
         programme=programme,
         content_hash=content_hash,
@@ -137,17 +153,38 @@ def programme_import_write(
     source: str = ImportSource.CONSOLE,
     progress: Progress | None = None,
 ) -> ProgrammeImport:
-    """The second half of `programme_import`: write a prepared import in one transaction."""
-    plan, programme, content_hash = prepared.plan, prepared.programme, prepared.content_hash
+    """The second half of `programme_import`, in one transaction: check the rows a chunk at a
+    time (`CHUNK_ROWS` rows of a sheet), writing each chunk once it is checked, so that the rows
+    are never all in memory (decision 0195). A problem anywhere stops the writing, the rest is
+    still checked, and ImportRejected lists every problem: everything written is rolled back."""
+    check, programme, content_hash = prepared.check, prepared.programme, prepared.content_hash
+    plan = check.plan
     try:
         with transaction.atomic():
-            writer = _Writer(plan, by=by, now=now, file_name=prepared.file_name, progress=progress)
+            writer = _Writer(
+                plan,
+                by=by,
+                now=now,
+                file_name=prepared.file_name,
+                progress=progress,
+                total=check.workbook.row_count,
+            )
             created = programme is None
-            if created:
-                programme = writer.create_programme(prepared.slug)
-            writer.write(programme)
+            if check.issues:
+                # Nothing will be written (a problem of the sheets or the programme sheet);
+                # the rows are still checked, to list every problem.
+                for _chunk in check.chunks(CHUNK_ROWS):
+                    pass
+            else:
+                programme = writer.create_programme(prepared.slug) if created else programme
+                writer.programme = programme
+                for chunk in check.chunks(CHUNK_ROWS):
+                    writer.write(chunk)
+            check.finish()
+            writer.finish()
             if writer.issues:
                 raise ImportRejected(writer.issues)
+            counts = plan.counts
             return ProgrammeImport.objects.create(
                 programme=programme,
                 file_name=prepared.file_name[:255],
@@ -157,10 +194,10 @@ def programme_import_write(
                 imported_at=now,
                 created_programme=created,
                 training=writer.training,
-                cadres=len(plan.cadres),
-                knowledge_tests=len(plan.scores),
-                mothers=len(plan.mothers),
-                milk_volumes=len(plan.volumes),
+                cadres=counts.get(CADRES, 0),
+                knowledge_tests=counts.get(KNOWLEDGE_TESTS, 0),
+                mothers=counts.get(MOTHERS, 0),
+                milk_volumes=counts.get(MILK_VOLUMES, 0),
                 warnings=[issue_as_json(issue) for issue in plan.warnings],
             )
     except IntegrityError as error:
@@ -261,8 +298,21 @@ def importable_areas(user: User):
     return areas_under(scope_areas_of(user))
 
 
+@dataclass(frozen=True, slots=True)
+class _WrittenMother:
+    """What the accompaniments are made from, kept per mother written (not her row)."""
+
+    pk: int
+    row: int
+    cadre_key: str | None
+    delivered_at: dt.datetime | None
+
+
 class _Writer:
-    """Creates what a validated plan describes; refusals of the care services become issues."""
+    """Creates what the checked chunks describe; refusals of the care services become issues.
+    Of the rows written it keeps only what later chunks and the accompaniments need: the ids of
+    the cadres and mothers by code, each mother's cadre and delivery, the first and last time
+    each mother was measured."""
 
     def __init__(
         self,
@@ -272,20 +322,25 @@ class _Writer:
         now: dt.datetime,
         file_name: str,
         progress: Progress | None,
+        total: int,
     ):
         self.plan = plan
         self.by = by
         self.now = now
         self.file_name = file_name
         self.progress = progress
+        self.total = total
         self.done = 0
         self.issues: list[ImportIssue] = []
         self.training: Training | None = None
         self.zone = timezone.get_default_timezone()
+        self.cadre_pks = {key: cadre.pk for key, cadre in plan.existing_cadres.items()}
+        self.mothers: dict[str, _WrittenMother] = {}
+        self.measured: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+        self.score_dates: list[dt.date] = []
 
     def create_programme(self, slug: str) -> Programme:
         programme_plan = self.plan.programme
-        has_comparison = any(mother.group == StudyGroup.COMPARISON for mother in self.plan.mothers)
         programme = Programme.objects.create(
             slug=slug,
             name=programme_plan.name,
@@ -294,7 +349,9 @@ class _Writer:
             ends_on=programme_plan.ends_on,
             description=programme_plan.description,
             design=programme_plan.design
-            or (StudyDesign.TWO_GROUP if has_comparison else StudyDesign.SINGLE_GROUP),
+            or (
+                StudyDesign.TWO_GROUP if programme_plan.has_comparison else StudyDesign.SINGLE_GROUP
+            ),
             is_illustrative=programme_plan.is_illustrative,
             data_note=programme_plan.data_note,
             **_measurement_days(programme_plan),
@@ -303,26 +360,31 @@ class _Writer:
             programme.team.add(self.by)
         return programme
 
-    def write(self, programme: Programme) -> None:
-        self.programme = programme
-        cadres = self._cadres()
-        self._scores(cadres)
-        mothers = self._mothers()
-        measured = self._volumes(mothers)
-        self._pairings(mothers, cadres, measured)
+    def write(self, chunk: PlanChunk) -> None:
+        writers = {
+            CADRES: self._cadres,
+            KNOWLEDGE_TESTS: self._scores,
+            MOTHERS: self._mothers,
+            MILK_VOLUMES: self._volumes,
+        }
+        writers[chunk.sheet](chunk.rows)
+
+    def finish(self) -> None:
+        """What needs every row written: the knowledge tests' dates, the accompaniments."""
+        self._training_dates()
+        self._pairings()
 
     def _tick(self) -> None:
         self.done += 1
         if self.progress is not None:
-            self.progress(self.done, self.plan.row_count)
+            self.progress(self.done, self.total)
 
     def _refused(self, sheet: str, row: int, error: DomainError) -> None:
         column = FIELD_COLUMNS.get(sheet, {}).get(error.field or "", error.field or "")
         self.issues.append(ImportIssue(sheet, row, column, error.code, str(error.message)))
 
-    def _cadres(self) -> dict[str, Cadre]:
-        """One INSERT and one audit entry for the new cadres (the rows were checked already)."""
-        cadres = dict(self.plan.existing_cadres)
+    def _cadres(self, plans: list[CadrePlan]) -> None:
+        """One INSERT and one audit entry for a chunk of new cadres (checked already)."""
         rows = [
             Cadre(
                 programme=self.programme,
@@ -331,44 +393,59 @@ class _Writer:
                 phone=plan.phone,
                 posyandu=self.plan.resolver.area_for(plan.target),
             )
-            for plan in self.plan.cadres
+            for plan in plans
         ]
         created = Cadre.objects.bulk_create(rows, batch_size=BATCH)
         bulk_audit_write(created, actor=self.by)
-        for plan, cadre in zip(self.plan.cadres, created, strict=True):
-            cadres[key_of(plan.code)] = cadre
+        for plan, cadre in zip(plans, created, strict=True):
+            self.cadre_pks[key_of(plan.code)] = cadre.pk
             self._tick()
-        return cadres
 
-    def _scores(self, cadres: dict[str, Cadre]) -> None:
-        if not self.plan.scores:
-            return
-        dates = [plan.taken_on for plan in self.plan.scores if plan.taken_on]
-        first = min(dates) if dates else self.programme.starts_on
-        last = max(dates) if dates else first
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Knowledge tests imported from %(file)s") % {"file": self.file_name}
-        self.training = Training.objects.create(
-            programme=self.programme,
-            title=title[:200],
-            starts_at=self._at(first, dt.time(0)),
-            ends_at=self._at(last + dt.timedelta(days=1), dt.time(0)),
+    def _scores(self, plans: list[ScorePlan]) -> None:
+        self.score_dates = _first_and_last(
+            [*self.score_dates, *(plan.taken_on for plan in plans if plan.taken_on)]
         )
-        for plan in self.plan.scores:
+        if self.training is None:
+            with translation.override(settings.LANGUAGE_CODE):
+                title = _("Knowledge tests imported from %(file)s") % {"file": self.file_name}
+            first, last = self._training_days()
+            self.training = Training.objects.create(
+                programme=self.programme,
+                title=title[:200],
+                starts_at=self._at(first, dt.time(0)),
+                ends_at=self._at(last + dt.timedelta(days=1), dt.time(0)),
+            )
+        for plan in plans:
             TestAttempt.objects.create(
                 training=self.training,
-                cadre=cadres[plan.cadre_key],
+                cadre_id=self.cadre_pks[plan.cadre_key],
                 phase=plan.phase,
                 score=plan.score,
                 taken_on=plan.taken_on,
             )
             self._tick()
 
-    def _mothers(self) -> dict[str, Mother]:
-        """The mothers, their pregnancies and their past deliveries in one INSERT and one audit
-        entry per table; a delivery whose protocol is still running goes through
+    def _training_days(self) -> tuple[dt.date, dt.date]:
+        """The training of the imported scores spans their dates (else the programme's start)."""
+        if not self.score_dates:
+            return self.programme.starts_on, self.programme.starts_on
+        return self.score_dates[0], self.score_dates[-1]
+
+    def _training_dates(self) -> None:
+        """A later chunk of scores may have widened the dates the training was created with."""
+        if self.training is None:
+            return
+        first, last = self._training_days()
+        starts_at = self._at(first, dt.time(0))
+        ends_at = self._at(last + dt.timedelta(days=1), dt.time(0))
+        if (starts_at, ends_at) != (self.training.starts_at, self.training.ends_at):
+            self.training.starts_at, self.training.ends_at = starts_at, ends_at
+            self.training.save(update_fields=["starts_at", "ends_at", "updated_at"])
+
+    def _mothers(self, plans: list[MotherPlan]) -> None:
+        """A chunk of mothers, their pregnancies and their past deliveries in one INSERT and one
+        audit entry per table; a delivery whose protocol is still running goes through
         `delivery_record`, which plans her massage sessions."""
-        mothers = dict(self.plan.existing_mothers)
         rows = [
             Mother(
                 programme=self.programme,
@@ -377,12 +454,12 @@ class _Writer:
                 posyandu=self.plan.resolver.area_for(plan.target),
                 group=plan.group,
             )
-            for plan in self.plan.mothers
+            for plan in plans
         ]
         created = Mother.objects.bulk_create(rows, batch_size=BATCH)
         delivered = [
             (plan, mother)
-            for plan, mother in zip(self.plan.mothers, created, strict=True)
+            for plan, mother in zip(plans, created, strict=True)
             if plan.delivered_at is not None
         ]
         # The workbook has no pregnancy dates; the delivery date stands in for the estimated
@@ -405,10 +482,11 @@ class _Writer:
                 past.append(delivery)
         past = Delivery.objects.bulk_create(past, batch_size=BATCH)
         bulk_audit_write([*created, *pregnancies, *past], actor=self.by)
-        for plan, mother in zip(self.plan.mothers, created, strict=True):
-            mothers[key_of(plan.code)] = mother
+        for plan, mother in zip(plans, created, strict=True):
+            self.mothers[key_of(plan.code)] = _WrittenMother(
+                pk=mother.pk, row=plan.row, cadre_key=plan.cadre_key, delivered_at=plan.delivered_at
+            )
             self._tick()
-        return mothers
 
     def _delivery(self, pregnancy: Pregnancy, plan: MotherPlan) -> Delivery | None:
         """The delivery row to store in bulk for a past protocol, or None when her accompaniment
@@ -432,12 +510,12 @@ class _Writer:
             parity=plan.parity,
         )
 
-    def _volumes(self, mothers: dict[str, Mother]) -> dict[str, list[dt.datetime]]:
-        """Every volume through the care app's one write path, as one batch (the same rules as
-        the web form and the phone; an imported study keeps its own phases)."""
-        measured: dict[str, list[dt.datetime]] = {}
+    def _volumes(self, plans: list[VolumePlan]) -> None:
+        """A chunk of volumes through the care app's one write path, as one batch (the same rules
+        as the web form and the phone; an imported study keeps its own phases)."""
+        mothers = self._mother_rows({plan.mother_key for plan in plans})
         records = []
-        for plan in self.plan.volumes:
+        for plan in plans:
             measured_at = plan.measured_at or self._placeholder()
             records.append(
                 care.MeasurementRecord(
@@ -450,71 +528,89 @@ class _Writer:
                     phase=plan.phase,
                 )
             )
-            measured.setdefault(plan.mother_key, []).append(measured_at)
+            first, last = self.measured.get(plan.mother_key, (measured_at, measured_at))
+            self.measured[plan.mother_key] = (min(first, measured_at), max(last, measured_at))
         outcomes = care.care_records_write(
             records=records, by=self.by, now=self.now, historical=True
         )
-        for plan, outcome in zip(self.plan.volumes, outcomes, strict=True):
+        for plan, outcome in zip(plans, outcomes, strict=True):
             if outcome.error is not None:
                 self._refused(MILK_VOLUMES, plan.row, outcome.error)
             self._tick()
-        return measured
 
-    def _pairings(
-        self,
-        mothers: dict[str, Mother],
-        cadres: dict[str, Cadre],
-        measured: dict[str, list[dt.datetime]],
-    ) -> None:
+    def _mother_rows(self, keys: set[str]) -> dict[str, Mother]:
+        """The mothers of these codes: those of the programme already, those written here."""
+        existing = self.plan.existing_mothers
+        written = {key: self.mothers[key].pk for key in keys if key not in existing}
+        rows = Mother.objects.select_related("programme").in_bulk(written.values())
+        return {key: existing[key] if key in existing else rows[written[key]] for key in keys}
+
+    def _pairings(self) -> None:
+        """The accompaniments of the mothers written with a cadre, a chunk at a time."""
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Imported from %(file)s: certification not recorded in the workbook") % {
                 "file": self.file_name
             }
+        paired = [(key, mother) for key, mother in self.mothers.items() if mother.cadre_key]
+        for start in range(0, len(paired), CHUNK_ROWS):
+            self._pairings_of(paired[start : start + CHUNK_ROWS], reason)
+
+    def _pairings_of(self, paired: list[tuple[str, _WrittenMother]], reason: str) -> None:
         window = dt.timedelta(
             days=self.programme.start_postpartum_day - 1 + self.programme.protocol_days
         )
-        completed: list[tuple[MotherPlan, care.CompletedPairing]] = []
-        for plan in self.plan.mothers:
-            if plan.cadre_key is None:
-                continue
-            key = key_of(plan.code)
-            times = sorted(measured.get(key, []))
-            starts_at = plan.delivered_at or (times[0] if times else self._placeholder())
+        mothers = Mother.objects.select_related("programme").in_bulk(
+            [mother.pk for _key, mother in paired]
+        )
+        cadres = Cadre.objects.select_related("programme").in_bulk(
+            {self.cadre_pks[mother.cadre_key] for _key, mother in paired if mother.cadre_key}
+        )
+        completed: list[tuple[_WrittenMother, care.CompletedPairing]] = []
+        for key, written in paired:
+            mother = mothers[written.pk]
+            cadre = cadres[self.cadre_pks[written.cadre_key or ""]]
+            times = self.measured.get(key)
+            starts_at = written.delivered_at or (times[0] if times else self._placeholder())
             # A historical accompaniment is over: it ends after the protocol's days and after the
             # last volume. One still running stays open.
-            ends_at = max([starts_at + window, *(time + dt.timedelta(minutes=1) for time in times)])
+            ends_at = starts_at + window
+            if times is not None:
+                ends_at = max(ends_at, times[1] + dt.timedelta(minutes=1))
             if ends_at <= self.now:
                 completed.append(
                     (
-                        plan,
+                        written,
                         care.CompletedPairing(
-                            mother=mothers[key],
-                            cadre=cadres[plan.cadre_key],
-                            starts_at=starts_at,
-                            ends_at=ends_at,
+                            mother=mother, cadre=cadre, starts_at=starts_at, ends_at=ends_at
                         ),
                     )
                 )
                 continue
             try:
                 care.pairing_start(
-                    mother=mothers[key],
-                    cadre=cadres[plan.cadre_key],
+                    mother=mother,
+                    cadre=cadre,
                     starts_at=starts_at,
                     by=self.by,
                     override_reason=reason,
                 )
             except DomainError as error:
-                self._refused(MOTHERS, plan.row, error)
+                self._refused(MOTHERS, written.row, error)
         outcomes = care.pairings_completed_record(
-            pairings=[pairing for _plan, pairing in completed], by=self.by, override_reason=reason
+            pairings=[pairing for _written, pairing in completed],
+            by=self.by,
+            override_reason=reason,
         )
-        for (plan, _pairing), outcome in zip(completed, outcomes, strict=True):
+        for (written, _pairing), outcome in zip(completed, outcomes, strict=True):
             if isinstance(outcome, DomainError):
-                self._refused(MOTHERS, plan.row, outcome)
+                self._refused(MOTHERS, written.row, outcome)
 
     def _placeholder(self) -> dt.datetime:
         return min(self._at(self.programme.starts_on, NOON), self.now)
 
     def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
         return moment(day, time, self.zone)
+
+
+def _first_and_last(dates: list[dt.date]) -> list[dt.date]:
+    return [min(dates), max(dates)] if dates else []

@@ -1,8 +1,10 @@
-"""Checking a programme workbook before anything is saved.
+"""Checking a programme workbook, a chunk of rows at a time (decision 0195).
 
 Every cell is checked against its column's rule and every reference against the other sheets and
 the programme's existing rows; *all* problems are collected (sheet, row as Excel shows it, column,
-rule), so a coordinator fixes the file once. Nothing here writes to the database.
+rule), so a coordinator fixes the file once. The rows are read as they are checked and handed on
+in chunks (the import writes each before the next is read); of the rows checked only what later
+rows are checked against is kept (codes, deliveries, phases). Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +26,7 @@ from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Measurement, MeasurementKind, Mother
 from kaderasi.care.plausibility import measurement_value_check
 from kaderasi.care.timing import postpartum_day
+from kaderasi.core.chunks import chunks
 from kaderasi.core.errors import DomainError
 from kaderasi.interop import cells
 from kaderasi.interop.areas import AreaProblem, AreaResolver, PosyanduTarget, area_from_reference
@@ -73,7 +77,7 @@ SCORE_DECIMALS = 2
 VOLUME_DECIMALS = 1
 
 
-def validate_workbook(
+def workbook_check(
     workbook: RawWorkbook,
     *,
     programme: Programme | None,
@@ -82,19 +86,32 @@ def validate_workbook(
     area: Area | None,
     now: dt.datetime,
     checked: Callable[[int, int], None] | None = None,
-) -> ImportPlan:
-    """Check `workbook` for an import into `programme` (None: a new programme `slug`).
-
-    Returns the plan of what to create. Raises DomainError for a problem of the import as a whole
-    (no area for a new programme, an invalid slug), and ImportRejected listing every problem of
-    the sheets, rows and cells otherwise. `checked(done, total)` hears of each data row checked.
-    """
-    return _Validator(
+) -> WorkbookCheck:
+    """Start checking `workbook` for an import into `programme` (None: a new programme `slug`):
+    the sheets' structure and the programme sheet. Raises DomainError for a problem of the import
+    as a whole (no area for a new programme, a name too long). The rows are checked a chunk at a
+    time by `WorkbookCheck.chunks`; `checked(done, total)` hears of each data row checked."""
+    check = WorkbookCheck(
         workbook, programme=programme, slug=slug, name=name, area=area, now=now, checked=checked
-    ).run()
+    )
+    check.begin()
+    return check
 
 
-class _Validator:
+@dataclass(frozen=True)
+class PlanChunk:
+    """Rows of one sheet, checked, that the import writes together."""
+
+    sheet: str
+    rows: list
+
+
+class WorkbookCheck:
+    """Checks a workbook's rows a chunk at a time (decision 0195), keeping of the rows already
+    checked only what later rows are checked against: the codes seen (with their rows, for the
+    messages), each cadre's posyandu, each mother's delivery, the phases of volumes seen. Every
+    problem is kept, whichever chunk it is in, and reported at the end (`finish`)."""
+
     def __init__(self, workbook, *, programme, slug, name, area, now, checked=None):
         self.workbook = workbook
         self.checked = checked
@@ -111,15 +128,29 @@ class _Validator:
         # A new programme starts with the protocol's default days (decision 0110).
         self.protocol = ProtocolDays.of(programme if programme is not None else Programme())
         self.present_columns: dict[str, set[str]] = {}
+        # What later rows are checked against (codes as keys: `key_of`).
+        self.cadre_rows: dict[str, int] = {}
+        self.cadre_targets: dict[str, PosyanduTarget | None] = {}
+        self.score_rows: dict[tuple[str, str], int] = {}
+        self.scored: set[str] = set()
+        self.mother_rows: dict[str, int] = {}
+        self.mother_codes_written: set[str] = set()
+        self.deliveries: dict[str, dt.datetime | None] = {}
+        self.volume_rows: dict[tuple[str, str], int] = {}
+        self.planned_volumes: dict[tuple[str, str], _PlannedVolume] = {}
+        self.existing_deliveries: dict[str, dt.datetime] = {}
+        self.existing_phases: set[tuple[str, str]] = set()
+        self.plan = ImportPlan(programme=ProgrammePlan(), resolver=None)
 
     # --- the whole import --------------------------------------------------------------------
 
-    def run(self) -> ImportPlan:
+    def begin(self) -> ImportPlan:
+        """The structure and the programme sheet; what the rows will be checked against."""
         self._check_structure()
         programme_plan = self._programme_plan()
         programme_area = self.programme.area if self.programme else programme_plan.area
         resolver = AreaResolver(programme_area) if programme_area is not None else None
-        plan = ImportPlan(programme=programme_plan, resolver=resolver)
+        plan = self.plan = ImportPlan(programme=programme_plan, resolver=resolver)
         if self.programme is not None:
             plan.existing_cadres = {
                 key_of(cadre.code): cadre
@@ -131,14 +162,41 @@ class _Validator:
                 key_of(mother.code): mother
                 for mother in Mother.objects.filter(programme=self.programme)
             }
-        self._cadres(plan)
-        self._scores(plan)
-        self._mothers(plan)
-        self._volumes(plan)
-        self._protocol_days(plan)
-        if self.programme is None:
+            self.scored = self._cadres_with_scores(plan)
+            self.existing_deliveries, self.existing_phases = self._existing_care(
+                plan.existing_mothers
+            )
+        else:
             self._programme_period(plan)
-        if not self.issues and plan.row_count == 0:
+        for key, cadre in plan.existing_cadres.items():
+            self.cadre_targets[key] = PosyanduTarget(
+                village=cadre.posyandu.parent, name=cadre.posyandu.name, existing=cadre.posyandu
+            )
+        return plan
+
+    def chunks(self, size: int) -> Iterator[PlanChunk]:
+        """The checked rows of the data sheets, `size` rows of a sheet at a time, in the order
+        they are written (cadres, knowledge tests, mothers, volumes). Once a problem is found
+        the rest is still checked, to report every problem, but no chunk is given any more:
+        the import will not be written."""
+        sheets = (
+            (CADRES, self._cadre),
+            (KNOWLEDGE_TESTS, self._score),
+            (MOTHERS, self._mother),
+            (MILK_VOLUMES, self._volume),
+        )
+        for sheet, check in sheets:
+            for rows in chunks(self._checked_rows(sheet), size):
+                planned: list = []
+                for row in rows:
+                    check(row, planned)
+                self.plan.counts[sheet] = self.plan.counts.get(sheet, 0) + len(planned)
+                if planned and not self.issues:
+                    yield PlanChunk(sheet, planned)
+
+    def finish(self) -> ImportPlan:
+        """Raise ImportRejected listing every problem found, if any."""
+        if not self.issues and self.plan.row_count == 0:
             self._issue(
                 "",
                 None,
@@ -151,13 +209,19 @@ class _Validator:
             )
         if self.issues:
             raise ImportRejected(self.issues)
-        return plan
+        return self.plan
 
     def _programme_period(self, plan: ImportPlan) -> None:
         """A new programme starts on the sheet's starts_on, else on the earliest date of its data,
-        else today; it cannot end before it starts."""
+        else today; it cannot end before it starts. Its design, when the sheet gives none, is
+        two-group when a mother is in the comparison group. Both are known before its first row
+        is written, from a first look at the dates and groups (the cells as `_cell` parses them:
+        once every row is valid these are the dates the rows are stored with)."""
         period = plan.programme
-        period.starts_on = period.starts_on or plan.earliest_date() or self.today
+        if period.starts_on is None or not period.design:
+            earliest, period.has_comparison = self._first_date_and_comparison()
+            period.starts_on = period.starts_on or earliest
+        period.starts_on = period.starts_on or self.today
         if period.ends_on is not None and period.ends_on < period.starts_on:
             self._issue(
                 PROGRAMME,
@@ -167,6 +231,23 @@ class _Validator:
                 _("The programme cannot end (%(ends)s) before it starts (%(starts)s).")
                 % {"ends": period.ends_on.isoformat(), "starts": period.starts_on.isoformat()},
             )
+
+    def _first_date_and_comparison(self) -> tuple[dt.date | None, bool]:
+        earliest: dt.date | None = None
+        comparison = False
+        groups = cells.choice(GROUPS)
+        for sheet, column in (
+            (KNOWLEDGE_TESTS, "taken_on"),
+            (MOTHERS, "delivery_date"),
+            (MILK_VOLUMES, "measured_on"),
+        ):
+            for row in self._rows(sheet):
+                day = _parsed(self.past_date, row.values.get(column))
+                if day is not None and (earliest is None or day < earliest):
+                    earliest = day
+                if sheet == MOTHERS and _parsed(groups, row.values.get("group")) == GROUPS[1]:
+                    comparison = True
+        return earliest, comparison
 
     def _issue(self, sheet, row, column, code, message) -> None:
         self.issues.append(ImportIssue(sheet, row, column, code, str(message)))
@@ -191,7 +272,7 @@ class _Validator:
             else:
                 expected = SHEETS[sheet_name].column_names
                 required = SHEETS[sheet_name].required_names
-            if not sheet.header and not sheet.rows:
+            if not sheet.header and not sheet.row_count:
                 continue
             seen: set[str] = set()
             for column in sheet.header:
@@ -226,17 +307,19 @@ class _Validator:
                     )
             self.present_columns[sheet_name] = seen
 
-    def _rows(self, sheet_name: str) -> list[RawRow]:
+    def _rows(self, sheet_name: str) -> Iterable[RawRow]:
+        """The rows of a sheet, read as they are asked for (from the file, for a file)."""
         sheet = self.workbook.sheets.get(sheet_name)
         return sheet.rows if sheet is not None else []
 
     def _checked_rows(self, sheet_name: str) -> Iterator[RawRow]:
         """The rows of a data sheet, each counted as checked once the loop is past it."""
+        total = self.workbook.row_count
         for row in self._rows(sheet_name):
             yield row
             self.rows_checked += 1
             if self.checked is not None:
-                self.checked(self.rows_checked, self.workbook.row_count)
+                self.checked(self.rows_checked, total)
 
     # --- cells -------------------------------------------------------------------------------
 
@@ -387,103 +470,99 @@ class _Validator:
             return None
         return code
 
-    def _cadres(self, plan: ImportPlan) -> None:
-        seen: dict[str, int] = {}
-        for row in self._checked_rows(CADRES):
-            code = self._codes(CADRES, row, "code", seen, plan.existing_cadres)
-            name = self._cell(CADRES, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
-            phone = self._cell(CADRES, row, "phone", cells.phone) or ""
-            village = self._cell(CADRES, row, "village", cells.text(NAME_MAX_LENGTH))
-            posyandu = self._cell(CADRES, row, "posyandu", cells.text(NAME_MAX_LENGTH))
-            target = None
-            if plan.resolver is not None:
-                resolution = plan.resolver.resolve(village=village, posyandu=posyandu)
-                if isinstance(resolution, AreaProblem):
-                    self._issue(
-                        CADRES, row.number, resolution.column, resolution.code, resolution.message
-                    )
-                else:
-                    target = resolution
-            if code is not None and name is not None:
-                plan.cadres.append(
-                    CadrePlan(row=row.number, code=code, name=name, phone=phone, target=target)
-                )
-            elif code is not None:
-                # Keep the code known so that references to it do not raise a second problem.
-                plan.cadres.append(
-                    CadrePlan(row=row.number, code=code, name="", phone="", target=target)
-                )
-
-    def _cadre_keys(self, plan: ImportPlan) -> set[str]:
-        return {key_of(cadre.code) for cadre in plan.cadres} | set(plan.existing_cadres)
-
-    def _scores(self, plan: ImportPlan) -> None:
-        known = self._cadre_keys(plan)
-        scored = self._cadres_with_scores(plan)
-        seen: dict[tuple[str, str], int] = {}
-        for row in self._checked_rows(KNOWLEDGE_TESTS):
-            code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
-            phase = self._cell(
-                KNOWLEDGE_TESTS, row, "phase", cells.choice(PHASES_KNOWLEDGE), required=True
+    def _cadre(self, row: RawRow, planned: list) -> None:
+        plan = self.plan
+        code = self._codes(CADRES, row, "code", self.cadre_rows, plan.existing_cadres)
+        name = self._cell(CADRES, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+        phone = self._cell(CADRES, row, "phone", cells.phone) or ""
+        village = self._cell(CADRES, row, "village", cells.text(NAME_MAX_LENGTH))
+        posyandu = self._cell(CADRES, row, "posyandu", cells.text(NAME_MAX_LENGTH))
+        target = None
+        if plan.resolver is not None:
+            target = self._placed(CADRES, row, village=village, posyandu=posyandu)
+        if code is None:
+            return
+        # A code without a name stays known, so that references to it raise no second problem.
+        self.cadre_targets[key_of(code)] = target
+        if name is not None:
+            planned.append(
+                CadrePlan(row=row.number, code=code, name=name, phone=phone, target=target)
             )
-            score = self._cell(
+
+    def _placed(
+        self, sheet: str, row: RawRow, *, village: str | None, posyandu: str | None
+    ) -> PosyanduTarget | None:
+        """The posyandu a row names, or None (the problem recorded) when it cannot be placed."""
+        resolution = self.plan.resolver.resolve(village=village, posyandu=posyandu)
+        if isinstance(resolution, AreaProblem):
+            self._issue(sheet, row.number, resolution.column, resolution.code, resolution.message)
+            return None
+        return resolution
+
+    def _score(self, row: RawRow, planned: list) -> None:
+        code = self._cell(KNOWLEDGE_TESTS, row, "cadre_code", cells.as_text, required=True)
+        phase = self._cell(
+            KNOWLEDGE_TESTS, row, "phase", cells.choice(PHASES_KNOWLEDGE), required=True
+        )
+        score = self._cell(
+            KNOWLEDGE_TESTS,
+            row,
+            "score",
+            cells.decimal(*SCORE_RANGE, SCORE_DECIMALS),
+            required=True,
+        )
+        taken_on = self._cell(KNOWLEDGE_TESTS, row, "taken_on", self.past_date)
+        if code is not None and key_of(code) not in self.cadre_targets:
+            self._issue(
                 KNOWLEDGE_TESTS,
-                row,
-                "score",
-                cells.decimal(*SCORE_RANGE, SCORE_DECIMALS),
-                required=True,
+                row.number,
+                "cadre_code",
+                InteropErrorCode.UNKNOWN_CADRE,
+                _("No cadre has the code %(code)s (see the cadres sheet).") % {"code": code},
             )
-            taken_on = self._cell(KNOWLEDGE_TESTS, row, "taken_on", self.past_date)
-            if code is not None and key_of(code) not in known:
-                self._issue(
-                    KNOWLEDGE_TESTS,
-                    row.number,
-                    "cadre_code",
-                    InteropErrorCode.UNKNOWN_CADRE,
-                    _("No cadre has the code %(code)s (see the cadres sheet).") % {"code": code},
+            return
+        if code is not None and key_of(code) in self.scored:
+            # The import puts its scores in a training of their own, and the evaluation
+            # counts a cadre's first training only: these would be stored but never counted.
+            self._issue(
+                KNOWLEDGE_TESTS,
+                row.number,
+                "cadre_code",
+                InteropErrorCode.SCORES_EXIST,
+                _(
+                    "Cadre %(code)s already has knowledge test scores in kaderasi. The "
+                    "evaluation counts only the scores of her first training, so a score "
+                    "imported now would never be counted; record a missing score in that "
+                    "training in kaderasi instead."
                 )
-                continue
-            if code is not None and key_of(code) in scored:
-                # The import puts its scores in a training of their own, and the evaluation
-                # counts a cadre's first training only: these would be stored but never counted.
-                self._issue(
-                    KNOWLEDGE_TESTS,
-                    row.number,
-                    "cadre_code",
-                    InteropErrorCode.SCORES_EXIST,
-                    _(
-                        "Cadre %(code)s already has knowledge test scores in kaderasi. The "
-                        "evaluation counts only the scores of her first training, so a score "
-                        "imported now would never be counted; record a missing score in that "
-                        "training in kaderasi instead."
-                    )
-                    % {"code": code},
+                % {"code": code},
+            )
+            return
+        if code is None or phase is None:
+            return
+        pair = (key_of(code), phase)
+        seen = self.score_rows
+        if pair in seen:
+            self._issue(
+                KNOWLEDGE_TESTS,
+                row.number,
+                "phase",
+                InteropErrorCode.DUPLICATE_SCORE,
+                _("Cadre %(code)s already has a %(phase)s score in row %(row)s.")
+                % {"code": code, "phase": phase, "row": seen[pair]},
+            )
+            return
+        seen[pair] = row.number
+        if score is not None:
+            planned.append(
+                ScorePlan(
+                    row=row.number,
+                    cadre_key=key_of(code),
+                    phase=phase,
+                    score=score,
+                    taken_on=taken_on,
                 )
-                continue
-            if code is None or phase is None:
-                continue
-            pair = (key_of(code), phase)
-            if pair in seen:
-                self._issue(
-                    KNOWLEDGE_TESTS,
-                    row.number,
-                    "phase",
-                    InteropErrorCode.DUPLICATE_SCORE,
-                    _("Cadre %(code)s already has a %(phase)s score in row %(row)s.")
-                    % {"code": code, "phase": phase, "row": seen[pair]},
-                )
-                continue
-            seen[pair] = row.number
-            if score is not None:
-                plan.scores.append(
-                    ScorePlan(
-                        row=row.number,
-                        cadre_key=key_of(code),
-                        phase=phase,
-                        score=score,
-                        taken_on=taken_on,
-                    )
-                )
+            )
 
     def _cadres_with_scores(self, plan: ImportPlan) -> set[str]:
         """Keys of the programme's existing cadres who have a knowledge test score already."""
@@ -495,268 +574,234 @@ class _Validator:
         ).values_list("cadre_id", flat=True)
         return {key_by_pk[cadre_id] for cadre_id in scored}
 
-    def _mothers(self, plan: ImportPlan) -> None:
-        known = self._cadre_keys(plan)
-        targets = {key_of(cadre.code): cadre.target for cadre in plan.cadres}
-        for key, cadre in plan.existing_cadres.items():
-            targets[key] = PosyanduTarget(
-                village=cadre.posyandu.parent, name=cadre.posyandu.name, existing=cadre.posyandu
-            )
-        default_target = plan.resolver.default_target() if plan.resolver else None
-        seen: dict[str, int] = {}
-        for row in self._checked_rows(MOTHERS):
-            code = self._codes(MOTHERS, row, "code", seen, plan.existing_mothers)
-            name = self._cell(MOTHERS, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
-            cadre_code = self._cell(MOTHERS, row, "cadre_code", cells.as_text)
-            group = self._cell(MOTHERS, row, "group", cells.choice(GROUPS)) or GROUPS[0]
-            delivery_date = self._cell(MOTHERS, row, "delivery_date", self.past_date)
-            delivery_type = self._cell(MOTHERS, row, "delivery_type", cells.choice(DELIVERY_TYPES))
-            parity = self._cell(MOTHERS, row, "parity", cells.integer(*PARITY_RANGE))
-            village = self._cell(MOTHERS, row, "village", cells.text(NAME_MAX_LENGTH))
-            posyandu = self._cell(MOTHERS, row, "posyandu", cells.text(NAME_MAX_LENGTH))
-            if delivery_date is None and row.values.get("delivery_date") is None:
-                for column, value in (("delivery_type", delivery_type), ("parity", parity)):
-                    if value is not None:
-                        self._issue(
-                            MOTHERS,
-                            row.number,
-                            column,
-                            InteropErrorCode.DELIVERY_DATE_REQUIRED,
-                            _("%(column)s is kept with the delivery: fill in delivery_date too.")
-                            % {"column": column},
-                        )
-            cadre_key = None
-            target = default_target
-            if cadre_code is not None:
-                if key_of(cadre_code) not in known:
+    def _mother(self, row: RawRow, planned: list) -> None:
+        plan = self.plan
+        written = row.values.get("code")
+        if written is not None:
+            # References to a code written here are not reported a second time when her row
+            # has another problem.
+            self.mother_codes_written.add(key_of(cells.as_text(written)))
+        code = self._codes(MOTHERS, row, "code", self.mother_rows, plan.existing_mothers)
+        name = self._cell(MOTHERS, row, "name", cells.text(NAME_MAX_LENGTH), required=True)
+        cadre_code = self._cell(MOTHERS, row, "cadre_code", cells.as_text)
+        group = self._cell(MOTHERS, row, "group", cells.choice(GROUPS)) or GROUPS[0]
+        delivery_date = self._cell(MOTHERS, row, "delivery_date", self.past_date)
+        delivery_type = self._cell(MOTHERS, row, "delivery_type", cells.choice(DELIVERY_TYPES))
+        parity = self._cell(MOTHERS, row, "parity", cells.integer(*PARITY_RANGE))
+        village = self._cell(MOTHERS, row, "village", cells.text(NAME_MAX_LENGTH))
+        posyandu = self._cell(MOTHERS, row, "posyandu", cells.text(NAME_MAX_LENGTH))
+        if delivery_date is None and row.values.get("delivery_date") is None:
+            for column, value in (("delivery_type", delivery_type), ("parity", parity)):
+                if value is not None:
                     self._issue(
                         MOTHERS,
                         row.number,
-                        "cadre_code",
-                        InteropErrorCode.UNKNOWN_CADRE,
-                        _("No cadre has the code %(code)s (see the cadres sheet).")
-                        % {"code": cadre_code},
+                        column,
+                        InteropErrorCode.DELIVERY_DATE_REQUIRED,
+                        _("%(column)s is kept with the delivery: fill in delivery_date too.")
+                        % {"column": column},
                     )
-                else:
-                    cadre_key = key_of(cadre_code)
-                    target = targets.get(cadre_key)
-            if (village or posyandu) and plan.resolver is not None:
-                # Her own posyandu, written in the sheet, comes before her cadre's (a comparison
-                # mother has no cadre at all).
-                resolution = plan.resolver.resolve(village=village, posyandu=posyandu)
-                if isinstance(resolution, AreaProblem):
-                    self._issue(
-                        MOTHERS, row.number, resolution.column, resolution.code, resolution.message
-                    )
-                else:
-                    target = resolution
-            elif cadre_code is None and default_target is None and plan.resolver is not None:
+        cadre_key = None
+        default_target = plan.resolver.default_target() if plan.resolver else None
+        target = default_target
+        if cadre_code is not None:
+            if key_of(cadre_code) not in self.cadre_targets:
                 self._issue(
                     MOTHERS,
                     row.number,
-                    "posyandu",
-                    InteropErrorCode.VILLAGE_REQUIRED,
-                    _(
-                        "The programme covers several villages: fill in her posyandu and village, "
-                        "or her cadre_code so that she is registered at her cadre's posyandu."
-                    ),
+                    "cadre_code",
+                    InteropErrorCode.UNKNOWN_CADRE,
+                    _("No cadre has the code %(code)s (see the cadres sheet).")
+                    % {"code": cadre_code},
                 )
-            if code is None or name is None:
-                continue
-            plan.mothers.append(
-                MotherPlan(
-                    row=row.number,
-                    code=code,
-                    name=name,
-                    cadre_key=cadre_key,
-                    group=group,
-                    delivery_date=delivery_date,
-                    delivered_at=self._delivered_at(delivery_date),
-                    delivery_type=delivery_type or "",
-                    parity=parity,
-                    target=target,
-                )
+            else:
+                cadre_key = key_of(cadre_code)
+                target = self.cadre_targets[cadre_key]
+        if (village or posyandu) and plan.resolver is not None:
+            # Her own posyandu, written in the sheet, comes before her cadre's (a comparison
+            # mother has no cadre at all).
+            target = self._placed(MOTHERS, row, village=village, posyandu=posyandu) or target
+        elif cadre_code is None and default_target is None and plan.resolver is not None:
+            self._issue(
+                MOTHERS,
+                row.number,
+                "posyandu",
+                InteropErrorCode.VILLAGE_REQUIRED,
+                _(
+                    "The programme covers several villages: fill in her posyandu and village, "
+                    "or her cadre_code so that she is registered at her cadre's posyandu."
+                ),
             )
+        if code is None or name is None:
+            return
+        delivered_at = self._delivered_at(delivery_date)
+        self.deliveries[key_of(code)] = delivered_at
+        planned.append(
+            MotherPlan(
+                row=row.number,
+                code=code,
+                name=name,
+                cadre_key=cadre_key,
+                group=group,
+                delivery_date=delivery_date,
+                delivered_at=delivered_at,
+                delivery_type=delivery_type or "",
+                parity=parity,
+                target=target,
+            )
+        )
 
     def _delivered_at(self, delivery_date: dt.date | None) -> dt.datetime | None:
         if delivery_date is None:
             return None
         return delivery_moment(delivery_date, now=self.now, zone=self.zone)
 
-    def _volumes(self, plan: ImportPlan) -> None:
-        mothers = {key_of(mother.code): mother for mother in plan.mothers}
-        existing_mothers = plan.existing_mothers
-        known = set(mothers) | set(existing_mothers) | self._mother_codes_with_problems()
-        existing_deliveries, existing_phases = self._existing_care(existing_mothers)
-        seen: dict[tuple[str, str], int] = {}
-        for row in self._checked_rows(MILK_VOLUMES):
-            code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
-            phase = self._cell(MILK_VOLUMES, row, "phase", cells.choice(PHASES_MILK), required=True)
-            volume = self._cell(
+    def _volume(self, row: RawRow, planned: list) -> None:
+        code = self._cell(MILK_VOLUMES, row, "mother_code", cells.as_text, required=True)
+        phase = self._cell(MILK_VOLUMES, row, "phase", cells.choice(PHASES_MILK), required=True)
+        volume = self._cell(MILK_VOLUMES, row, "volume_ml", _milk_volume, required=True)
+        measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self.past_date)
+        day = self._cell(MILK_VOLUMES, row, "postpartum_day", cells.integer(1, MAX_POSTPARTUM_DAY))
+        method = self._cell(MILK_VOLUMES, row, "method", cells.choice(METHODS)) or ""
+        basis = self._cell(MILK_VOLUMES, row, "basis", cells.choice(BASES)) or "unknown"
+        if code is None:
+            return
+        key = key_of(code)
+        known = (
+            key in self.deliveries
+            or key in self.plan.existing_mothers
+            or key in self.mother_codes_written
+        )
+        if not known:
+            self._issue(
                 MILK_VOLUMES,
-                row,
-                "volume_ml",
-                _milk_volume,
-                required=True,
+                row.number,
+                "mother_code",
+                InteropErrorCode.UNKNOWN_MOTHER,
+                _("No mother has the code %(code)s (see the mothers sheet).") % {"code": code},
             )
-            measured_on = self._cell(MILK_VOLUMES, row, "measured_on", self.past_date)
-            day = self._cell(
-                MILK_VOLUMES, row, "postpartum_day", cells.integer(1, MAX_POSTPARTUM_DAY)
-            )
-            method = self._cell(MILK_VOLUMES, row, "method", cells.choice(METHODS)) or ""
-            basis = self._cell(MILK_VOLUMES, row, "basis", cells.choice(BASES)) or "unknown"
-            if code is None:
-                continue
-            key = key_of(code)
-            if key not in known:
+            return
+        if phase is not None:
+            seen = self.volume_rows
+            if (key, phase) in seen:
                 self._issue(
                     MILK_VOLUMES,
                     row.number,
-                    "mother_code",
-                    InteropErrorCode.UNKNOWN_MOTHER,
-                    _("No mother has the code %(code)s (see the mothers sheet).") % {"code": code},
-                )
-                continue
-            if phase is not None:
-                if (key, phase) in seen:
-                    self._issue(
-                        MILK_VOLUMES,
-                        row.number,
-                        "phase",
-                        InteropErrorCode.DUPLICATE_VOLUME,
-                        _(
-                            "Mother %(code)s already has a volume for phase “%(phase)s” in row "
-                            "%(row)s; keep one volume per mother and phase (the one to analyse)."
-                        )
-                        % {"code": code, "phase": phase, "row": seen[(key, phase)]},
+                    "phase",
+                    InteropErrorCode.DUPLICATE_VOLUME,
+                    _(
+                        "Mother %(code)s already has a volume for phase “%(phase)s” in row "
+                        "%(row)s; keep one volume per mother and phase (the one to analyse)."
                     )
-                    continue
-                seen[(key, phase)] = row.number
-                if (key, phase) in existing_phases:
-                    self._issue(
-                        MILK_VOLUMES,
-                        row.number,
-                        "phase",
-                        InteropErrorCode.VOLUME_EXISTS,
-                        _("Mother %(code)s already has a volume for phase “%(phase)s” in kaderasi.")
-                        % {"code": code, "phase": phase},
-                    )
-                    continue
-            if key in mothers:
-                delivered_at = mothers[key].delivered_at
-            else:
-                delivered_at = existing_deliveries.get(key)
-            if row.values.get("measured_on") is not None and measured_on is None:
-                continue
-            if row.values.get("postpartum_day") is not None and day is None:
-                continue
-            try:
-                measured_at = measurement_moment(
-                    measured_on=measured_on,
-                    day=day,
-                    delivered_at=delivered_at,
-                    now=self.now,
-                    zone=self.zone,
+                    % {"code": code, "phase": phase, "row": seen[(key, phase)]},
                 )
-            except Misplaced as misplaced:
+                return
+            seen[(key, phase)] = row.number
+            if (key, phase) in self.existing_phases:
                 self._issue(
-                    MILK_VOLUMES, row.number, misplaced.column, misplaced.code, misplaced.message
+                    MILK_VOLUMES,
+                    row.number,
+                    "phase",
+                    InteropErrorCode.VOLUME_EXISTS,
+                    _("Mother %(code)s already has a volume for phase “%(phase)s” in kaderasi.")
+                    % {"code": code, "phase": phase},
                 )
-                continue
-            if phase is None or volume is None:
-                continue
-            plan.volumes.append(
-                VolumePlan(
-                    row=row.number,
-                    mother_key=key,
-                    phase=phase,
-                    volume_ml=volume,
-                    measured_at=measured_at,
-                    method=method,
-                    basis=basis,
-                )
+                return
+        if key in self.deliveries:
+            delivered_at = self.deliveries[key]
+        else:
+            delivered_at = self.existing_deliveries.get(key)
+        if row.values.get("measured_on") is not None and measured_on is None:
+            return
+        if row.values.get("postpartum_day") is not None and day is None:
+            return
+        try:
+            measured_at = measurement_moment(
+                measured_on=measured_on,
+                day=day,
+                delivered_at=delivered_at,
+                now=self.now,
+                zone=self.zone,
             )
+        except Misplaced as misplaced:
+            self._issue(
+                MILK_VOLUMES, row.number, misplaced.column, misplaced.code, misplaced.message
+            )
+            return
+        if phase is None or volume is None:
+            return
+        volume_plan = VolumePlan(
+            row=row.number,
+            mother_key=key,
+            phase=phase,
+            volume_ml=volume,
+            measured_at=measured_at,
+            method=method,
+            basis=basis,
+        )
+        planned.append(volume_plan)
+        self._protocol_days(volume_plan, delivered_at, measured_on_given=measured_on is not None)
 
-    def _protocol_days(self, plan: ImportPlan) -> None:
+    def _protocol_days(
+        self, volume: VolumePlan, delivered_at: dt.datetime | None, *, measured_on_given: bool
+    ) -> None:
         """A follow-up measured at or before its baseline is refused (when the protocol asks for
         the order); a volume on a postpartum day outside its window is imported with a warning.
         Live records answer to the care write path's phase rules instead (decision 0110)."""
-        rows = {row.number: row for row in self._rows(MILK_VOLUMES)}
-        mothers = {key_of(mother.code): mother for mother in plan.mothers}
-        existing = self._existing_care(plan.existing_mothers)[0] if plan.existing_mothers else {}
-        by_mother: dict[str, dict[str, VolumePlan]] = {}
-        for volume in plan.volumes:
-            by_mother.setdefault(volume.mother_key, {})[volume.phase] = volume
-            if volume.measured_at is None:
-                continue
-            mother = mothers.get(volume.mother_key)
-            delivered_at = mother.delivered_at if mother else existing.get(volume.mother_key)
-            if delivered_at is None:
-                continue
-            day = postpartum_day(delivered_at, volume.measured_at)
-            if self.protocol.day_fits(volume.phase, day):
-                continue
-            first, last = self.protocol.window(volume.phase)
-            message = (
-                _(
-                    "Imported, but outside the protocol: the baseline volume is measured on "
-                    "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
-                )
-                if volume.phase == BEFORE
-                else _(
-                    "Imported, but outside the protocol: the follow-up volume is measured on "
-                    "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
-                )
-            )
-            plan.warnings.append(
-                ImportIssue(
-                    MILK_VOLUMES,
-                    volume.row,
-                    "postpartum_day",
-                    InteropErrorCode.OUTSIDE_PROTOCOL_DAYS,
-                    message % {"first": first, "last": last, "day": day},
-                )
-            )
+        self.planned_volumes[(volume.mother_key, volume.phase)] = _PlannedVolume(
+            volume.row, volume.measured_at, measured_on_given
+        )
+        if volume.measured_at is not None and delivered_at is not None:
+            self._outside_protocol_days(volume, postpartum_day(delivered_at, volume.measured_at))
         if not self.protocol.follow_up_after_baseline:
             return
-        for phases in by_mother.values():
-            before, after = phases.get(BEFORE), phases.get(AFTER)
-            if before is None or after is None:
-                continue
-            if before.measured_at is None or after.measured_at is None:
-                continue
-            if after.measured_at >= before.measured_at:
-                continue
-            row = rows.get(after.row)
-            column = (
-                "measured_on"
-                if row is not None and row.values.get("measured_on") is not None
-                else "postpartum_day"
+        before = self.planned_volumes.get((volume.mother_key, BEFORE))
+        after = self.planned_volumes.get((volume.mother_key, AFTER))
+        if before is None or after is None:
+            return
+        if before.measured_at is None or after.measured_at is None:
+            return
+        if after.measured_at >= before.measured_at:
+            return
+        self._issue(
+            MILK_VOLUMES,
+            after.row,
+            "measured_on" if after.measured_on_given else "postpartum_day",
+            InteropErrorCode.FOLLOW_UP_BEFORE_BASELINE,
+            _(
+                "The follow-up volume is measured before its baseline volume (row %(row)s, "
+                "%(date)s); the protocol measures the follow-up after the baseline."
             )
-            self._issue(
-                MILK_VOLUMES,
-                after.row,
-                column,
-                InteropErrorCode.FOLLOW_UP_BEFORE_BASELINE,
-                _(
-                    "The follow-up volume is measured before its baseline volume (row %(row)s, "
-                    "%(date)s); the protocol measures the follow-up after the baseline."
-                )
-                % {
-                    "row": before.row,
-                    "date": timezone.localtime(before.measured_at, self.zone).date().isoformat(),
-                },
-            )
+            % {
+                "row": before.row,
+                "date": timezone.localtime(before.measured_at, self.zone).date().isoformat(),
+            },
+        )
 
-    def _mother_codes_with_problems(self) -> set[str]:
-        """Codes written in the mothers sheet whose row has another problem: references to them
-        are not reported a second time."""
-        codes = set()
-        for row in self._rows(MOTHERS):
-            code = row.values.get("code")
-            if code is not None:
-                codes.add(key_of(cells.as_text(code)))
-        return codes
+    def _outside_protocol_days(self, volume: VolumePlan, day: int) -> None:
+        if self.protocol.day_fits(volume.phase, day):
+            return
+        first, last = self.protocol.window(volume.phase)
+        message = (
+            _(
+                "Imported, but outside the protocol: the baseline volume is measured on "
+                "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
+            )
+            if volume.phase == BEFORE
+            else _(
+                "Imported, but outside the protocol: the follow-up volume is measured on "
+                "postpartum days %(first)s–%(last)s and this one is on day %(day)s."
+            )
+        )
+        self.plan.warnings.append(
+            ImportIssue(
+                MILK_VOLUMES,
+                volume.row,
+                "postpartum_day",
+                InteropErrorCode.OUTSIDE_PROTOCOL_DAYS,
+                message % {"first": first, "last": last, "day": day},
+            )
+        )
 
     def _existing_care(self, existing_mothers: dict[str, Mother]):
         deliveries: dict[str, dt.datetime] = {}
@@ -844,3 +889,22 @@ def _milk_volume(raw) -> Decimal:
     except DomainError as error:
         raise cells.CellInvalid(error.code, str(error.message)) from None
     return number
+
+
+@dataclass(frozen=True, slots=True)
+class _PlannedVolume:
+    """What the order of a mother's two volumes is checked with."""
+
+    row: int
+    measured_at: dt.datetime | None
+    measured_on_given: bool
+
+
+def _parsed(parse: Callable[[Any], Any], raw: Any) -> Any:
+    """A cell's value as `parse` reads it, None when empty or broken (the row's check says why)."""
+    if raw is None:
+        return None
+    try:
+        return parse(raw)
+    except cells.CellInvalid:
+        return None

@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,42 +178,107 @@ class RawRow:
 
 @dataclass
 class RawSheet:
-    """One sheet as read: its header (normalised names, in order) and its non-empty rows."""
+    """One sheet as read: its header (normalised names, in order), how many non-empty rows it
+    has, and its rows: a list, or (from a file) an iterable that reads them from the file again
+    each time it is iterated, so that no row is held longer than it is looked at."""
 
     name: str
     header: list[str]
-    rows: list[RawRow]
+    rows: Iterable[RawRow]
     header_row: int = 1
+    row_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.row_count < 0:
+            self.row_count = len(list(self.rows))
 
 
 @dataclass
 class RawWorkbook:
     """The known sheets as read, and the names (as written) of sheets or CSV files with data
-    whose name is not a sheet of the format (a misspelt sheet must not be dropped silently)."""
+    whose name is not a sheet of the format (a misspelt sheet must not be dropped silently).
+
+    A workbook read from a file keeps it open to read its rows again: `close()` it (or use it
+    in a `with`) once the import is over."""
 
     source_name: str
     sheets: dict[str, RawSheet] = field(default_factory=dict)
     unknown_sheets: list[str] = field(default_factory=list)
+    # The content hash, computed by the readers while they first go through the rows.
+    content_sha256: str = ""
+    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def row_count(self) -> int:
-        return sum(len(sheet.rows) for name, sheet in self.sheets.items() if name in SHEETS)
+        return sum(sheet.row_count for name, sheet in self.sheets.items() if name in SHEETS)
 
     def content_hash(self) -> str:
         """SHA-256 of the content (sheets, columns, cell values), not of the file's bytes: the same
         data saved again, or as CSV instead of .xlsx, has the same hash."""
-        canonical = {
-            name: {
-                "header": sheet.header,
-                "rows": [
-                    [_canonical(row.values.get(column)) for column in sheet.header]
-                    for row in sheet.rows
-                ],
-            }
-            for name, sheet in sorted(self.sheets.items())
-        }
-        encoded = json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(encoded).hexdigest()
+        if not self.content_sha256:
+            digest = ContentHash()
+            for name, sheet in sorted(self.sheets.items()):
+                digest.sheet_start(name, sheet.header)
+                for row in sheet.rows:
+                    digest.row(row)
+                digest.sheet_end()
+            self.content_sha256 = digest.hexdigest()
+        return self.content_sha256
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+        self.closers.clear()
+
+    def __enter__(self) -> RawWorkbook:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class ContentHash:
+    """The content hash, fed sheet by sheet in the order of their names and row by row: the
+    SHA-256 of the bytes of ``json.dumps({sheet: {"header": [...], "rows": [[cell, ...], ...]}},
+    ensure_ascii=False, sort_keys=True)`` with every cell as `_canonical` writes it (the hash the
+    import has always stored, computed without holding the rows)."""
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256(b"{")
+        self._sheets = 0
+        self._rows = 0
+        self._header: list[str] = []
+
+    def _add(self, text: str) -> None:
+        self._digest.update(text.encode())
+
+    def sheet_start(self, name: str, header: list[str]) -> None:
+        separator = ", " if self._sheets else ""
+        self._add(
+            f"{separator}{_json(name)}: {{{_json('header')}: {_json(header)}, {_json('rows')}: ["
+        )
+        self._sheets += 1
+        self._rows = 0
+        self._header = header
+
+    def row(self, row: RawRow) -> None:
+        separator = ", " if self._rows else ""
+        self._add(
+            separator + _json([_canonical(row.values.get(column)) for column in self._header])
+        )
+        self._rows += 1
+
+    def sheet_end(self) -> None:
+        self._add("]}")
+
+    def hexdigest(self) -> str:
+        digest = self._digest.copy()
+        digest.update(b"}")
+        return digest.hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _canonical(value: Any) -> str:
@@ -281,19 +346,18 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _sheet(
-    name: str, lines: Iterable[tuple[int, Iterable[Any]]], budget: _Budget | None = None
-) -> RawSheet:
-    """Build a sheet from (row number, cells); the first non-empty line is the header."""
+Lines = Callable[[], Iterable[tuple[int, Iterable[Any]]]]
+
+
+def _sheet(name: str, lines: Lines, budget: _Budget, digest: ContentHash) -> RawSheet:
+    """Go once through a sheet's (row number, cells) as `lines()` gives them, checking the limits
+    and hashing the content without keeping a row; the first non-empty line is the header. The
+    sheet's rows are read again from `lines()` whenever they are iterated."""
     header: list[str] | None = None
     header_row = 1
-    rows: list[RawRow] = []
-    for number, cells in lines:
-        values = [_clean(cell) for cell in cells]
-        if all(value is None for value in values):
-            continue
-        if budget is not None:
-            budget.take()
+    count = 0
+    for number, values in _non_empty(lines()):
+        budget.take()
         for index, value in enumerate(values):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise _oversize_cell(name, number, index, header)
@@ -302,18 +366,53 @@ def _sheet(
             while header and header[-1] == "":
                 header.pop()
             header_row = number
+            digest.sheet_start(name, header)
             continue
-        rows.append(
-            RawRow(
-                number=number,
-                values={
-                    column: values[index] if index < len(values) else None
-                    for index, column in enumerate(header)
-                    if column
-                },
-            )
-        )
-    return RawSheet(name=name, header=header or [], rows=rows, header_row=header_row)
+        digest.row(_raw_row(number, values, header))
+        count += 1
+    if header is None:
+        header = []
+        digest.sheet_start(name, header)
+    digest.sheet_end()
+    return RawSheet(
+        name=name,
+        header=header,
+        rows=_Reread(lines, header, header_row),
+        header_row=header_row,
+        row_count=count,
+    )
+
+
+def _non_empty(lines: Iterable[tuple[int, Iterable[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, cells in lines:
+        values = [_clean(cell) for cell in cells]
+        if any(value is not None for value in values):
+            yield number, values
+
+
+def _raw_row(number: int, values: list[Any], header: list[str]) -> RawRow:
+    return RawRow(
+        number=number,
+        values={
+            column: values[index] if index < len(values) else None
+            for index, column in enumerate(header)
+            if column
+        },
+    )
+
+
+class _Reread:
+    """The data rows of a sheet, read from the file again each time they are iterated."""
+
+    def __init__(self, lines: Lines, header: list[str], header_row: int):
+        self.lines = lines
+        self.header = header
+        self.header_row = header_row
+
+    def __iter__(self) -> Iterator[RawRow]:
+        for number, values in _non_empty(self.lines()):
+            if number > self.header_row:
+                yield _raw_row(number, values, self.header)
 
 
 def _oversize_cell(sheet: str, row: int, index: int, header: list[str] | None) -> DomainError:
@@ -445,27 +544,29 @@ def read_xlsx(
         raise unreadable(
             _("%(file)s is not a readable Excel workbook (.xlsx).") % {"file": source_name}
         ) from error
-    workbook = RawWorkbook(source_name=source_name)
+    workbook = RawWorkbook(source_name=source_name, closers=[book.close])
     try:
+        known = {}
         for worksheet in book.worksheets:
             name = worksheet.title.strip().lower()
-            if name not in KNOWN_SHEETS:
-                if not is_companion_sheet(name) and _has_values(
-                    worksheet.iter_rows(values_only=True)
-                ):
-                    workbook.unknown_sheets.append(worksheet.title.strip())
-                continue
-            workbook.sheets[name] = _sheet(
-                name,
-                (
-                    (number, row)
-                    for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)
-                ),
-                budget,
-            )
-    finally:
-        book.close()
+            if name in KNOWN_SHEETS:
+                known[name] = worksheet
+            elif not is_companion_sheet(name) and _has_values(
+                worksheet.iter_rows(values_only=True)
+            ):
+                workbook.unknown_sheets.append(worksheet.title.strip())
+        digest = ContentHash()
+        for name, worksheet in sorted(known.items()):
+            workbook.sheets[name] = _sheet(name, _worksheet_lines(worksheet), budget, digest)
+        workbook.content_sha256 = digest.hexdigest()
+    except BaseException:
+        workbook.close()
+        raise
     return workbook
+
+
+def _worksheet_lines(worksheet) -> Lines:
+    return lambda: enumerate(worksheet.iter_rows(values_only=True), start=1)
 
 
 def read_csv_folder(folder: str | Path, *, max_rows: int | None = None) -> RawWorkbook:
@@ -508,27 +609,38 @@ def read_csv_files(
     TOO_MANY_ROWS, CELL_TOO_LONG) naming the file and line, as soon as it is met."""
     workbook = RawWorkbook(source_name=source_name)
     budget = _Budget(source_name, max_rows)
-    for name, source in files.items():
+    digest = ContentHash()
+    for name, source in sorted(files.items()):
         file_name = f"{name}.csv"
-        with _binary(source) as stream:
-            text = _text_stream(stream, file_name)
-            if name not in KNOWN_SHEETS:
-                if not is_companion_sheet(name) and _has_text(text, file_name):
-                    workbook.unknown_sheets.append(file_name)
-                continue
-            workbook.sheets[name] = _csv_sheet(name, file_name, text, budget)
+        if name in KNOWN_SHEETS:
+            workbook.sheets[name] = _sheet(name, _csv_lines(source, file_name), budget, digest)
+            continue
+        with _text(source, file_name) as text:
+            if not is_companion_sheet(name) and _has_text(text, file_name):
+                workbook.unknown_sheets.append(file_name)
+    workbook.content_sha256 = digest.hexdigest()
     return workbook
 
 
 @contextmanager
-def _binary(source: CsvSource) -> Iterator[BinaryIO]:
+def _text(source: CsvSource, file_name: str) -> Iterator[io.TextIOWrapper]:
+    """The CSV file as text from its start, each time it is asked for (an open file is read
+    again from its start and left open for its owner)."""
     if isinstance(source, bytes):
-        yield io.BytesIO(source)
+        stream: BinaryIO = io.BytesIO(source)
     elif isinstance(source, Path):
-        with source.open("rb") as stream:
-            yield stream
+        stream = source.open("rb")
     else:
-        yield source
+        stream = source
+        stream.seek(0)
+    text = _text_stream(stream, file_name)
+    try:
+        yield text
+    finally:
+        if stream is source:
+            text.detach()
+        else:
+            text.close()
 
 
 def _text_stream(stream: BinaryIO, file_name: str) -> io.TextIOWrapper:
@@ -552,32 +664,36 @@ def _has_text(text: io.TextIOWrapper, file_name: str) -> bool:
         return bool(text.read(SNIFF_BYTES).strip(" \t\r\n,;\ufeff"))
 
 
-def _csv_sheet(name: str, file_name: str, text: io.TextIOWrapper, budget: _Budget) -> RawSheet:
+def _csv_lines(source: CsvSource, file_name: str) -> Lines:
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        with _text(source, file_name) as text:
+            yield from _csv_rows(text, file_name)
+
+    return lines
+
+
+def _csv_rows(text: io.TextIOWrapper, file_name: str) -> Iterator[tuple[int, list[str]]]:
     with _read_errors(file_name, 1):
         first_line = text.readline()
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
-
-    def lines() -> Iterator[tuple[int, list[str]]]:
-        number = 0
-        while True:
-            with _read_errors(file_name, reader.line_num + 1):
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-            number += 1
-            if any("\x00" in cell for cell in cells):
-                raise unreadable(
-                    _(
-                        "%(file)s, line %(line)s, has a NUL character (byte 0): it is not a text "
-                        "CSV file. Save it again from the spreadsheet as “CSV UTF-8”."
-                    )
-                    % {"file": file_name, "line": reader.line_num}
+    number = 0
+    while True:
+        with _read_errors(file_name, reader.line_num + 1):
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+        number += 1
+        if any("\x00" in cell for cell in cells):
+            raise unreadable(
+                _(
+                    "%(file)s, line %(line)s, has a NUL character (byte 0): it is not a text "
+                    "CSV file. Save it again from the spreadsheet as “CSV UTF-8”."
                 )
-            yield number, [csv_text_unescape(cell) for cell in cells]
-
-    return _sheet(name, lines(), budget)
+                % {"file": file_name, "line": reader.line_num}
+            )
+        yield number, [csv_text_unescape(cell) for cell in cells]
 
 
 @contextmanager

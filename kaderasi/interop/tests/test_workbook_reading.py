@@ -38,7 +38,7 @@ def test_sheets_other_than_the_import_sheets_are_ignored():
 def test_windows_csv_with_semicolons_and_decimal_commas_is_read():
     content = "mother_code;phase;volume_ml\r\nM01;before;35,5\r\nIbu Añi;after;250\r\n"
     workbook = read_csv_files({"milk_volumes": content.encode("cp1252")}, source_name="f")
-    rows = workbook.sheets["milk_volumes"].rows
+    rows = list(workbook.sheets["milk_volumes"].rows)
     assert rows[0].values == {"mother_code": "M01", "phase": "before", "volume_ml": "35,5"}
     assert rows[1].values["mother_code"] == "Ibu Añi"
 

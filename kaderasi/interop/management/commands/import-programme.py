@@ -104,8 +104,11 @@ class Command(BaseCommand):
                     _("There is no area “%(area)s”.") % {"area": area}, returncode=FAILED
                 )
         try:
-            workbook = read_path(path)
-            with set_actor(user), _schedule_lines_counted() as schedules:
+            with (
+                read_path(path) as workbook,
+                set_actor(user),
+                _schedule_lines_counted() as schedules,
+            ):
                 record = programme_import(
                     workbook=workbook,
                     slug=slug,
