@@ -19,6 +19,7 @@ from django.utils import translation
 
 from kaderasi.accounts.models import Role
 from kaderasi.tests import factories as f
+from kaderasi.tests.postgresql_template import drop_template, setup_from_template
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
@@ -55,8 +56,10 @@ def django_db_setup(
     kept in pytest's cache (.pytest_cache/d/kaderasi-test-db), named by a hash of everything it
     depends on (every source file outside the tests, the seeded content, Django's version); a
     process copies it and only checks that no migration is missing. The first process to need a
-    new one builds it while the others wait for it (pytest-xdist). `--reuse-db`, `--create-db`,
-    `--no-migrations`, PostgreSQL and `-p no:cacheprovider` take pytest-django's own way."""
+    new one builds it while the others wait for it (pytest-xdist). On PostgreSQL the first xdist
+    worker migrates and the others copy its database as a template (decision 0211).
+    `--reuse-db`, `--create-db`, `--no-migrations`, PostgreSQL in one process and
+    `-p no:cacheprovider` on SQLite take pytest-django's own way."""
     from django.db import connections
     from django.test.utils import setup_databases, teardown_databases
 
@@ -80,9 +83,12 @@ def django_db_setup(
     if django_db_keepdb and not django_db_createdb:
         setup["keepdb"] = True
     cache_dir = _migrated_database_cache(request, connections, django_db_use_migrations)
+    template_run = _postgresql_template_run(request, connections, django_db_use_migrations)
     with django_db_blocker.unblock():
-        if cache_dir is None or django_db_keepdb:
+        if django_db_keepdb or (cache_dir is None and template_run is None):
             db_cfg = setup_databases(**setup)
+        elif template_run is not None:
+            db_cfg = setup_from_template(connections["default"], setup, *template_run)
         else:
             db_cfg = _setup_from_migrated_copy(cache_dir, connections["default"], setup)
     yield
@@ -98,6 +104,34 @@ def _migrated_database_cache(request, connections, use_migrations):
     if connections["default"].vendor != "sqlite":
         return None
     return cache.mkdir("kaderasi-test-db")
+
+
+def _postgresql_template_run(request, connections, use_migrations) -> tuple[str, str] | None:
+    """(worker, run id) when this xdist worker's PostgreSQL database is made from the run's
+    template (kaderasi/tests/postgresql_template.py)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None or not use_migrations or set(connections) != {"default"}:
+        return None
+    if connections["default"].vendor != "postgresql":
+        return None
+    return workerinput["workerid"], workerinput["testrunuid"]
+
+
+def pytest_sessionfinish(session):
+    """The controller of an xdist run on PostgreSQL drops the run's template database."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if config.getoption("reuse_db", False) or config.getoption("nomigrations", False):
+        return
+    from django.db import connections
+
+    if set(connections) != {"default"} or connections["default"].vendor != "postgresql":
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        drop_template(connections["default"])
 
 
 def _setup_from_migrated_copy(cache_dir, connection, setup: dict):
