@@ -11,7 +11,7 @@ from kaderasi.care.models import MassageSession, Measurement, Mother
 from kaderasi.care.village_list import VillageFilters, village_list
 from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def _fits(phone) -> bool:
 def test_the_demo_cadre_runs_a_guided_session_records_milk_and_the_midwife_sees_it(
     phone, server_clock
 ):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     bidan = User.objects.get(username="bidan")
     rows = village_list(bidan, filters=VillageFilters(search="M03"), now=NOW).object_list

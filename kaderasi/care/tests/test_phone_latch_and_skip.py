@@ -11,7 +11,7 @@ import pytest
 from kaderasi.care.models import Flag, LatchObservation, Mother, ScheduledSession
 from kaderasi.conftest import NOW, log_in, signal_back, signal_lost
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def client_on_day_two(phone, monkeypatch):
     """Rina (M03), the demo cadre's client, 30 hours after the birth; the server's clock and
     the phone's agree."""
     monkeypatch.setattr(clock, "now", lambda: NOW.replace(minute=30))
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     phone.clock.install(time=NOW.replace(minute=20))
     log_in(phone, "kader")
     _ready(phone)  # synced, and her clients' screens kept for offline use

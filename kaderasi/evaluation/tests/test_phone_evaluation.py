@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 
 from kaderasi.conftest import log_in
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def seed_reference_volumes() -> None:
 
 def test_a_coordinator_reads_the_evaluation_on_a_phone(phone, now):
     seed_reference_volumes()
-    seed_demo(now=now)
+    demo_seeded(now=now)
     log_in(phone, "koordinator")
     phone.goto("/en/programmes/pandes-2018/")
     phone.click("text=Evaluation results")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kaderasi.conftest import NOW, log_in, signal_back, signal_lost
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def shots(tmp_path):
 
 
 def test_a_kept_screen_opened_without_signal_says_when_it_was_written(phone, shots):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     log_in(phone, "kader")
     phone.evaluate("window.kaderasiOffline.ready")  # her screens kept on the phone
     assert phone.locator(".kept-at").count() == 0  # online: the screen is fresh
@@ -46,7 +46,7 @@ def test_a_kept_screen_opened_without_signal_says_when_it_was_written(phone, sho
 
 
 def test_a_cadre_using_english_keeps_her_language_offline(phone):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     log_in(phone, "kader")
     phone.evaluate("window.kaderasiOffline.ready")
     phone.locator("button.lang-btn[value=en]").click()

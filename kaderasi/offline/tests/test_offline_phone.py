@@ -4,7 +4,7 @@ import pytest
 
 from kaderasi.care.models import Measurement
 from kaderasi.conftest import log_in, signal_back, signal_lost
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def _milk_rows():
 
 
 def test_a_milk_volume_recorded_offline_reaches_the_server_exactly_once(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     _open_milk_form(phone)
 
     _record_milk_offline(phone)
@@ -84,7 +84,7 @@ def test_a_milk_volume_recorded_offline_reaches_the_server_exactly_once(phone, n
 def test_an_outbox_replayed_twice_still_leaves_one_row(phone, now):
     """The answer to a push can be lost (the signal drops after the server stored the batch):
     the phone sends the same record again, and again; the server keeps one row."""
-    seed_demo(now=now)
+    demo_seeded(now=now)
     _open_milk_form(phone)
     _record_milk_offline(phone)
     [queued] = phone.evaluate(OUTBOX)
@@ -106,7 +106,7 @@ def test_an_outbox_replayed_twice_still_leaves_one_row(phone, now):
 
 
 def test_online_the_form_is_stored_at_once_and_returns_to_her_day(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     _open_milk_form(phone)
 
     phone.fill("#id_volume_ml", "35")
@@ -120,7 +120,7 @@ def test_online_the_form_is_stored_at_once_and_returns_to_her_day(phone, now):
 
 
 def test_a_record_the_server_refuses_stays_on_the_phone_with_its_error(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     _open_milk_form(phone)
 
     phone.fill("#id_measured_at-picker", "2000-01-01T08:00")  # before the delivery
@@ -140,7 +140,7 @@ def test_a_record_the_server_refuses_stays_on_the_phone_with_its_error(phone, no
 
 
 def test_logging_out_clears_the_kept_pages_but_keeps_unsent_records(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     _open_milk_form(phone)
     _record_milk_offline(phone)
     signal_back(phone)

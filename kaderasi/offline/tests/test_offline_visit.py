@@ -9,7 +9,7 @@ import pytest
 from kaderasi.care.models import DangerSignReport, Flag, MassageSession, Measurement, Mother
 from kaderasi.conftest import NOW, log_in, signal_back, signal_lost
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +67,7 @@ def _milk_volume(phone, client):
 
 @pytest.mark.parametrize("replays", [0, 2])
 def test_a_visit_without_signal_reaches_the_server_exactly_once(phone, server_clock, replays):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     sessions_before = MassageSession.objects.filter(mother=client).count()
     phone.clock.install(time=NOW.replace(minute=5))
@@ -119,7 +119,7 @@ def test_a_visit_without_signal_reaches_the_server_exactly_once(phone, server_cl
 def test_a_danger_sign_met_without_signal_reaches_the_midwife_when_the_signal_returns(
     phone, server_clock
 ):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     phone.clock.install(time=NOW.replace(minute=5))
     log_in(phone, "kader")

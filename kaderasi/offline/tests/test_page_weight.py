@@ -62,11 +62,11 @@ def measure(page) -> tuple[int, int, int]:
 
 
 def test_the_cadres_first_load_and_return_visit_stay_light(phone, now):
-    from kaderasi.demo.seeding import seed_demo
+    from kaderasi.tests.seeded_demo import demo_seeded
 
     # The demo was written a moment ago, within the look-back of the return visit's pull: the
     # phone holds both clients unchanged, so the pull leaves them out (decision 0155).
-    seed_demo(now=now)
+    demo_seeded(now=now)
 
     first, kit, again = measure(phone)
 

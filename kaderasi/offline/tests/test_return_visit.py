@@ -5,7 +5,7 @@ import pytest
 
 from kaderasi.care.models import Mother
 from kaderasi.conftest import log_in
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def _visit_home(phone) -> str:
 
 
 def test_an_unchanged_home_page_comes_from_the_kept_copy_and_a_changed_one_whole(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     log_in(phone, "kader")
     phone.evaluate("window.kaderasiOffline.ready")  # her screens kept by the service worker

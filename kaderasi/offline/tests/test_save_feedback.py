@@ -11,7 +11,7 @@ import pytest
 from kaderasi.care.models import Measurement, Mother
 from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def server_clock(monkeypatch):
 def test_simpan_says_saving_at_once_then_safe_on_the_phone_then_the_servers_answer(
     phone, server_clock, shots
 ):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     feeds_before = Measurement.objects.filter(mother=client, kind="feeds").count()
     phone.clock.install(time=NOW.replace(minute=5))
@@ -86,7 +86,7 @@ def test_simpan_says_saving_at_once_then_safe_on_the_phone_then_the_servers_answ
 def test_a_record_the_server_refuses_gives_the_button_back_and_the_bar_never_says_all_sent(
     phone, server_clock, shots
 ):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     phone.clock.install(time=NOW.replace(minute=5))
     log_in(phone, "kader")

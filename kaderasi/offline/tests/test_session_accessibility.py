@@ -9,7 +9,7 @@ import pytest
 from kaderasi.care.models import Mother
 from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def server_clock(monkeypatch):
 
 @pytest.fixture
 def client_on_phone(phone, server_clock):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     phone.clock.install(time=NOW.replace(minute=5))
     log_in(phone, "kader")

@@ -10,7 +10,7 @@ import pytest
 from kaderasi.care.models import Mother
 from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def server_clock(monkeypatch):
 def test_every_steps_done_button_is_visible_without_scrolling_at_360_by_740(
     phone, server_clock, shots
 ):
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
     client = Mother.objects.get(programme__slug="demo-live", code="M03")
     phone.clock.install(time=NOW.replace(minute=5))
     log_in(phone, "kader")

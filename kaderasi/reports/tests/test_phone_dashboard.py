@@ -3,14 +3,14 @@
 import pytest
 
 from kaderasi.conftest import log_in
-from kaderasi.demo.seeding import seed_demo
 from kaderasi.reports.rollups import rollups_rebuild
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_midwife_reads_her_dashboard_and_opens_the_list_behind_a_number(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     rollups_rebuild(now=now)
     log_in(phone, "bidan")
 
@@ -26,7 +26,7 @@ def test_a_midwife_reads_her_dashboard_and_opens_the_list_behind_a_number(phone,
 
 
 def test_a_coordinator_prepares_the_pdf_and_downloads_it(phone, now):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     log_in(phone, "koordinator")
 
     phone.goto("/programmes/pandes-2018/report/")

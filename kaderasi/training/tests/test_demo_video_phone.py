@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kaderasi.conftest import log_in, signal_lost
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def _plays_and_seeks(phone) -> None:
 def test_the_cadre_plays_the_demo_video_seeks_in_it_and_plays_it_again_without_a_signal(
     phone, now, tmp_path
 ):
-    seed_demo(now=now)
+    demo_seeded(now=now)
     ranges = []
     phone.on(
         "response",

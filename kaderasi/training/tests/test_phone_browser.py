@@ -5,7 +5,7 @@ score in the training's summary."""
 import pytest
 
 from kaderasi.conftest import log_in
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 from kaderasi.training.models import Question, TestAttempt, TestPhase, Training
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ WRONG_ON_PURPOSE = {4, 13, 18}
 def refresher(now):
     """The demo as a person trying it finds it: demo-live's refresher, whose post-test is open
     for the `kader` login (her row K01 there)."""
-    seed_demo(now=now)
+    demo_seeded(now=now)
     return Training.objects.get(programme__slug="demo-live", open_test=TestPhase.POST)
 
 

@@ -29,7 +29,7 @@ from django.urls import Resolver404, resolve
 
 from kaderasi.conftest import NOW, log_in
 from kaderasi.core import clock
-from kaderasi.demo.seeding import seed_demo
+from kaderasi.tests.seeded_demo import demo_seeded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,7 +142,7 @@ def crawlable(url: str, origin: str, *, admin: bool) -> str | None:
 @pytest.fixture
 def demo(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
-    seed_demo(now=NOW)
+    demo_seeded(now=NOW)
 
 
 @pytest.fixture
