@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 # The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
-# Not --dist worksteal: a worker that steals takes tests from the other's share out of the order
-# pytest-django sorts them in (database tests before the transactional ones that empty the
-# tables), and on PostgreSQL 57 tests then found the seeded catalogues gone.
-PYTEST_ARGS ?= -n auto
+# worksteal: a worker that runs out of tests takes the rest of another's, so the slow browser
+# tests at the end of one worker's share do not leave the other core idle. A stolen test runs out
+# of pytest-django's order (database tests before the transactional ones that empty the tables):
+# the seeded catalogues are put back before a database test that follows a flush (decision 0210).
+PYTEST_ARGS ?= -n auto --dist worksteal
 # `make install` installs exactly the versions (and hashes) of requirements.lock; `make lock`
 # updates it after a change to the dependencies in pyproject.toml. --no-compile: compiling every
 # installed module to bytecode took 37 of the install's 62 CPU seconds; Python compiles the

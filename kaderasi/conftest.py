@@ -20,6 +20,7 @@ from django.utils import translation
 from kaderasi.accounts.models import Role
 from kaderasi.tests import factories as f
 from kaderasi.tests.postgresql_template import drop_template, setup_from_template
+from kaderasi.tests.seeded_content import SEEDED
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
@@ -91,7 +92,10 @@ def django_db_setup(
             db_cfg = setup_from_template(connections["default"], setup, *template_run)
         else:
             db_cfg = _setup_from_migrated_copy(cache_dir, connections["default"], setup)
-    yield
+        SEEDED.keep()
+    with pytest.MonkeyPatch.context() as patch:
+        SEEDED.watch_flushes(patch)
+        yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(db_cfg, verbosity=verbosity)
@@ -184,6 +188,36 @@ def _migrated_database_key() -> str:
         digest.update("/".join(parts).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test, and before its fixtures (a module's `shared_rows`), the seeded content is put
+    back if a transactional test emptied the tables (decision 0210): whatever order a worker runs
+    its tests in (`--dist worksteal`), a database test finds the catalogues the migrations seeded.
+    A transactional test empties the tables after itself and is not owed them."""
+    if SEEDED.emptied and not _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            SEEDED.put_back()
+
+
+def _is_transactional(item) -> bool:
+    # pytest-django's own reading (its test ordering): the marker, or the fixtures the test names.
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        from pytest_django.fixtures import validate_django_db
+
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture
