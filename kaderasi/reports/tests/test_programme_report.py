@@ -9,8 +9,9 @@ import pytest
 from django.utils import translation
 
 from kaderasi.care.models import StudyGroup
+from kaderasi.conftest import shared_rows
 from kaderasi.demo.pandes import seed_pandes
-from kaderasi.programmes.models import StudyDesign
+from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.reports.documents import (
     programme_report_document,
     render_programme_report_html,
@@ -27,9 +28,16 @@ pytestmark = pytest.mark.django_db
 SAINT = [r for r in REFERENCES if r.postpartum_day in (1, 3)]
 
 
+@pytest.fixture(scope="module")
+def _pandes_rows(django_db_setup, django_db_blocker):
+    yield from shared_rows(django_db_blocker, lambda: seed_pandes(now=NOW).pk)
+
+
 @pytest.fixture
-def pandes():
-    return seed_pandes(now=NOW)
+def pandes(_pandes_rows):
+    """The paper's programme, seeded once for the module; each test reads it afresh (some change
+    it, inside their own savepoint)."""
+    return Programme.objects.get(pk=_pandes_rows)
 
 
 def evaluation_of(programme, language="en"):
