@@ -12,6 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kaderasi.core import numbers
+from kaderasi.core.pdf_layout import pdf_from_html
 from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.presentation import Cell, Section, Table
 
@@ -190,8 +191,6 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def render_pdf(sections: Sequence[Section], *, generated_on: str) -> bytes:
     """A printable A4 document of the sections (WeasyPrint)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "evaluation/report_pdf.html",
         {
@@ -201,4 +200,4 @@ def render_pdf(sections: Sequence[Section], *, generated_on: str) -> bytes:
             "document_title": _("Programme evaluation"),
         },
     )
-    return HTML(string=html).write_pdf()
+    return pdf_from_html(html)

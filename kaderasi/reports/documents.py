@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.core.pdf_layout import pdf_from_html
 from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.interop.exports import programme_rows, write_programme_sheets
@@ -94,14 +95,10 @@ def render_programme_report_html(document: ProgrammeReportDocument) -> str:
 def pdf_from_document(
     document: ProgrammeReportDocument, *, progress: ProgressCallback | None = None
 ) -> bytes:
-    from weasyprint import HTML
-
     html = render_programme_report_html(document)
     if progress:
         progress(70, ExportStep.LAYOUT)
-    pdf = HTML(string=html, base_url=None).write_pdf(
-        pdf_variant="pdf/ua-1", custom_metadata=True, uncompressed_pdf=False
-    )
+    pdf = pdf_from_html(html, pdf_variant="pdf/ua-1", custom_metadata=True, uncompressed_pdf=False)
     if progress:
         progress(95, ExportStep.SAVING)
     return pdf

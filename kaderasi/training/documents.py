@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from kaderasi.core.pdf_layout import cyclic_collector_paused, pdf_from_html
 from kaderasi.training.booklets import rendered_chapters
 from kaderasi.training.certification import certificate_status
 from kaderasi.training.models import Booklet, Certificate
@@ -29,9 +30,7 @@ def qr_svg(url: str, *, scale: int = 4) -> SafeString:
 
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()
+    return pdf_from_html(html)
 
 
 # WeasyPrint (70) cannot break a line at a space that sits just before an inline element such as
@@ -72,11 +71,12 @@ def booklet_pdf(booklet: Booklet, *, language: str, rules_approved: bool = False
             )
         return HTML(string=html).render()
 
-    document = render(0)
-    missing = -len(document.pages) % 4
-    if missing:
-        document = render(missing)
-    return document.write_pdf()
+    with cyclic_collector_paused():
+        document = render(0)
+        missing = -len(document.pages) % 4
+        if missing:
+            document = render(missing)
+        return document.write_pdf()
 
 
 def certificate_context(certificate: Certificate, *, verify_url: str, on: dt.date) -> dict:
