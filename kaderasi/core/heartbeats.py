@@ -53,11 +53,11 @@ def lost_rows_recover(
     enqueue: Callable[[int], None],
     may_requeue: Callable[[object], bool] = lambda row: True,
 ) -> Recovered:
-    """Recover the `running` rows (a model with `heartbeat_at`, `interruptions`, `finished_at`)
-    whose worker is gone: a row lost fewer than `requeues` times (and `may_requeue`) gets the
-    fields `requeued` and a new task (`enqueue(pk)` once the change commits); any other gets
-    `failed` and `finished_at`. Each row is changed by a conditional update on its stale stamp,
-    so a live row is never touched and two workers recovering at once change it once."""
+    """Recover the `running` rows (of a `core.models.HeartbeatJob`) whose worker is gone: a row
+    lost fewer than `requeues` times (and `may_requeue`) gets the fields `requeued` and a new
+    task (`enqueue(pk)` once the change commits); any other gets `failed` and `finished_at`.
+    Each row is changed by a conditional update on its stale stamp, so a live row is never
+    touched and two workers recovering at once change it once."""
     outcome = Recovered()
     for row in lost_rows(running, now=now).only("pk", "public_id", "interruptions", "heartbeat_at"):
         same_row = running.filter(pk=row.pk, heartbeat_at=row.heartbeat_at)

@@ -201,15 +201,15 @@ def _read(job: ImportJob) -> Iterator[RawWorkbook]:
 
 
 def _done(job: ImportJob, record: ProgrammeImport, *, now: dt.datetime) -> None:
-    total = record.cadres + record.knowledge_tests + record.mothers + record.milk_volumes
+    rows = record.rows
     finished = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.RUNNING).update(
         status=ImportJobStatus.DONE,
         step=ImportJobStep.WRITING,
         programme=record.programme,
         record=record,
-        rows_total=total,
-        rows_checked=total,
-        rows_written=total,
+        rows_total=rows,
+        rows_checked=rows,
+        rows_written=rows,
         finished_at=now,
         updated_at=now,
     )

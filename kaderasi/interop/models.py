@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kaderasi.core.models import BaseModel
+from kaderasi.core.models import BaseModel, HeartbeatJob
 
 
 class ImportSource(models.TextChoices):
@@ -75,6 +75,11 @@ class ProgrammeImport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.programme.slug}"
+
+    @property
+    def rows(self) -> int:
+        """The rows it imported: cadres, knowledge test scores, mothers and milk volumes."""
+        return self.cadres + self.knowledge_tests + self.mothers + self.milk_volumes
 
 
 class SubmissionStatus(models.TextChoices):
@@ -161,7 +166,7 @@ class ImportJobStep(models.TextChoices):
     WRITING = "writing", _("Saving the rows")
 
 
-class ImportJob(BaseModel):
+class ImportJob(HeartbeatJob):
     """A workbook uploaded on the import page, imported by the background worker (decision 0160).
 
     The uploaded files wait in private storage (`interop/upload_store.py`) until the worker has
@@ -194,14 +199,9 @@ class ImportJob(BaseModel):
         blank=True,
         related_name="+",
     )
-    language = models.CharField(_("language"), max_length=8, default="id")
     file_names = models.JSONField(_("file names"), default=list)
-    status = models.CharField(
-        _("status"), max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
-    )
-    step = models.CharField(
-        _("step"), max_length=8, choices=ImportJobStep.choices, default=ImportJobStep.WAITING
-    )
+    status = HeartbeatJob.status_field(ImportJobStatus)
+    step = HeartbeatJob.step_field(ImportJobStep, max_length=8)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
@@ -214,6 +214,7 @@ class ImportJob(BaseModel):
         blank=True,
         help_text=_("Every problem of the rows: sheet, row, column, code and message."),
     )
+    # HeartbeatJob's `error`, with the help text the admin page shows for an import.
     error = models.TextField(_("error"), blank=True, help_text=_("For the administrator."))
     record = models.OneToOneField(
         ProgrammeImport,
@@ -223,18 +224,11 @@ class ImportJob(BaseModel):
         blank=True,
         related_name="job",
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    # Stamped by the running worker (kaderasi.core.heartbeats); a stale stamp means it died.
-    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
-    # How many times a worker died while importing it (it is queued again once, then failed).
-    interruptions = models.PositiveSmallIntegerField(_("worker interruptions"), default=0)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     upload_deleted_at = models.DateTimeField(_("uploaded file deleted at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(HeartbeatJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
-        ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ImportJobStatus.values),

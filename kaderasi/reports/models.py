@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kaderasi.core.models import BaseModel
+from kaderasi.core.models import BaseModel, HeartbeatJob
 from kaderasi.reports.storage import private_storage
 
 
@@ -63,7 +63,7 @@ class ExportStep(models.TextChoices):
     FINISHED = "finished", _("Finished")
 
 
-class ReportExport(BaseModel):
+class ReportExport(HeartbeatJob):
     """One requested export of a programme report. A worker fills it in, reporting `progress`;
     the finished file lives in private storage and is served only to its requester."""
 
@@ -80,28 +80,15 @@ class ReportExport(BaseModel):
         related_name="report_exports",
     )
     format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
-    language = models.CharField(_("language"), max_length=8, default="id")
     pseudonymised = models.BooleanField(_("codes instead of names"), default=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
+    status = HeartbeatJob.status_field(ExportStatus)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(
-        _("step"), max_length=12, choices=ExportStep.choices, default=ExportStep.WAITING
-    )
+    step = HeartbeatJob.step_field(ExportStep, max_length=12)
     file = models.FileField(_("file"), storage=private_storage, upload_to="report-exports/")
-    error = models.TextField(_("error"), blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    # Stamped by the running worker (kaderasi.core.heartbeats); a stale stamp means it died.
-    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
-    # How many times a worker died while building it (it is queued again once, then failed).
-    interruptions = models.PositiveSmallIntegerField(_("worker interruptions"), default=0)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(HeartbeatJob.Meta):
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
-        ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="report_export_progress_at_most_100"
