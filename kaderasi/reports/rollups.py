@@ -49,6 +49,7 @@ from kaderasi.reports.models import (
     PosyanduDayRollup,
     RollupState,
 )
+from kaderasi.reports.mother_rollup_sql import mother_rollups_insert
 from kaderasi.reports.rollup_rows import (
     BATCH_SIZE,
     AreaColumns,
@@ -59,7 +60,6 @@ from kaderasi.reports.rollup_rows import (
     day_rollups,
     knowledge_rollups,
     local_date,
-    mother_rollups,
     pair_q,
     stored_days,
 )
@@ -151,13 +151,16 @@ def _refresh(
         clients_changed.update(
             Pairing.objects.filter(mother_id__in=chunk).values_list("cadre_id", flat=True)
         )
-    mother_rows = mother_rollups(mother_ids, now=now, areas=areas)
-    for row in mother_rows:
-        old = old_mothers.get(row.mother_id)
-        days = stored_days(row) | (stored_days(old) if old else set())
-        pair_days[(row.programme_id, row.posyandu_id)] |= days
-        if old is not None:
-            pair_days[(old.programme_id, old.posyandu_id)] |= days
+        MotherRollup.objects.filter(mother_id__in=chunk).delete()
+        mother_rollups_insert(mother_ids=chunk, now=now)
+        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(
+            "mother_id", "programme_id", "posyandu_id", "counted_days"
+        ):
+            old = old_mothers.get(row.mother_id)
+            days = stored_days(row) | (stored_days(old) if old else set())
+            pair_days[(row.programme_id, row.posyandu_id)] |= days
+            if old is not None:
+                pair_days[(old.programme_id, old.posyandu_id)] |= days
 
     clients_changed -= cadre_ids
     old_cadres = {}
@@ -180,9 +183,6 @@ def _refresh(
     for row in old_cadres.values():  # a cadre deleted since: her old pair
         knowledge_pairs.add((row.programme_id, row.posyandu_id))
 
-    for chunk in chunks(sorted(mother_ids)):
-        MotherRollup.objects.filter(mother_id__in=chunk).delete()
-    MotherRollup.objects.bulk_create(mother_rows, batch_size=BATCH_SIZE)
     for chunk in chunks(sorted(cadre_ids | clients_changed)):
         CadreRollup.objects.filter(cadre_id__in=chunk).delete()
     CadreRollup.objects.bulk_create(cadre_rows, batch_size=BATCH_SIZE)
@@ -446,17 +446,13 @@ def rollups_rebuild(*, now: dt.datetime, progress: Progress | None = None) -> Re
         PosyanduDayRollup.objects.all().delete()
         KnowledgeRollup.objects.all().delete()
 
-        mother_ids = list(Mother.objects.order_by("pk").values_list("pk", flat=True))
+        mothers = Mother.objects.count()
         cadre_ids = list(Cadre.objects.order_by("pk").values_list("pk", flat=True))
-        total = len(mother_ids) + len(cadre_ids) + 1
-        done = 0
-        for chunk in chunks(mother_ids):
-            MotherRollup.objects.bulk_create(
-                mother_rollups(chunk, now=now, areas=areas), batch_size=BATCH_SIZE
-            )
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+        total = mothers + len(cadre_ids) + 1
+        mother_rollups_insert(mother_ids=None, now=now)
+        done = mothers
+        if progress:
+            progress(done, total)
         for chunk in chunks(cadre_ids):
             CadreRollup.objects.bulk_create(
                 cadre_rollups(chunk, now=now, areas=areas), batch_size=BATCH_SIZE
@@ -477,7 +473,7 @@ def rollups_rebuild(*, now: dt.datetime, progress: Progress | None = None) -> Re
         )
         if progress:
             progress(total, total)
-    return RebuildSummary(len(mother_ids), len(cadre_ids), len(day_rows), len(knowledge_rows))
+    return RebuildSummary(mothers, len(cadre_ids), len(day_rows), len(knowledge_rows))
 
 
 def _latest_change() -> dt.datetime | None:

@@ -38,7 +38,7 @@ from kaderasi.care.services.protocol import (
 from kaderasi.care.tests.factories import WIB, at, delivered, session
 from kaderasi.core.errors import DomainError
 from kaderasi.programmes.models import Programme
-from kaderasi.reports.rollup_rows import session_tally
+from kaderasi.reports.tests.mother_rows_by_person import session_tally
 
 HOUR = dt.timedelta(hours=1)
 

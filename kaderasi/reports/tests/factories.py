@@ -93,8 +93,18 @@ def referral(mother, *, severity: str, opened_at, status=ReferralStatus.OPEN) ->
     )
 
 
-def milk(mother, *, measured_at, value, basis="24h_estimate", phase="", method="hand_expression"):
+def milk(
+    mother,
+    *,
+    measured_at,
+    value,
+    basis="24h_estimate",
+    phase="",
+    method="hand_expression",
+    side="",
+):
     return Measurement.objects.create(
+        side=side,
         mother=mother,
         district=district_of(mother),
         kind="milk_volume",
