@@ -11,7 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
 
 from kaderasi.cadres.models import Cadre
@@ -26,6 +26,8 @@ from kaderasi.care.models import (
     ReferralStatus,
     ScheduledSession,
 )
+from kaderasi.care.models.sessions import SessionStatus
+from kaderasi.care.scheduling_sql import session_status_expression
 from kaderasi.core.chunks import chunks
 from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
@@ -260,10 +262,10 @@ def _day_counts(
     # The mothers' flows, each counted per (programme, posyandu, local day) by the database: the
     # work grows with the events, but only the grouped rows come back (decision 0145).
     live = ScheduledSession.objects.filter(cancelled_at__isnull=True)
-    done = Exists(MassageSession.objects.filter(scheduled_session=OuterRef("pk")))
-    # Counted as `care.scheduling.adherence` counts them (`session_status`): due = done + missed;
-    # a session skipped with its reason (she declined) is neither, nor is one still to close.
-    missed = Q(skipped_at__isnull=True, window_ends_at__lte=now)
+    # Counted as `care.scheduling.adherence` counts them (`session_status`, in SQL beside it):
+    # due = done + missed; a session skipped with its reason (she declined) is neither, nor is
+    # one still to close.
+    status = session_status_expression(now=now)
     open_referral = ~Q(status=ReferralStatus.CLOSED)
     red = Q(flag__severity=FlagSeverity.RED)
     flows = [
@@ -275,12 +277,12 @@ def _day_counts(
             {"deliveries": Count("pk")},
         ),
         (
-            live.annotate(done=done),
+            live.annotate(status=status),
             "mother__",
             "window_starts_at",
             {
-                "sessions_done": Count("pk", filter=Q(done=True)),
-                "sessions_missed": Count("pk", filter=Q(done=False) & missed),
+                "sessions_done": Count("pk", filter=Q(status=SessionStatus.DONE)),
+                "sessions_missed": Count("pk", filter=Q(status=SessionStatus.MISSED)),
             },
         ),
         (
