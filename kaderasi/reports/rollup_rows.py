@@ -61,6 +61,16 @@ def _start_of_day(day: dt.date) -> dt.datetime:
 # --- areas -------------------------------------------------------------------------------------
 
 
+AREA_COLUMNS = (
+    "posyandu_id",
+    "village_id",
+    "district_id",
+    "regency_id",
+    "province_id",
+    "area_path",
+)
+
+
 class AreaColumns:
     """The denormalised area columns of a posyandu (its path and every ancestor by level)."""
 
@@ -69,6 +79,13 @@ class AreaColumns:
 
     def of(self, posyandu_id: int) -> dict:
         return self._columns[posyandu_id]
+
+    def remember(self, row) -> None:
+        """Keep the columns of a rollup row just computed (its posyandu's, read in the same
+        transaction), so that they are not read again."""
+        self._columns.setdefault(
+            row.posyandu_id, {column: getattr(row, column) for column in AREA_COLUMNS}
+        )
 
     def load(self, posyandu_ids: Iterable[int]) -> None:
         missing = set(posyandu_ids) - self._columns.keys()

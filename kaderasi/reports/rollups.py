@@ -27,7 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import (
@@ -51,6 +52,7 @@ from kaderasi.reports.models import (
 )
 from kaderasi.reports.mother_rollup_sql import mother_rollups_insert
 from kaderasi.reports.rollup_rows import (
+    AREA_COLUMNS,
     BATCH_SIZE,
     AreaColumns,
     Pair,
@@ -154,8 +156,9 @@ def _refresh(
         MotherRollup.objects.filter(mother_id__in=chunk).delete()
         mother_rollups_insert(mother_ids=chunk, now=now)
         for row in MotherRollup.objects.filter(mother_id__in=chunk).only(
-            "mother_id", "programme_id", "posyandu_id", "counted_days"
+            "mother_id", "programme_id", "counted_days", *AREA_COLUMNS
         ):
+            areas.remember(row)
             old = old_mothers.get(row.mother_id)
             days = stored_days(row) | (stored_days(old) if old else set())
             pair_days[(row.programme_id, row.posyandu_id)] |= days
@@ -169,10 +172,8 @@ def _refresh(
             "cadre_id", "programme_id", "posyandu_id", "counted_days"
         ):
             old_cadres[row.cadre_id] = row
-    cadre_rows = cadre_rollups(cadre_ids | clients_changed, now=now, areas=areas)
+    cadre_rows = cadre_rollups(cadre_ids, now=now, areas=areas)
     for row in cadre_rows:
-        if row.cadre_id in clients_changed:
-            continue
         old = old_cadres.get(row.cadre_id)
         days = stored_days(row) | (stored_days(old) if old else set())
         for pair in {(row.programme_id, row.posyandu_id)} | (
@@ -183,9 +184,10 @@ def _refresh(
     for row in old_cadres.values():  # a cadre deleted since: her old pair
         knowledge_pairs.add((row.programme_id, row.posyandu_id))
 
-    for chunk in chunks(sorted(cadre_ids | clients_changed)):
+    for chunk in chunks(sorted(cadre_ids)):
         CadreRollup.objects.filter(cadre_id__in=chunk).delete()
     CadreRollup.objects.bulk_create(cadre_rows, batch_size=BATCH_SIZE)
+    _active_clients_update(clients_changed, now=now)
     _replace_pairs(pairs, now=now, areas=areas)
     _replace_pair_days(
         {pair: days for pair, days in pair_days.items() if pair not in pairs},
@@ -193,6 +195,23 @@ def _refresh(
         areas=areas,
     )
     _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
+
+
+def _active_clients_update(cadre_ids: set[int], *, now: dt.datetime) -> None:
+    """The one count of a cadre's row a mother's change can move: how many mothers she
+    accompanies now (`cadre_rollups` counts it the same way, her open pairings). One UPDATE,
+    whatever the number of cadres; a cadre without a row yet is left to the periodic refresh."""
+    open_pairings = (
+        Pairing.objects.filter(cadre_id=OuterRef("cadre_id"), ends_at__isnull=True)
+        .order_by()
+        .values("cadre_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    for chunk in chunks(sorted(cadre_ids)):
+        CadreRollup.objects.filter(cadre_id__in=chunk).update(
+            active_clients=Coalesce(Subquery(open_pairings), 0), refreshed_at=now
+        )
 
 
 @transaction.atomic

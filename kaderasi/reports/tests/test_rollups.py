@@ -4,8 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from auditlog.context import disable_auditlog
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from kaderasi.care.models import Pairing, PairingEndReason, ReferralStatus
+from kaderasi.care.models import Mother, Pairing, PairingEndReason, ReferralStatus
 from kaderasi.care.services import pairing_end
 from kaderasi.reports.models import (
     CadreRollup,
@@ -307,18 +310,43 @@ def test_refreshing_a_mother_leaves_the_other_days_of_her_posyandu_alone(field):
     assert set(r.mother_rollup(m4).counted_days) >= {"2026-11-26"}  # her referral's day
 
 
-def test_refreshing_one_mother_reads_a_fixed_number_of_queries(
-    field, django_assert_max_num_queries
-):
-    rollups_rebuild(now=NOW)
-    for index in range(30):  # her posyandu's other mothers do not add queries
-        f.delivered_mother(
+def _queries_to_refresh(mother) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        rollups_refresh_for_mother(mother=mother, now=NOW)
+    return len(queries)
+
+
+def _neighbours_on_her_days(field, count: int, *, first: int = 0) -> None:
+    """Mothers of M1's posyandu, paired with her cadre, with sessions, massages, volumes and
+    referrals on the days she counts on."""
+    for index in range(first, first + count):
+        neighbour = f.delivered_mother(
             programme=field.world.programme,
             posyandu=field.world.mawar,
             code=f"X{index}",
-            delivered_at=r.at("2026-11-20", 8),
+            delivered_at=r.at("2026-11-26", 20),
         )
+        f.PairingFactory(
+            mother=neighbour, cadre=field.cadres["KM1"], starts_at=r.at("2026-11-27", 8)
+        )
+        session = r.scheduled_session(neighbour, day=2, slot=1, starts_at=r.at("2026-11-28", 6))
+        r.massage(neighbour, scheduled=session, started_at=r.at("2026-11-28", 7))
+        r.milk(neighbour, measured_at=r.at("2026-11-28", 8), value=20)
+        r.referral(neighbour, severity="red", opened_at=r.at("2026-11-28", 10))
+
+
+def test_refreshing_one_mother_costs_the_same_queries_among_fifty_as_among_five(field):
+    """A refresh reads her rows, her days' rows and her cadres' counts by her ids and days: a
+    fixed, small number of queries, none of them growing with her posyandu (decision 0185)."""
+    with disable_auditlog():
+        _neighbours_on_her_days(field, 1)  # Mawar: M1, M2, M3, M6 and one more
+    rollups_rebuild(now=NOW)
+    among_five = _queries_to_refresh(field.mothers["M1"])
+    with disable_auditlog():
+        _neighbours_on_her_days(field, 45, first=1)
     rollups_rebuild(now=NOW)
 
-    with django_assert_max_num_queries(40):
-        rollups_refresh_for_mother(mother=field.mothers["M1"], now=NOW)
+    among_fifty = _queries_to_refresh(field.mothers["M1"])
+
+    assert Mother.objects.filter(posyandu=field.world.mawar).count() == 50
+    assert among_fifty == among_five <= 20
