@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,6 +31,7 @@ from kaderasi.reports.dashboard_lists import (
     mother_rollups_for,
     open_referrals_for,
 )
+from kaderasi.reports.dashboard_mothers import mother_numbers, mothers_by_area
 from kaderasi.reports.dashboard_scope import (
     CADRE_LIST_TITLES,
     MOTHER_LIST_TITLES,
@@ -41,17 +42,14 @@ from kaderasi.reports.dashboard_scope import (
     Granularity,
     MotherList,
     cadre_list_q,
-    compared_q,
     filter_q,
     mother_list_q,
     period_end,
     rollup_scope_q,
-    stage_q,
 )
 from kaderasi.reports.models import (
     CadreRollup,
     KnowledgeRollup,
-    MotherRollup,
     PosyanduDayRollup,
     RollupState,
 )
@@ -78,6 +76,9 @@ __all__ = [
 ]
 
 # --- the dashboard -----------------------------------------------------------------------------
+
+# Day rows with a referral still open: the condition of their partial index (decision 0190).
+OPEN_REFERRALS = Q(referrals_open_red__gt=0) | Q(referrals_open_amber__gt=0)
 
 
 @dataclass(frozen=True)
@@ -224,27 +225,7 @@ def dashboard_for(
     scope = rollup_scope_q(user) & filter_q(filters)
     today = local_date(now)
     last_day = period_end(filters, today)
-    stages = stage_q(now)
-    compared, below = compared_q(references)
-    postpartum = stages["postpartum"]
-
-    mothers = _counts(
-        MotherRollup.objects.filter(scope),
-        # Pairings a coordinator made with a cadre without a valid certificate (with a reason).
-        sums=["certification_overrides"],
-        total=Q(),
-        pregnant=stages["pregnant"],
-        postpartum=postpartum,
-        ended=stages["ended"],
-        unknown=stages["unknown"],
-        accompanied=postpartum & Q(accompanied=True),
-        unaccompanied=postpartum & Q(accompanied=False),
-        compared=postpartum & compared,
-        below_reference=postpartum & below,
-        not_comparable=postpartum & Q(milk_volumes__gt=0) & ~compared,
-        missed_sessions=postpartum & Q(sessions_missed__gt=0),
-        with_open_referral=Q(open_red_referrals__gt=0) | Q(open_amber_referrals__gt=0),
-    )
+    mothers = mother_numbers(scope, now=now, references=references)
     cadres = _counts(
         CadreRollup.objects.filter(scope),
         total=Q(),
@@ -268,12 +249,24 @@ def dashboard_for(
         "cadres_trained",
         "certificates_issued",
     ]
-    period = {
-        name: value or 0
-        for name, value in in_period.aggregate(**{f: Sum(f) for f in flow_fields}).items()
-    }
-    referral_ages, oldest = _referral_ages(days, today)
     level = _breakdown_level(user, filters)
+    by_area = [f"{level}_id"] if level else []
+    # The period's day rows are read once, grouped by day and by the table's area: totals, trend
+    # and the table's sessions all come from these rows (decision 0190). So are the day rows
+    # with a referral still open (a partial index): the referral ages and the table's column.
+    period_rows = list(
+        in_period.values("day", *by_area).annotate(
+            **{f"s_{name}": Sum(name) for name in flow_fields}
+        )
+    )
+    period = {name: sum(row[f"s_{name}"] or 0 for row in period_rows) for name in flow_fields}
+    open_rows = list(
+        days.filter(OPEN_REFERRALS)
+        .values("day", *by_area)
+        .annotate(red=Sum("referrals_open_red"), amber=Sum("referrals_open_amber"))
+        .order_by("day")
+    )
+    referral_ages, oldest = _referral_ages(open_rows, today)
     return Dashboard(
         filters=filters,
         today=today,
@@ -285,9 +278,11 @@ def dashboard_for(
         referral_ages=referral_ages,
         oldest_open_referral_on=oldest,
         knowledge=_knowledge(scope, filters, last_day),
-        trend=_trend(in_period, filters, last_day),
+        trend=_trend(period_rows, filters, last_day),
         breakdown_level=level,
-        breakdown=_breakdown(level, scope, filters, now=now, today=today, period_end=last_day),
+        breakdown=_breakdown(
+            level, scope, now=now, today=today, period_rows=period_rows, open_rows=open_rows
+        ),
     )
 
 
@@ -308,14 +303,9 @@ def _refreshed_at() -> dt.datetime | None:
     return state.last_run_at if state else None
 
 
-def _referral_ages(days: QuerySet, today: dt.date) -> tuple[list[ReferralAge], dict]:
-    """Open referrals by how long ago they were opened (from the day they were opened on)."""
-    rows = (
-        days.filter(Q(referrals_open_red__gt=0) | Q(referrals_open_amber__gt=0))
-        .values("day")
-        .annotate(red=Sum("referrals_open_red"), amber=Sum("referrals_open_amber"))
-        .order_by("day")
-    )
+def _referral_ages(rows: list[dict], today: dt.date) -> tuple[list[ReferralAge], dict]:
+    """Open referrals by how long ago they were opened (from the day they were opened on), from
+    the sums of open referrals per day (`red`, `amber`; days in order, a day on several rows)."""
     counts = {bucket.key: [0, 0] for bucket in REFERRAL_AGES}
     oldest: dict[str, dt.date | None] = {"red": None, "amber": None}
     for row in rows:
@@ -367,20 +357,22 @@ def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _trend(in_period: QuerySet, filters: DashboardFilters, period_end: dt.date):
-    """Flows per week (Monday first) or month, every bucket of the period present, even empty."""
-    per_day = in_period.values("day").annotate(
-        due=Sum("sessions_due"),
-        done=Sum("sessions_done"),
-        deliveries=Sum("deliveries"),
-        registered=Sum("mothers_registered"),
-        referrals=Sum(F("referrals_opened_red") + F("referrals_opened_amber")),
-    )
+def _trend(per_day: list[dict], filters: DashboardFilters, period_end: dt.date):
+    """Flows per week (Monday first) or month, every bucket of the period present, even empty;
+    from the period's sums per day (`s_<field>`, a day on several rows)."""
     totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for row in per_day:
         bucket = totals[bucket_start(row["day"], filters.granularity)]
-        for index, key in enumerate(("due", "done", "deliveries", "registered", "referrals")):
-            bucket[index] += row[key] or 0
+        for index, keys in enumerate(
+            (
+                ("sessions_due",),
+                ("sessions_done",),
+                ("deliveries",),
+                ("mothers_registered",),
+                ("referrals_opened_red", "referrals_opened_amber"),
+            )
+        ):
+            bucket[index] += sum(row[f"s_{key}"] or 0 for key in keys)
     starts = []
     cursor = bucket_start(filters.starts_on, filters.granularity)
     while cursor <= period_end and len(starts) < 400:
@@ -428,36 +420,24 @@ def _breakdown_level(user: User, filters: DashboardFilters) -> str | None:
 def _breakdown(
     level: str | None,
     scope: Q,
-    filters: DashboardFilters,
     *,
     now: dt.datetime,
     today: dt.date,
-    period_end: dt.date,
+    period_rows: list[dict],
+    open_rows: list[dict],
 ) -> list[AreaRow]:
+    """The table by area at `level`; the day rows' sums come grouped by day and by that level's
+    column (`period_rows`: the period's flows, `open_rows`: referrals still open)."""
     if level is None:
         return []
     column = f"{level}_id"
-    postpartum = stage_q(now)["postpartum"]
-    mothers = {
-        row[column]: row
-        for row in MotherRollup.objects.filter(scope)
-        .values(column)
-        .annotate(
-            mothers=Count("pk"),
-            postpartum=Count("pk", filter=postpartum),
-            accompanied=Count("pk", filter=postpartum & Q(accompanied=True)),
-        )
-    }
-    days = {
-        row[column]: row
-        for row in PosyanduDayRollup.objects.filter(scope)
-        .values(column)
-        .annotate(
-            due=Sum("sessions_due", filter=Q(day__gte=filters.starts_on, day__lte=period_end)),
-            done=Sum("sessions_done", filter=Q(day__gte=filters.starts_on, day__lte=period_end)),
-            open_referrals=Sum(F("referrals_open_red") + F("referrals_open_amber")),
-        )
-    }
+    mothers = mothers_by_area(scope, column, now=now)
+    days: dict = defaultdict(lambda: {"due": 0, "done": 0, "open_referrals": 0})
+    for row in period_rows:
+        days[row[column]]["due"] += row["s_sessions_due"] or 0
+        days[row[column]]["done"] += row["s_sessions_done"] or 0
+    for row in open_rows:
+        days[row[column]]["open_referrals"] += (row["red"] or 0) + (row["amber"] or 0)
     cadres = {
         row[column]: row
         for row in CadreRollup.objects.filter(scope)

@@ -228,6 +228,25 @@ class MotherRollup(BaseModel, AreaColumns):
         indexes = [
             models.Index(fields=["programme", "area_path"]),
             models.Index(fields=["next_change_at"]),
+            # The mothers in their puerperium (delivered in the last 42 days): what the
+            # dashboards count per mother, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["delivered_at"],
+                include=[
+                    "area_path",
+                    "programme",
+                    "accompanied",
+                    "sessions_missed",
+                    "milk_volumes",
+                    "latest_24h_day",
+                    "latest_24h_ml",
+                    "village",
+                    "district",
+                    "regency",
+                    "province",
+                ],
+                name="mother_rollup_delivered_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,6 +368,45 @@ class PosyanduDayRollup(BaseModel, AreaColumns):
         indexes = [
             models.Index(fields=["area_path", "day"]),
             models.Index(fields=["programme", "day"]),
+            # A dashboard's period: its flows summed from the index alone on PostgreSQL.
+            models.Index(
+                fields=["day"],
+                include=[
+                    "area_path",
+                    "programme",
+                    "mothers_registered",
+                    "deliveries",
+                    "sessions_due",
+                    "sessions_done",
+                    "sessions_missed",
+                    "massages_recorded",
+                    "referrals_opened_red",
+                    "referrals_opened_amber",
+                    "cadres_trained",
+                    "certificates_issued",
+                    "village",
+                    "district",
+                    "regency",
+                    "province",
+                ],
+                name="posyandu_day_rollup_period",
+            ),
+            # The referrals still open, whatever day they were opened (the dashboards' ages).
+            models.Index(
+                fields=["day"],
+                include=[
+                    "area_path",
+                    "programme",
+                    "referrals_open_red",
+                    "referrals_open_amber",
+                    "village",
+                    "district",
+                    "regency",
+                    "province",
+                ],
+                condition=Q(referrals_open_red__gt=0) | Q(referrals_open_amber__gt=0),
+                name="posyandu_day_rollup_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,3 +431,39 @@ class RollupState(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PosyanduMotherCounts(AreaColumns):
+    """The counts of `MotherRollup` rows of one programme at one posyandu that do not change with
+    the clock, kept by the database itself: triggers on `MotherRollup` add every inserted row
+    and subtract every deleted one (migration 0006, decision 0190), whatever writes the rows (a
+    refresh, a rebuild, COPY). The dashboards add these up instead of counting a row per mother.
+    An area moved to another path gets a row of its own; rows of no mother are left at zero."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    mothers = models.IntegerField(_("mothers"), default=0)
+    pregnant = models.IntegerField(_("pregnant, not yet delivered"), default=0)
+    without_pregnancy = models.IntegerField(_("no pregnancy recorded"), default=0)
+    delivered = models.IntegerField(_("delivered"), default=0)
+    with_open_referral = models.IntegerField(_("with an open referral"), default=0)
+    certification_overrides = models.IntegerField(
+        _("pairings with an uncertified cadre"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("mother counts of a posyandu")
+        verbose_name_plural = _("mother counts of posyandus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "posyandu", "area_path"],
+                name="posyandu_mother_counts_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"mothers of {self.posyandu_id} in {self.programme_id}"

@@ -1,0 +1,96 @@
+"""The mother numbers of a dashboard, read without a row per mother (decision 0190).
+
+What does not change with the clock (mothers, pregnant, no pregnancy recorded, delivered, with an
+open referral, certification overrides) is summed from `PosyanduMotherCounts`, one row per
+programme and posyandu kept by the database. What does (the puerperium: day 1-42 after delivery)
+is counted over the mothers delivered in the last 42 days only, through the index on
+`delivered_at`: their number follows the births of six weeks, not every mother ever registered.
+A mother whose puerperium has ended is a delivered mother neither in it nor delivered after
+`now`. Each condition is the one of `dashboard_scope` behind the list the number links to.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import Count, Q, Sum
+
+from kaderasi.care.selectors import PUERPERIUM_DAYS
+from kaderasi.evaluation.norms import ReferenceRange
+from kaderasi.reports.dashboard_scope import compared_q, stage_q
+from kaderasi.reports.models import MotherRollup, PosyanduMotherCounts
+
+KEPT = ("mothers", "pregnant", "without_pregnancy", "delivered", "with_open_referral")
+
+
+def _recent(scope: Q, now: dt.datetime):
+    """Mother rows delivered in the puerperium's length before `now`, or after it. Count their
+    `delivered_at` (never null here), not their pk: PostgreSQL then reads the index on
+    `delivered_at` alone, which includes every column these counts look at."""
+    return MotherRollup.objects.filter(
+        scope, delivered_at__gt=now - dt.timedelta(days=PUERPERIUM_DAYS)
+    )
+
+
+def mother_numbers(
+    scope: Q, *, now: dt.datetime, references: Sequence[ReferenceRange]
+) -> dict[str, int]:
+    """Every mother number of the dashboard over the rollup rows of `scope`, as counting one row
+    per mother with the conditions of `dashboard_scope` gives."""
+    sums = PosyanduMotherCounts.objects.filter(scope).aggregate(
+        **{f"s_{name}": Sum(name) for name in (*KEPT, "certification_overrides")}
+    )
+    kept = {name[2:]: value or 0 for name, value in sums.items()}
+    postpartum = stage_q(now)["postpartum"]
+    compared, below = compared_q(references)
+    conditions = {
+        "postpartum": postpartum,
+        "accompanied": postpartum & Q(accompanied=True),
+        "unaccompanied": postpartum & Q(accompanied=False),
+        "compared": postpartum & compared,
+        "below_reference": postpartum & below,
+        "not_comparable": postpartum & Q(milk_volumes__gt=0) & ~compared,
+        "missed_sessions": postpartum & Q(sessions_missed__gt=0),
+        "after_now": Q(delivered_at__gt=now),
+    }
+    # Aliases kept apart from field names, which an aggregate may not shadow.
+    totals = _recent(scope, now).aggregate(
+        **{
+            f"n_{name}": Count("delivered_at", filter=condition)
+            for name, condition in conditions.items()
+        }
+    )
+    recent = {name: totals[f"n_{name}"] for name in conditions}
+    return {
+        "certification_overrides": kept["certification_overrides"],
+        "total": kept["mothers"],
+        "pregnant": kept["pregnant"],
+        "postpartum": recent["postpartum"],
+        "ended": kept["delivered"] - recent["postpartum"] - recent["after_now"],
+        "unknown": kept["without_pregnancy"],
+        **{name: recent[name] for name in list(conditions)[1:-1]},
+        "with_open_referral": kept["with_open_referral"],
+    }
+
+
+def mothers_by_area(scope: Q, column: str, *, now: dt.datetime) -> dict[int, dict[str, int]]:
+    """Per value of `column` (an area of `AreaColumns`): mothers, postpartum and accompanied
+    (postpartum with a cadre), for the areas with at least one mother."""
+    rows = {
+        row[column]: {"mothers": row["n_mothers"], "postpartum": 0, "accompanied": 0}
+        for row in PosyanduMotherCounts.objects.filter(scope, mothers__gt=0)
+        .values(column)
+        .annotate(n_mothers=Sum("mothers"))
+    }
+    postpartum = stage_q(now)["postpartum"]
+    for row in (
+        _recent(scope, now)
+        .filter(postpartum)
+        .values(column)
+        .annotate(
+            n_postpartum=Count("delivered_at"),
+            n_accompanied=Count("delivered_at", filter=Q(accompanied=True)),
+        )
+    ):
+        counts = rows.setdefault(row[column], {"mothers": 0, "postpartum": 0, "accompanied": 0})
+        counts.update(postpartum=row["n_postpartum"], accompanied=row["n_accompanied"])
+    return rows
