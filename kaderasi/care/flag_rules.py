@@ -428,15 +428,38 @@ def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Findi
     one topic a red finding hides the amber one. Red findings come first. The weights of a baby
     the active `low_birth_weight_or_preterm` rule finds small or preterm are not judged by the
     term-baby weight rules."""
-    facts_list = list(facts)
+    (findings,) = evaluate_each(rules, [facts])
+    return findings
+
+
+def evaluate_each(
+    rules: Iterable[RuleSetting], facts_of_records: Iterable[Iterable[Facts]]
+) -> list[list[Finding]]:
+    """`evaluate` for many records, each judged on its own facts (a batch of records): the
+    rules are ordered and looked up once for the batch, not once per record."""
     rules = list(rules)
-    not_for_term_rules = _small_or_preterm_weights(rules, facts_list)
-    found: list[tuple[RuleSetting, Finding]] = []
+    ordered: list[tuple[RuleSetting, RuleDefinition]] = []
     for rule in sorted(rules, key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.code)):
         definition = RULES.get(rule.code)
         if definition is None:
             logger.warning("flag rule %s has no evaluation; skipped", rule.code)
             continue
+        ordered.append((rule, definition))
+    small_or_preterm_setting = next((r for r in rules if r.code == SMALL_OR_PRETERM_RULE), None)
+    return [_findings(ordered, small_or_preterm_setting, list(facts)) for facts in facts_of_records]
+
+
+def _findings(
+    ordered: list[tuple[RuleSetting, RuleDefinition]],
+    small_or_preterm_setting: RuleSetting | None,
+    facts_list: list[Facts],
+) -> list[Finding]:
+    not_for_term_rules = _small_or_preterm_weights(small_or_preterm_setting, facts_list)
+    kinds = tuple({type(item) for item in facts_list})
+    found: list[tuple[RuleSetting, Finding]] = []
+    for rule, definition in ordered:
+        if not any(issubclass(kind, definition.facts) for kind in kinds):
+            continue  # no facts of its kind (most records: one fact, one kind)
         if any(definition.topic == RULES[f.code].topic for _, f in found):
             continue
         for position, item in enumerate(facts_list):
@@ -455,10 +478,9 @@ def evaluate(rules: Iterable[RuleSetting], facts: Iterable[Facts]) -> list[Findi
     return [finding for _, finding in found]
 
 
-def _small_or_preterm_weights(rules: list[RuleSetting], facts: list) -> set[int]:
+def _small_or_preterm_weights(setting: RuleSetting | None, facts: list) -> set[int]:
     """The positions in `facts` of infant weights of a low-birth-weight or preterm baby (by the
-    active rule's thresholds): the term-baby weight rules do not judge them."""
-    setting = next((r for r in rules if r.code == SMALL_OR_PRETERM_RULE), None)
+    active rule's `setting`, if any): the term-baby weight rules do not judge them."""
     if setting is None:
         return set()
     positions = set()

@@ -4,17 +4,21 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from kaderasi.api.tests.conftest import Phone, at, milk, session
+from kaderasi.api.tests.conftest import Phone, at, danger_signs, milk, session
+from kaderasi.care.catalogue import catalogue_ensure
 from kaderasi.care.errors import CareErrorCode
 from kaderasi.care.models import (
     ConsentSubject,
+    Flag,
     MassageSession,
     Measurement,
+    Referral,
     ScheduledSession,
 )
 from kaderasi.care.services import consent_give, consent_withdraw
@@ -228,6 +232,68 @@ def test_a_batch_is_written_with_a_fixed_number_of_queries(phone, mother):
     assert len(for_large) - len(for_small) <= 4
     assert {r["status"] for r in response.json()["results"]} == {"created"}
     assert _counts() == (105, 105)
+
+
+def _records_of_every_kind(mother, *, groups: int) -> list[dict]:
+    """`groups` groups of ten records, one of every kind a phone sends (a massage with an adverse
+    event and a danger sign among them, which raise flags and referrals), each at its own minute."""
+    records = []
+    for group in range(groups):
+        moment = at(2026, 11, 10, 7, 0) + dt.timedelta(minutes=30 * group)
+
+        def minute(offset: int, moment: dt.datetime = moment) -> str:
+            return (moment + dt.timedelta(minutes=offset)).isoformat()
+
+        records += [
+            session(mother, started_at=minute(0), ended_at=minute(12)),
+            session(mother, started_at=minute(13), ended_at=minute(25), adverse_event="Pusing"),
+            milk(mother, measured_at=minute(1)),
+            milk(mother, measured_at=minute(2), volume_ml=5),
+            {**milk(mother, measured_at=minute(3)), "type": "feeds", "value": 2},
+            *(
+                {"id": str(uuid.uuid4()), "type": kind, "mother_id": str(mother.public_id),
+                 "measured_at": minute(offset), "value": value}
+                for offset, kind, value in
+                ((4, "wet_nappies", 1), (5, "stools", 0), (6, "infant_weight", 2900))
+            ),
+            {"id": str(uuid.uuid4()), "type": "latch_score", "mother_id": str(mother.public_id),
+             "observed_at": minute(7), "latch": 0, "audible_swallowing": 1, "nipple_type": 2,
+             "comfort": 1, "hold": 0},
+            danger_signs(mother, observed_at=minute(8), signs=["convulsions"]),
+        ]  # fmt: skip
+    for record in records:
+        for name in ("method", "basis"):
+            if record["type"] != "milk_volume":
+                record.pop(name, None)
+        if record["type"] != "milk_volume":
+            record.pop("volume_ml", None)
+    return records
+
+
+def test_a_batch_of_200_records_costs_the_queries_of_a_batch_of_20(phone, world, cadre_user):
+    catalogue_ensure(apps)
+    first, second, third = (
+        f.delivered_mother(programme=world.programme, posyandu=world.mawar) for _ in range(3)
+    )
+    for mother in (first, second, third):
+        f.PairingFactory(mother=mother, cadre=cadre_user.cadre)
+    phone.push(*_records_of_every_kind(first, groups=1))  # caches filled, the token stamped
+
+    with CaptureQueriesContext(connection) as for_20:
+        small = phone.push(*_records_of_every_kind(second, groups=2)).json()["results"]
+    with CaptureQueriesContext(connection) as for_200:
+        large = phone.push(*_records_of_every_kind(third, groups=20)).json()["results"]
+
+    # Reading what the rules need, the flags, their referrals and the audit trail are done for
+    # the batch at once: ten times the records, flags and referrals cost no query more.
+    assert {r["status"] for r in small + large} == {"created"}
+    assert len(large) == 200
+    flags_of_small, flags_of_large = (
+        Flag.objects.filter(mother=m).count() for m in (second, third)
+    )
+    assert (flags_of_small, Referral.objects.filter(mother=second).count()) == (8, 4)
+    assert flags_of_large >= 10 * flags_of_small
+    assert len(for_200) == len(for_20)
 
 
 def test_bulk_written_records_are_in_the_audit_log_with_their_author(phone, mother, cadre_user):

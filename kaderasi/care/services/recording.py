@@ -52,7 +52,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.plausibility import measurement_value_check
 from kaderasi.care.services.common import clock_tolerance
-from kaderasi.care.services.flags import active_rule_settings, flags_record
+from kaderasi.care.services.flags import FlagRaising, active_rule_settings, flags_record_many
 from kaderasi.care.services.schedule import gestational_weeks_at_birth, match_scheduled_session
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timing import postpartum_day
@@ -208,7 +208,7 @@ def care_records_write(
         outcomes.append(RecordOutcome(OutcomeStatus.CREATED, row=row))
     if not dry_run:
         _insert(pending, actor=by)
-        _judge(pending, batch, now=now)
+        _judge(pending, batch, by=by, now=now)
     return outcomes
 
 
@@ -758,24 +758,20 @@ def _insert(pending: list, *, actor: User | None) -> None:
     bulk_audit_write(created, actor=actor)
 
 
-def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
-    """Every stored record judged by the active flag rules (loaded once): the flags and
-    referrals are there when the write returns, whatever interface wrote the record."""
+def _judge(pending: list, batch: _Batch, *, by: User | None, now: dt.datetime) -> None:
+    """Every stored record judged by the active flag rules (loaded once, evaluated for the batch
+    at once): the flags and referrals are there when the write returns, whatever interface wrote
+    the record, written together whatever their number."""
     if not pending:
         return
-    settings_ = active_rule_settings()
-    alerting = False
+    stools = _stool_counts_of(pending, batch)
+    judged: list[tuple[CareRow, list[flag_rules.Facts], str | None]] = []
     for _index, record, row in pending:
         mother = batch.mother(record)
-        # The row the flags are about, under the name flags_record gives it.
-        measurement: Measurement | None = None
-        session: MassageSession | None = None
-        report: DangerSignReport | None = None
-        observation: LatchObservation | None = None
         severity: str | None = None
+        facts: list[flag_rules.Facts]
         if isinstance(row, Measurement):
-            facts = _measurement_facts(row, batch)
-            measurement = row
+            facts = _measurement_facts(row, batch, stools)
         elif isinstance(row, MassageSession):
             programme = mother.programme
             facts = [
@@ -787,7 +783,6 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
                     adverse_event=row.adverse_event,
                 )
             ]
-            session = row
         elif isinstance(row, LatchObservation):
             delivered_at = batch.delivered_at(mother)
             facts = [
@@ -798,32 +793,45 @@ def _judge(pending: list, batch: _Batch, *, now: dt.datetime) -> None:
                     else None,
                 )
             ]
-            observation = row
         else:
             facts = [flag_rules.DangerSignFacts(tuple(row.signs))]
-            report = row
             severity = _flag_severity(row, batch)
-        findings = flag_rules.evaluate(settings_, facts)
-        if findings:
-            raised = flags_record(
-                mother=mother,
+        judged.append((row, facts, severity))
+    findings_of = flag_rules.evaluate_each(active_rule_settings(), [f for _r, f, _s in judged])
+    raised = flags_record_many(
+        raisings=[
+            FlagRaising(
+                mother=row.mother,
                 findings=findings,
-                now=now,
-                measurement=measurement,
-                massage_session=session,
-                danger_sign_report=report,
-                latch_observation=observation,
+                # The row the flags are about, under the name of the Flag field naming it.
+                links={_FLAG_LINKS[type(row)]: row},
                 severity=severity,
+                district_id=row.district_id,
             )
-            alerting = alerting or any(
-                flag.severity == FlagSeverity.RED and flag.danger_sign_report_id for flag in raised
-            )
-    if alerting:
+            for (row, _facts, severity), findings in zip(judged, findings_of, strict=True)
+            if findings
+        ],
+        now=now,
+        by=by,
+    )
+    if any(
+        flag.severity == FlagSeverity.RED and flag.danger_sign_report_id
+        for flags in raised
+        for flag in flags
+    ):
         # The midwife hears of a red danger sign at once, not at the next minute's sweep (which
         # would send it all the same: the alert is planned from the stored flag, sent once).
         from kaderasi.reminders.tasks import danger_alerts_send
 
         transaction.on_commit(danger_alerts_send.enqueue)
+
+
+_FLAG_LINKS: dict[type[CareRow], str] = {
+    Measurement: "measurement",
+    MassageSession: "massage_session",
+    DangerSignReport: "danger_sign_report",
+    LatchObservation: "latch_observation",
+}
 
 
 def _flag_severity(report: DangerSignReport, batch: _Batch) -> str | None:
@@ -832,7 +840,32 @@ def _flag_severity(report: DangerSignReport, batch: _Batch) -> str | None:
     return flag_severity_of(batch.signs[code].severity for code in report.signs)
 
 
-def _measurement_facts(measurement: Measurement, batch: _Batch) -> list[flag_rules.Facts]:
+def _stool_counts_of(pending: list, batch: _Batch) -> dict[int, list[tuple[dt.datetime, Decimal]]]:
+    """Mother pk → (measured at, count) of every stool count stored for her since her delivery,
+    for the mothers with a stool count in the batch (stored already, so the batch's own are
+    among them): one query."""
+    mother_ids = {
+        row.mother_id
+        for _index, _record, row in pending
+        if isinstance(row, Measurement) and row.kind == MeasurementKind.STOOLS
+    }
+    counts: dict[int, list[tuple[dt.datetime, Decimal]]] = defaultdict(list)
+    if not mother_ids:
+        return counts
+    for mother_id, measured_at, value in Measurement.objects.filter(
+        mother_id__in=mother_ids, kind=MeasurementKind.STOOLS
+    ).values_list("mother_id", "measured_at", "value"):
+        delivered_at = batch.delivered_at(batch.mothers[mother_id])
+        if delivered_at is not None and measured_at >= delivered_at:
+            counts[mother_id].append((measured_at, value))
+    return counts
+
+
+def _measurement_facts(
+    measurement: Measurement,
+    batch: _Batch,
+    stools: dict[int, list[tuple[dt.datetime, Decimal]]],
+) -> list[flag_rules.Facts]:
     delivery = batch.deliveries.get(measurement.mother_id)
     if delivery is None:
         return []
@@ -852,14 +885,11 @@ def _measurement_facts(measurement: Measurement, batch: _Batch) -> list[flag_rul
         )
     ]
     if measurement.kind == MeasurementKind.STOOLS:
-        counts = list(
-            Measurement.objects.filter(
-                mother_id=measurement.mother_id,
-                kind=MeasurementKind.STOOLS,
-                measured_at__gte=delivery.delivered_at,
-                measured_at__lte=measurement.measured_at,
-            ).values_list("value", flat=True)
-        )
+        counts = [
+            value
+            for measured_at, value in stools.get(measurement.mother_id, [])
+            if measured_at <= measurement.measured_at
+        ]
         hours = Decimal(str((measurement.measured_at - delivery.delivered_at).total_seconds()))
         facts.append(
             flag_rules.StoolFacts(
