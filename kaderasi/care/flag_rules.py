@@ -446,7 +446,21 @@ def evaluate_each(
             continue
         ordered.append((rule, definition))
     small_or_preterm_setting = next((r for r in rules if r.code == SMALL_OR_PRETERM_RULE), None)
-    return [_findings(ordered, small_or_preterm_setting, list(facts)) for facts in facts_of_records]
+    # The rules that judge some fact of a record, in order, by the kinds of facts it has (most
+    # records of a batch have one fact of one of a few kinds): found once per set of kinds.
+    applicable: dict[frozenset[type], list[tuple[RuleSetting, RuleDefinition]]] = {}
+    findings = []
+    for facts in facts_of_records:
+        facts_list = list(facts)
+        kinds = frozenset(type(item) for item in facts_list)
+        if kinds not in applicable:
+            applicable[kinds] = [
+                (rule, definition)
+                for rule, definition in ordered
+                if any(issubclass(kind, definition.facts) for kind in kinds)
+            ]
+        findings.append(_findings(applicable[kinds], small_or_preterm_setting, facts_list))
+    return findings
 
 
 def _findings(
@@ -455,11 +469,8 @@ def _findings(
     facts_list: list[Facts],
 ) -> list[Finding]:
     not_for_term_rules = _small_or_preterm_weights(small_or_preterm_setting, facts_list)
-    kinds = tuple({type(item) for item in facts_list})
     found: list[tuple[RuleSetting, Finding]] = []
     for rule, definition in ordered:
-        if not any(issubclass(kind, definition.facts) for kind in kinds):
-            continue  # no facts of its kind (most records: one fact, one kind)
         if any(definition.topic == RULES[f.code].topic for _, f in found):
             continue
         for position, item in enumerate(facts_list):

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from auditlog.context import auditlog_value
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
@@ -140,7 +139,6 @@ class FlagRaising:
     district_id: int | None = None
 
 
-@transaction.atomic
 def flags_record_many(
     *, raisings: Sequence[FlagRaising], now: dt.datetime, by: User | None = None
 ) -> list[list[Flag]]:
@@ -149,11 +147,18 @@ def flags_record_many(
     once (a flag of the rule linked to the same record is never raised again), and a flag opens a
     referral unless one of its rule is still open (or acknowledged) for the mother, opened earlier
     or by an earlier raising of the batch. Written in a fixed number of queries whatever the
-    number of flags, with one audit entry per table for several rows (decision 0100), by `by`
-    (else the actor of the request)."""
+    number of flags, with one audit entry per table for several rows (decision 0100), naming
+    `by` as their author (None: a sweep's)."""
     codes = {finding.code for raising in raisings for finding in raising.findings}
     if not codes:
-        return [[] for _raising in raisings]
+        return [[] for _raising in raisings]  # no flag: not even a savepoint
+    with transaction.atomic():
+        return _flags_write(raisings, codes, now=now, by=by)
+
+
+def _flags_write(
+    raisings: Sequence[FlagRaising], codes: set[str], *, now: dt.datetime, by: User | None
+) -> list[list[Flag]]:
     rules = {rule.code: rule for rule in FlagRule.objects.filter(code__in=codes)}
     flagged = _flagged_already(raisings, list(rules.values()))
     referred = set(
@@ -207,7 +212,7 @@ def flags_record_many(
             for flag in opens
         ],
     )
-    bulk_audit_write([*flags, *referrals], actor=by if by is not None else _request_actor())
+    bulk_audit_write([*flags, *referrals], actor=by)
     for flag in flags:
         logger.info(
             "flag %s (%s) raised for mother %s",
@@ -237,12 +242,6 @@ def _flagged_already(
     for rule_id, *ids in stored:
         flagged[rule_id].append(dict(zip(names, ids, strict=True)))
     return flagged
-
-
-def _request_actor() -> User | None:
-    """The user auditlog names as the author of what this request writes (its `set_actor`)."""
-    actor = auditlog_value.get({}).get("actor")
-    return actor if isinstance(actor, User) else None
 
 
 def _district_id_of(mother: Mother) -> int:
