@@ -8,6 +8,12 @@ masked and filtered as auditlog's registration of the model says. Building one d
 LogEntry per row cost about half of a sync push; the listing says the same for each row.
 
 `audit_entries_of(row)` reads a row's entries whichever way they were written.
+
+The author is the `actor` passed in or, when none is, the user of the `auditlog.context.set_actor`
+block around the write (the request's, set by auditlog's middleware; the push's and the imports'),
+as auditlog's own save would take it: a flag raised by a service that is not handed its author
+(a skipped session, a birth outcome, the milk-onset answer) is still signed by the person whose
+request raised it. A sweep runs outside any such block and has no author.
 """
 
 import json
@@ -15,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
+from auditlog.context import auditlog_value
 from auditlog.diff import get_mask_function, model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -22,6 +29,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
 from kaderasi.core.bulk_insert import rows_insert
@@ -38,6 +46,9 @@ def bulk_audit_write(rows: Sequence[Model], *, actor) -> None:
         by_model.setdefault(type(row), []).append(row)
     if not by_model:
         return
+    context = _active_audit_context()
+    if actor is None:
+        actor = context.get("actor")
     content_types = ContentType.objects.get_for_models(*by_model)
     entries = []
     for model, model_rows in by_model.items():
@@ -45,7 +56,22 @@ def bulk_audit_write(rows: Sequence[Model], *, actor) -> None:
             entries.append(_row_entry(model_rows[0], content_types[model], actor))
         else:
             entries.append(_batch_entry(model, model_rows, content_types[model], actor))
+    for entry in entries:
+        entry.remote_addr = context.get("remote_addr")
     rows_insert(LogEntry, entries)
+
+
+def _active_audit_context() -> dict:
+    """The context of the `set_actor` block the code runs in, or {} outside one. auditlog leaves
+    its context variable set after the block ends and only disconnects the block's pre_save
+    receiver (keyed by the block's `signal_duid`), so a block is live while that receiver is."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return {}
+    duid = context.get("signal_duid")
+    live = any(key[0] == duid for key, *_rest in pre_save.receivers)
+    return context if live else {}
 
 
 def _row_entry(row: Model, content_type: ContentType, actor) -> LogEntry:

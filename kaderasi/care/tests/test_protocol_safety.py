@@ -647,3 +647,37 @@ def test_malformed_postnatal_visits_are_refused_on_their_field(world, visits):
     with pytest.raises(ValidationError) as refused:
         programme.full_clean()
     assert list(refused.value.message_dict) == ["postnatal_visits"]
+
+
+@pytest.mark.django_db
+def test_a_flag_raised_by_the_milk_onset_answer_is_signed_by_the_person_whose_request_raised_it(
+    mother, midwife
+):
+    """Regression (decision 0180 writes flags in bulk): a service not handed its author still
+    signs the flag and its referral with the user of the request (auditlog's set_actor), as
+    auditlog's own save did; after that request, a sweep's flag has no author."""
+    from auditlog.context import set_actor
+
+    from kaderasi.core.bulk_audit import audit_entries_of
+
+    delivery = Delivery.objects.get(pregnancy__mother=mother)
+    with set_actor(midwife, remote_addr="10.0.0.7"):
+        milk_onset_record(delivery=delivery, came_in=False, at=at(12, 0), now=at(12, 0))
+    [flag] = Flag.objects.filter(mother=mother)
+    [referral] = Referral.objects.filter(mother=mother)
+    for row in (flag, referral):
+        [entry] = audit_entries_of(row)
+        assert (entry.actor, entry.remote_addr) == (midwife, "10.0.0.7")
+
+    birth = delivered(
+        programme=mother.programme, posyandu=mother.posyandu, delivered_at=at(8, 23), now=at(9, 5)
+    )
+    milk_onset_record(
+        delivery=Delivery.objects.get(pregnancy__mother=birth),
+        came_in=False,
+        at=at(12, 0),
+        now=at(12, 0),
+    )
+    [later] = Flag.objects.filter(mother=birth)
+    [entry] = audit_entries_of(later)
+    assert entry.actor is None
