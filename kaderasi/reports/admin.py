@@ -10,6 +10,7 @@ from kaderasi.reports.models import (
     KnowledgeRollup,
     MotherRollup,
     PosyanduDayRollup,
+    PosyanduMotherCounts,
     ProgrammeReport,
     ReportExport,
     RollupState,
@@ -124,6 +125,25 @@ class KnowledgeRollupAdmin(ReadOnlyAdmin):
     list_filter = ["training__programme"]
     search_fields = ["training__title"]
     list_select_related = ["training", "posyandu"]
+
+
+@admin.register(PosyanduMotherCounts)
+class PosyanduMotherCountsAdmin(ReadOnlyAdmin):
+    """Kept by database triggers on the mother rows (decision 0190): shown to check them."""
+
+    visible = _scoped(PosyanduMotherCounts)
+    manage = Permission.USE_ADMIN
+    list_display = [
+        "posyandu",
+        "programme",
+        "mothers",
+        "pregnant",
+        "delivered",
+        "with_open_referral",
+    ]
+    list_filter = ["programme"]
+    search_fields = ["posyandu__name"]
+    list_select_related = ["programme", "posyandu"]
 
 
 def rollup_states_visible_to(user):
