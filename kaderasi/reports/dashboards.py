@@ -48,6 +48,7 @@ from kaderasi.reports.dashboard_scope import (
     rollup_scope_q,
 )
 from kaderasi.reports.models import (
+    DAY_FLOWS,
     CadreRollup,
     KnowledgeRollup,
     PosyanduDayRollup,
@@ -237,18 +238,7 @@ def dashboard_for(
     )
     days = PosyanduDayRollup.objects.filter(scope)
     in_period = days.filter(day__gte=filters.starts_on, day__lte=last_day)
-    flow_fields = [
-        "mothers_registered",
-        "deliveries",
-        "sessions_due",
-        "sessions_done",
-        "sessions_missed",
-        "massages_recorded",
-        "referrals_opened_red",
-        "referrals_opened_amber",
-        "cadres_trained",
-        "certificates_issued",
-    ]
+    flow_fields = DAY_FLOWS
     level = _breakdown_level(user, filters)
     by_area = [f"{level}_id"] if level else []
     # The period's day rows are read once, grouped by day and by the table's area: totals, trend

@@ -327,6 +327,22 @@ class KnowledgeRollup(BaseModel, AreaColumns):
         return f"knowledge rollup {self.training_id}/{self.posyandu_id}"
 
 
+# The flows of a posyandu's day that a dashboard sums over its period: the covering index below
+# holds them, and the dashboards read exactly these (one list, so the two cannot drift).
+DAY_FLOWS = (
+    "mothers_registered",
+    "deliveries",
+    "sessions_due",
+    "sessions_done",
+    "sessions_missed",
+    "massages_recorded",
+    "referrals_opened_red",
+    "referrals_opened_amber",
+    "cadres_trained",
+    "certificates_issued",
+)
+
+
 class PosyanduDayRollup(BaseModel, AreaColumns):
     """What happened at one posyandu, for one programme, on one (local) day: the flows the trends
     and period numbers are summed from. Sessions count on the day their window opens."""
@@ -374,16 +390,7 @@ class PosyanduDayRollup(BaseModel, AreaColumns):
                 include=[
                     "area_path",
                     "programme",
-                    "mothers_registered",
-                    "deliveries",
-                    "sessions_due",
-                    "sessions_done",
-                    "sessions_missed",
-                    "massages_recorded",
-                    "referrals_opened_red",
-                    "referrals_opened_amber",
-                    "cadres_trained",
-                    "certificates_issued",
+                    *DAY_FLOWS,
                     "village",
                     "district",
                     "regency",
