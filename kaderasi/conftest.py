@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -490,12 +491,74 @@ def _browser_only_while_needed(request):
         _CHROMIUM.stop()
 
 
+class _Connections:
+    """The live server's connections, from their accept to their close: a browser test waits for
+    them all to end after it closed its browser contexts, before pytest-django empties the tables.
+    A request the browser sent just before (a page the service worker was keeping in the
+    background) was otherwise answered after the flush, or during the next test: its read-audit row
+    then named a mother deleted under it (the guided-session test's foreign-key error after the
+    danger-call tests, issue 17)."""
+
+    def __init__(self, server, monkeypatch) -> None:
+        self.server = server
+        self.open = 0
+        self.changed = threading.Condition()
+        accept, close = server.get_request, server.shutdown_request
+
+        def get_request():
+            # Accepted and counted at once: the wait sees a connection waiting or a counted one.
+            with self.changed:
+                accepted = accept()
+                self.open += 1
+                return accepted
+
+        def shutdown_request(request):
+            try:
+                close(request)  # Django's server closes the thread's database connections here
+            finally:
+                with self.changed:
+                    self.open -= 1
+                    self.changed.notify_all()
+
+        monkeypatch.setattr(server, "get_request", get_request)
+        monkeypatch.setattr(server, "shutdown_request", shutdown_request)
+
+    def wait_until_answered(self, timeout: float = 30.0) -> bool:
+        """True once no connection is open or waiting to be accepted (a request sent just before
+        its socket closed is still read and answered); False after `timeout` seconds."""
+        import select
+
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                waiting, _, _ = select.select([self.server.socket], [], [], 0)
+                left = deadline - time.monotonic()
+                if not self.open and not waiting:
+                    return True
+                if left <= 0:
+                    return False
+                # A connection waiting to be accepted is counted when the server accepts it.
+                self.changed.wait(min(left, 0.02) if waiting else left)
+
+
 @pytest.fixture
-def phone(chromium, live_server, transactional_db, monkeypatch):
+def answered_before_the_flush(live_server, transactional_db, monkeypatch):
+    """The live server, whose connections are all answered and closed before the test's tables are
+    emptied (`_Connections`). The test closes its browser contexts before this fixture ends."""
+    connections = _Connections(live_server.thread.httpd, monkeypatch)
+    yield live_server
+    assert connections.wait_until_answered(), (
+        "the live server still answers a request 30 s after the test closed its browser"
+    )
+
+
+@pytest.fixture
+def phone(chromium, answered_before_the_flush, monkeypatch):
     """A Playwright page in Debian's Chromium at a cheap Android phone's size (360×740), Indonesian
     locale, pointed at the live server (`phone.goto("/login/")`), in a context of its own."""
     from django.core.servers.basehttp import WSGIRequestHandler
 
+    live_server = answered_before_the_flush
     monkeypatch.setattr(
         WSGIRequestHandler,
         "handle_one_request",

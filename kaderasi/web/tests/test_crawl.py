@@ -205,7 +205,10 @@ def crawl(
 
 
 @pytest.mark.parametrize(("username", "viewport"), LOGINS, ids=[u for u, _ in LOGINS])
-def test_every_page_a_demo_login_reaches_is_clean(browser, live_server, demo, username, viewport):
+def test_every_page_a_demo_login_reaches_is_clean(
+    browser, answered_before_the_flush, demo, username, viewport
+):
+    live_server = answered_before_the_flush
     phone = viewport is PHONE
     context = browser.new_context(
         viewport=viewport,
