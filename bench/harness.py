@@ -52,12 +52,15 @@ def database_setup() -> Callable[[], None]:
     # bench/run.py copies the database from a template it migrated once (BENCH_PREPARED=1): it
     # is kept as it is (migrate has nothing to do), and dropped all the same at the end.
     prepared = os.environ.get("BENCH_PREPARED") == "1"
+    # BENCH_KEEP_DATABASE=1 (a module run alone) keeps the database and its rows for the next run:
+    # a module that writes a large field (bench_dashboards_national) then reuses it.
+    kept = os.environ.get("BENCH_KEEP_DATABASE") == "1"
     old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, keepdb=prepared, serialize=False
+        verbosity=0, autoclobber=not kept, keepdb=prepared or kept, serialize=False
     )
 
     def teardown() -> None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=kept)
         teardown_test_environment()
 
     return teardown

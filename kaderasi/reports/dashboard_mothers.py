@@ -32,14 +32,18 @@ def _recent(scope: Q, now: dt.datetime):
 
 
 def mother_numbers(
-    scope: Q, *, now: dt.datetime, references: Sequence[ReferenceRange]
-) -> dict[str, int]:
+    scope: Q,
+    *,
+    now: dt.datetime,
+    references: Sequence[ReferenceRange],
+    by_area: str | None = None,
+) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
     """Every mother number of the dashboard over the rollup rows of `scope`, as counting one row
-    per mother with the conditions of `dashboard_scope` gives."""
-    sums = PosyanduMotherCounts.objects.filter(scope).aggregate(
-        **{f"s_{name}": Sum(name) for name in (*KEPT, "certification_overrides")}
-    )
-    kept = {name[2:]: value or 0 for name, value in sums.items()}
+    per mother with the conditions of `dashboard_scope` gives; and, when `by_area` names a column
+    of `AreaColumns`, per value of it: mothers, postpartum and accompanied (postpartum with a
+    cadre), for the areas with at least one mother. Two queries: each is grouped by the area and
+    the totals are the sums of the groups (every number adds up over areas)."""
+    group = [by_area] if by_area else []
     postpartum = stage_q(now)["postpartum"]
     compared, below = compared_q(references)
     conditions = {
@@ -53,14 +57,25 @@ def mother_numbers(
         "after_now": Q(delivered_at__gt=now),
     }
     # Aliases kept apart from field names, which an aggregate may not shadow.
-    totals = _recent(scope, now).aggregate(
-        **{
+    kept_rows = grouped_aggregate(
+        PosyanduMotherCounts.objects.filter(scope),
+        group,
+        {f"s_{name}": Sum(name) for name in (*KEPT, "certification_overrides")},
+    )
+    recent_rows = grouped_aggregate(
+        _recent(scope, now),
+        group,
+        {
             f"n_{name}": Count("delivered_at", filter=condition)
             for name, condition in conditions.items()
-        }
+        },
     )
-    recent = {name: totals[f"n_{name}"] for name in conditions}
-    return {
+    kept = {name: sum(row[f"s_{name}"] or 0 for row in kept_rows) for name in KEPT}
+    kept["certification_overrides"] = sum(
+        row["s_certification_overrides"] or 0 for row in kept_rows
+    )
+    recent = {name: sum(row[f"n_{name}"] or 0 for row in recent_rows) for name in conditions}
+    numbers = {
         "certification_overrides": kept["certification_overrides"],
         "total": kept["mothers"],
         "pregnant": kept["pregnant"],
@@ -70,27 +85,26 @@ def mother_numbers(
         **{name: recent[name] for name in list(conditions)[1:-1]},
         "with_open_referral": kept["with_open_referral"],
     }
+    areas: dict[int, dict[str, int]] = {}
+    if by_area:
+        for row in kept_rows:
+            if row["s_mothers"]:
+                areas[row[by_area]] = {
+                    "mothers": row["s_mothers"],
+                    "postpartum": 0,
+                    "accompanied": 0,
+                }
+        for row in recent_rows:
+            if row["n_postpartum"]:
+                counts = areas.setdefault(
+                    row[by_area], {"mothers": 0, "postpartum": 0, "accompanied": 0}
+                )
+                counts.update(postpartum=row["n_postpartum"], accompanied=row["n_accompanied"])
+    return numbers, areas
 
 
-def mothers_by_area(scope: Q, column: str, *, now: dt.datetime) -> dict[int, dict[str, int]]:
-    """Per value of `column` (an area of `AreaColumns`): mothers, postpartum and accompanied
-    (postpartum with a cadre), for the areas with at least one mother."""
-    rows = {
-        row[column]: {"mothers": row["n_mothers"], "postpartum": 0, "accompanied": 0}
-        for row in PosyanduMotherCounts.objects.filter(scope, mothers__gt=0)
-        .values(column)
-        .annotate(n_mothers=Sum("mothers"))
-    }
-    postpartum = stage_q(now)["postpartum"]
-    for row in (
-        _recent(scope, now)
-        .filter(postpartum)
-        .values(column)
-        .annotate(
-            n_postpartum=Count("delivered_at"),
-            n_accompanied=Count("delivered_at", filter=Q(accompanied=True)),
-        )
-    ):
-        counts = rows.setdefault(row[column], {"mothers": 0, "postpartum": 0, "accompanied": 0})
-        counts.update(postpartum=row["n_postpartum"], accompanied=row["n_accompanied"])
-    return rows
+def grouped_aggregate(rows, group: list[str], aggregates: dict) -> list[dict]:
+    """`aggregates` over `rows`, one dict per value of the `group` columns (one dict if none)."""
+    if not group:
+        return [rows.aggregate(**aggregates)]
+    return list(rows.values(*group).annotate(**aggregates).order_by())

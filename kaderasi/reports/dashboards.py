@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,7 +32,7 @@ from kaderasi.reports.dashboard_lists import (
     mother_rollups_for,
     open_referrals_for,
 )
-from kaderasi.reports.dashboard_mothers import mother_numbers, mothers_by_area
+from kaderasi.reports.dashboard_mothers import grouped_aggregate, mother_numbers
 from kaderasi.reports.dashboard_scope import (
     CADRE_LIST_TITLES,
     MOTHER_LIST_TITLES,
@@ -226,28 +227,30 @@ def dashboard_for(
     scope = rollup_scope_q(user) & filter_q(filters)
     today = local_date(now)
     last_day = period_end(filters, today)
-    mothers = mother_numbers(scope, now=now, references=references)
-    cadres = _counts(
-        CadreRollup.objects.filter(scope),
-        total=Q(),
-        **{
-            which.value: cadre_list_q(which, today=today)
-            for which in CadreList
-            if which != CadreList.ALL
-        },
+    level = _breakdown_level(user, filters)
+    by_area = [f"{level}_id"] if level else []
+    mothers, mothers_by_area = mother_numbers(
+        scope, now=now, references=references, by_area=by_area[0] if by_area else None
     )
+    cadre_rows = _cadre_counts(scope, today=today, by_area=by_area)
+    cadres = {
+        name: sum(row[f"n_{name}"] or 0 for row in cadre_rows)
+        for name in ("total", *(which.value for which in CadreList if which != CadreList.ALL))
+    }
     days = PosyanduDayRollup.objects.filter(scope)
     in_period = days.filter(day__gte=filters.starts_on, day__lte=last_day)
     flow_fields = DAY_FLOWS
-    level = _breakdown_level(user, filters)
-    by_area = [f"{level}_id"] if level else []
-    # The period's day rows are read once, grouped by day and by the table's area: totals, trend
-    # and the table's sessions all come from these rows (decision 0190). So are the day rows
-    # with a referral still open (a partial index): the referral ages and the table's column.
+    # The period's day rows are read once, grouped by the trend's week or month (the database
+    # truncates the day, so a page gets a row per bucket and area, not per day and area) and by
+    # the table's area: totals, trend and the table's sessions all come from these rows
+    # (decision 0190, 0225). So are the day rows with a referral still open (a partial index):
+    # the referral ages and the table's column.
+    truncate = TruncMonth if filters.granularity == Granularity.MONTH else TruncWeek
     period_rows = list(
-        in_period.values("day", *by_area).annotate(
-            **{f"s_{name}": Sum(name) for name in flow_fields}
-        )
+        in_period.annotate(bucket=truncate("day", output_field=DateField()))
+        .values("bucket", *by_area)
+        .annotate(**{f"s_{name}": Sum(name) for name in flow_fields})
+        .order_by()
     )
     period = {name: sum(row[f"s_{name}"] or 0 for row in period_rows) for name in flow_fields}
     open_rows = list(
@@ -263,7 +266,7 @@ def dashboard_for(
         refreshed_at=_refreshed_at(),
         references=references,
         mothers=mothers,
-        cadres={k: v or 0 for k, v in cadres.items()},
+        cadres=cadres,
         period=period,
         referral_ages=referral_ages,
         oldest_open_referral_on=oldest,
@@ -271,21 +274,32 @@ def dashboard_for(
         trend=_trend(period_rows, filters, last_day),
         breakdown_level=level,
         breakdown=_breakdown(
-            level, scope, now=now, today=today, period_rows=period_rows, open_rows=open_rows
+            level,
+            mothers=mothers_by_area,
+            cadre_rows=cadre_rows,
+            period_rows=period_rows,
+            open_rows=open_rows,
         ),
     )
 
 
-def _counts(rows: QuerySet, *, sums: Sequence[str] = (), **conditions: Q) -> dict[str, int]:
-    """One query counting the rows meeting each condition, and summing each field of `sums`
-    (aliases kept apart from field names, which an aggregate may not shadow)."""
-    totals = rows.aggregate(
-        **{f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()},
-        **{f"s_{name}": Sum(name) for name in sums},
+def _cadre_counts(scope: Q, *, today: dt.date, by_area: list[str]) -> list[dict]:
+    """The cadre numbers (`n_total`, `n_<CadreList>`), one dict per value of the `by_area`
+    column (one dict if none): the totals are their sums, the table by area reads them."""
+    rows = CadreRollup.objects.filter(scope)
+    conditions = {
+        "total": Q(),
+        **{
+            which.value: cadre_list_q(which, today=today)
+            for which in CadreList
+            if which != CadreList.ALL
+        },
+    }
+    return grouped_aggregate(
+        rows,
+        by_area,
+        {f"n_{name}": Count("pk", filter=condition) for name, condition in conditions.items()},
     )
-    counts = {name: totals[f"n_{name}"] or 0 for name in conditions}
-    counts.update({name: totals[f"s_{name}"] or 0 for name in sums})
-    return counts
 
 
 def _refreshed_at() -> dt.datetime | None:
@@ -347,22 +361,18 @@ def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _trend(per_day: list[dict], filters: DashboardFilters, period_end: dt.date):
+def _trend(per_bucket: list[dict], filters: DashboardFilters, period_end: dt.date):
     """Flows per week (Monday first) or month, every bucket of the period present, even empty;
-    from the period's sums per day (`s_<field>`, a day on several rows)."""
+    from the period's sums per bucket (`bucket`: its first day, `s_<field>`; a bucket on
+    several rows)."""
     totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for row in per_day:
-        bucket = totals[bucket_start(row["day"], filters.granularity)]
-        for index, keys in enumerate(
-            (
-                ("sessions_due",),
-                ("sessions_done",),
-                ("deliveries",),
-                ("mothers_registered",),
-                ("referrals_opened_red", "referrals_opened_amber"),
-            )
-        ):
-            bucket[index] += sum(row[f"s_{key}"] or 0 for key in keys)
+    for row in per_bucket:
+        bucket = totals[row["bucket"]]
+        bucket[0] += row["s_sessions_due"] or 0
+        bucket[1] += row["s_sessions_done"] or 0
+        bucket[2] += row["s_deliveries"] or 0
+        bucket[3] += row["s_mothers_registered"] or 0
+        bucket[4] += (row["s_referrals_opened_red"] or 0) + (row["s_referrals_opened_amber"] or 0)
     starts = []
     cursor = bucket_start(filters.starts_on, filters.granularity)
     while cursor <= period_end and len(starts) < 400:
@@ -409,34 +419,25 @@ def _breakdown_level(user: User, filters: DashboardFilters) -> str | None:
 
 def _breakdown(
     level: str | None,
-    scope: Q,
     *,
-    now: dt.datetime,
-    today: dt.date,
+    mothers: dict[int, dict[str, int]],
+    cadre_rows: list[dict],
     period_rows: list[dict],
     open_rows: list[dict],
 ) -> list[AreaRow]:
-    """The table by area at `level`; the day rows' sums come grouped by day and by that level's
-    column (`period_rows`: the period's flows, `open_rows`: referrals still open)."""
+    """The table by area at `level`, from the numbers grouped by that level's column: the
+    mothers', the cadres' (`n_total`, `n_certified`), the period's flows and the referrals still
+    open."""
     if level is None:
         return []
     column = f"{level}_id"
-    mothers = mothers_by_area(scope, column, now=now)
     days: dict = defaultdict(lambda: {"due": 0, "done": 0, "open_referrals": 0})
     for row in period_rows:
         days[row[column]]["due"] += row["s_sessions_due"] or 0
         days[row[column]]["done"] += row["s_sessions_done"] or 0
     for row in open_rows:
         days[row[column]]["open_referrals"] += (row["red"] or 0) + (row["amber"] or 0)
-    cadres = {
-        row[column]: row
-        for row in CadreRollup.objects.filter(scope)
-        .values(column)
-        .annotate(
-            cadres=Count("pk"),
-            certified=Count("pk", filter=cadre_list_q(CadreList.CERTIFIED, today=today)),
-        )
-    }
+    cadres = {row[column]: row for row in cadre_rows if row["n_total"]}
     area_ids = {key for key in (*mothers, *days, *cadres) if key is not None}
     areas = {area.pk: area for area in Area.objects.filter(pk__in=area_ids)}
     rows = []
@@ -451,8 +452,8 @@ def _breakdown(
                 sessions_due=d.get("due") or 0,
                 sessions_done=d.get("done") or 0,
                 open_referrals=d.get("open_referrals") or 0,
-                cadres=c.get("cadres", 0),
-                cadres_certified=c.get("certified", 0),
+                cadres=c.get("n_total", 0),
+                cadres_certified=c.get("n_certified", 0),
             )
         )
     return sorted(rows, key=lambda row: row.area.name)
