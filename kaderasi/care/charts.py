@@ -2,12 +2,16 @@
 series differ by marker shape and line style, the reference band by hatching, never by colour
 alone."""
 
+import functools
+import hashlib
 import io
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -21,6 +25,28 @@ class Point:
     day: float  # postpartum day as a continuous value: day 1 covers [1, 2)
     value: float
     basis: str = ""
+
+
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def _drawn_once(draw: Callable[..., str]) -> Callable[..., str]:
+    """A chart is a pure function of its data and the page's language: each one is drawn once and
+    its SVG kept in Django's cache, as the reports' charts are. A mother's page is rendered at
+    every view and again each time a cadre's phone keeps it for offline use, and matplotlib's
+    drawing (about half a second of CPU a chart) was most of that page's time (issue 17)."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs) -> str:
+        what = (draw.__name__, args, sorted(kwargs.items()), translation.get_language())
+        key = f"care:chart:{hashlib.sha256(repr(what).encode()).hexdigest()}"
+        svg = cache.get(key)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            cache.set(key, svg, CACHE_SECONDS)
+        return svg
+
+    return drawn
 
 
 def _figure():
@@ -103,6 +129,7 @@ def _milk_points(axes, points: Sequence[Point], marker: str, face: str, label: s
     )
 
 
+@_drawn_once
 def milk_volume_chart(points: Sequence[Point], references: Sequence[ReferenceRange]) -> str:
     """Milk volumes by postpartum day, never a single expression against a 24-hour band.
 
@@ -176,6 +203,7 @@ def milk_volume_chart(points: Sequence[Point], references: Sequence[ReferenceRan
     return _svg(figure, label)
 
 
+@_drawn_once
 def weight_change_chart(
     points: Sequence[Point], *, review_percent: float | None, referral_percent: float | None
 ) -> str:
@@ -220,6 +248,7 @@ def weight_change_chart(
     return _svg(figure, label)
 
 
+@_drawn_once
 def latch_chart(points: Sequence[Point], *, review_at_most: float | None) -> str:
     """LATCH totals (0-10) by postpartum day, with the flag rule's review threshold (dashed):
     a total on or below the line asks the midwife to look at the breastfeeding."""
