@@ -59,6 +59,7 @@ from kaderasi.care.timing import postpartum_day
 from kaderasi.core.bulk_audit import bulk_audit_write
 from kaderasi.core.bulk_insert import rows_insert
 from kaderasi.core.errors import DomainError
+from kaderasi.core.row_build import row_new
 from kaderasi.regions.models import Area, AreaLevel
 
 # --- what the interfaces hand in -----------------------------------------------------------------
@@ -490,7 +491,8 @@ def _measurement(
     is_milk = kind == MeasurementKind.MILK_VOLUME
     if is_milk and record.phase and not historical:
         _milk_phase_check(record, mother, batch, delivered_at)
-    return Measurement(
+    return row_new(
+        Measurement,
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         kind=kind,
@@ -571,7 +573,8 @@ def _session(
             field="comfort",
         )
     _stop_check(record, mother, batch)
-    return MassageSession(
+    return row_new(
+        MassageSession,
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         scheduled_session=_planned_session_of(record, mother, batch, delivered_at),
@@ -680,7 +683,8 @@ def _danger_signs(
     _require_consent(batch, mother, ConsentSubject.MOTHER)
     if any(batch.signs[code].group == DangerSignGroup.NEWBORN for code in codes):
         _require_consent(batch, mother, ConsentSubject.INFANT)
-    return DangerSignReport(
+    return row_new(
+        DangerSignReport,
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         observed_at=record.observed_at,
@@ -727,7 +731,8 @@ def _latch(
             % {"delivered_at": timezone.localtime(delivered_at).strftime("%Y-%m-%d %H:%M")},
             field="observed_at",
         )
-    return LatchObservation(
+    return row_new(
+        LatchObservation,
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         observed_at=record.observed_at,
