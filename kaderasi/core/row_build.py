@@ -10,9 +10,10 @@ the push's Python (decision 0215); here the plan of each model (its fields, whic
 is stored under, which ones go through a descriptor) is worked out once.
 
 The shortcut is taken only where it builds the same instance: no receiver of `pre_init` or
-`post_init` for the model, no database router, every related field a plain foreign key (a
-one-to-one also fills the other side's cache), the related rows loaded from the database, and
-every keyword a field's name or attribute name. Otherwise it is `Model(**values)`.
+`post_init` for the model, no database router, every related field a foreign key or a
+one-to-one to a primary key (a one-to-one row is set through its descriptor, which also caches
+the new row on the other side), the related rows loaded from the database, and every keyword a
+field's name or attribute name. Otherwise it is `Model(**values)`.
 """
 
 import functools
@@ -48,13 +49,15 @@ def _plan(model: type[Model]) -> tuple[_Slot, ...] | None:
             return None
         related = None
         if field.is_relation:
-            if type(field) is not models.ForeignKey:
+            if type(field) not in (models.ForeignKey, models.OneToOneField):
                 return None
             related = field.remote_field.model._meta.concrete_model
             # The key as the related row's primary key (a key to another column goes the long way).
             if not field.target_field.primary_key:
                 return None
-            through_descriptor = False  # the key's attribute is written as Model.__init__ does
+            # A one-to-one row given is set through its descriptor, which also caches the new
+            # row on the other side; a key given by its attribute name is written as it is.
+            through_descriptor = type(field) is models.OneToOneField
         else:
             through_descriptor = hasattr(type(model.__dict__.get(field.attname)), "__set__")
         slots.append(_Slot(field, field.name, field.attname, related, through_descriptor))
@@ -77,10 +80,12 @@ def row_new(model: type[RowT], **values) -> RowT:
     for slot in plan:
         if slot.related is not None and slot.name in values:
             related = values[slot.name]
-            if related is not None and (
-                related._state.db is None or not isinstance(related, slot.related)
+            if slot.through_descriptor or (
+                related is not None
+                and (related._state.db is None or not isinstance(related, slot.related))
             ):
-                # Unsaved or of the wrong class: the descriptor sets its database or refuses it.
+                # A one-to-one, or a row unsaved or of the wrong class: the descriptor caches the
+                # other side, sets the row's database or refuses it.
                 setattr(row, slot.name, related)
                 continue
             if related is not None and state.db is None:
@@ -94,7 +99,7 @@ def row_new(model: type[RowT], **values) -> RowT:
             value = values[slot.name]
         else:
             value = slot.field.get_default()
-        if slot.through_descriptor:
+        if slot.through_descriptor and slot.related is None:
             setattr(row, slot.attname, value)
         else:
             attributes[slot.attname] = value

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models.signals import post_init
 
-from kaderasi.care.models import Measurement
+from kaderasi.care.models import MassageSession, Measurement
 from kaderasi.core.row_build import row_new
 from kaderasi.tests import factories as f
 
@@ -94,7 +94,7 @@ def test_a_key_given_by_its_attribute_name_is_stored_as_given(world):
 def test_a_related_row_of_the_wrong_model_is_refused_as_the_constructor_refuses_it(world):
     mother = f.MotherFactory(programme=world.programme, posyandu=world.mawar)
 
-    with pytest.raises(ValueError, match="must be a \"Area\" instance"):
+    with pytest.raises(ValueError, match='must be a "Area" instance'):
         row_new(Measurement, **_values(world, mother, district=mother))
 
 
@@ -119,3 +119,31 @@ def test_a_model_with_a_post_init_receiver_is_built_by_its_constructor(world):
         post_init.disconnect(receiver, sender=Measurement)
 
     assert seen == [built]
+
+
+def test_the_models_of_the_write_path_are_built_without_their_constructor(world, monkeypatch):
+    mother = f.MotherFactory(programme=world.programme, posyandu=world.mawar)
+    values = {
+        "mother": mother,
+        "district": world.wedi,
+        "scheduled_session": None,
+        "cadre": None,
+        "performed_by": "cadre",
+        "started_at": MEASURED_AT,
+        "ended_at": MEASURED_AT + dt.timedelta(minutes=12),
+        "steps_done": [1, 2, 3],
+        "comfort": 4,
+    }
+    constructed = MassageSession(**values)
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("Model.__init__ called")
+
+    monkeypatch.setattr(MassageSession, "__init__", refuse)
+    monkeypatch.setattr(Measurement, "__init__", refuse)
+    built = row_new(MassageSession, **values)
+    measurement = row_new(Measurement, **_values(world, mother))
+
+    assert _fields(built) == _fields(constructed)
+    assert built.scheduled_session is None and built.mother is mother
+    assert measurement.mother is mother
