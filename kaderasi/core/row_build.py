@@ -18,10 +18,10 @@ field's name or attribute name. Otherwise it is `Model(**values)`.
 
 import functools
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models, router
-from django.db.models import Field, Model
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -30,7 +30,7 @@ RowT = TypeVar("RowT", bound=Model)
 
 @dataclass(frozen=True)
 class _Slot:
-    field: Field
+    field: Any  # a concrete field; a key's also caches its related row
     name: str
     attname: str
     related: type[Model] | None  # the concrete model a foreign key names
@@ -51,9 +51,10 @@ def _plan(model: type[Model]) -> tuple[_Slot, ...] | None:
         if field.is_relation:
             if type(field) not in (models.ForeignKey, models.OneToOneField):
                 return None
-            related = field.remote_field.model._meta.concrete_model
+            key = cast(models.ForeignKey, field)
+            related = key.remote_field.model._meta.concrete_model
             # The key as the related row's primary key (a key to another column goes the long way).
-            if not field.target_field.primary_key:
+            if not key.target_field.primary_key:
                 return None
             # A one-to-one row given is set through its descriptor, which also caches the new
             # row on the other side; a key given by its attribute name is written as it is.
