@@ -8,6 +8,7 @@ from kaderasi.reports.dashboards import rollup_scope_q
 from kaderasi.reports.models import (
     CadreRollup,
     KnowledgeRollup,
+    MotherDayRollup,
     MotherRollup,
     PosyanduDayRollup,
     PosyanduMotherCounts,
@@ -104,6 +105,24 @@ class CadreRollupAdmin(ReadOnlyAdmin):
     list_filter = ["programme"]
     search_fields = ["cadre__code"]
     list_select_related = ["cadre", "programme", "posyandu"]
+
+
+def mother_day_rollups_visible_to(user):
+    """A mother's day rows are seen where her own rollup row is (they carry no area path)."""
+    return MotherDayRollup.objects.filter(
+        mother_id__in=MotherRollup.objects.filter(rollup_scope_q(user)).values("mother_id")
+    )
+
+
+@admin.register(MotherDayRollup)
+class MotherDayRollupAdmin(ReadOnlyAdmin):
+    visible = mother_day_rollups_visible_to
+    manage = Permission.USE_ADMIN
+    list_display = ["day", "mother", "programme", "posyandu", "sessions_done", "sessions_missed"]
+    list_filter = ["programme"]
+    search_fields = ["mother__code"]
+    date_hierarchy = "day"
+    list_select_related = ["mother", "programme", "posyandu"]
 
 
 @admin.register(PosyanduDayRollup)

@@ -343,20 +343,12 @@ DAY_FLOWS = (
 )
 
 
-class PosyanduDayRollup(BaseModel, AreaColumns):
-    """What happened at one posyandu, for one programme, on one (local) day: the flows the trends
-    and period numbers are summed from. Sessions count on the day their window opens."""
+class MothersDayFlows(models.Model):
+    """The flows of a day that count mothers' records: kept per mother (`MotherDayRollup`) and
+    summed per posyandu (`PosyanduDayRollup`); their names are `MOTHER_DAY_FLOWS`."""
 
-    programme = models.ForeignKey(
-        "programmes.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    day = models.DateField(_("day"))
     mothers_registered = models.PositiveIntegerField(_("mothers registered"), default=0)
     deliveries = models.PositiveIntegerField(_("deliveries"), default=0)
-    sessions_due = models.PositiveIntegerField(_("sessions due"), default=0)
     sessions_done = models.PositiveIntegerField(_("sessions done"), default=0)
     sessions_missed = models.PositiveIntegerField(_("sessions missed"), default=0)
     massages_recorded = models.PositiveIntegerField(_("massages recorded"), default=0)
@@ -369,6 +361,73 @@ class PosyanduDayRollup(BaseModel, AreaColumns):
     referrals_open_amber = models.PositiveIntegerField(
         _("amber referrals opened this day and still open"), default=0
     )
+
+    class Meta:
+        abstract = True
+
+
+# A mother's part of a day row: every flow of `PosyanduDayRollup` that counts her records (the
+# cadres' flows and `sessions_due`, done + missed, are not kept per mother).
+MOTHER_DAY_FLOWS = tuple(field.name for field in MothersDayFlows._meta.local_fields)
+
+
+class MotherDayRollup(MothersDayFlows):
+    """What one mother adds to her posyandu's day row on one local day (decision 0220). The
+    mothers' flows of a day row are the sum of these rows, so refreshing one mother rewrites
+    her rows and re-adds only the few rows of her posyandu-days, without reading anyone else's
+    records. Written by the database (`reports/mother_day_rollup_sql.py`); a row has at least
+    one flow above zero."""
+
+    mother = models.ForeignKey(
+        "care.Mother",
+        verbose_name=_("mother"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (mother, day) index serves her rows
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the (programme, posyandu, day) index serves a pair's rows
+    )
+    posyandu = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("posyandu"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("mother's day rollup")
+        verbose_name_plural = _("mothers' day rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["mother", "day"], name="mother_day_rollup_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["programme", "posyandu", "day"], name="mother_day_rollup_pair_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"mother {self.mother_id} on {self.day}"
+
+
+class PosyanduDayRollup(BaseModel, AreaColumns, MothersDayFlows):
+    """What happened at one posyandu, for one programme, on one (local) day: the flows the trends
+    and period numbers are summed from. Sessions count on the day their window opens."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    sessions_due = models.PositiveIntegerField(_("sessions due"), default=0)
     cadres_trained = models.PositiveIntegerField(_("cadres post-tested"), default=0)
     certificates_issued = models.PositiveIntegerField(_("certificates issued"), default=0)
     refreshed_at = models.DateTimeField(_("refreshed at"))

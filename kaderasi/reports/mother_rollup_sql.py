@@ -50,7 +50,7 @@ def mother_rollups_insert(*, mother_ids: Collection[int] | None, now: dt.datetim
         cursor.execute(sql, params)
 
 
-def _local_day(field: str) -> TruncDate:
+def local_day(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
@@ -87,7 +87,7 @@ def mother_rollups_sql(*, mother_ids: Collection[int] | None, now: dt.datetime) 
         return connection.ops.adapt_datetimefield_value(value)
 
     mothers = of_mothers(Mother.objects.all(), "pk").values(
-        "id", "programme_id", "posyandu_id", "group", registered_on=_local_day("created_at")
+        "id", "programme_id", "posyandu_id", "group", registered_on=local_day("created_at")
     )
     latest_pregnancy = of_mothers(Pregnancy.objects.all()).annotate(
         position=Window(
@@ -107,7 +107,7 @@ def mother_rollups_sql(*, mother_ids: Collection[int] | None, now: dt.datetime) 
     sessions = (
         of_mothers(ScheduledSession.objects.filter(cancelled_at__isnull=True))
         .annotate(
-            status=session_status_expression(now=now), window_day=_local_day("window_starts_at")
+            status=session_status_expression(now=now), window_day=local_day("window_starts_at")
         )
         .values("mother_id", "status", "window_day", "window_starts_at", "window_ends_at")
     )
@@ -135,17 +135,17 @@ def mother_rollups_sql(*, mother_ids: Collection[int] | None, now: dt.datetime) 
     # Every local day her rows fall on in the day rollups (rollup_rows._day_counts' flows).
     day_sources = [
         of_mothers(Mother.objects.all(), "pk").values(
-            mother_id=F("pk"), day=_local_day("created_at")
+            mother_id=F("pk"), day=local_day("created_at")
         ),
         of_mothers(Delivery.objects.all(), "pregnancy__mother_id").values(
-            mother_id=F("pregnancy__mother_id"), day=_local_day("delivered_at")
+            mother_id=F("pregnancy__mother_id"), day=local_day("delivered_at")
         ),
         of_mothers(ScheduledSession.objects.all()).values(
-            "mother_id", day=_local_day("window_starts_at")
+            "mother_id", day=local_day("window_starts_at")
         ),
-        of_mothers(MassageSession.objects.all()).values("mother_id", day=_local_day("started_at")),
-        milk_volumes.values("mother_id", day=_local_day("measured_at")),
-        of_mothers(Referral.objects.all()).values("mother_id", day=_local_day("opened_at")),
+        of_mothers(MassageSession.objects.all()).values("mother_id", day=local_day("started_at")),
+        milk_volumes.values("mother_id", day=local_day("measured_at")),
+        of_mothers(Referral.objects.all()).values("mother_id", day=local_day("opened_at")),
     ]
 
     columns = [

@@ -11,28 +11,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Prefetch, Q, Sum
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.care.models import (
-    Delivery,
-    FlagSeverity,
-    MassageSession,
-    Measurement,
-    MeasurementKind,
-    Mother,
-    Referral,
-    ReferralStatus,
-    ScheduledSession,
-)
-from kaderasi.care.models.sessions import SessionStatus
-from kaderasi.care.scheduling_sql import session_status_expression
 from kaderasi.core.chunks import chunks
 from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
+    MOTHER_DAY_FLOWS,
     CadreRollup,
     KnowledgeRollup,
+    MotherDayRollup,
     PosyanduDayRollup,
 )
 from kaderasi.training.knowledge_pairs import training_pairs
@@ -276,71 +264,22 @@ def _day_counts(
     def add(programme_id, posyandu_id, day, field):
         counts[(programme_id, posyandu_id, day)][field] += 1
 
-    # The mothers' flows, each counted per (programme, posyandu, local day) by the database: the
-    # work grows with the events, but only the grouped rows come back (decision 0145).
-    live = ScheduledSession.objects.filter(cancelled_at__isnull=True)
-    # Counted as `care.scheduling.adherence` counts them (`session_status`, in SQL beside it):
-    # due = done + missed; a session skipped with its reason (she declined) is neither, nor is
-    # one still to close.
-    status = session_status_expression(now=now)
-    open_referral = ~Q(status=ReferralStatus.CLOSED)
-    red = Q(flag__severity=FlagSeverity.RED)
-    flows = [
-        (Mother.objects.all(), "", "created_at", {"mothers_registered": Count("pk")}),
-        (
-            Delivery.objects.all(),
-            "pregnancy__mother__",
-            "delivered_at",
-            {"deliveries": Count("pk")},
-        ),
-        (
-            live.annotate(status=status),
-            "mother__",
-            "window_starts_at",
-            {
-                "sessions_done": Count("pk", filter=Q(status=SessionStatus.DONE)),
-                "sessions_missed": Count("pk", filter=Q(status=SessionStatus.MISSED)),
-            },
-        ),
-        (
-            MassageSession.objects.all(),
-            "mother__",
-            "started_at",
-            {"massages_recorded": Count("pk")},
-        ),
-        (
-            Measurement.objects.filter(kind=MeasurementKind.MILK_VOLUME),
-            "mother__",
-            "measured_at",
-            {"milk_volumes_recorded": Count("pk")},
-        ),
-        (
-            Referral.objects.all(),
-            "mother__",
-            "opened_at",
-            {
-                "referrals_opened_red": Count("pk", filter=red),
-                "referrals_opened_amber": Count("pk", filter=~red),
-                "referrals_open_red": Count("pk", filter=red & open_referral),
-                "referrals_open_amber": Count("pk", filter=~red & open_referral),
-            },
-        ),
-    ]
-    for rows, prefix, moment, sums in flows:
-        grouped = (
-            rows.filter(pair_q(pairs, prefix), _on_days(moment, days))
-            .annotate(local_day=TruncDate(moment, tzinfo=_zone()))
-            .values(f"{prefix}programme_id", f"{prefix}posyandu_id", "local_day")
-            .annotate(**sums)
-            .order_by()
-        )
-        for row in grouped:
-            key = (row[f"{prefix}programme_id"], row[f"{prefix}posyandu_id"], row["local_day"])
-            for name in sums:
-                if row[name]:
-                    counts[key][name] += row[name]
-            if "sessions_done" in sums and row["sessions_done"] + row["sessions_missed"]:
-                counts[key]["sessions_due"] += row["sessions_done"] + row["sessions_missed"]
+    # The mothers' flows: the sums of their day rows (`MotherDayRollup`, written by the database,
+    # decision 0220), so a few days of a pair read only the rows of those days' mothers.
+    day_in = Q() if days is None else Q(day__in=days)
+    grouped = (
+        MotherDayRollup.objects.filter(pair_q(pairs), day_in)
+        .values("programme_id", "posyandu_id", "day")
+        .annotate(**{name: Sum(name) for name in MOTHER_DAY_FLOWS})
+        .order_by()
+    )
+    for row in grouped:
+        key = (row["programme_id"], row["posyandu_id"], row["day"])
+        for name in MOTHER_DAY_FLOWS:
+            if row[name]:
+                counts[key][name] += row[name]
+        if row["sessions_done"] + row["sessions_missed"]:
+            counts[key]["sessions_due"] += row["sessions_done"] + row["sessions_missed"]
 
     # The day each cadre counts as trained, as `_trained_on` decides it for her rollup. On some
     # days only, only the cadres with a post-test or certified training on one of them can count

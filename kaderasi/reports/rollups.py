@@ -46,10 +46,12 @@ from kaderasi.regions.models import Area
 from kaderasi.reports.models import (
     CadreRollup,
     KnowledgeRollup,
+    MotherDayRollup,
     MotherRollup,
     PosyanduDayRollup,
     RollupState,
 )
+from kaderasi.reports.mother_day_rollup_sql import mother_day_rollups_insert
 from kaderasi.reports.mother_rollup_sql import mother_rollups_insert
 from kaderasi.reports.rollup_rows import (
     AREA_COLUMNS,
@@ -142,28 +144,26 @@ def _refresh(
     # changes with a pairing, nothing else of theirs does.
     clients_changed: set[int] = set()
 
-    old_mothers = {}
     for chunk in chunks(sorted(mother_ids)):
-        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(
-            "mother_id", "programme_id", "posyandu_id", "cadre_id", "counted_days"
-        ):
-            old_mothers[row.mother_id] = row
-            if row.cadre_id is not None:
-                clients_changed.add(row.cadre_id)
+        clients_changed.update(
+            MotherRollup.objects.filter(mother_id__in=chunk, cadre_id__isnull=False).values_list(
+                "cadre_id", flat=True
+            )
+        )
         clients_changed.update(
             Pairing.objects.filter(mother_id__in=chunk).values_list("cadre_id", flat=True)
         )
+        # The day rows she counted on before the change and counts on after it (in her old and
+        # her new pair): exactly the days of her own day rows, old and new (decision 0220).
+        days_before = _mother_pair_days(chunk)
         MotherRollup.objects.filter(mother_id__in=chunk).delete()
+        MotherDayRollup.objects.filter(mother_id__in=chunk).delete()
         mother_rollups_insert(mother_ids=chunk, now=now)
-        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(
-            "mother_id", "programme_id", "counted_days", *AREA_COLUMNS
-        ):
+        mother_day_rollups_insert(mother_ids=chunk, now=now)
+        for pair, days in [*days_before, *_mother_pair_days(chunk)]:
+            pair_days[pair].add(days)
+        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(*AREA_COLUMNS):
             areas.remember(row)
-            old = old_mothers.get(row.mother_id)
-            days = stored_days(row) | (stored_days(old) if old else set())
-            pair_days[(row.programme_id, row.posyandu_id)] |= days
-            if old is not None:
-                pair_days[(old.programme_id, old.posyandu_id)] |= days
 
     clients_changed -= cadre_ids
     old_cadres = {}
@@ -195,6 +195,16 @@ def _refresh(
         areas=areas,
     )
     _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
+
+
+def _mother_pair_days(mother_ids: list[int]) -> list[tuple[Pair, dt.date]]:
+    """The (pair, day)s of these mothers' day rows."""
+    return [
+        ((programme_id, posyandu_id), day)
+        for programme_id, posyandu_id, day in MotherDayRollup.objects.filter(
+            mother_id__in=mother_ids
+        ).values_list("programme_id", "posyandu_id", "day")
+    ]
 
 
 def _active_clients_update(cadre_ids: set[int], *, now: dt.datetime) -> None:
@@ -468,7 +478,9 @@ def rollups_rebuild(*, now: dt.datetime, progress: Progress | None = None) -> Re
         mothers = Mother.objects.count()
         cadre_ids = list(Cadre.objects.order_by("pk").values_list("pk", flat=True))
         total = mothers + len(cadre_ids) + 1
+        MotherDayRollup.objects.all().delete()
         mother_rollups_insert(mother_ids=None, now=now)
+        mother_day_rollups_insert(mother_ids=None, now=now)
         done = mothers
         if progress:
             progress(done, total)
