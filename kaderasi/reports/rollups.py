@@ -109,20 +109,29 @@ def _replace_knowledge(pairs: set[Pair], *, now: dt.datetime, areas: AreaColumns
 
 
 def _replace_pair_days(
-    pair_days: dict[Pair, set[dt.date]], *, now: dt.datetime, areas: AreaColumns
+    pair_days: dict[Pair, set[dt.date]],
+    *,
+    now: dt.datetime,
+    areas: AreaColumns,
+    cadres_changed: bool = True,
 ) -> None:
     """The day rows of these pairs on these days only: what a changed person counts on, before
-    and after the change. The work grows with her days, not with the number of mothers."""
+    and after the change. The work grows with her days, not with the number of mothers. Without
+    `cadres_changed` (only mothers changed on these days) the cadres' flows are kept."""
     for (programme_id, posyandu_id), days in sorted(pair_days.items()):
         if not days:
             continue
+        rows = day_rollups(
+            [(programme_id, posyandu_id)],
+            now=now,
+            areas=areas,
+            days=days,
+            cadres_changed=cadres_changed,
+        )
         PosyanduDayRollup.objects.filter(
             programme_id=programme_id, posyandu_id=posyandu_id, day__in=days
         ).delete()
-        PosyanduDayRollup.objects.bulk_create(
-            day_rollups([(programme_id, posyandu_id)], now=now, areas=areas, days=days),
-            batch_size=BATCH_SIZE,
-        )
+        PosyanduDayRollup.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def _refresh(
@@ -136,7 +145,8 @@ def _refresh(
     counted on before or counts on now (in her old and her new pair), the knowledge rows of the
     changed cadres' pairs, and every row of `pairs` (deletions, moved areas)."""
     areas = AreaColumns()
-    pair_days: dict[Pair, set[dt.date]] = defaultdict(set)
+    mother_days: dict[Pair, set[dt.date]] = defaultdict(set)
+    pair_days: dict[Pair, set[dt.date]] = defaultdict(set)  # the cadres' days
     knowledge_pairs: set[Pair] = set()
     mother_ids = set(mother_ids)
     cadre_ids = set(cadre_ids)
@@ -160,8 +170,8 @@ def _refresh(
         MotherDayRollup.objects.filter(mother_id__in=chunk).delete()
         mother_rollups_insert(mother_ids=chunk, now=now)
         mother_day_rollups_insert(mother_ids=chunk, now=now)
-        for pair, days in [*days_before, *_mother_pair_days(chunk)]:
-            pair_days[pair].add(days)
+        for pair, day in [*days_before, *_mother_pair_days(chunk)]:
+            mother_days[pair].add(day)
         for row in MotherRollup.objects.filter(mother_id__in=chunk).only(*AREA_COLUMNS):
             areas.remember(row)
 
@@ -193,6 +203,16 @@ def _refresh(
         {pair: days for pair, days in pair_days.items() if pair not in pairs},
         now=now,
         areas=areas,
+    )
+    _replace_pair_days(
+        {
+            pair: days - pair_days.get(pair, set())
+            for pair, days in mother_days.items()
+            if pair not in pairs
+        },
+        now=now,
+        areas=areas,
+        cadres_changed=False,
     )
     _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
 
