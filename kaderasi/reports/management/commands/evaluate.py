@@ -35,6 +35,9 @@ class Command(BaseCommand):
         "Evaluate a programme: cadre knowledge, milk volume before and after, the comparison "
         "group, comparison with normal lactation, and the limitations."
     )
+    # A report reads; it runs no system checks (0.3 s of CPU a report, most of it importing every
+    # view through the URL check): `kaderasi check` and migrate run them (decision 0230).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the programme's slug, e.g. pandes-2018")
