@@ -7,6 +7,7 @@ counts only rows its reader is allowed to see.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -14,7 +15,7 @@ from django.db.models import Q, QuerySet
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.consent import withdrawn_q
 from kaderasi.care.models import ConsentSubject, Mother
-from kaderasi.care.phase_volumes import PhaseVolume
+from kaderasi.care.phase_volumes import PhaseVolume, PhaseVolumes
 from kaderasi.care.selectors import phase_volumes_of
 from kaderasi.evaluation.models import MilkVolumeReference
 from kaderasi.evaluation.norms import ReferenceRange
@@ -76,11 +77,19 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def mother_volumes(programme: Programme, mothers: QuerySet[Mother]) -> list[MotherVolumes]:
+def mother_volumes(
+    programme: Programme,
+    mothers: QuerySet[Mother],
+    *,
+    volumes: Mapping[int, PhaseVolumes] | None = None,
+) -> list[MotherVolumes]:
     """One row per mother of `programme` in `mothers` with at least one milk volume marked
-    before or after, ordered by code. Three queries whatever the number of mothers."""
+    before or after, ordered by code. Three queries whatever the number of mothers; one when the
+    caller already holds `phase_volumes_of` these mothers (`volumes`, by her id), so a report
+    computes them once."""
     chosen = mothers.filter(programme=programme)
-    volumes = phase_volumes_of(chosen)
+    if volumes is None:
+        volumes = phase_volumes_of(chosen)
     return [
         MotherVolumes(
             code=code,

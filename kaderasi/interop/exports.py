@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Delivery, Mother, Pairing
+from kaderasi.care.phase_volumes import PhaseVolumes
 from kaderasi.core.phones import display_phone
 from kaderasi.core.spreadsheets import xlsx_workbook
 from kaderasi.evaluation.selectors import knowledge_scores, mother_volumes
@@ -47,10 +48,12 @@ def programme_rows(
     cadres: QuerySet[Cadre],
     mothers: QuerySet[Mother],
     pseudonymised: bool = False,
+    volumes: Mapping[int, PhaseVolumes] | None = None,
 ) -> Rows:
     """Every sheet of the import format as rows of values (header first), over the given cadres
     and mothers of `programme` (the reader's scope). Pseudonymised: names are replaced by codes,
-    and phone numbers are left out."""
+    and phone numbers are left out. `volumes`: the phase volumes of those mothers when the caller
+    already holds them (`care.selectors.phase_volumes_of`, by her id)."""
     cadre_rows = cadres.filter(programme=programme).select_related("posyandu__parent")
     sheets: Rows = {
         PROGRAMME: [list(PROGRAMME_COLUMNS), *_programme_fields(programme)],
@@ -94,7 +97,7 @@ def programme_rows(
                 mother.village,
             ]
         )
-    for row in mother_volumes(programme, mothers):
+    for row in mother_volumes(programme, mothers, volumes=volumes):
         for phase, volume in (("before", row.before), ("after", row.after)):
             if volume is None:
                 continue

@@ -193,6 +193,7 @@ def xlsx_from_document(
                 cadres=Cadre.objects.filter(programme=data.programme),
                 mothers=Mother.objects.filter(programme=data.programme),
                 pseudonymised=document.pseudonymised,
+                volumes=data.phase_volumes,
             ),
         )
     if progress:

@@ -22,7 +22,7 @@ from kaderasi.care.models import (
     Pregnancy,
     StudyGroup,
 )
-from kaderasi.care.phase_volumes import PhaseVolume
+from kaderasi.care.phase_volumes import PhaseVolume, PhaseVolumes
 from kaderasi.care.selectors import phase_volumes_of
 from kaderasi.programmes.models import Programme, StudyDesign
 from kaderasi.regions.models import Area
@@ -122,6 +122,9 @@ class ProgrammeData:
     methods: dict[str, int]
     bases: dict[str, int]
     certification_overrides: list[CertificationOverride] = field(default_factory=list)
+    # Every mother's phase volumes by her id, as `mothers` was built from: the raw sheets of the
+    # workbook write them again, and read them here instead of computing them a second time.
+    phase_volumes: dict[int, PhaseVolumes] = field(default_factory=dict)
 
     @property
     def two_groups(self) -> bool:
@@ -167,6 +170,9 @@ def programme_data(programme: Programme) -> ProgrammeData:
         .order_by("starts_at", "pk")
     ]
     team = [user.get_full_name() or user.username for user in programme.team.order_by("pk")]
+    # The volume each phase contributes is the one the evaluation counts
+    # (`care.phase_volumes`), so the table and the statistics agree.
+    volumes = phase_volumes_of(Mother.objects.filter(programme=programme))
 
     return ProgrammeData(
         programme=programme,
@@ -174,7 +180,7 @@ def programme_data(programme: Programme) -> ProgrammeData:
         team=team,
         trainings=trainings,
         cadres=_cadres(programme),
-        mothers=_mothers(programme),
+        mothers=_mothers(programme, volumes),
         mothers_accompanied=Pairing.objects.filter(mother__programme=programme)
         .values("mother")
         .distinct()
@@ -182,6 +188,7 @@ def programme_data(programme: Programme) -> ProgrammeData:
         massages_recorded=MassageSession.objects.filter(mother__programme=programme).count(),
         certification_overrides=_certification_overrides(programme),
         **_methods_and_bases(programme),
+        phase_volumes=volumes,
     )
 
 
@@ -225,9 +232,9 @@ def _cadres(programme: Programme) -> list[CadreResult]:
     return results
 
 
-def _mothers(programme: Programme) -> list[MotherResult]:
+def _mothers(programme: Programme, volumes: dict[int, PhaseVolumes]) -> list[MotherResult]:
     """Read as plain values (a district has thousands of mothers: model instances and their
-    prefetches cost several times as much), in five queries."""
+    prefetches cost several times as much), in four queries; `volumes`: their phase volumes."""
     chosen = Mother.objects.filter(programme=programme)
     # Her latest registered pregnancy's delivery, as `pregnancies_prefetch` orders them.
     deliveries: dict[int, tuple] = {}
@@ -255,9 +262,6 @@ def _mothers(programme: Programme) -> list[MotherResult]:
         .annotate(count=Count("pk"))
         .values_list("mother_id", "count")
     )
-    # The volume each phase contributes is the one the evaluation counts
-    # (`care.phase_volumes`), so the table and the statistics agree.
-    volumes = phase_volumes_of(chosen)
     results = []
     rows = chosen.order_by("code").values_list("pk", "code", "name", "group", "posyandu__name")
     for pk, code, name, group, posyandu in rows:

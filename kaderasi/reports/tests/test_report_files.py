@@ -207,6 +207,57 @@ def test_the_raw_sheets_hold_the_programmes_data(pandes):
     assert volumes[2] == ("M01", "after", 250, dt.datetime(2018, 4, 16), 3, None, "unknown")
 
 
+def test_the_workbook_computes_each_mothers_phase_volumes_once(pandes, monkeypatch):
+    """The report's tables and its raw milk_volumes sheet read one computation (a district's
+    workbook computed 5,000 mothers' phase volumes twice, decision 0230), and the sheet is the
+    one the import format's own export writes."""
+    from kaderasi.cadres.models import Cadre
+    from kaderasi.care import selectors as care_selectors
+    from kaderasi.care.models import Mother
+    from kaderasi.evaluation import selectors as evaluation_selectors
+    from kaderasi.interop.exports import programme_rows
+    from kaderasi.reports import programme_data
+
+    evaluation = evaluation_of(pandes)
+    computed = []
+    original = care_selectors.phase_volumes_of
+
+    def counted(mothers):
+        computed.append(mothers.count())
+        return original(mothers)
+
+    monkeypatch.setattr(programme_data, "phase_volumes_of", counted)
+    monkeypatch.setattr(evaluation_selectors, "phase_volumes_of", counted)
+    content = render_programme_report_xlsx(
+        programme=pandes, evaluation=evaluation, now=NOW, language="en", references=REFERENCES
+    )
+    assert computed == [Mother.objects.filter(programme=pandes).count()]
+
+    monkeypatch.undo()
+    exported = programme_rows(
+        pandes,
+        cadres=Cadre.objects.filter(programme=pandes),
+        mothers=Mother.objects.filter(programme=pandes),
+        pseudonymised=True,
+    )["milk_volumes"]
+    written = sheet_rows(openpyxl.load_workbook(io.BytesIO(content)), "milk_volumes")
+    assert [tuple(_cell_value(value) for value in row) for row in exported] == [
+        tuple(_cell_value(value) for value in row) for row in written
+    ]
+
+
+def _cell_value(value):
+    """A value as openpyxl reads it back (dates as datetimes, whole numbers as ints, blanks as
+    None)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None if value == "" else value
+
+
 def test_a_pseudonymised_workbook_has_codes_instead_of_names_and_no_phone(pandes):
     pandes.cadres.filter(code="K01").update(phone="+6281234567890")
 
