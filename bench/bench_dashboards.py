@@ -17,7 +17,9 @@ PostgreSQL (psycopg), bulk inserts on SQLite — then measures:
 
 `rollups.mothers` and `dashboards.regency_mothers` say the size run (BENCH_DASHBOARD_MOTHERS,
 default 20,000 × BENCH_SCALE). Run alone: `python -m bench.bench_dashboards` from the repository
-root.
+root. The rebuild's target (30 s) is for 100,000 mothers on PostgreSQL:
+`BENCH_DASHBOARD_MOTHERS=100000 DATABASE_URL=postgres://… python -m bench.bench_dashboards`
+(the field is written with COPY; generating it takes several minutes).
 """
 
 import datetime as dt
