@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -177,22 +177,41 @@ def import_job_import(*, job: ImportJob, counts: JobCounts, now: dt.datetime) ->
         import_job_uploads_delete(job=job, now=now)
 
 
+def _too_many_rows(message: str) -> DomainError:
+    return DomainError(InteropErrorCode.TOO_MANY_ROWS, message, field="files")
+
+
 @contextmanager
 def _read(job: ImportJob) -> Iterator[RawWorkbook]:
     """The job's files as a workbook, read again chunk by chunk by the import (decision 0195):
     the files stay open until it is over."""
     files = upload_store.uploads_open(job.public_id, job.file_names)
     try:
-        with read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE) as workbook:
+        with ExitStack() as opened:
+            try:
+                workbook = opened.enter_context(
+                    read_uploads(files, max_rows=WEB_MAX_ROWS + HEADER_ROWS_ALLOWANCE)
+                )
+            except DomainError as refused:
+                if refused.code != InteropErrorCode.TOO_MANY_ROWS:
+                    raise
+                # The reader stopped at the page's limit plus the header rows it allows: the
+                # user is told the page's limit, not the reader's.
+                raise _too_many_rows(
+                    _(
+                        "This file has more than %(max)s rows; the web page imports up to "
+                        "%(max)s. Ask an administrator to import it with kaderasi "
+                        "import-programme."
+                    )
+                    % {"max": WEB_MAX_ROWS}
+                ) from refused
             if workbook.row_count > WEB_MAX_ROWS:
-                raise DomainError(
-                    InteropErrorCode.TOO_MANY_ROWS,
+                raise _too_many_rows(
                     _(
                         "This file has %(rows)s rows; the web page imports up to %(max)s. "
                         "Ask an administrator to import it with kaderasi import-programme."
                     )
-                    % {"rows": workbook.row_count, "max": WEB_MAX_ROWS},
-                    field="files",
+                    % {"rows": workbook.row_count, "max": WEB_MAX_ROWS}
                 )
             yield workbook
     finally:

@@ -245,6 +245,26 @@ def test_a_very_large_file_is_sent_to_the_console(
     assert not Cadre.objects.exists()
 
 
+def test_a_file_the_reader_stops_names_the_pages_limit_not_the_readers(
+    client, world, coordinator, monkeypatch, import_upload
+):
+    """The reader stops a file at the page's limit plus the header rows it allows; the user is
+    told the page's limit (bench_security's 1.4 M-row upload was told to split it into files of
+    at most 5,050 rows, which the page would refuse again)."""
+    monkeypatch.setattr("kaderasi.interop.import_jobs.WEB_MAX_ROWS", 3)
+    monkeypatch.setattr("kaderasi.interop.import_jobs.HEADER_ROWS_ALLOWANCE", 1)
+    client.force_login(coordinator)
+    response = import_upload({"files": upload(), "programme": "wedi-2026"})
+    job = ImportJob.objects.get()
+    assert (job.status, job.message) == (
+        "rejected",
+        "This file has more than 3 rows; the web page imports up to 3. Ask an administrator to "
+        "import it with kaderasi import-programme.",
+    )
+    assert job.message in client.get(response.url).content.decode()
+    assert not Cadre.objects.exists()
+
+
 def test_the_template_carries_the_mothers_posyandu_and_village_with_their_help(
     client, world, coordinator
 ):
