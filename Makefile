@@ -86,4 +86,4 @@ vendor:
 	$(PYTHON) scripts/vendor.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) .venv-coverage var .pytest_cache
