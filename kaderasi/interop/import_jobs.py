@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
-from kaderasi.core import heartbeats
+from kaderasi.core import heartbeats, numbers
 from kaderasi.core.errors import DomainError
 from kaderasi.interop import upload_store
 from kaderasi.interop.errors import InteropErrorCode
@@ -203,7 +203,7 @@ def _read(job: ImportJob) -> Iterator[RawWorkbook]:
                         "%(max)s. Ask an administrator to import it with kaderasi "
                         "import-programme."
                     )
-                    % {"max": WEB_MAX_ROWS}
+                    % {"max": numbers.number(WEB_MAX_ROWS, 0)}
                 ) from refused
             if workbook.row_count > WEB_MAX_ROWS:
                 raise _too_many_rows(
@@ -211,7 +211,10 @@ def _read(job: ImportJob) -> Iterator[RawWorkbook]:
                         "This file has %(rows)s rows; the web page imports up to %(max)s. "
                         "Ask an administrator to import it with kaderasi import-programme."
                     )
-                    % {"rows": workbook.row_count, "max": WEB_MAX_ROWS}
+                    % {
+                        "rows": numbers.number(workbook.row_count, 0),
+                        "max": numbers.number(WEB_MAX_ROWS, 0),
+                    }
                 )
             yield workbook
     finally:

@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaderasi.core import numbers
 from kaderasi.core.errors import DomainError
 from kaderasi.interop.errors import InteropErrorCode
 
@@ -326,7 +327,7 @@ class _Budget:
                     "%(file)s has more than %(max)s rows; nothing was imported. Split it into "
                     "files of at most %(max)s rows."
                 )
-                % {"file": self.source_name, "max": f"{self.limit:,}"},
+                % {"file": self.source_name, "max": numbers.number(self.limit, 0)},
                 field="file",
             )
 
@@ -423,7 +424,7 @@ def _oversize_cell(sheet: str, row: int, index: int, header: list[str] | None) -
             "Sheet %(sheet)s, row %(row)s, column %(column)s: the cell has more than %(max)s "
             "characters (the most a spreadsheet cell holds); nothing was imported."
         )
-        % {"sheet": sheet, "row": row, "column": column, "max": f"{MAX_CELL_CHARS:,}"},
+        % {"sheet": sheet, "row": row, "column": column, "max": numbers.number(MAX_CELL_CHARS, 0)},
         field="file",
     )
 
@@ -717,7 +718,7 @@ def _read_errors(file_name: str, line: int) -> Iterator[None]:
                     "%(file)s, line %(line)s: a cell has more than %(max)s characters (the most "
                     "a spreadsheet cell holds); nothing was imported."
                 )
-                % {"file": file_name, "line": line, "max": f"{MAX_CELL_CHARS:,}"},
+                % {"file": file_name, "line": line, "max": numbers.number(MAX_CELL_CHARS, 0)},
                 field="file",
             ) from error
         raise unreadable(
@@ -752,7 +753,10 @@ def uploads_check(files) -> None:
         if upload.size > MAX_UPLOAD_BYTES:
             raise unreadable(
                 _("%(file)s is larger than %(size)s MB.")
-                % {"file": upload.name, "size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                % {
+                    "file": upload.name,
+                    "size": numbers.number(MAX_UPLOAD_BYTES // (1024 * 1024), 0),
+                }
             )
     if len(files) == 1 and names[0].lower().endswith(".xlsx"):
         _check_unpacked_size(files[0], names[0])

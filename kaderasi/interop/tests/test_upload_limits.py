@@ -255,3 +255,21 @@ def test_the_web_import_page_shows_the_message(client, world, coordinator, impor
     assert page.status_code == 200
     assert page.context["job"].status == "rejected"
     assert "has a NUL character (byte 0)" in page.content.decode()
+
+
+def test_the_limits_in_a_refusal_are_written_the_indonesian_way_in_indonesian(settings):
+    """Regression: "lebih dari 5,000 baris" reads as five rows to an Indonesian reader (decimal
+    comma); the limits are grouped with "." as every other number on an Indonesian page."""
+    settings.KADERASI_IMPORT_MAX_ROWS = 5_000
+    rows = "".join(f"K{n},Kader {n},,Mawar,Pandes\r\n" for n in range(5_001))
+    long_cell = CADRES_HEADER + "K01," + "x" * 200_000 + ",,Mawar,Pandes\r\n"
+
+    with translation.override("id"):
+        with pytest.raises(DomainError) as too_many:
+            read_csv_files({"cadres": (CADRES_HEADER + rows).encode()}, source_name="cadres.csv")
+        with pytest.raises(DomainError) as too_long:
+            read_csv_files({"cadres": long_cell.encode()}, source_name="cadres.csv")
+
+    assert "lebih dari 5.000 baris" in too_many.value.message
+    assert "5,000" not in too_many.value.message
+    assert "32.767" in too_long.value.message
