@@ -45,9 +45,10 @@ lock:
 
 # The demo, the tests and the benchmarks write the bytecode of what they import (Django, the
 # libraries, kaderasi, pytest's rewritten test modules) to $(VENV)/pycache, even where
-# PYTHONDONTWRITEBYTECODE is set, and read it back in every later process: without it the controller, each xdist worker and each Python
-# a test starts compiled every module again (collecting took 24 CPU seconds instead of 8), and
-# each `kaderasi evaluate` of the report benchmark 3 CPU seconds more (decisions 0230, 0240).
+# PYTHONDONTWRITEBYTECODE is set, and read it back in every later process: without it the
+# controller, each xdist worker and each Python a test starts compiled every module again
+# (collecting took 24 CPU seconds instead of 8), and each `kaderasi evaluate` of the report
+# benchmark 3 CPU seconds more (decisions 0230, 0240).
 # The source tree stays free of __pycache__ (decision 0240).
 PYCACHE := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache
 
