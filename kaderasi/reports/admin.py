@@ -7,6 +7,7 @@ from kaderasi.reports import services
 from kaderasi.reports.dashboards import rollup_scope_q
 from kaderasi.reports.models import (
     CadreRollup,
+    DistrictDayFlows,
     KnowledgeRollup,
     MotherDayRollup,
     MotherRollup,
@@ -163,6 +164,18 @@ class PosyanduMotherCountsAdmin(ReadOnlyAdmin):
     list_filter = ["programme"]
     search_fields = ["posyandu__name"]
     list_select_related = ["programme", "posyandu"]
+
+
+@admin.register(DistrictDayFlows)
+class DistrictDayFlowsAdmin(ReadOnlyAdmin):
+    """Kept by database triggers on the posyandu day rows (decision 0226): shown to check them."""
+
+    visible = _scoped(DistrictDayFlows)
+    manage = Permission.USE_ADMIN
+    list_display = ["district", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+    list_filter = ["programme"]
+    search_fields = ["district__name"]
+    list_select_related = ["programme", "district"]
 
 
 def rollup_states_visible_to(user):

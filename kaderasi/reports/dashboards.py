@@ -25,6 +25,7 @@ from kaderasi.accounts.selectors import sees_everything
 from kaderasi.core.numbers import share
 from kaderasi.evaluation.norms import ReferenceRange
 from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
+from kaderasi.reports import district_days
 from kaderasi.reports.dashboard_lists import (
     cadre_rollups_for,
     certification_overrides_for,
@@ -51,6 +52,7 @@ from kaderasi.reports.dashboard_scope import (
 from kaderasi.reports.models import (
     DAY_FLOWS,
     CadreRollup,
+    DistrictDayFlows,
     KnowledgeRollup,
     PosyanduDayRollup,
     RollupState,
@@ -238,7 +240,10 @@ def dashboard_for(
         for name in ("total", *(which.value for which in CadreList if which != CadreList.ALL))
     }
     days = PosyanduDayRollup.objects.filter(scope)
-    in_period = days.filter(day__gte=filters.starts_on, day__lte=last_day)
+    # Above the village the period is summed from the day flows per district the database keeps
+    # (decision 0226): the same sums, from a row per district and day, not per posyandu.
+    flows = DistrictDayFlows if district_days.serves(user, filters, level) else PosyanduDayRollup
+    in_period = flows.objects.filter(scope).filter(day__gte=filters.starts_on, day__lte=last_day)
     flow_fields = DAY_FLOWS
     # The period's day rows are read once, grouped by the trend's week or month (the database
     # truncates the day, so a page gets a row per bucket and area, not per day and area) and by

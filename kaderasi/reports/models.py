@@ -533,3 +533,72 @@ class PosyanduMotherCounts(AreaColumns):
 
     def __str__(self) -> str:
         return f"mothers of {self.posyandu_id} in {self.programme_id}"
+
+
+class DistrictDayFlows(models.Model):
+    """The day flows (`DAY_FLOWS`) of one programme in one district on one day: the sums of its
+    posyandus' `PosyanduDayRollup` rows, kept by the database itself (triggers on the day rows,
+    migration 0008, decision 0226). `area_path` is the posyandus' path cut after its third id
+    (the district's path in a full tree), so the dashboards' scope by path prefix holds for any
+    area at district level or above; they read these rows instead of the day rows when the scope,
+    the area chosen and the table are all at that level or above. Rows of no day left are zero."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day"))
+    area_path = models.CharField(_("area path"), max_length=255)
+    province = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    regency = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("regency"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    mothers_registered = models.IntegerField(_("mothers registered"), default=0)
+    deliveries = models.IntegerField(_("deliveries"), default=0)
+    sessions_due = models.IntegerField(_("sessions due"), default=0)
+    sessions_done = models.IntegerField(_("sessions done"), default=0)
+    sessions_missed = models.IntegerField(_("sessions missed"), default=0)
+    massages_recorded = models.IntegerField(_("massages recorded"), default=0)
+    referrals_opened_red = models.IntegerField(_("red referrals opened"), default=0)
+    referrals_opened_amber = models.IntegerField(_("amber referrals opened"), default=0)
+    cadres_trained = models.IntegerField(_("cadres post-tested"), default=0)
+    certificates_issued = models.IntegerField(_("certificates issued"), default=0)
+
+    class Meta:
+        verbose_name = _("day flows of a district")
+        verbose_name_plural = _("day flows of districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "area_path", "day"], name="district_day_flows_unique"
+            ),
+        ]
+        indexes = [
+            # A dashboard's period: its flows summed from the index alone on PostgreSQL.
+            models.Index(
+                fields=["day"],
+                include=["area_path", "programme", *DAY_FLOWS, "district", "regency", "province"],
+                name="district_day_flows_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_path} {self.day}"

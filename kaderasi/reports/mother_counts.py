@@ -14,6 +14,8 @@ that calls `remove` and then `install` again.
 
 # ruff: noqa: S608 - the SQL is built from this module's constant names only, never from input.
 
+from kaderasi.reports.trigger_sql import postgres_triggers, sqlite_triggers
+
 TABLE = "reports_posyandumothercounts"
 SOURCE = "reports_motherrollup"
 KEY = ("programme_id", "posyandu_id", "area_path")
@@ -68,45 +70,13 @@ def _postgres_subtract(rows: str) -> str:
     )
 
 
-POSTGRES_INSTALL = [
-    f"""
-CREATE FUNCTION reports_mother_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' OR TG_OP = 'UPDATE' THEN
-        {_postgres_subtract("old_rows")}
-    END IF;
-    IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
-        {_postgres_add("new_rows")}
-    END IF;
-    RETURN NULL;
-END $$;
-""",
-    f"""CREATE TRIGGER reports_mother_counts_insert AFTER INSERT ON {SOURCE}
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION reports_mother_counts_change();""",
-    f"""CREATE TRIGGER reports_mother_counts_delete AFTER DELETE ON {SOURCE}
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION reports_mother_counts_change();""",
-    f"""CREATE TRIGGER reports_mother_counts_update AFTER UPDATE ON {SOURCE}
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION reports_mother_counts_change();""",
-    f"""
-CREATE FUNCTION reports_mother_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM {TABLE};
-    RETURN NULL;
-END $$;
-""",
-    f"""CREATE TRIGGER reports_mother_counts_truncate AFTER TRUNCATE ON {SOURCE}
-FOR EACH STATEMENT EXECUTE FUNCTION reports_mother_counts_truncate();""",
-]
-POSTGRES_REMOVE = [
-    f"DROP TRIGGER IF EXISTS reports_mother_counts_{event} ON {SOURCE};"
-    for event in ("insert", "delete", "update", "truncate")
-] + [
-    "DROP FUNCTION IF EXISTS reports_mother_counts_change();",
-    "DROP FUNCTION IF EXISTS reports_mother_counts_truncate();",
-]
+POSTGRES_INSTALL, POSTGRES_REMOVE = postgres_triggers(
+    "reports_mother_counts",
+    source=SOURCE,
+    table=TABLE,
+    subtract=_postgres_subtract("old_rows"),
+    add=_postgres_add("new_rows"),
+)
 
 
 # --- SQLite: row triggers ----------------------------------------------------------------------
@@ -139,18 +109,9 @@ def _sqlite_subtract(row: str) -> str:
     return f"UPDATE {TABLE} SET {updates} WHERE {matches};"
 
 
-SQLITE_INSTALL = [
-    f"""CREATE TRIGGER reports_mother_counts_insert AFTER INSERT ON {SOURCE}
-BEGIN {_sqlite_add("NEW")} END;""",
-    f"""CREATE TRIGGER reports_mother_counts_delete AFTER DELETE ON {SOURCE}
-BEGIN {_sqlite_subtract("OLD")} END;""",
-    f"""CREATE TRIGGER reports_mother_counts_update AFTER UPDATE ON {SOURCE}
-BEGIN {_sqlite_subtract("OLD")} {_sqlite_add("NEW")} END;""",
-]
-SQLITE_REMOVE = [
-    f"DROP TRIGGER IF EXISTS reports_mother_counts_{event};"
-    for event in ("insert", "delete", "update")
-]
+SQLITE_INSTALL, SQLITE_REMOVE = sqlite_triggers(
+    "reports_mother_counts", source=SOURCE, subtract=_sqlite_subtract, add=_sqlite_add
+)
 
 
 def _fill() -> str:

@@ -1,0 +1,213 @@
+"""The day flows per district kept by the database (decision 0226) equal summing the posyandu day
+rows, whatever wrote them (a rebuild, a refresh, a move, raw inserts, updates and deletes in any
+order, a TRUNCATE); the migration's fill sums the rows already there; and a dashboard that reads
+them shows exactly the figures it shows from the day rows."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as strategy
+
+from kaderasi.reports import dashboards, district_days
+from kaderasi.reports.dashboard_scope import DashboardFilters, Granularity
+from kaderasi.reports.models import DAY_FLOWS, DistrictDayFlows, PosyanduDayRollup
+from kaderasi.reports.rollups import rollups_rebuild, rollups_refresh_for_mother
+from kaderasi.reports.tests.conftest import NOW
+from kaderasi.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+AUTUMN = DashboardFilters(
+    starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 12, 6), granularity=Granularity.WEEK
+)
+
+
+def summed_from_rows() -> dict:
+    """The flows per (programme, day, district path), one day row at a time, in Python."""
+    sums: dict = {}
+    for row in PosyanduDayRollup.objects.all():
+        cut = "/".join(row.area_path.split("/")[: district_days.DEPTH + 1]) + "/"
+        entry = sums.setdefault((row.programme_id, row.day, cut), dict.fromkeys(DAY_FLOWS, 0))
+        entry["district_id"] = row.district_id
+        for name in DAY_FLOWS:
+            entry[name] += getattr(row, name)
+    return {key: value for key, value in sums.items() if any(value[n] for n in DAY_FLOWS)}
+
+
+def kept() -> dict:
+    """The kept sums, without the rows left at zero by day rows gone since."""
+    return {
+        (row.programme_id, row.day, row.area_path): {
+            "district_id": row.district_id,
+            **{name: getattr(row, name) for name in DAY_FLOWS},
+        }
+        for row in DistrictDayFlows.objects.all()
+        if any(getattr(row, name) for name in DAY_FLOWS)
+    }
+
+
+def test_a_rebuild_leaves_the_sums_of_its_day_rows(field):
+    rollups_rebuild(now=NOW)
+
+    assert kept() == summed_from_rows()
+    wedi = DistrictDayFlows.objects.filter(district=field.world.wedi)
+    assert wedi.exists()
+    assert {row.area_path for row in wedi} == {field.world.wedi.path}
+
+
+def test_the_sums_follow_refreshes_moves_and_deletions(field):
+    rollups_rebuild(now=NOW)
+    m2, m6 = field.mothers["M2"], field.mothers["M6"]
+
+    f.DeliveryFactory(pregnancy=m2.pregnancies.get(), delivered_at=NOW - dt.timedelta(hours=3))
+    rollups_refresh_for_mother(mother=m2, now=NOW)
+    assert kept() == summed_from_rows()
+
+    m6.posyandu = field.world.kenanga
+    m6.save()
+    rollups_refresh_for_mother(mother=m6, now=NOW)
+    assert kept() == summed_from_rows()
+
+    PosyanduDayRollup.objects.filter(posyandu=field.world.mawar).update(sessions_done=7)
+    assert kept() == summed_from_rows()
+
+    field.mothers["M3"].delete()
+    rollups_refresh_for_mother(mother=field.mothers["M1"], now=NOW)
+    assert kept() == summed_from_rows()
+    rollups_rebuild(now=NOW)
+    assert kept() == summed_from_rows()
+
+
+def test_the_migration_sums_the_day_rows_already_there(field):
+    rollups_rebuild(now=NOW)
+    editor = _Statements()
+    district_days.remove(editor)
+    DistrictDayFlows.objects.all().delete()
+    PosyanduDayRollup.objects.filter(posyandu=field.world.kenanga).delete()
+    assert not DistrictDayFlows.objects.exists()
+
+    district_days.install(editor)
+
+    assert kept() == summed_from_rows() != {}
+    PosyanduDayRollup.objects.filter(posyandu=field.world.mawar).delete()  # triggers back
+    assert kept() == summed_from_rows()
+
+
+class _Statements:
+    """What the migration's functions use of a schema editor, inside the test's transaction
+    (SQLite's schema editor cannot be opened in one)."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_truncate_of_the_day_rows_empties_the_sums(field):
+    rollups_rebuild(now=NOW)
+    assert DistrictDayFlows.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
+        cursor.execute(f"TRUNCATE {district_days.SOURCE}")
+    assert not DistrictDayFlows.objects.exists()
+
+
+DAYS = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(3)]
+flows = strategy.fixed_dictionaries(
+    {name: strategy.integers(min_value=0, max_value=5) for name in DAY_FLOWS}
+)
+steps = strategy.lists(
+    strategy.tuples(
+        strategy.sampled_from(["insert", "update", "delete", "bulk_delete", "bulk_insert"]),
+        strategy.integers(min_value=0, max_value=2),  # posyandu
+        strategy.sampled_from(DAYS),
+        flows,
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=steps)
+def test_any_sequence_of_writes_keeps_the_sums(world, steps):
+    posyandus = [world.mawar, world.kenanga, world.sakura]
+    programmes = [world.programme, world.programme, world.other_programme]
+    with transaction.atomic():
+        for action, which, day, values in steps:
+            posyandu, programme = posyandus[which], programmes[which]
+            rows = PosyanduDayRollup.objects.filter(posyandu=posyandu, programme=programme)
+            if action in ("insert", "bulk_insert"):
+                days = [day] if action == "insert" else DAYS
+                rows.filter(day__in=days).delete()
+                PosyanduDayRollup.objects.bulk_create(
+                    [_day_row(posyandu, programme, d, values) for d in days]
+                )
+            elif action == "update":
+                rows.filter(day=day).update(**values)
+            elif action == "delete":
+                rows.filter(day=day).delete()
+            else:
+                rows.delete()
+            assert kept() == summed_from_rows(), (action, which, day)
+        transaction.set_rollback(True)
+
+
+def _day_row(posyandu, programme, day, values) -> PosyanduDayRollup:
+    ancestors, area = {}, posyandu
+    while area is not None:
+        ancestors[area.level] = area
+        area = area.parent
+    return PosyanduDayRollup(
+        programme=programme,
+        posyandu=posyandu,
+        village=ancestors.get("village"),
+        district=ancestors.get("district"),
+        regency=ancestors.get("regency"),
+        province=ancestors.get("province"),
+        area_path=posyandu.path,
+        day=day,
+        refreshed_at=NOW,
+        **values,
+    )
+
+
+def test_the_pages_above_the_village_read_the_district_sums_with_the_same_figures(
+    field, references, admin_user, district_officer, coordinator, midwife, monkeypatch
+):
+    rollups_rebuild(now=NOW)
+    users = (admin_user, district_officer, coordinator, midwife)
+    filters = [
+        AUTUMN,
+        dataclasses.replace(AUTUMN, granularity=Granularity.MONTH),
+        dataclasses.replace(AUTUMN, area=field.world.klaten),
+        dataclasses.replace(AUTUMN, area=field.world.wedi),
+        dataclasses.replace(AUTUMN, programme=field.world.programme),
+    ]
+    summed = {}
+    for user in users:
+        for index, chosen in enumerate(filters):
+            summed[user.username, index] = dashboards.dashboard_for(
+                user, chosen, now=NOW, references=references
+            )
+    # The administrator and the district office read the district sums on their own pages.
+    assert district_days.serves(admin_user, AUTUMN, "province")
+    assert district_days.serves(district_officer, AUTUMN, "district")
+    assert not district_days.serves(coordinator, AUTUMN, "village")
+    assert not district_days.serves(admin_user, AUTUMN, "posyandu")
+
+    monkeypatch.setattr(district_days, "serves", lambda *args: False)
+    for (username, index), board in summed.items():
+        chosen = filters[index]
+        user = next(u for u in users if u.username == username)
+        from_day_rows = dashboards.dashboard_for(user, chosen, now=NOW, references=references)
+        assert board.period == from_day_rows.period, username
+        assert board.trend == from_day_rows.trend, username
+        assert board.breakdown == from_day_rows.breakdown, username
+    assert summed["ani-admin", 0].period["sessions_due"] > 0
