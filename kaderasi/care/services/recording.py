@@ -59,7 +59,6 @@ from kaderasi.care.timing import postpartum_day
 from kaderasi.core.bulk_audit import bulk_audit_write
 from kaderasi.core.bulk_insert import rows_insert
 from kaderasi.core.errors import DomainError
-from kaderasi.core.row_build import row_new
 from kaderasi.regions.models import Area, AreaLevel
 
 # --- what the interfaces hand in -----------------------------------------------------------------
@@ -491,8 +490,7 @@ def _measurement(
     is_milk = kind == MeasurementKind.MILK_VOLUME
     if is_milk and record.phase and not historical:
         _milk_phase_check(record, mother, batch, delivered_at)
-    return row_new(
-        Measurement,
+    return Measurement(
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         kind=kind,
@@ -573,8 +571,7 @@ def _session(
             field="comfort",
         )
     _stop_check(record, mother, batch)
-    return row_new(
-        MassageSession,
+    return MassageSession(
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         scheduled_session=_planned_session_of(record, mother, batch, delivered_at),
@@ -683,8 +680,7 @@ def _danger_signs(
     _require_consent(batch, mother, ConsentSubject.MOTHER)
     if any(batch.signs[code].group == DangerSignGroup.NEWBORN for code in codes):
         _require_consent(batch, mother, ConsentSubject.INFANT)
-    return row_new(
-        DangerSignReport,
+    return DangerSignReport(
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         observed_at=record.observed_at,
@@ -731,8 +727,7 @@ def _latch(
             % {"delivered_at": timezone.localtime(delivered_at).strftime("%Y-%m-%d %H:%M")},
             field="observed_at",
         )
-    return row_new(
-        LatchObservation,
+    return LatchObservation(
         mother=mother,
         district=batch.districts[mother.posyandu_id],
         observed_at=record.observed_at,
