@@ -477,8 +477,8 @@ def _check_unpacked_size(source: str | Path | BinaryIO, source_name: str) -> Non
             )
             % {
                 "file": source_name,
-                "size": f"{unpacked / 1024 / 1024:,.0f}",
-                "max": settings.KADERASI_IMPORT_MAX_UNCOMPRESSED_MB,
+                "size": numbers.number(unpacked / 1024 / 1024, 0),
+                "max": numbers.number(settings.KADERASI_IMPORT_MAX_UNCOMPRESSED_MB, 0),
             },
             field="file",
         )

@@ -132,8 +132,10 @@ def test_a_sheet_without_its_dimension_is_still_read_row_by_row():
     assert workbook.row_count == 2  # the first row is the header
 
 
-def _zip_bomb(unpacked_mb: int) -> bytes:
-    """A small .xlsx-shaped zip whose sheet unpacks to `unpacked_mb` MB of spaces."""
+def _zip_bomb(unpacked_mb: int, declared_mb: int | None = None) -> bytes:
+    """A small .xlsx-shaped zip whose sheet unpacks to `unpacked_mb` MB of spaces; with
+    `declared_mb`, its directory claims that size instead (what the check reads, without the
+    seconds of compressing a gigabyte)."""
     buffer = io.BytesIO()
     with (
         zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
@@ -142,7 +144,12 @@ def _zip_bomb(unpacked_mb: int) -> bytes:
         chunk = b" " * (1024 * 1024)
         for _ in range(unpacked_mb):
             part.write(chunk)
-    return buffer.getvalue()
+    if declared_mb is None:
+        return buffer.getvalue()
+    content = bytearray(buffer.getvalue())
+    directory = content.rindex(b"PK\x01\x02")  # the sheet's central directory entry
+    content[directory + 24 : directory + 28] = (declared_mb * 1024 * 1024).to_bytes(4, "little")
+    return bytes(content)
 
 
 def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_unpacked(settings):
@@ -273,3 +280,17 @@ def test_the_limits_in_a_refusal_are_written_the_indonesian_way_in_indonesian(se
     assert "lebih dari 5.000 baris" in too_many.value.message
     assert "5,000" not in too_many.value.message
     assert "32.767" in too_long.value.message
+
+
+def test_an_unpacked_size_is_written_the_indonesian_way_in_indonesian(settings):
+    """Regression (found in bench_security's zip-bomb probe): "berukuran 1,024 MB setelah
+    dibuka" reads as one megabyte and a bit to an Indonesian reader."""
+    settings.KADERASI_IMPORT_MAX_UNCOMPRESSED_MB = 1_000  # a limit, too, of four digits
+    bomb = _zip_bomb(unpacked_mb=0, declared_mb=1_024)
+    with translation.override("id"), pytest.raises(DomainError) as refused:
+        read_xlsx(io.BytesIO(bomb), source_name="bomb.xlsx")
+
+    assert refused.value.code == InteropErrorCode.FILE_TOO_LARGE
+    assert "1.024 MB" in refused.value.message
+    assert "1.000 MB" in refused.value.message
+    assert "1,0" not in refused.value.message
