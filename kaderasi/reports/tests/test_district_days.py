@@ -211,3 +211,17 @@ def test_the_pages_above_the_village_read_the_district_sums_with_the_same_figure
         assert board.trend == from_day_rows.trend, username
         assert board.breakdown == from_day_rows.breakdown, username
     assert summed["ani-admin", 0].period["sessions_due"] > 0
+
+
+def test_the_district_sums_have_exactly_the_day_flows_with_the_day_rows_labels():
+    """The summary declares its flows again (integers that the triggers add and subtract): they
+    are exactly `DAY_FLOWS`, under the day rows' own labels, so a flow added to the day rows and
+    to `DAY_FLOWS` cannot be left out of the summary or named differently on its admin page."""
+    flows = {
+        field.name: str(field.verbose_name)
+        for field in DistrictDayFlows._meta.concrete_fields
+        if field.attname not in {"id", "programme_id", "day", "area_path", *district_days.AREAS}
+    }
+    assert set(flows) == set(DAY_FLOWS)
+    for name, label in flows.items():
+        assert label == str(PosyanduDayRollup._meta.get_field(name).verbose_name), name
