@@ -9,7 +9,11 @@ ADDR ?= 127.0.0.1:8000
 # tests at the end of one worker's share do not leave the other core idle. A stolen test runs out
 # of pytest-django's order (database tests before the transactional ones that empty the tables):
 # the seeded catalogues are put back before a database test that follows a flush (decision 0210).
-PYTEST_ARGS ?= -n auto --dist worksteal
+# Two workers per core (JOBS): a browser test spends most of its time waiting on Chromium, the live
+# server and the service worker, so with one worker per core the cores were idle half the time (a
+# quiet two-core machine: -n 2 took 367 s wall for 373 CPU s, -n 4 263 s; decision 0270).
+JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
+PYTEST_ARGS ?= -n $(JOBS) --dist worksteal
 # `make install` installs exactly the versions (and hashes) of requirements.lock; `make lock`
 # updates it after a change to the dependencies in pyproject.toml. --no-compile: compiling every
 # installed module to bytecode took 37 of the install's 62 CPU seconds; Python compiles the
