@@ -28,13 +28,13 @@ from kaderasi.care.models import (
 from kaderasi.care.models.sessions import SessionStatus
 from kaderasi.care.scheduling_sql import session_status_expression
 from kaderasi.reports.models import MOTHER_DAY_FLOWS, MotherDayRollup
-from kaderasi.reports.mother_rollup_sql import local_day
+from kaderasi.reports.mother_rollup_sql import compiled_once, local_day
 
 
 def mother_day_rollups_insert(*, mother_ids: Collection[int] | None, now: dt.datetime) -> None:
     """Write the `MotherDayRollup` rows of these mothers (of every mother for None) as of `now`.
     The caller deletes their old rows first, in the same transaction."""
-    sql, params = mother_day_rollups_sql(mother_ids=mother_ids, now=now)
+    sql, params = compiled_once(mother_day_rollups_sql, mother_ids=mother_ids, now=now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -9,8 +9,11 @@ mothers by her id. The rules come from their one home, translated beside it:
 and PostgreSQL, that the rows equal the per-person computation in Python (decision 0185)."""
 
 import datetime as dt
-from collections.abc import Collection
+import functools
+from collections.abc import Callable, Collection
+from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
@@ -45,9 +48,73 @@ AREA_DEPTH = len(AreaLevel)
 def mother_rollups_insert(*, mother_ids: Collection[int] | None, now: dt.datetime) -> None:
     """Write the `MotherRollup` row of each of these mothers (of every mother for None) as of
     `now`. The caller deletes their old rows first, in the same transaction."""
-    sql, params = mother_rollups_sql(mother_ids=mother_ids, now=now)
+    sql, params = compiled_once(
+        mother_rollups_sql, mother_ids=mother_ids, now=now, created=timezone.now()
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# --- each statement compiled once --------------------------------------------------------------
+
+Builder = Callable[..., tuple[str, list]]
+# Values no caller passes: the ids of the mothers and the moments a statement is compiled with,
+# found again among its parameters to say where the caller's go.
+_FIRST_ID = -(10**15)
+_MOMENTS = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+
+
+def compiled_once(
+    builder: Builder, *, mother_ids: Collection[int] | None, **moments: dt.datetime
+) -> tuple[str, list]:
+    """`builder(mother_ids=mother_ids, **moments)`, compiled by the ORM once per number of
+    mothers (and database and time zone): the text of the statement does not change with the
+    mothers or the moments, only its parameters do, and compiling it cost as much CPU as the rest
+    of a one-mother refresh (decision 0260). `tests/test_rollups_compiled_once.py` compares it
+    with compiling again."""
+    ids = None if mother_ids is None else list(dict.fromkeys(mother_ids))
+    sql, slots = _template(
+        builder,
+        connection.vendor,
+        settings.TIME_ZONE,
+        None if ids is None else len(ids),
+        tuple(sorted(moments)),
+    )
+    given: dict[str, list] = {
+        "id": ids or [],
+        "moment": [_adapted(moments[name]) for name in sorted(moments)],
+    }
+    return sql, [value if kind == "value" else given[kind][value] for kind, value in slots]
+
+
+def _adapted(moment: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+@functools.lru_cache(maxsize=64)
+def _template(
+    builder: Builder, vendor: str, time_zone: str, count: int | None, names: tuple[str, ...]
+) -> tuple[str, list[tuple[str, Any]]]:
+    """The statement compiled with stand-in ids and moments, and each parameter's slot: a
+    constant ("value", it), the n-th mother's id ("id", n) or the n-th moment by name
+    ("moment", n)."""
+    stand_ins = {
+        name: _MOMENTS + dt.timedelta(microseconds=index + 1) for index, name in enumerate(names)
+    }
+    ids = None if count is None else [_FIRST_ID - index for index in range(count)]
+    sql, params = builder(mother_ids=ids, **stand_ins)
+    moment_of = {_adapted(moment): index for index, moment in enumerate(stand_ins.values())}
+    slots: list[tuple[str, Any]] = []
+    for param in params:
+        if isinstance(param, int) and not isinstance(param, bool) and param <= _FIRST_ID:
+            slots.append(("id", _FIRST_ID - param))
+        elif isinstance(param, dt.datetime | str) and param in moment_of:
+            slots.append(("moment", moment_of[param]))
+        else:
+            slots.append(("value", param))
+    # Every stand-in is a parameter, never written into the text.
+    assert str(_FIRST_ID) not in sql and "1901-02-03" not in sql, "a stand-in in the SQL text"
+    return sql, slots
 
 
 def local_day(field: str) -> TruncDate:
@@ -73,8 +140,11 @@ class _Query:
         return f"({sql})"
 
 
-def mother_rollups_sql(*, mother_ids: Collection[int] | None, now: dt.datetime) -> tuple[str, list]:
-    """The `INSERT … SELECT` of `mother_rollups_insert`, and its parameters."""
+def mother_rollups_sql(
+    *, mother_ids: Collection[int] | None, now: dt.datetime, created: dt.datetime
+) -> tuple[str, list]:
+    """The `INSERT … SELECT` of `mother_rollups_insert`, and its parameters (`created` is the
+    rows' creation time)."""
     vendor = connection.vendor
     quote = connection.ops.quote_name
 
@@ -159,7 +229,7 @@ def mother_rollups_sql(*, mother_ids: Collection[int] | None, now: dt.datetime) 
         values_params[column] = list(params)
 
     values_params: dict[str, list] = {}
-    created = moment(timezone.now())
+    created = moment(created)
     value(
         "public_id",
         "gen_random_uuid()" if vendor == "postgresql" else "lower(hex(randomblob(16)))",
