@@ -9,7 +9,7 @@ programme and posyandu of now. Decision 0220; `reports/tests/test_rollups_set_ba
 `test_day_rows_after_refreshes.py` compare the day rows with the events counted one at a time."""
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -28,15 +28,17 @@ from kaderasi.care.models import (
 from kaderasi.care.models.sessions import SessionStatus
 from kaderasi.care.scheduling_sql import session_status_expression
 from kaderasi.reports.models import MOTHER_DAY_FLOWS, MotherDayRollup
-from kaderasi.reports.mother_rollup_sql import compiled_once, local_day
+from kaderasi.reports.mother_rollup_sql import compiled_once, execute_returning, local_day
 
 
-def mother_day_rollups_insert(*, mother_ids: Collection[int] | None, now: dt.datetime) -> None:
+def mother_day_rollups_insert(
+    *, mother_ids: Collection[int] | None, now: dt.datetime, returning: Sequence[str] = ()
+) -> list[tuple]:
     """Write the `MotherDayRollup` rows of these mothers (of every mother for None) as of `now`.
-    The caller deletes their old rows first, in the same transaction."""
+    The caller deletes their old rows first, in the same transaction. Returns the
+    `returning` columns of each row written (none without)."""
     sql, params = compiled_once(mother_day_rollups_sql, mother_ids=mother_ids, now=now)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return execute_returning(sql, params, returning)
 
 
 def _flows(now: dt.datetime) -> list[tuple[QuerySet, str, str, dict]]:

@@ -10,7 +10,7 @@ and PostgreSQL, that the rows equal the per-person computation in Python (decisi
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -45,14 +45,26 @@ from kaderasi.reports.models import MotherRollup
 AREA_DEPTH = len(AreaLevel)
 
 
-def mother_rollups_insert(*, mother_ids: Collection[int] | None, now: dt.datetime) -> None:
+def mother_rollups_insert(
+    *, mother_ids: Collection[int] | None, now: dt.datetime, returning: Sequence[str] = ()
+) -> list[tuple]:
     """Write the `MotherRollup` row of each of these mothers (of every mother for None) as of
-    `now`. The caller deletes their old rows first, in the same transaction."""
+    `now`. The caller deletes their old rows first, in the same transaction. Returns the
+    `returning` columns of each row written (none without)."""
     sql, params = compiled_once(
         mother_rollups_sql, mother_ids=mother_ids, now=now, created=timezone.now()
     )
+    return execute_returning(sql, params, returning)
+
+
+def execute_returning(sql: str, params: list, returning: Sequence[str]) -> list[tuple]:
+    """Run an `INSERT … SELECT`, returning these columns of the rows it wrote."""
+    if returning:
+        quote = connection.ops.quote_name
+        sql = f"{sql} RETURNING {', '.join(quote(column) for column in returning)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchall() if returning else []
 
 
 # --- each statement compiled once --------------------------------------------------------------

@@ -25,8 +25,9 @@ writes it.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -155,25 +156,24 @@ def _refresh(
     clients_changed: set[int] = set()
 
     for chunk in chunks(sorted(mother_ids)):
+        # Each old row is deleted and each new one written by one statement that also returns
+        # what the rest of the refresh needs of it (decision 0260).
         clients_changed.update(
-            MotherRollup.objects.filter(mother_id__in=chunk, cadre_id__isnull=False).values_list(
-                "cadre_id", flat=True
-            )
+            cadre_id
+            for (cadre_id,) in _delete_returning(MotherRollup, chunk, ("cadre_id",))
+            if cadre_id is not None
         )
         clients_changed.update(
             Pairing.objects.filter(mother_id__in=chunk).values_list("cadre_id", flat=True)
         )
         # The day rows she counted on before the change and counts on after it (in her old and
         # her new pair): exactly the days of her own day rows, old and new (decision 0220).
-        days_before = _mother_pair_days(chunk)
-        MotherRollup.objects.filter(mother_id__in=chunk).delete()
-        MotherDayRollup.objects.filter(mother_id__in=chunk).delete()
-        mother_rollups_insert(mother_ids=chunk, now=now)
-        mother_day_rollups_insert(mother_ids=chunk, now=now)
-        for pair, day in [*days_before, *_mother_pair_days(chunk)]:
-            mother_days[pair].add(day)
-        for row in MotherRollup.objects.filter(mother_id__in=chunk).only(*AREA_COLUMNS):
-            areas.remember(row)
+        days_before = _delete_returning(MotherDayRollup, chunk, PAIR_DAY)
+        for values in mother_rollups_insert(mother_ids=chunk, now=now, returning=AREA_COLUMNS):
+            areas.remember(SimpleNamespace(**dict(zip(AREA_COLUMNS, values, strict=True))))
+        days_after = mother_day_rollups_insert(mother_ids=chunk, now=now, returning=PAIR_DAY)
+        for programme_id, posyandu_id, day in [*days_before, *days_after]:
+            mother_days[(programme_id, posyandu_id)].add(_date(day))
 
     clients_changed -= cadre_ids
     old_cadres = {}
@@ -217,14 +217,27 @@ def _refresh(
     _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
 
 
-def _mother_pair_days(mother_ids: list[int]) -> list[tuple[Pair, dt.date]]:
-    """The (pair, day)s of these mothers' day rows."""
-    return [
-        ((programme_id, posyandu_id), day)
-        for programme_id, posyandu_id, day in MotherDayRollup.objects.filter(
-            mother_id__in=mother_ids
-        ).values_list("programme_id", "posyandu_id", "day")
-    ]
+# The columns of a mother's day row that name the posyandu's day row it adds to.
+PAIR_DAY = ("programme_id", "posyandu_id", "day")
+
+
+def _delete_returning(model: type, mother_ids: list[int], columns: tuple[str, ...]) -> list:
+    """Delete these mothers' rows of `model` (a table with a `mother_id`) and return `columns`
+    of each deleted row: one statement."""
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(mother_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE mother_id IN ({marks})"  # noqa: S608
+            f" RETURNING {', '.join(quote(column) for column in columns)}",
+            list(mother_ids),
+        )
+        return cursor.fetchall()
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """A day as a statement returns it (SQLite returns the text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _active_clients_update(cadre_ids: set[int], *, now: dt.datetime) -> None:
