@@ -5,7 +5,8 @@
  * - Pages: network-first, so a cadre sees fresh data when there is signal; the copy kept from
  *   her last visit (or fetched for her clients after a sync) when there is none. A kept page is
  *   asked for with its ETag: the server answers 304 when it would write the same page, and the
- *   kept copy is shown (kaderasi/core/conditional.py).
+ *   kept copy is shown (kaderasi/core/conditional.py). Answers are kept in the order their
+ *   fetches started, so a slow old answer never replaces a newer kept copy (decision 0245).
  * - Media she opened (booklet and SOP illustrations, training video): cache-first, and range
  *   requests are answered from the cached file so a video plays offline. The files a page marks
  *   `data-keep-offline` (the training video) are kept whole when the page asks ("keep-media").
@@ -116,6 +117,36 @@ function keepable(response) {
   return response && response.status === 200 && !response.redirected && response.type === "basic";
 }
 
+// A page's answers are kept in the order their fetches started, not the order they arrive in: an
+// answer slow to arrive (written before a change) never replaces a copy a later fetch kept (written
+// after it), whether the fetch was a page she opened or a sync's (decision 0245). The numbers live
+// as long as this worker does: a worker stopped while idle has no fetch of its own in flight.
+let fetchesStarted = 0;
+const newestKept = new Map(); // page URL -> number of the fetch whose answer the cache holds
+let keeping = Promise.resolve(); // one check-and-write at a time
+
+function fetchStarts() {
+  fetchesStarted += 1;
+  return fetchesStarted;
+}
+
+/** Keep `response`, the answer of the fetch numbered `started` for `request` (a URL or Request),
+ * unless a fetch of it that started later has been kept already; `null` records that the server
+ * confirmed the kept copy (304). True when kept. */
+async function keep(cache, request, started, response) {
+  // The whole answer first: it counts once it has arrived, and a slow one holds no other back.
+  if (response) await response.clone().arrayBuffer();
+  const url = new URL(typeof request === "string" ? request : request.url, self.location.origin).href;
+  const kept = keeping.then(async () => {
+    if ((newestKept.get(url) || 0) > started) return false;
+    if (response) await cache.put(request, response);
+    newestKept.set(url, started);
+    return true;
+  });
+  keeping = kept.catch(() => {});
+  return kept;
+}
+
 /** The page from the network, asked conditionally when a copy is kept (its ETag): a 304 (the
  * server wrote the same page) answers with the kept copy, its own headers and nonce included. */
 async function revalidate(url, kept, redirect) {
@@ -134,9 +165,12 @@ async function page(request, url) {
   // Only a navigation is asked again this way (htmx's own requests keep their headers); it
   // follows a redirect itself (to the login page when the session ended).
   const conditional = request.mode === "navigate" && kept && kept.headers.has("ETag");
+  const started = fetchStarts();
   const network = (conditional ? revalidate(request.url, kept, "manual") : fetch(request)).then((response) => {
-    if (response !== kept && keepable(response)) {
-      cache.put(request, response.clone());
+    if (response === kept) {
+      keep(cache, request, started, null).catch(() => {});
+    } else if (keepable(response)) {
+      keep(cache, request, started, response.clone()).catch(() => {});
       keepLanguage(url);
     }
     return response;
@@ -259,8 +293,10 @@ async function keepPages(urls, onlyMissing) {
     const kept = await cache.match(url, { ignoreVary: true });
     if (onlyMissing && kept) continue;
     try {
+      const started = fetchStarts();
       const response = await revalidate(url, kept, "follow");
-      if (response !== kept && keepable(response)) await cache.put(url, response);
+      if (response === kept) await keep(cache, url, started, null);
+      else if (keepable(response)) await keep(cache, url, started, response);
     } catch (error) {
       return false;
     }
