@@ -6,17 +6,16 @@ change put the old clinical state back on the phone (a stop that had begun, show
 import threading
 
 import pytest
-from django.apps import apps
 
 from kaderasi.accounts.models import Role
 from kaderasi.care import services
-from kaderasi.care.catalogue import catalogue_ensure
 from kaderasi.care.models import DangerSignContext
 from kaderasi.care.tests.factories import at, delivered
 from kaderasi.care.tests.test_phone_massage_stop import KEPT_STOP, SYNC_NOW
 from kaderasi.conftest import log_in
 from kaderasi.core import clock
 from kaderasi.tests import factories as f
+from kaderasi.tests.seeded_content import SEEDED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +97,7 @@ def hold(monkeypatch):
 @pytest.fixture
 def client_page(world):
     """A cadre with one client; the path of the client's page on her phone."""
-    catalogue_ensure(apps)  # the danger signs, emptied by an earlier transactional test
+    SEEDED.put_back()  # the danger signs, emptied by an earlier transactional test (0210)
     kader = f.UserFactory(username="wati-kader", role=Role.CADRE)
     cadre = f.CadreFactory(programme=world.programme, posyandu=world.mawar, user=kader)
     f.CertificateFactory(cadre=cadre)
