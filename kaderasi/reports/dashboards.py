@@ -15,8 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Case, Count, DateField, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -246,13 +245,13 @@ def dashboard_for(
     in_period = flows.objects.filter(scope).filter(day__gte=filters.starts_on, day__lte=last_day)
     flow_fields = DAY_FLOWS
     # The period's day rows are read once, grouped by the trend's week or month (the database
-    # truncates the day, so a page gets a row per bucket and area, not per day and area) and by
-    # the table's area: totals, trend and the table's sessions all come from these rows
-    # (decision 0190, 0225). So are the day rows with a referral still open (a partial index):
-    # the referral ages and the table's column.
-    truncate = TruncMonth if filters.granularity == Granularity.MONTH else TruncWeek
+    # puts each day in its bucket, so a page gets a row per bucket and area, not per day and
+    # area) and by the table's area: totals, trend and the table's sessions all come from these
+    # rows (decision 0190, 0225). So are the day rows with a referral still open (a partial
+    # index): the referral ages and the table's column.
+    starts = _bucket_starts(filters, last_day)
     period_rows = list(
-        in_period.annotate(bucket=truncate("day", output_field=DateField()))
+        in_period.annotate(bucket=_bucket_of_day(starts, filters.granularity))
         .values("bucket", *by_area)
         .annotate(**{f"s_{name}": Sum(name) for name in flow_fields})
         .order_by()
@@ -276,7 +275,7 @@ def dashboard_for(
         referral_ages=referral_ages,
         oldest_open_referral_on=oldest,
         knowledge=_knowledge(scope, filters, last_day),
-        trend=_trend(period_rows, filters, last_day),
+        trend=_trend(period_rows, starts, filters.granularity),
         breakdown_level=level,
         breakdown=_breakdown(
             level,
@@ -366,10 +365,42 @@ def bucket_start(day: dt.date, granularity: Granularity) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def _trend(per_bucket: list[dict], filters: DashboardFilters, period_end: dt.date):
-    """Flows per week (Monday first) or month, every bucket of the period present, even empty;
-    from the period's sums per bucket (`bucket`: its first day, `s_<field>`; a bucket on
-    several rows)."""
+def _bucket_starts(filters: DashboardFilters, period_end: dt.date) -> list[dt.date]:
+    """The first day of every week (Monday first) or month of the period, at most 400."""
+    starts = []
+    cursor = bucket_start(filters.starts_on, filters.granularity)
+    while cursor <= period_end and len(starts) < 400:
+        starts.append(cursor)
+        cursor = _next_bucket(cursor, filters.granularity)
+    return starts
+
+
+def _next_bucket(start: dt.date, granularity: Granularity) -> dt.date:
+    if granularity == Granularity.MONTH:
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start + dt.timedelta(days=7)
+
+
+def _bucket_of_day(starts: list[dt.date], granularity: Granularity) -> Case:
+    """The first day of the bucket of a day row's `day`, as a CASE over the period's bucket
+    starts (NULL after the last bucket): plain comparisons that each database evaluates itself
+    and the same buckets as `bucket_start`. (SQLite has no date truncation: Django's TruncWeek
+    there calls a Python function for every row.)"""
+    bounds = [*starts[1:], _next_bucket(starts[-1], granularity)] if starts else []
+    return Case(
+        *(
+            When(day__lt=bound, then=Value(start))
+            for start, bound in zip(starts, bounds, strict=True)
+        ),
+        default=None,
+        output_field=DateField(),
+    )
+
+
+def _trend(per_bucket: list[dict], starts: list[dt.date], granularity: Granularity):
+    """Flows per week (Monday first) or month, every bucket of the period (`starts`) present,
+    even empty; from the period's sums per bucket (`bucket`: its first day, `s_<field>`; a
+    bucket on several rows)."""
     totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for row in per_bucket:
         bucket = totals[row["bucket"]]
@@ -378,19 +409,10 @@ def _trend(per_bucket: list[dict], filters: DashboardFilters, period_end: dt.dat
         bucket[2] += row["s_deliveries"] or 0
         bucket[3] += row["s_mothers_registered"] or 0
         bucket[4] += (row["s_referrals_opened_red"] or 0) + (row["s_referrals_opened_amber"] or 0)
-    starts = []
-    cursor = bucket_start(filters.starts_on, filters.granularity)
-    while cursor <= period_end and len(starts) < 400:
-        starts.append(cursor)
-        cursor = (
-            (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            if filters.granularity == Granularity.MONTH
-            else cursor + dt.timedelta(days=7)
-        )
     return [
         TrendBucket(
             starts_on=start,
-            label=_bucket_label(start, filters.granularity),
+            label=_bucket_label(start, granularity),
             sessions_due=totals[start][0],
             sessions_done=totals[start][1],
             deliveries=totals[start][2],
