@@ -54,6 +54,7 @@ from kaderasi.care.stops import DANGER_SIGN_RULE
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.core.field_crypto import lookup_hashes
 from kaderasi.core.phones import PHONE
+from kaderasi.programmes.models import Programme
 from kaderasi.regions.models import Area
 from kaderasi.regions.selectors import within_areas_q
 
@@ -75,8 +76,11 @@ def mothers_visible_to(user: User) -> QuerySet[Mother]:
         return Mother.objects.filter(pk__in=pairings.values("mother_id"))
     condition = within_areas_q(scope_areas_of(user), lookup="posyandu")
     if user.role == Role.COORDINATOR:
-        condition |= Q(programme__team=user)
-    return Mother.objects.filter(condition).distinct()
+        # A subquery, not a join of the team: each mother is one row without DISTINCT, so a
+        # query asking `mother IN (these)` (the base page's count of open conflicts) is planned
+        # from its own few rows, not from a de-duplicated million.
+        condition |= Q(programme_id__in=Programme.objects.filter(team=user).values("pk"))
+    return Mother.objects.filter(condition)
 
 
 class MotherStage(TextChoices):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaderasi.accounts.models import Role
+from kaderasi.accounts.selectors import areas_prefetch
 from kaderasi.care.models import Mother, ReadInterface
 from kaderasi.care.read_audit import reads_record
 from kaderasi.core import clock
@@ -52,6 +53,7 @@ def _filters(request):
 @login_required
 def dashboard(request):
     require(request.user, Permission.VIEW_DASHBOARD)
+    areas_prefetch(request.user)
     form, filters = _filters(request)
     board = dashboards.dashboard_for(
         request.user, filters, now=clock.now(), references=reference_ranges()

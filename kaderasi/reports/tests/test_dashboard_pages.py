@@ -280,6 +280,19 @@ def test_a_dashboard_takes_as_many_queries_for_300_mothers_as_for_10(
     assert many == few
 
 
+@pytest.mark.parametrize("persona", ["midwife", "coordinator", "district_officer"])
+def test_a_dashboard_reads_the_viewers_own_areas_once(counted, client, request, persona):
+    """Her scope, the filters' choices, the programmes and the base page's counts all ask for
+    her areas: the page reads them once (it read them up to six times; decision 0255)."""
+    client.force_login(request.getfixturevalue(persona))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:dashboard"), {"period": "12w"})
+
+    assert response.status_code == 200
+    assert len([q for q in queries if "accounts_user_areas" in q["sql"]]) == 1
+
+
 def test_each_list_page_takes_a_bounded_number_of_queries(
     client, world, coordinator, monkeypatch, django_assert_max_num_queries
 ):

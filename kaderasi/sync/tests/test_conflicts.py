@@ -139,6 +139,20 @@ def test_the_conflicts_follow_the_mothers_a_user_sees(world, conflict, midwife, 
     ) == (1, 0, 0, 0)
 
 
+def test_the_open_conflicts_count_is_asked_without_reading_every_mother(
+    conflict, admin_user, coordinator
+):
+    """The base page counts them on every page: an administrator's count reads no mother row
+    (she sees them all), a coordinator's asks for her mothers without DISTINCT, which
+    PostgreSQL planned as de-duplicating every mother of the country (decision 0255)."""
+    admin_sql = str(conflicts_visible_to(admin_user).query)
+    coordinator_sql = str(conflicts_visible_to(coordinator).query)
+
+    assert "care_mother" not in admin_sql
+    assert "DISTINCT" not in coordinator_sql
+    assert (open_conflict_count(admin_user), open_conflict_count(coordinator)) == (1, 1)
+
+
 def test_moving_the_models_relabels_their_content_types_so_the_audit_log_follows(
     conflict, midwife, now
 ):
