@@ -29,6 +29,7 @@ from kaderasi.care.services import (
     MeasurementRecord,
     OutcomeStatus,
     care_records_write,
+    mothers_lock,
 )
 from kaderasi.care.services.protocol import milk_onset_answer_record, session_skip_record
 from kaderasi.core.errors import DomainError
@@ -100,11 +101,12 @@ def sync_push(*, user: User, records: list[dict], now: dt.datetime) -> list[Reco
 
 
 def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResult]:
+    # The mothers she may record for, read and locked in one query for the write path.
     mothers = {
         m.public_id: m
-        for m in mothers_visible_to(user)
-        .filter(public_id__in={r["mother_id"] for r in records})
-        .select_related("programme", "posyandu")
+        for m in mothers_lock(
+            mothers_visible_to(user).filter(public_id__in={r["mother_id"] for r in records})
+        )
     }
     may_record = can(user, Permission.RECORD_MEASUREMENT)
     results: dict[int, RecordResult] = {}
@@ -146,7 +148,9 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
             events.append((index, record, _care_record(record, mother)))
         except DomainError as error:
             results[index] = _rejected(record_id, error)
-    outcomes = care_records_write(records=[care for _i, _r, care in events], by=user, now=now)
+    outcomes = care_records_write(
+        records=[care for _i, _r, care in events], by=user, now=now, mothers_locked=True
+    )
     for (index, record, _care), outcome in zip(events, outcomes, strict=True):
         rejection = outcome.error  # set exactly when the record was rejected
         if outcome.status == OutcomeStatus.REJECTED and rejection is not None:

@@ -27,7 +27,7 @@ class MassageStop:
 
 def massage_stops_of(mother_ids: Iterable[int]) -> dict[int, MassageStop]:
     """Mother pk → the stop holding for her, for every mother of `mother_ids` whose massage is
-    stopped; in three queries whatever the number of mothers.
+    stopped; in three queries whatever the number of mothers (one when none has an open referral).
 
     A stop holds while a referral of the danger-sign rule is open or acknowledged and a flag of
     that rule raised since the referral opened names a sign that stops the massage (a later
@@ -35,9 +35,6 @@ def massage_stops_of(mother_ids: Iterable[int]) -> dict[int, MassageStop]:
     referral lifts it."""
     ids = list(mother_ids)
     if not ids:
-        return {}
-    stopping = set(DangerSign.objects.filter(stops_massage=True).values_list("code", flat=True))
-    if not stopping:
         return {}
     referrals = {
         referral.mother_id: referral
@@ -47,7 +44,10 @@ def massage_stops_of(mother_ids: Iterable[int]) -> dict[int, MassageStop]:
             status__in=[ReferralStatus.OPEN, ReferralStatus.ACKNOWLEDGED],
         ).order_by("opened_at")
     }
-    if not referrals:
+    if not referrals:  # most mothers: no query more
+        return {}
+    stopping = set(DangerSign.objects.filter(stops_massage=True).values_list("code", flat=True))
+    if not stopping:
         return {}
     flags = (
         Flag.objects.filter(mother_id__in=list(referrals), rule__code=DANGER_SIGN_RULE)

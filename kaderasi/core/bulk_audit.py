@@ -38,9 +38,10 @@ ROWS = "rows"  # additional_data's key listing a batch entry's rows
 LAST_ID = "last_id"  # and the highest id among them (rows of one batch need not be contiguous)
 
 
-def bulk_audit_write(rows: Sequence[Model], *, actor) -> None:
+def bulk_audit_write(rows: Sequence[Model], *, actor, ids: Sequence[int] | None = None) -> None:
     """The CREATE entries of `rows` (saved, each with its pk): one per model, or auditlog's own
-    per-row entry when the model has one row."""
+    per-row entry when the model has one row. `ids`: the entries' keys, one per model of `rows`,
+    when the caller drew them with the rows' (`core.bulk_insert.ids_reserve`)."""
     by_model: dict[type[Model], list[Model]] = {}
     for row in rows:
         by_model.setdefault(type(row), []).append(row)
@@ -58,7 +59,7 @@ def bulk_audit_write(rows: Sequence[Model], *, actor) -> None:
             entries.append(_batch_entry(model, model_rows, content_types[model], actor))
     for entry in entries:
         entry.remote_addr = context.get("remote_addr")
-    rows_insert(LogEntry, entries)
+    rows_insert(LogEntry, entries, ids=ids)
 
 
 def _active_audit_context() -> dict:

@@ -5,7 +5,8 @@ psycopg, which binds parameters on the client, writes each array element as quot
 Python: every element of every column, and a JSON value escaped quote by quote. For a phone's
 push of 200 records that quoting, and sending the statement it makes, was the largest part of
 the push (decision 0140). There `rows_insert` draws the rows' ids from the table's sequence in
-one query and sends the rows with COPY, whose values psycopg writes with its C adapters; a value
+one query (or takes those `ids_reserve` drew for several tables at once, decision 0250) and
+sends the rows with COPY, whose values psycopg writes with its C adapters; a value
 that Django's field would pass on unchanged is not handed to the field at all (decision 0180).
 The database checks every constraint as for an INSERT: a public id stored already raises
 IntegrityError, a missing foreign key too (at the latest when the transaction commits).
@@ -21,7 +22,7 @@ signals; the caller writes the audit trail (core/bulk_audit.py).
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -81,8 +82,45 @@ def _reads_plainly(field: Field) -> bool:
     return type(field).pre_save is Field.pre_save
 
 
-def rows_insert(model: type[RowT], rows: Sequence[RowT]) -> list[RowT]:
-    """Insert `rows` (new instances of `model`, their related rows saved) and return them saved."""
+def ids_reserve(counts: Mapping[type[Model], int]) -> dict[type[Model], list[int]]:
+    """PostgreSQL: ids for `counts[model]` new rows of each model, drawn from the tables'
+    sequences in one query, for `rows_insert(model, rows, ids=…)` (a batch writing several
+    tables spares a round trip per table). Elsewhere, and for a model whose key the database
+    does not number, nothing: the insert numbers its rows itself."""
+    wanted = [
+        (model, count)
+        for model, count in counts.items()
+        if count > 0
+        and isinstance(model._meta.pk, AutoField | BigAutoField | SmallAutoField)
+        and connections[router.db_for_write(model)].vendor == "postgresql"
+    ]
+    if not wanted:
+        return {}
+    connection = connections[router.db_for_write(wanted[0][0])]
+    drawn: dict[type[Model], list[int]] = {model: [] for model, _count in wanted}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " union all ".join(
+                f"select {position}, nextval(pg_get_serial_sequence(%s, %s)) "  # noqa: S608 - a number
+                "from generate_series(1, %s)"
+                for position in range(len(wanted))
+            ),
+            [
+                value
+                for model, count in wanted
+                for value in (model._meta.db_table, model._meta.pk.column, count)
+            ],
+        )
+        for position, number in cursor.fetchall():
+            drawn[wanted[position][0]].append(number)
+    return drawn
+
+
+def rows_insert(
+    model: type[RowT], rows: Sequence[RowT], *, ids: Sequence[int] | None = None
+) -> list[RowT]:
+    """Insert `rows` (new instances of `model`, their related rows saved) and return them saved.
+    `ids`: as many keys as rows, drawn with `ids_reserve` (on PostgreSQL), else drawn here."""
     rows = list(rows)
     if not rows:
         return rows
@@ -96,30 +134,31 @@ def rows_insert(model: type[RowT], rows: Sequence[RowT]) -> list[RowT]:
         return model._default_manager.bulk_create(rows)
     fields = [field for field in model._meta.concrete_fields if field is not pk]
     if connection.vendor == "postgresql":
-        ids = _copy(connection, model, fields, rows)
+        numbers = _copy(connection, model, fields, rows, ids)
     else:
-        ids = _insert_returning(connection, model, fields, rows)
-    for number, row in zip(ids, rows, strict=True):
+        numbers = _insert_returning(connection, model, fields, rows)
+    for number, row in zip(numbers, rows, strict=True):
         setattr(row, pk.attname, number)
         row._state.adding = False
         row._state.db = connection.alias
     return rows
 
 
-def _copy(connection, model: type[Model], fields: list[Field], rows: list) -> list[int]:
-    """PostgreSQL: the ids drawn from the table's sequence in one query, the rows sent by COPY.
-    Returns the ids, in the order of `rows`."""
+def _copy(
+    connection, model: type[Model], fields: list[Field], rows: list, ids: Sequence[int] | None
+) -> list[int]:
+    """PostgreSQL: the ids (drawn from the table's sequence in one query unless given), the rows
+    sent by COPY. Returns the ids, in the order of `rows`."""
     meta = model._meta
     pk = meta.pk
     plan = [(field, field.attname, _reads_plainly(field), _as_is_check(field)) for field in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in [pk.column, *(f.column for f in fields)])
+    if ids is None:
+        ids = ids_reserve({model: len(rows)})[model]
+    if len(ids) != len(rows):
+        raise ValueError(f"{len(ids)} ids for {len(rows)} rows of {meta.label}")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "select nextval(pg_get_serial_sequence(%s, %s)) from generate_series(1, %s)",
-            [meta.db_table, pk.column, len(rows)],
-        )
-        ids = [number for (number,) in cursor.fetchall()]
         # A refused row (a duplicate public id) raises Django's IntegrityError, as an INSERT does.
         copying = cursor.copy(f"copy {quote(meta.db_table)} ({columns}) from stdin")
         with connection.wrap_database_errors, copying as copy:
@@ -131,7 +170,7 @@ def _copy(connection, model: type[Model], fields: list[Field], rows: list) -> li
                         value = field.get_db_prep_save(value, connection)
                     values.append(value)
                 copy.write_row(values)
-    return ids
+    return list(ids)
 
 
 def _insert_returning(connection, model: type[Model], fields: list[Field], rows: list) -> list[int]:

@@ -234,6 +234,25 @@ def test_a_batch_is_written_with_a_fixed_number_of_queries(phone, mother):
     assert _counts() == (105, 105)
 
 
+def test_a_batch_reads_its_mothers_once_without_a_savepoint_of_the_write_path(phone, mother):
+    records = [milk(mother), session(mother), danger_signs(mother, signs=["convulsions"])]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = phone.push(*records)
+
+    # The scoped read locks the mothers for the write path, which does not read them again;
+    # the write path sets no savepoint inside the push's transaction (the push's own atomic is
+    # the one savepoint here: the test runs inside a transaction); on PostgreSQL the ids of
+    # every table written, the flags' included, are drawn in one query per write.
+    assert [r["status"] for r in response.json()["results"]] == ["created"] * 3
+    statements = [query["sql"] for query in queries]
+    assert sum('FROM "care_mother"' in sql for sql in statements) == 1
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1
+    draws = sum("nextval(" in sql for sql in statements)
+    assert draws == (2 if connection.vendor == "postgresql" else 0)
+    assert Flag.objects.filter(mother=mother).exists()
+
+
 def _records_of_every_kind(mother, *, groups: int) -> list[dict]:
     """`groups` groups of ten records, one of every kind a phone sends (a massage with an adverse
     event and a danger sign among them, which raise flags and referrals), each at its own minute."""

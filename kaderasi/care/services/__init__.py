@@ -28,6 +28,7 @@ from kaderasi.care.services.recording import (
     care_record_check,
     care_record_write,
     care_records_write,
+    mothers_lock,
 )
 from kaderasi.care.services.records import (
     CompletedPairing,
@@ -73,6 +74,7 @@ __all__ = [
     "measurement_record",
     "mother_reads_record",
     "mother_register",
+    "mothers_lock",
     "pairing_assign",
     "pairing_end",
     "pairing_reassign",

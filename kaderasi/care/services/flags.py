@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from kaderasi.care.models import (
 from kaderasi.care.references import milk_reference_ranges
 from kaderasi.care.services.common import district_of
 from kaderasi.core.bulk_audit import bulk_audit_write
-from kaderasi.core.bulk_insert import rows_insert
+from kaderasi.core.bulk_insert import ids_reserve, rows_insert
 from kaderasi.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,8 @@ def flags_record_many(
     codes = {finding.code for raising in raisings for finding in raising.findings}
     if not codes:
         return [[] for _raising in raisings]  # no flag: not even a savepoint
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (the write path's): an error spoils it whole.
+    with transaction.atomic(savepoint=False):
         return _flags_write(raisings, codes, now=now, by=by)
 
 
@@ -204,15 +206,18 @@ def _flags_write(
             mine.append(flag)
         flags.extend(mine)
         raised.append(mine)
-    rows_insert(Flag, flags)
+    # On PostgreSQL the ids of the flags, the referrals and their audit entries in one query.
+    ids = ids_reserve({Flag: len(flags), Referral: len(opens), LogEntry: bool(flags) + bool(opens)})
+    rows_insert(Flag, flags, ids=ids.get(Flag))
     referrals = rows_insert(
         Referral,
         [
             Referral(flag=flag, mother=flag.mother, district_id=flag.district_id, opened_at=now)
             for flag in opens
         ],
+        ids=ids.get(Referral),
     )
-    bulk_audit_write([*flags, *referrals], actor=by)
+    bulk_audit_write([*flags, *referrals], actor=by, ids=ids.get(LogEntry))
     for flag in flags:
         logger.info(
             "flag %s (%s) raised for mother %s",

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from auditlog.models import LogEntry
 from django.db import connections, router, transaction
-from django.db.models import Min, Model
+from django.db.models import Min, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,7 @@ from kaderasi.care.services.schedule import gestational_weeks_at_birth, match_sc
 from kaderasi.care.stops import MassageStop, massage_stops_of
 from kaderasi.care.timing import postpartum_day
 from kaderasi.core.bulk_audit import bulk_audit_write
-from kaderasi.core.bulk_insert import rows_insert
+from kaderasi.core.bulk_insert import ids_reserve, rows_insert
 from kaderasi.core.errors import DomainError
 from kaderasi.regions.models import Area, AreaLevel
 
@@ -163,7 +164,10 @@ class RecordOutcome:
 # --- the write path ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+# Within a caller's transaction no savepoint of its own (two round trips a batch): an error
+# escaping the write path spoils the caller's transaction, which every caller lets end with it
+# (the push retries a race in a new one). Alone it is its own transaction.
+@transaction.atomic(savepoint=False)
 def care_records_write(
     *,
     records: Sequence[CareRecord],
@@ -171,6 +175,7 @@ def care_records_write(
     now: dt.datetime,
     historical: bool = False,
     dry_run: bool = False,
+    mothers_locked: bool = False,
 ) -> list[RecordOutcome]:
     """Store what is new in `records` and answer per record, in order (`dry_run`: judge them
     only, store nothing; the admin form checks a record so before saving it). A record whose
@@ -179,10 +184,12 @@ def care_records_write(
     `historical` (an imported study) keeps the milk phases its own protocol gave.
 
     One transaction for the batch; the mothers' rows are locked first, so the same record sent
-    twice at once is still stored once. Flags and referrals are raised before it returns."""
+    twice at once is still stored once (`mothers_locked`: the records' mothers are rows the
+    caller read with `mothers_lock` in this transaction, so they are not read again). Flags and
+    referrals are raised before it returns."""
     if not records:
         return []
-    batch = _Batch.load(records, now=now)
+    batch = _Batch.load(records, now=now, mothers_locked=mothers_locked)
     outcomes: list[RecordOutcome] = []
     pending: list[tuple[int, CareRecord, CareRow]] = []
     for index, record in enumerate(records):
@@ -231,6 +238,20 @@ def care_record_check(*, record: CareRecord, now: dt.datetime, **options) -> Non
 # --- what the rules need, loaded once --------------------------------------------------------
 
 
+def mothers_lock(mothers: QuerySet[Mother]) -> list[Mother]:
+    """The mothers of `mothers`, with their programme and posyandu, their rows locked for the
+    rest of the transaction in id order, as `care_records_write` locks them first. Only the
+    mothers' rows: a lock on the joined programme would serialise every phone of the programme.
+    A caller that reads its mothers so (the push: scoped and locked in one query) passes
+    `mothers_locked=True` and the write path does not read them again."""
+    return list(
+        Mother.objects.select_for_update(of=("self",))
+        .filter(pk__in=mothers.values("pk"))
+        .order_by("pk")
+        .select_related("programme", "posyandu")
+    )
+
+
 @dataclass
 class _Batch:
     mothers: dict[int, Mother]
@@ -249,18 +270,15 @@ class _Batch:
     claimed_schedule: set[int] = field(default_factory=set)
 
     @classmethod
-    def load(cls, records: Sequence[CareRecord], *, now: dt.datetime) -> "_Batch":
+    def load(
+        cls, records: Sequence[CareRecord], *, now: dt.datetime, mothers_locked: bool = False
+    ) -> "_Batch":
         ids = sorted({record.mother.pk for record in records})
         # Serialise writes for these mothers (a re-sent batch racing the first sees its rows).
-        mothers = {
-            m.pk: m
-            # Only the mothers' rows: a lock on the joined programme would serialise every
-            # phone of the programme.
-            for m in Mother.objects.select_for_update(of=("self",))
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .select_related("programme", "posyandu")
-        }
+        if mothers_locked:
+            mothers = {record.mother.pk: record.mother for record in records}
+        else:
+            mothers = {m.pk: m for m in mothers_lock(Mother.objects.filter(pk__in=ids))}
         deliveries: dict[int, Delivery] = {}
         for delivery in (
             Delivery.objects.filter(pregnancy__mother__in=ids)
@@ -268,13 +286,18 @@ class _Batch:
             .order_by("delivered_at", "pk")
         ):
             deliveries[delivery.pregnancy.mother_id] = delivery  # the latest wins
+        # What only some records read is loaded only when the batch holds such a record.
         first_infant_weight: dict[int, int | None] = {}
-        for delivery_id, weight in (
-            Infant.objects.filter(delivery__in=[d.pk for d in deliveries.values()])
-            .order_by("-created_at", "-pk")
-            .values_list("delivery", "birth_weight_g")
+        if any(
+            isinstance(record, MeasurementRecord) and record.kind == MeasurementKind.INFANT_WEIGHT
+            for record in records
         ):
-            first_infant_weight[delivery_id] = weight  # the first recorded wins
+            for delivery_id, weight in (
+                Infant.objects.filter(delivery__in=[d.pk for d in deliveries.values()])
+                .order_by("-created_at", "-pk")
+                .values_list("delivery", "birth_weight_g")
+            ):
+                first_infant_weight[delivery_id] = weight  # the first recorded wins
         withdrawn: dict[tuple[int, str], list[dt.datetime | None]] = defaultdict(list)
         for mother_id, subject, withdrawn_at in Consent.objects.filter(mother__in=ids).values_list(
             "mother", "subject", "withdrawn_at"
@@ -282,7 +305,10 @@ class _Batch:
             withdrawn[(mother_id, subject)].append(withdrawn_at)
         kinds = {type(record) for record in records}
         first_massage: dict[int, dt.datetime] = {}
-        if MeasurementRecord in kinds:
+        if any(  # a baseline volume is judged against her first massage
+            isinstance(record, MeasurementRecord) and record.phase == MilkPhase.BEFORE
+            for record in records
+        ):
             first_massage = dict(
                 MassageSession.objects.filter(mother__in=ids)
                 .values("mother")
@@ -752,10 +778,14 @@ def _insert(pending: list, *, actor: User | None) -> None:
     by_model: dict[type[Model], list] = defaultdict(list)
     for _index, _record, row in pending:
         by_model[type(row)].append(row)
+    # On PostgreSQL the ids of every table and of the audit entries (one per table) in one query.
+    ids = ids_reserve(
+        {**{model: len(rows) for model, rows in by_model.items()}, LogEntry: len(by_model)}
+    )
     created = []
     for model, rows in by_model.items():
-        created.extend(rows_insert(model, rows))
-    bulk_audit_write(created, actor=actor)
+        created.extend(rows_insert(model, rows, ids=ids.get(model)))
+    bulk_audit_write(created, actor=actor, ids=ids.get(LogEntry))
 
 
 def _judge(pending: list, batch: _Batch, *, by: User | None, now: dt.datetime) -> None:
