@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from kaderasi.care.models import (
     Delivery,
@@ -27,7 +28,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.models.sessions import SessionStatus
 from kaderasi.care.scheduling_sql import session_status_expression
-from kaderasi.reports.models import MOTHER_DAY_FLOWS, MotherDayRollup
+from kaderasi.reports.models import MOTHER_DAY_FLOWS, MotherDayRollup, PosyanduDayRollup
 from kaderasi.reports.mother_rollup_sql import compiled_once, execute_returning, local_day
 
 
@@ -123,3 +124,65 @@ def mother_day_rollups_sql(
         f" GROUP BY m.id, m.programme_id, m.posyandu_id, u.day HAVING {any_flow} > 0"
     )
     return sql, params
+
+
+def posyandu_days_resum(
+    *, programme_id: int, posyandu_id: int, days: Collection[dt.date], area: dict, now: dt.datetime
+) -> None:
+    """Sum again the mothers' flows of these day rows of one (programme, posyandu) from the
+    mothers' day rows, as `rollup_rows._day_counts` sums them, and keep the cadres' flows the
+    rows hold (a mother's change cannot move them). One upsert, which returns the days it
+    wrote; only when a day is left without any mother's row do two more statements zero its
+    mothers' flows, or delete it when no cadre's flow is left either (decisions 0220, 0260).
+    `area` is the posyandu's area columns (`rollup_rows.AreaColumns.of`)."""
+    quote = connection.ops.quote_name
+    vendor = connection.vendor
+    table = quote(PosyanduDayRollup._meta.db_table)
+    days = sorted(set(days))
+    marks = ", ".join(["%s"] * len(days))
+    pair = "programme_id = %s AND posyandu_id = %s"
+    area_columns = sorted(area)
+    flows = [quote(name) for name in MOTHER_DAY_FLOWS]
+    written = [*flows, quote("sessions_due"), "refreshed_at", "updated_at", *area_columns]
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    uuid = "gen_random_uuid()" if vendor == "postgresql" else "lower(hex(randomblob(16)))"
+    # Every name below is ours (tables, columns); every value is a bound parameter.
+    upsert = (
+        f"INSERT INTO {table} (public_id, created_at, updated_at, refreshed_at,"  # noqa: S608
+        f" {', '.join(area_columns)}, programme_id, day, {', '.join(flows)},"
+        f" {quote('sessions_due')}, cadres_trained, certificates_issued)"
+        f" SELECT {uuid}, %s, %s, %s, {', '.join(['%s'] * len(area_columns))}, programme_id, day,"
+        f" {', '.join(f'SUM({flow})' for flow in flows)},"
+        f" SUM({quote('sessions_done')}) + SUM({quote('sessions_missed')}), 0, 0"
+        f" FROM {quote(MotherDayRollup._meta.db_table)} WHERE {pair} AND day IN ({marks})"
+        f" GROUP BY programme_id, day"
+        f" ON CONFLICT (programme_id, posyandu_id, day) DO UPDATE SET"
+        f" {', '.join(f'{column} = excluded.{column}' for column in written)}"
+        f" RETURNING day"
+    )
+    moment = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        areas = [area[column] for column in area_columns]
+        cursor.execute(upsert, [stamp, stamp, moment, *areas, programme_id, posyandu_id, *days])
+        summed = {_day(day) for (day,) in cursor.fetchall()}
+        left = [day for day in days if day not in summed]
+        if not left:
+            return
+        marks = ", ".join(["%s"] * len(left))
+        zeroed = ", ".join(f"{column} = 0" for column in [*flows, quote("sessions_due")])
+        no_cadre = "cadres_trained = 0 AND certificates_issued = 0"
+        where = f"{pair} AND day IN ({marks})"
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {where} AND {no_cadre}",  # noqa: S608
+            [programme_id, posyandu_id, *left],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {zeroed}, refreshed_at = %s, updated_at = %s"  # noqa: S608
+            f" WHERE {where}",
+            [moment, stamp, programme_id, posyandu_id, *left],
+        )
+
+
+def _day(value: dt.date | str) -> dt.date:
+    """A day as a statement returns it (SQLite returns the text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

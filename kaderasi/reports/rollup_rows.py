@@ -254,20 +254,15 @@ def _on_days(field: str, days: set[dt.date] | None) -> Q:
     return condition
 
 
-# The flows of a day row that count cadres' records: a mother's change cannot move them.
-CADRE_DAY_FLOWS = ("cadres_trained", "certificates_issued")
-
-
 def _day_counts(
     pairs: list[Pair] | None,
     *,
     now: dt.datetime,
     days: set[dt.date] | None = None,
-    cadres_changed: bool = True,
 ) -> dict[tuple, Counter]:
     """The day rows' counts of these pairs (every pair for None), on these local days only
-    (every day for None). Without `cadres_changed` the cadres' flows are those the stored day
-    rows hold (only mothers changed on these days), so no cadre is read."""
+    (every day for None). A refresh where only mothers changed sums their flows in the database
+    instead and keeps the cadres' (`mother_day_rollup_sql.posyandu_days_resum`)."""
     counts: dict[tuple, Counter] = defaultdict(Counter)
 
     def add(programme_id, posyandu_id, day, field):
@@ -289,16 +284,6 @@ def _day_counts(
                 counts[key][name] += row[name]
         if row["sessions_done"] + row["sessions_missed"]:
             counts[key]["sessions_due"] += row["sessions_done"] + row["sessions_missed"]
-
-    if not cadres_changed:
-        kept = PosyanduDayRollup.objects.filter(pair_q(pairs), day_in).values_list(
-            "programme_id", "posyandu_id", "day", *CADRE_DAY_FLOWS
-        )
-        for programme_id, posyandu_id, day, *values in kept:
-            for name, value in zip(CADRE_DAY_FLOWS, values, strict=True):
-                if value:
-                    counts[(programme_id, posyandu_id, day)][name] += value
-        return counts
 
     # The day each cadre counts as trained, as `_trained_on` decides it for her rollup. On some
     # days only, only the cadres with a post-test or certified training on one of them can count
@@ -355,9 +340,8 @@ def day_rollups(
     now: dt.datetime,
     areas: AreaColumns,
     days: set[dt.date] | None = None,
-    cadres_changed: bool = True,
 ) -> list[PosyanduDayRollup]:
-    counts = _day_counts(pairs, now=now, days=days, cadres_changed=cadres_changed)
+    counts = _day_counts(pairs, now=now, days=days)
     areas.load(posyandu_id for _programme, posyandu_id, _day in counts)
     return [
         PosyanduDayRollup(

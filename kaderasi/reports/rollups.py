@@ -52,7 +52,7 @@ from kaderasi.reports.models import (
     PosyanduDayRollup,
     RollupState,
 )
-from kaderasi.reports.mother_day_rollup_sql import mother_day_rollups_insert
+from kaderasi.reports.mother_day_rollup_sql import mother_day_rollups_insert, posyandu_days_resum
 from kaderasi.reports.mother_rollup_sql import mother_rollups_insert
 from kaderasi.reports.rollup_rows import (
     AREA_COLUMNS,
@@ -110,29 +110,35 @@ def _replace_knowledge(pairs: set[Pair], *, now: dt.datetime, areas: AreaColumns
 
 
 def _replace_pair_days(
-    pair_days: dict[Pair, set[dt.date]],
-    *,
-    now: dt.datetime,
-    areas: AreaColumns,
-    cadres_changed: bool = True,
+    pair_days: dict[Pair, set[dt.date]], *, now: dt.datetime, areas: AreaColumns
 ) -> None:
     """The day rows of these pairs on these days only: what a changed person counts on, before
-    and after the change. The work grows with her days, not with the number of mothers. Without
-    `cadres_changed` (only mothers changed on these days) the cadres' flows are kept."""
+    and after the change. The work grows with her days, not with the number of mothers."""
     for (programme_id, posyandu_id), days in sorted(pair_days.items()):
         if not days:
             continue
-        rows = day_rollups(
-            [(programme_id, posyandu_id)],
-            now=now,
-            areas=areas,
-            days=days,
-            cadres_changed=cadres_changed,
-        )
+        rows = day_rollups([(programme_id, posyandu_id)], now=now, areas=areas, days=days)
         PosyanduDayRollup.objects.filter(
             programme_id=programme_id, posyandu_id=posyandu_id, day__in=days
         ).delete()
         PosyanduDayRollup.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _resum_mother_days(
+    pair_days: dict[Pair, set[dt.date]], *, now: dt.datetime, areas: AreaColumns
+) -> None:
+    """The day rows of these pairs on these days, where only mothers changed: their mothers'
+    flows summed again in the database, their cadres' flows kept (decision 0260)."""
+    areas.load(posyandu_id for _programme_id, posyandu_id in pair_days)
+    for (programme_id, posyandu_id), days in sorted(pair_days.items()):
+        if days:
+            posyandu_days_resum(
+                programme_id=programme_id,
+                posyandu_id=posyandu_id,
+                days=days,
+                area=areas.of(posyandu_id),
+                now=now,
+            )
 
 
 def _refresh(
@@ -204,7 +210,7 @@ def _refresh(
         now=now,
         areas=areas,
     )
-    _replace_pair_days(
+    _resum_mother_days(
         {
             pair: days - pair_days.get(pair, set())
             for pair, days in mother_days.items()
@@ -212,7 +218,6 @@ def _refresh(
         },
         now=now,
         areas=areas,
-        cadres_changed=False,
     )
     _replace_knowledge(knowledge_pairs - pairs, now=now, areas=areas)
 

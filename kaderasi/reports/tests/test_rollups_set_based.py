@@ -150,10 +150,35 @@ def test_refreshing_a_mother_on_a_training_day_keeps_the_cadres_trained_that_day
 
     rollups_refresh_for_mother(mother=m1, now=NOW)
 
-    training_day = PosyanduDayRollup.objects.get(
+    assert _training_day_counts(field) == (3, 1)
+    _assert_a_rebuild_changes_no_day_row()
+
+
+def test_a_training_day_a_mother_leaves_keeps_its_cadres_and_loses_her_flows(field):
+    """When a refresh leaves a day without any mother's row, the day row keeps the cadres trained
+    that day with no mother's flow left, as a rebuild counts it (decision 0260)."""
+    m1 = field.mothers["M1"]
+    with disable_auditlog():
+        massage = r.massage(m1, started_at=r.at("2026-11-10", 9))  # the day of the Wedi training
+    rollups_rebuild(now=NOW)
+    with disable_auditlog():
+        MassageSession.objects.filter(pk=massage.pk).delete()
+
+    rollups_refresh_for_mother(mother=m1, now=NOW)
+
+    assert _training_day_counts(field) == (3, 0)
+    _assert_a_rebuild_changes_no_day_row()
+
+
+def _training_day_counts(field) -> tuple[int, int]:
+    """(cadres trained, massages recorded) on the day of the Wedi training at Mawar."""
+    row = PosyanduDayRollup.objects.get(
         programme=field.world.programme, posyandu=field.world.mawar, day=dt.date(2026, 11, 10)
     )
-    assert (training_day.cadres_trained, training_day.massages_recorded) == (3, 1)
+    return row.cadres_trained, row.massages_recorded
+
+
+def _assert_a_rebuild_changes_no_day_row() -> None:
     refreshed = r.snapshot(PosyanduDayRollup)
     rollups_rebuild(now=NOW)
     assert refreshed == r.snapshot(PosyanduDayRollup)
