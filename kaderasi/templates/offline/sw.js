@@ -152,6 +152,10 @@ async function keep(cache, request, started, response) {
 async function revalidate(url, kept, redirect) {
   const etag = kept && kept.headers.get("ETag");
   const response = await fetch(url, {
+    // Past the browser's own HTTP cache, which the kept copy and its ETag already are: that cache
+    // holds a second fetch of a URL until the first one's answer is complete (Chromium waits up to
+    // 20 s), so one slow answer held the sync's fresher copy back (decision 0245).
+    cache: "no-store",
     credentials: "same-origin",
     headers: etag ? { Accept: "text/html", "If-None-Match": etag } : { Accept: "text/html" },
     redirect,
