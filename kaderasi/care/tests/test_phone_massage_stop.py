@@ -61,7 +61,8 @@ def people(world):
     return bidan, kader, mother
 
 
-def _report_stop(mother, kader) -> Referral:
+def report_stop(mother, kader) -> Referral:
+    """The cadre reports a sign that stops the massage (also the late-answer tests' stop)."""
     services.danger_signs_report(
         mother=mother,
         signs=["back_injury"],
@@ -109,7 +110,7 @@ def test_under_a_red_flag_the_cadre_is_told_not_to_massage_and_has_no_session_to
     phone, people
 ):
     _bidan, kader, mother = people
-    _report_stop(mother, kader)
+    report_stop(mother, kader)
     phone.clock.install(time=NOW)
     log_in(phone, "wati-kader", PASSWORD)
 
@@ -157,7 +158,7 @@ def test_the_phone_learns_of_a_stop_and_of_its_end_and_shows_them_without_signal
     assert card.get_by_role("link", name="▶ Mulai sesi").count() == 1
 
     # The midwife hears of a stopping sign (reported from another phone); this phone syncs.
-    referral = _report_stop(mother, kader)
+    referral = report_stop(mother, kader)
     phone.evaluate(SYNC_NOW)
     _kept_shows_stop(phone, "/", True)
     _kept_shows_stop(phone, f"/mothers/{mother.public_id}/", True)
@@ -190,7 +191,7 @@ def test_the_phone_learns_of_a_stop_and_of_its_end_and_shows_them_without_signal
 
 def test_the_midwife_reads_the_cadres_note_on_the_referral_and_can_call_her(phone, people):
     _bidan, kader, mother = people
-    referral = _report_stop(mother, kader)
+    referral = report_stop(mother, kader)
     phone.clock.install(time=NOW)
     log_in(phone, "sari-bidan", PASSWORD)
 

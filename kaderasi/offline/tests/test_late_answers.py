@@ -9,9 +9,8 @@ import pytest
 
 from kaderasi.accounts.models import Role
 from kaderasi.care import services
-from kaderasi.care.models import DangerSignContext
 from kaderasi.care.tests.factories import at, delivered
-from kaderasi.care.tests.test_phone_massage_stop import KEPT_STOP, SYNC_NOW
+from kaderasi.care.tests.test_phone_massage_stop import KEPT_STOP, SYNC_NOW, report_stop
 from kaderasi.conftest import log_in
 from kaderasi.core import clock
 from kaderasi.tests import factories as f
@@ -108,18 +107,6 @@ def client_page(world):
     return kader, mother, f"/mothers/{mother.public_id}/"
 
 
-def _stop_begins(mother, kader) -> None:
-    services.danger_signs_report(
-        mother=mother,
-        signs=["back_injury"],
-        observed_at=at(10, 8, 45),
-        context=DangerSignContext.BEFORE_MASSAGE,
-        notes="",
-        by=kader,
-        now=NOW,
-    )
-
-
 @pytest.mark.parametrize(
     ("ask", "late_answer"),
     [(ASK_PAGE, "without the stop"), (ASK_KEEP, "answered")],
@@ -140,7 +127,7 @@ def test_an_answer_slow_to_arrive_does_not_replace_the_copy_a_later_sync_kept(
     assert late.written.wait(timeout=30)
 
     # Meanwhile the stop begins and a sync keeps her client's page again, with the stop.
-    _stop_begins(mother, kader)
+    report_stop(mother, kader)
     phone.evaluate(SYNC_NOW)
     assert phone.evaluate(KEPT_STOP, url) is True
 
