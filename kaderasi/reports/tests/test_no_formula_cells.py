@@ -14,11 +14,13 @@ from django.utils import translation
 from kaderasi.accounts.models import Role
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
+from kaderasi.conftest import shared_rows
 from kaderasi.demo.pandes import seed_pandes
 from kaderasi.evaluation.presentation import evaluation_sections
 from kaderasi.evaluation.rendering import render_workbook
 from kaderasi.evaluation.results import programme_evaluation_for
 from kaderasi.interop.exports import _csv_value, programme_csv_files, programme_workbook
+from kaderasi.programmes.models import Programme
 from kaderasi.reports.documents import render_programme_report_xlsx
 from kaderasi.reports.evaluation_input import programme_evaluation
 from kaderasi.reports.models import ProgrammeReport
@@ -33,8 +35,7 @@ CADRE_NAME = "+62 Sari"
 MOTHER_NAME = "@SUM(1+1)*cmd|' /C calc'!A0"
 
 
-@pytest.fixture
-def hostile_programme():
+def _hostile_programme_seed() -> int:
     programme = seed_pandes(now=NOW)
     programme.name = NAME
     programme.save()
@@ -47,7 +48,19 @@ def hostile_programme():
     mother = Mother.objects.filter(programme=programme).first()
     mother.name = MOTHER_NAME
     mother.save()
-    return programme
+    return programme.pk
+
+
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    yield from shared_rows(django_db_blocker, _hostile_programme_seed)
+
+
+@pytest.fixture
+def hostile_programme(_seeded, db):
+    """The Pandes programme with hostile names, seeded once for the module (what a test writes
+    is undone)."""
+    return Programme.objects.get(pk=_seeded)
 
 
 def _formulas(content: bytes) -> list[str]:
