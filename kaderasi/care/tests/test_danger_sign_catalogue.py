@@ -18,7 +18,7 @@ from kaderasi.care.danger_sign_rules import (
 )
 from kaderasi.care.models import DangerSign
 from kaderasi.care.models.danger_signs import flag_severity_for_signs
-from kaderasi.tests.migrations import migrate, migrate_to_the_end
+from kaderasi.tests.migrations import migrate, migrated_back
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -136,20 +136,20 @@ SHIPPED = [
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_corrects_an_existing_catalogue_and_adds_the_missing_signs():
-    apps = migrate(BEFORE)
-    old_sign = apps.get_model("care", "DangerSign")
-    old_sign.objects.all().delete()
-    for order, (code, group, text) in enumerate(SHIPPED, start=1):
-        old_sign.objects.create(
-            code=code,
-            group=group,
-            text_id=text,
-            text_en="shipped",
-            source="Domain reference §3.4: Buku KIA-derived health education "
-            "(https://pwmu.co/?p=71720).",
-            order=order,
-        )
-    try:
+    with migrated_back():
+        apps = migrate(BEFORE)
+        old_sign = apps.get_model("care", "DangerSign")
+        old_sign.objects.all().delete()
+        for order, (code, group, text) in enumerate(SHIPPED, start=1):
+            old_sign.objects.create(
+                code=code,
+                group=group,
+                text_id=text,
+                text_en="shipped",
+                source="Domain reference §3.4: Buku KIA-derived health education "
+                "(https://pwmu.co/?p=71720).",
+                order=order,
+            )
         apps = migrate(AFTER)
         sign = apps.get_model("care", "DangerSign")
         rows = {row.code: row for row in sign.objects.all()}
@@ -166,8 +166,6 @@ def test_the_migration_corrects_an_existing_catalogue_and_adds_the_missing_signs
             assert rows[code].is_active is True
         assert rows["grunting"].severity == "emergency"
         assert rows["heavy_bleeding"].stops_massage is True
-    finally:
-        migrate_to_the_end()
 
 
 def _sign_form(sign, **changes):

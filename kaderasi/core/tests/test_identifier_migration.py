@@ -8,7 +8,7 @@ from django.db import connection
 
 from kaderasi.care.models import Mother
 from kaderasi.core.field_crypto import lookup_hash
-from kaderasi.tests.migrations import migrate, migrate_to_the_end
+from kaderasi.tests.migrations import migrate, migrated_back
 
 BEFORE = [
     ("care", "0012_latch_observation_and_skip_record_id"),
@@ -35,25 +35,25 @@ def raw(table, columns, pk):
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_niks_and_phones_are_encrypted_hashed_and_masked_in_the_log(world):
-    apps = migrate(BEFORE)
-    OldMother = apps.get_model("care", "Mother")
-    old = OldMother.objects.create(
-        programme_id=world.programme.pk,
-        posyandu_id=world.mawar.pk,
-        code="M900",
-        name="Ibu Lama",
-        nik=NIK,
-        phone=PHONE,
-    )
-    LogEntry.objects.create(
-        content_type_id=ContentType.objects.get_for_model(Mother).pk,
-        object_pk=str(old.pk),
-        object_id=old.pk,
-        object_repr="M900",
-        action=0,
-        changes={"nik": ["None", "********01900001"], "phone": ["None", PHONE]},
-    )
-    try:
+    with migrated_back():
+        apps = migrate(BEFORE)
+        OldMother = apps.get_model("care", "Mother")
+        old = OldMother.objects.create(
+            programme_id=world.programme.pk,
+            posyandu_id=world.mawar.pk,
+            code="M900",
+            name="Ibu Lama",
+            nik=NIK,
+            phone=PHONE,
+        )
+        LogEntry.objects.create(
+            content_type_id=ContentType.objects.get_for_model(Mother).pk,
+            object_pk=str(old.pk),
+            object_id=old.pk,
+            object_repr="M900",
+            action=0,
+            changes={"nik": ["None", "********01900001"], "phone": ["None", PHONE]},
+        )
         apps = migrate(ENCRYPTING)
         nik, phone, nik_hash, phone_hash = raw(
             "care_mother", ["nik", "phone", "nik_hash", "phone_hash"], old.pk
@@ -70,5 +70,3 @@ def test_existing_niks_and_phones_are_encrypted_hashed_and_masked_in_the_log(wor
 
         migrate(BEFORE)
         assert raw("care_mother", ["nik", "phone"], old.pk) == (NIK, PHONE)
-    finally:
-        migrate_to_the_end()
