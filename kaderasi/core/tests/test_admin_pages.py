@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.accounts.models import User
+from kaderasi.conftest import NOW, shared_rows
 from kaderasi.demo.seeding import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,14 @@ def test_every_admin_list_can_be_searched_and_filtered():
     assert lacking == []
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    yield from shared_rows(django_db_blocker, lambda: seed_demo(now=NOW))
+
+
 @pytest.fixture
-def demo(now):
-    seed_demo(now=now)
+def demo(_seeded, db):
+    """The demo, seeded once for the module (what a test writes is undone)."""
 
 
 def _url(name: str, language: str, *args) -> str:

@@ -10,15 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
 from kaderasi.core import clock
 from kaderasi.evaluation.results import programme_evaluation
-from kaderasi.interop.exports import programme_csv_files, programme_workbook, write_csv_folder
+from kaderasi.interop.exports import programme_workbook
 from kaderasi.interop.services import programme_import
 from kaderasi.interop.tests.builders import VALID, copy_of, xlsx_workbook
-from kaderasi.interop.workbook import read_csv_folder, read_xlsx
+from kaderasi.interop.workbook import read_xlsx
 from kaderasi.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +41,6 @@ def export_xlsx(slug: str, **options) -> bytes:
         mothers=Mother.objects.all(),
         **options,
     )
-
-
-@pytest.fixture
-def demo():
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    return User.objects.get(username="admin")
 
 
 DEMO_SLUGS = ("pandes-2018", "demo-live")
@@ -85,59 +78,6 @@ def test_every_demo_programme_survives_export_and_import_programme(
             stderr=io.StringIO(),
         )
         assert evaluation_of(f"{slug}-copy") == originals[slug], slug
-
-
-def test_the_papers_programme_survives_an_xlsx_round_trip(demo):
-    workbook = read_xlsx(io.BytesIO(export_xlsx("pandes-2018")), source_name="pandes.xlsx")
-
-    programme_import(workbook=workbook, slug="pandes-copy", by=demo, now=clock.now())
-
-    assert evaluation_of("pandes-copy") == evaluation_of("pandes-2018")
-    copy = Programme.objects.get(slug="pandes-copy")
-    original = Programme.objects.get(slug="pandes-2018")
-    assert (copy.name, copy.area, copy.is_illustrative, copy.data_note) == (
-        original.name,
-        original.area,
-        True,
-        original.data_note,
-    )
-
-
-def test_the_papers_programme_survives_a_csv_folder_round_trip(demo, tmp_path):
-    files = programme_csv_files(
-        Programme.objects.get(slug="pandes-2018"),
-        cadres=Cadre.objects.all(),
-        mothers=Mother.objects.all(),
-    )
-    folder = tmp_path / "pandes"
-    write_csv_folder(folder, files)
-
-    programme_import(workbook=read_csv_folder(folder), slug="pandes-csv", by=demo, now=clock.now())
-
-    assert evaluation_of("pandes-csv") == evaluation_of("pandes-2018")
-
-
-def test_a_pseudonymised_export_has_codes_instead_of_names_and_no_phones(demo):
-    Cadre.objects.filter(code="K01").update(phone="+6281234567890")
-    content = export_xlsx("pandes-2018", pseudonymised=True)
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    cadres = list(workbook["cadres"].iter_rows(values_only=True))
-    mothers = list(workbook["mothers"].iter_rows(values_only=True))
-    assert cadres[1][:3] == ("K01", "K01", None)
-    assert mothers[1][:2] == ("M01", "M01")
-    text = " ".join(
-        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
-    )
-    assert "Ny. Am" not in text
-    assert "812" not in text
-
-    programme_import(
-        workbook=read_xlsx(io.BytesIO(content), source_name="pseudo.xlsx"),
-        slug="pandes-pseudo",
-        by=demo,
-        now=clock.now(),
-    )
-    assert evaluation_of("pandes-pseudo") == evaluation_of("pandes-2018")
 
 
 def test_a_two_group_programme_with_24_hour_estimates_survives_a_round_trip(world, admin_user, now):
