@@ -262,6 +262,18 @@ def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
             atomic.__exit__(None, None, None)
 
 
+def built_once_per_module(build: Callable[[], T]):
+    """A fixture with `scope="module"` holding `build()`, the rows it writes shared by the module's
+    tests (`shared_rows`): `_seeded = built_once_per_module(lambda: seed_demo(now=NOW))`, and a
+    test's own fixture asks for `_seeded` and `db`."""
+
+    @pytest.fixture(scope="module")
+    def built(django_db_setup, django_db_blocker) -> Iterator[T]:
+        yield from shared_rows(django_db_blocker, build)
+
+    return built
+
+
 @pytest.fixture(autouse=True)
 def _each_test_starts_in_the_default_language() -> Iterator[None]:
     """A request the test client handles in the test's own thread may leave a language active

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kaderasi.accounts.models import User
-from kaderasi.conftest import NOW, shared_rows
+from kaderasi.conftest import NOW, built_once_per_module
 from kaderasi.demo.seeding import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,7 @@ def test_every_admin_list_can_be_searched_and_filtered():
     assert lacking == []
 
 
-@pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
-    yield from shared_rows(django_db_blocker, lambda: seed_demo(now=NOW))
+_seeded = built_once_per_module(lambda: seed_demo(now=NOW))
 
 
 @pytest.fixture

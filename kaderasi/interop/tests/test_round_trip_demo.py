@@ -13,7 +13,7 @@ from django.core.management import call_command
 from kaderasi.accounts.models import User
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
-from kaderasi.conftest import shared_rows
+from kaderasi.conftest import built_once_per_module
 from kaderasi.core import clock
 from kaderasi.interop.exports import programme_csv_files, write_csv_folder
 from kaderasi.interop.services import programme_import
@@ -24,20 +24,13 @@ from kaderasi.programmes.models import Programme
 pytestmark = pytest.mark.django_db
 
 
-def _seed() -> int:
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    return User.objects.get(username="admin").pk
-
-
-@pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
-    yield from shared_rows(django_db_blocker, _seed)
+_demo = built_once_per_module(lambda: call_command("demo", "--no-serve", stdout=io.StringIO()))
 
 
 @pytest.fixture
-def demo(_seeded, db):
+def demo(_demo, db):
     """The demo's admin, who imports the copies."""
-    return User.objects.get(pk=_seeded)
+    return User.objects.get(username="admin")
 
 
 def test_the_papers_programme_survives_an_xlsx_round_trip(demo):

@@ -11,16 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from kaderasi.conftest import shared_rows
+from kaderasi.conftest import built_once_per_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    yield from shared_rows(
-        django_db_blocker, lambda: call_command("demo", "--no-serve", stdout=io.StringIO())
-    )
+_demo = built_once_per_module(lambda: call_command("demo", "--no-serve", stdout=io.StringIO()))
 
 
 @pytest.fixture

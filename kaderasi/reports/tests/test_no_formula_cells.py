@@ -14,7 +14,7 @@ from django.utils import translation
 from kaderasi.accounts.models import Role
 from kaderasi.cadres.models import Cadre
 from kaderasi.care.models import Mother
-from kaderasi.conftest import shared_rows
+from kaderasi.conftest import built_once_per_module
 from kaderasi.demo.pandes import seed_pandes
 from kaderasi.evaluation.presentation import evaluation_sections
 from kaderasi.evaluation.rendering import render_workbook
@@ -51,9 +51,7 @@ def _hostile_programme_seed() -> int:
     return programme.pk
 
 
-@pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
-    yield from shared_rows(django_db_blocker, _hostile_programme_seed)
+_seeded = built_once_per_module(_hostile_programme_seed)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kaderasi.cadres.models import Cadre
-from kaderasi.conftest import NOW, shared_rows
+from kaderasi.conftest import NOW, built_once_per_module
 from kaderasi.demo.seeding import seed_demo
 from kaderasi.evaluation.statistics import paired_summary
 from kaderasi.training.models import TestPhase, Training
@@ -17,19 +17,12 @@ from kaderasi.training.tests.answering import english_url
 pytestmark = pytest.mark.django_db
 
 
-def _seed() -> int:
-    seed_demo(now=NOW)
-    return Training.objects.get(programme__slug="pandes-2018").pk
-
-
-@pytest.fixture(scope="module")
-def _seeded(django_db_setup, django_db_blocker):
-    yield from shared_rows(django_db_blocker, _seed)
+_seeded = built_once_per_module(lambda: seed_demo(now=NOW))
 
 
 @pytest.fixture
 def pandes(_seeded, db):
-    return Training.objects.get(pk=_seeded)
+    return Training.objects.get(programme__slug="pandes-2018")
 
 
 def test_the_pandes_2018_summary_has_the_papers_40_cadres_and_means_50_and_90(pandes):
