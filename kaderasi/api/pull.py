@@ -49,6 +49,7 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.selectors import MotherRow, mother_rows, mothers_visible_to
 from kaderasi.core.models import BaseModel
+from kaderasi.offline.shell import screens_kept
 
 # Every table whose change changes what the phone shows about a mother, with the path from the
 # row to its mother.
@@ -334,6 +335,7 @@ def _mother(row: MotherRow, infants: dict, *, now: dt.datetime) -> dict:
     pregnancy = pregnancies[0] if pregnancies else None
     delivery = getattr(pregnancy, "delivery", None) if pregnancy else None
     programme = mother.programme
+    accompaniment_open = bool(_prefetched(mother).open_pairings)
     return {
         "id": mother.public_id,
         "version": _version(mother),
@@ -347,7 +349,8 @@ def _mother(row: MotherRow, infants: dict, *, now: dt.datetime) -> dict:
         "postpartum_day": row.postpartum_day,
         "gestational_age_days": row.gestational_age.total_days if row.gestational_age else None,
         "computed_at": now,
-        "accompaniment_open": bool(_prefetched(mother).open_pairings),
+        "accompaniment_open": accompaniment_open,
+        "screens_kept": screens_kept(accompaniment_open=accompaniment_open, stage=row.stage),
         "cadre": (
             {"id": row.cadre.public_id, "code": row.cadre.code, "name": row.cadre.name}
             if row.cadre

@@ -338,6 +338,10 @@ class MotherOut(Schema):
     gestational_age_days: int | None
     computed_at: dt.datetime
     accompaniment_open: bool
+    screens_kept: bool = Field(
+        description="Keep her screens for use without a signal: her accompaniment is open or "
+        "her puerperium (42 days after the birth) is not over."
+    )
     cadre: CadreOut | None
     protocol: ProtocolOut
     pregnancy: PregnancyOut | None

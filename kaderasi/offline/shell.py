@@ -1,8 +1,9 @@
 """What the service worker keeps: the app shell, its version, and the pages a cadre needs offline.
 
 A page a cadre must open offline for her client is listed in `MOTHER_PAGES`: after a pull, the
-offline app asks the service worker to fetch and keep these pages for each of her clients (all
-of them once per app version, then those of the clients whose data changed)."""
+offline app asks the service worker to fetch and keep these pages for each client whose screens
+are kept (`screens_kept`): all of them once per app version, then, for a client whose data
+changed, those pages that show the change."""
 
 import functools
 import hashlib
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+
+from kaderasi.care.selectors import MotherStage
 
 _STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # Static files every page needs; cached when the service worker installs.
@@ -35,20 +38,46 @@ SHELL_STATIC = (
     "training/training.css",
     *sorted(f"care/img/{path.name}" for path in (_STATIC_DIR / "care" / "img").glob("*.svg")),
 )
+# What changes on a phone after a sync, for one client: "mother" (her record as the pull sends it:
+# registry data, pregnancy, delivery, infants, stage, postpartum day), "schedule" (a session of her
+# schedule added, moved or removed), "flags" (a flag raised, changed or closed), and each type of
+# record the phone pushed for her (the push's `type`: "feeds", "massage_session", ...).
+MOTHER = "mother"
+SCHEDULE = "schedule"
+FLAGS = "flags"
+RECORD_TYPES = (
+    "milk_volume",
+    "feeds",
+    "wet_nappies",
+    "stools",
+    "infant_weight",
+    "massage_session",
+    "danger_signs",
+    "latch_score",
+    "session_skip",
+    "milk_onset",
+)
 # Pages of one mother a cadre keeps for each of her clients: the screens her client's page leads
-# to (URL name, and the arguments besides `public_id`).
+# to (URL name, the arguments besides `public_id`, and the changes the page shows besides her
+# record, which every page names). After a sync the phone fetches again only the pages showing a
+# change (decision 0275); offline/tests/test_refetched_screens.py holds each page to this list by
+# rendering it before and after a record of every type.
 MOTHER_PAGES = (
-    ("mother-detail", {}),
-    ("care:session-guide", {}),
-    ("care:milk-volume", {}),
-    ("care:danger-signs", {}),
-    ("care:latch-score", {}),
-    ("care:session-skip", {}),
-    ("care:milk-onset", {}),
-    ("care:measurement-record", {"kind": "feeds"}),
-    ("care:measurement-record", {"kind": "wet-nappies"}),
-    ("care:measurement-record", {"kind": "stools"}),
-    ("care:measurement-record", {"kind": "infant-weight"}),
+    ("mother-detail", {}, (SCHEDULE, FLAGS, *RECORD_TYPES)),
+    (
+        "care:session-guide",
+        {},
+        (SCHEDULE, FLAGS, "massage_session", "session_skip"),
+    ),
+    ("care:milk-volume", {}, (SCHEDULE, "milk_volume", "massage_session", "session_skip")),
+    ("care:danger-signs", {}, ()),
+    ("care:latch-score", {}, ()),
+    ("care:session-skip", {}, (SCHEDULE, "massage_session", "session_skip")),
+    ("care:milk-onset", {}, ("milk_onset",)),
+    ("care:measurement-record", {"kind": "feeds"}, ()),
+    ("care:measurement-record", {"kind": "wet-nappies"}, ()),
+    ("care:measurement-record", {"kind": "stools"}, ()),
+    ("care:measurement-record", {"kind": "infant-weight"}, ()),
 )
 # Files a cadre plays offline, served by a view rather than from MEDIA_URL: the training video
 # (range-served, training/ranges.py). The service worker answers their range requests from the
@@ -96,16 +125,25 @@ def network_only_paths() -> list[str]:
     return sorted(paths)
 
 
-def mother_page_patterns() -> list[str]:
-    """URL patterns of the pages kept per client, `{id}` standing for her public id."""
+def mother_page_patterns() -> list[dict]:
+    """The pages kept per client: their URL pattern (`{id}` standing for her public id) and the
+    changes they show (`MOTHER_PAGES`)."""
     patterns = []
-    for name, kwargs in MOTHER_PAGES:
+    for name, kwargs, shows in MOTHER_PAGES:
         try:
             url = reverse(name, kwargs={"public_id": PLACEHOLDER, **kwargs})
         except NoReverseMatch:
             continue
-        patterns.append(url.replace(str(PLACEHOLDER), "{id}"))
+        patterns.append({"url": url.replace(str(PLACEHOLDER), "{id}"), "shows": list(shows)})
     return patterns
+
+
+def screens_kept(*, accompaniment_open: bool, stage: str) -> bool:
+    """Whether a cadre's phone keeps a client's screens for use without a signal: while she
+    accompanies her, and after, until the mother's puerperium ends (42 days after the birth, the
+    last postnatal visit, KF4: `care.selectors.PUERPERIUM_DAYS`). A mother whose care ended long
+    ago is still on her list of mothers accompanied, read with a signal (decision 0275)."""
+    return accompaniment_open or stage == MotherStage.POSTPARTUM
 
 
 def kept_media_patterns() -> list[str]:

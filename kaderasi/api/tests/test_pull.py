@@ -69,6 +69,30 @@ def test_a_cadres_first_pull_holds_her_clients_only(phone, mother, other_mother,
     assert "nik" not in record
 
 
+def test_a_pull_says_to_keep_the_screens_of_current_and_recent_clients_only(
+    phone, mother, world, cadre_user, now
+):
+    recent = f.delivered_mother(
+        programme=world.programme, posyandu=world.mawar, delivered_at=now - dt.timedelta(days=30)
+    )
+    long_ago = f.delivered_mother(
+        programme=world.programme, posyandu=world.mawar, delivered_at=now - dt.timedelta(days=800)
+    )
+    for finished in (recent, long_ago):
+        started = finished.pregnancies.get().delivery.delivered_at
+        pairing = f.PairingFactory(mother=finished, cadre=cadre_user.cadre, starts_at=started)
+        pairing_end(pairing=pairing, ends_at=started + dt.timedelta(days=14), reason="completed")
+
+    kept = {row["id"]: row["screens_kept"] for row in phone.pull().json()["mothers"]}
+
+    # Accompanied now; accompaniment completed within her puerperium; care ended two years ago.
+    assert kept == {
+        str(mother.public_id): True,
+        str(recent.public_id): True,
+        str(long_ago.public_id): False,
+    }
+
+
 @override_settings(KADERASI_SYNC_OVERLAP_SECONDS=0)
 def test_a_pull_with_nothing_changed_sends_nothing(phone, mother):
     first = phone.pull().json()

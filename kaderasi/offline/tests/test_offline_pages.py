@@ -71,7 +71,7 @@ def test_every_page_links_the_manifest_and_the_offline_app(cadre_user):
     config = _config(page)
     assert config["user"] == "wati-kader"
     assert (config["push"], config["pull"]) == ("/api/v1/sync/push", "/api/v1/sync/pull")
-    assert config["mother_pages"] == [
+    assert [page["url"] for page in config["mother_pages"]] == [
         "/mothers/{id}/",
         "/mothers/{id}/session/",
         "/mothers/{id}/record/milk-volume/",
@@ -101,7 +101,8 @@ def test_her_clients_page_and_every_record_screen_it_leads_to_are_kept_offline(w
     page = browser.get(own).content.decode()
 
     kept = {
-        pattern.replace("{id}", str(mother.public_id)) for pattern in shell.mother_page_patterns()
+        pattern["url"].replace("{id}", str(mother.public_id))
+        for pattern in shell.mother_page_patterns()
     }
     linked = set(re.findall(rf'href="({re.escape(own)}[^"]*)"', page)) | {own}
     recording = {url for url in linked if b"data-outbox=" in browser.get(url).content}

@@ -557,16 +557,16 @@
   }
 
   async function runSync() {
-    const outcome = { answers: {}, recordedFor: new Set() };
+    const outcome = { answers: {}, recorded: [] };
     if (!CONFIG.user) return outcome;
     setBusy(true);
     try {
       await pushAll(outcome);
-      const changed = await pullAll();
-      for (const id of outcome.recordedFor) changed.add(id);
+      const changes = await pullAll();
+      for (const [id, type] of outcome.recorded) changeOf(changes, id).add(type);
       await meta("last_sync", new Date().toISOString());
       lastProblem = null;
-      await keepPages([...changed]);
+      await keepPages(changes);
     } catch (error) {
       lastProblem = error.message === "login" ? "login" : "unreachable";
     } finally {
@@ -610,7 +610,7 @@
       for (const result of body.results) {
         outcome.answers[result.id] = result.status;
         const item = batch.find((candidate) => candidate.id === result.id);
-        if (result.status === "created") outcome.recordedFor.add(item.record.mother_id);
+        if (result.status === "created") outcome.recorded.push([item.record.mother_id, item.record.type]);
         if (result.status === "rejected") {
           await db.put("outbox", { ...item, status: "rejected", errors: result.errors });
         } else {
@@ -620,16 +620,23 @@
     }
   }
 
-  /** Pull what changed into the phone's stores; answer the clients whose kept screens are out of
-   * date. The server leaves out a record the phone holds unchanged (the cursor remembers what it
-   * sent: decision 0155); a record sent again all the same (a large scope) counts as a change
-   * only with a new version of a mother, her schedule or her flags (or a new postpartum day), so
-   * unchanged screens are not downloaded again. */
+  /** What changed for each client (her id → a set of "mother", "schedule", "flags" and the types
+   * of the records pushed for her: the changes of offline/shell.py::MOTHER_PAGES). */
+  function changeOf(changes, id) {
+    if (!changes.has(id)) changes.set(id, new Set());
+    return changes.get(id);
+  }
+
+  /** Pull what changed into the phone's stores; answer what changed for each client, so that only
+   * the kept screens showing it are fetched again. The server leaves out a record the phone holds
+   * unchanged (the cursor remembers what it sent: decision 0155); a record sent again all the
+   * same (a large scope) counts as a change only with a new version of a mother, her schedule or
+   * her flags (or a new postpartum day), so unchanged screens are not downloaded again. */
   async function pullAll() {
     const db = await dbPromise;
     let cursor = await meta("cursor");
     let more = true;
-    const changed = new Set();
+    const changes = new Map();
     while (more) {
       const url = cursor ? `${CONFIG.pull}?cursor=${encodeURIComponent(cursor)}` : CONFIG.pull;
       let response = await api(url);
@@ -652,8 +659,9 @@
           before &&
           before.version === mother.version &&
           before.postpartum_day === mother.postpartum_day &&
-          before.stage === mother.stage;
-        if (!same) changed.add(mother.id);
+          before.stage === mother.stage &&
+          before.screens_kept === mother.screens_kept;
+        if (!same) changeOf(changes, mother.id).add("mother");
         await stores.mothers.put(mother);
       }
       for (const [name, rows, kept] of [
@@ -663,10 +671,10 @@
         for (const row of rows) {
           const before = await stores[name].get(row.id);
           if (kept(row)) {
-            if (!before || before.version !== row.version) changed.add(row.mother_id);
+            if (!before || before.version !== row.version) changeOf(changes, row.mother_id).add(name);
             await stores[name].put(row);
           } else if (before) {
-            changed.add(row.mother_id);
+            changeOf(changes, row.mother_id).add(name);
             await stores[name].delete(row.id);
           }
         }
@@ -678,7 +686,7 @@
       cursor = body.cursor;
       more = body.has_more;
     }
-    return changed;
+    return changes;
   }
 
   /** The active service worker, whether or not it controls this page yet (a page opened while
@@ -703,21 +711,28 @@
   }
 
   /** Have the service worker keep a cadre's screens for her clients: all of them once per app
-   * version (its caches start empty), then those of the clients whose record changed. */
-  async function keepPages(changedMotherIds) {
+   * version (its caches start empty), then those showing what changed for a client. */
+  async function keepPages(changes) {
     if (CONFIG.role !== "cadre" || !("serviceWorker" in navigator)) return;
     const db = await dbPromise;
     const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
-    const ids = everything ? await db.getAllKeys("mothers") : changedMotherIds;
-    if (!everything && !ids.length) return;
+    if (!everything && !changes.size) return;
     // Home lists her clients, so it follows their changes; the outbox page and the training
     // materials are kept once per app version.
     const urls = everything ? [CONFIG.home, CONFIG.outbox, ...CONFIG.kept_pages] : [CONFIG.home];
-    for (const id of ids) {
-      for (const pattern of CONFIG.mother_pages) urls.push(pattern.replace("{id}", id));
+    // The screens of the clients the server says she needs offline (`screens_kept`: those she
+    // accompanies, or whose puerperium is not over), not those of mothers whose care ended.
+    for (const mother of await db.getAll("mothers")) {
+      const changed = changes.get(mother.id);
+      if (!mother.screens_kept || !(everything || changed)) continue;
+      for (const page of CONFIG.mother_pages) {
+        const shows = everything || changed.has("mother") || page.shows.some((what) => changed.has(what));
+        if (shows) urls.push(page.url.replace("{id}", mother.id));
+      }
     }
     // Everything once: only the pages not kept yet (those just visited are fresh). After that:
-    // the pages of clients whose record changed, fetched again.
+    // the pages that show what changed for a client (offline/shell.py::MOTHER_PAGES), fetched
+    // again.
     const kept = await askWorker({ type: "keep-pages", urls, onlyMissing: everything });
     if (everything && kept && (await keepMediaOfPages(CONFIG.kept_pages))) {
       await meta("pages_kept", CONFIG.shell_version);
@@ -1017,7 +1032,7 @@
     // worker. A worker that never becomes active (its install failed) does not hold the app
     // back: keepPages gives up after a while, and the pages are kept at a later sync.
     return first.then(async () => {
-      await keepPages([]);
+      await keepPages(new Map());
       if (CONFIG.role === "cadre" && navigator.onLine && "serviceWorker" in navigator) {
         await keepMediaOf(document);
       }
