@@ -16,6 +16,7 @@ from kaderasi.reports.models import (
     ProgrammeReport,
     ReportExport,
     RollupState,
+    VillageDayFlows,
 )
 from kaderasi.reports.selectors import exports_visible_to
 
@@ -176,6 +177,18 @@ class DistrictDayFlowsAdmin(ReadOnlyAdmin):
     list_filter = ["programme"]
     search_fields = ["district__name"]
     list_select_related = ["programme", "district"]
+
+
+@admin.register(VillageDayFlows)
+class VillageDayFlowsAdmin(ReadOnlyAdmin):
+    """Kept by database triggers on the posyandu day rows (decision 0300): shown to check them."""
+
+    visible = _scoped(VillageDayFlows)
+    manage = Permission.USE_ADMIN
+    list_display = ["village", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+    list_filter = ["programme"]
+    search_fields = ["village__name"]
+    list_select_related = ["programme", "village"]
 
 
 def rollup_states_visible_to(user):

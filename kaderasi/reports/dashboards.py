@@ -51,7 +51,6 @@ from kaderasi.reports.dashboard_scope import (
 from kaderasi.reports.models import (
     DAY_FLOWS,
     CadreRollup,
-    DistrictDayFlows,
     KnowledgeRollup,
     PosyanduDayRollup,
     RollupState,
@@ -239,9 +238,10 @@ def dashboard_for(
         for name in ("total", *(which.value for which in CadreList if which != CadreList.ALL))
     }
     days = PosyanduDayRollup.objects.filter(scope)
-    # Above the village the period is summed from the day flows per district the database keeps
-    # (decision 0226): the same sums, from a row per district and day, not per posyandu.
-    flows = DistrictDayFlows if district_days.serves(user, filters, level) else PosyanduDayRollup
+    # Above the posyandu the period is summed from the day flows per district or per village the
+    # database keeps (decisions 0226, 0300): the same sums, from a row per district or village
+    # and day, not per posyandu.
+    flows = district_days.period_source(user, filters, level) or PosyanduDayRollup
     in_period = flows.objects.filter(scope).filter(day__gte=filters.starts_on, day__lte=last_day)
     flow_fields = DAY_FLOWS
     # The period's day rows are read once, grouped by the trend's week or month (the database

@@ -1,157 +1,188 @@
-"""The day flows per district (`DistrictDayFlows`), kept by database triggers on
-`PosyanduDayRollup` as the mother counts are on `MotherRollup` (decisions 0190, 0226).
+"""The day flows per district (`DistrictDayFlows`, decision 0226) and per village
+(`VillageDayFlows`, decision 0300), kept by database triggers on `PosyanduDayRollup` as the
+mother counts are on `MotherRollup` (decision 0190).
 
 Whatever writes day rows (a refresh of one person's days or pairs, a rebuild, COPY) goes through
 INSERT, UPDATE and DELETE on the table, so the sums follow without the writer knowing about
 them; a TRUNCATE of the day rows empties them. On PostgreSQL the triggers run once per statement
 over its transition table (one grouped upsert per batch); SQLite has row triggers.
 
-A summary row's key is the programme, the day and the posyandu's path cut after its third id
-(`/province/regency/district/` in a full tree): written once here for each database
-(`postgres_prefix`, `sqlite_prefix`). Migration 0008 installs the triggers from this module and
-sums the rows already there: changing the columns needs a migration that calls `remove` and then
-`install` again. `tests/test_district_days.py` compares the table with a sum of the day rows.
+A summary row's key is the programme, the day and the posyandu's path cut after its `depth`-th
+id (`/province/regency/district/` for the districts, one id more for the villages): written once
+here for each database (`DayFlowsSummary.postgres_prefix`, `.sqlite_prefix`). Migrations 0008
+and 0009 install the triggers from this module and sum the rows already there: changing the
+columns needs a migration that calls `remove` and then `install` again.
+`tests/test_district_days.py` compares each table with a sum of the day rows.
 """
 
 # ruff: noqa: S608 - the SQL is built from this module's constant names only, never from input.
 
+from dataclasses import dataclass
+
+from django.db import models
+
 from kaderasi.accounts.models import User
 from kaderasi.accounts.selectors import scope_areas_of, sees_everything
-from kaderasi.regions.models import AreaLevel
+from kaderasi.regions.models import LEVEL_ORDER
 from kaderasi.reports.dashboard_scope import DashboardFilters
-from kaderasi.reports.models import DAY_FLOWS
+from kaderasi.reports.models import DAY_FLOWS, DistrictDayFlows, VillageDayFlows
 from kaderasi.reports.trigger_sql import postgres_triggers, sqlite_triggers
 
-TABLE = "reports_districtdayflows"
 SOURCE = "reports_posyandudayrollup"
-AREAS = ("district_id", "regency_id", "province_id")
-# How many ids of a posyandu's path make its summary's path: province, regency, district.
-DEPTH = 3
-
-
-def postgres_prefix(row: str = "") -> str:
-    """The path cut after its `DEPTH`-th id (the whole path if shorter), on PostgreSQL."""
-    return f"substring({row}area_path from '^/(?:[^/]+/){{0,{DEPTH}}}')"
-
-
-def sqlite_prefix(row: str) -> str:
-    """The same on SQLite (no regular expressions): the position of each next slash in turn."""
-    slash = "1"
-    for _ in range(DEPTH):
-        slash = f"({slash} + instr(substr({row}area_path, {slash} + 1), '/'))"
-    return f"substr({row}area_path, 1, {slash})"
-
-
-# The tables by area a summary row can be grouped for (it has no village or posyandu).
-SUMMED_LEVELS = (AreaLevel.PROVINCE, AreaLevel.REGENCY, AreaLevel.DISTRICT)
-
-
-def _within_depth(path: str) -> bool:
-    return path.count("/") <= DEPTH + 1
-
-
-def serves(user: User, filters: DashboardFilters, table_level: str | None) -> bool:
-    """Whether the district sums give the same period flows as the day rows for this page: every
-    area of the scope and the area chosen have a path of at most `DEPTH` ids (so a posyandu's
-    path starts with theirs exactly when its cut path does) and the table is not by village or
-    posyandu. Asks for the viewer's areas only when the table allows it."""
-    if table_level is not None and table_level not in SUMMED_LEVELS:
-        return False
-    if filters.area is not None and not _within_depth(filters.area.path):
-        return False
-    if sees_everything(user):
-        return True
-    return all(_within_depth(area.path) for area in scope_areas_of(user))
-
-
-_COLUMNS = ("programme_id", "day", "area_path", *AREAS, *DAY_FLOWS)
 _KEY = ("programme_id", "day", "area_path")
 
 
-def _grouped(rows: str, prefix: str) -> str:
-    """SELECT of each key's sums in `rows`, in the order of `_COLUMNS`."""
-    areas = ", ".join(f"MAX({column})" for column in AREAS)
-    sums = ", ".join(f"COALESCE(SUM({column}), 0)" for column in DAY_FLOWS)
-    return (
-        f"SELECT programme_id, day, {prefix} AS cut, {areas}, {sums} "
-        f"FROM {rows} GROUP BY programme_id, day, cut"
-    )
+@dataclass(frozen=True)
+class DayFlowsSummary:
+    """The day rows summed per programme, day and path cut after `depth` ids, into `model`,
+    whose area columns are those of the first `depth` levels (`areas`, lowest first)."""
+
+    name: str
+    model: type[models.Model]
+    depth: int
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The tables by area a summary row can be grouped for (province first)."""
+        return tuple(LEVEL_ORDER[: self.depth])
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return tuple(f"{level}_id" for level in reversed(self.levels))
+
+    def postgres_prefix(self, row: str = "") -> str:
+        """The path cut after its `depth`-th id (the whole path if shorter), on PostgreSQL."""
+        return f"substring({row}area_path from '^/(?:[^/]+/){{0,{self.depth}}}')"
+
+    def sqlite_prefix(self, row: str) -> str:
+        """The same on SQLite (no regular expressions): the position of each next slash."""
+        slash = "1"
+        for _ in range(self.depth):
+            slash = f"({slash} + instr(substr({row}area_path, {slash} + 1), '/'))"
+        return f"substr({row}area_path, 1, {slash})"
+
+    def within_depth(self, path: str) -> bool:
+        return path.count("/") <= self.depth + 1
+
+    def serves(self, user: User, filters: DashboardFilters, table_level: str | None) -> bool:
+        """Whether these sums give the same period flows as the day rows for this page: every
+        area of the scope and the area chosen have a path of at most `depth` ids (so a
+        posyandu's path starts with theirs exactly when its cut path does) and the table's
+        level has a column here. Asks for the viewer's areas only when the table allows it."""
+        if table_level is not None and table_level not in self.levels:
+            return False
+        if filters.area is not None and not self.within_depth(filters.area.path):
+            return False
+        if sees_everything(user):
+            return True
+        return all(self.within_depth(area.path) for area in scope_areas_of(user))
+
+    @property
+    def _columns(self) -> tuple[str, ...]:
+        return ("programme_id", "day", "area_path", *self.areas, *DAY_FLOWS)
+
+    def _grouped(self, rows: str, prefix: str) -> str:
+        """SELECT of each key's sums in `rows`, in the order of `_columns`."""
+        areas = ", ".join(f"MAX({column})" for column in self.areas)
+        sums = ", ".join(f"COALESCE(SUM({column}), 0)" for column in DAY_FLOWS)
+        return (
+            f"SELECT programme_id, day, {prefix} AS cut, {areas}, {sums} "
+            f"FROM {rows} GROUP BY programme_id, day, cut"
+        )
+
+    def _upsert(self, values: str) -> str:
+        """Add `values` (a SELECT in the order of `_columns`) to the summary."""
+        table = self.table
+        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in DAY_FLOWS)
+        areas = ", ".join(f"{c} = excluded.{c}" for c in self.areas)
+        return (
+            f"INSERT INTO {table} ({', '.join(self._columns)}) {values} "
+            f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, {areas};"
+        )
+
+    # --- PostgreSQL: statement triggers over transition tables ---------------------------------
+
+    def _postgres_subtract(self, rows: str) -> str:
+        # Every subtracted row was added before, so its summary row exists: UPDATE, never insert.
+        table = self.table
+        updates = ", ".join(f"{c} = {table}.{c} - gone.{c}" for c in DAY_FLOWS)
+        matches = " AND ".join(f"{table}.{k} = gone.{k}" for k in _KEY)
+        return (
+            f"UPDATE {table} SET {updates} "
+            f"FROM ({self._grouped(rows, self.postgres_prefix())}) "
+            f"AS gone ({', '.join(self._columns)}) WHERE {matches};"
+        )
+
+    def postgres_triggers(self) -> tuple[list[str], list[str]]:
+        return postgres_triggers(
+            self.name,
+            source=SOURCE,
+            table=self.table,
+            subtract=self._postgres_subtract("old_rows"),
+            add=self._upsert(self._grouped("new_rows", self.postgres_prefix())),
+        )
+
+    # --- SQLite: row triggers ------------------------------------------------------------------
+
+    def _sqlite_add(self, row: str) -> str:
+        values = [
+            f"{row}.programme_id",
+            f"{row}.day",
+            self.sqlite_prefix(f"{row}."),
+            *(f"{row}.{c}" for c in (*self.areas, *DAY_FLOWS)),
+        ]
+        # "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
+        return self._upsert(f"SELECT {', '.join(values)} WHERE true")
+
+    def _sqlite_subtract(self, row: str) -> str:
+        updates = ", ".join(f"{c} = {c} - {row}.{c}" for c in DAY_FLOWS)
+        return (
+            f"UPDATE {self.table} SET {updates} WHERE programme_id = {row}.programme_id "
+            f"AND day = {row}.day AND area_path = {self.sqlite_prefix(f'{row}.')};"
+        )
+
+    def sqlite_triggers(self) -> tuple[list[str], list[str]]:
+        return sqlite_triggers(
+            self.name, source=SOURCE, subtract=self._sqlite_subtract, add=self._sqlite_add
+        )
+
+    # --- the migrations ------------------------------------------------------------------------
+
+    def install(self, schema_editor) -> None:
+        """Create the triggers and sum the day rows already there."""
+        postgres = schema_editor.connection.vendor == "postgresql"
+        prefix = self.postgres_prefix() if postgres else self.sqlite_prefix("")
+        triggers = self.postgres_triggers() if postgres else self.sqlite_triggers()
+        for statement in [
+            f"DELETE FROM {self.table}",
+            self._upsert(self._grouped(SOURCE, prefix)),
+            *triggers[0],
+        ]:
+            schema_editor.execute(statement)
+
+    def remove(self, schema_editor) -> None:
+        postgres = schema_editor.connection.vendor == "postgresql"
+        triggers = self.postgres_triggers() if postgres else self.sqlite_triggers()
+        for statement in triggers[1]:
+            schema_editor.execute(statement)
 
 
-def _upsert(values: str) -> str:
-    """Add `values` (a SELECT or VALUES in the order of `_COLUMNS`) to the summary."""
-    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in DAY_FLOWS)
-    areas = ", ".join(f"{c} = excluded.{c}" for c in AREAS)
-    return (
-        f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) {values} "
-        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, {areas};"
-    )
+DISTRICTS = DayFlowsSummary("reports_district_days", DistrictDayFlows, depth=3)
+VILLAGES = DayFlowsSummary("reports_village_days", VillageDayFlows, depth=4)
+# Fewest rows first: a page reads the first summary that serves it.
+SUMMARIES = (DISTRICTS, VILLAGES)
 
 
-# --- PostgreSQL: statement triggers over transition tables -------------------------------------
-
-
-def _postgres_subtract(rows: str) -> str:
-    # Every subtracted row was added before, so its summary row exists: UPDATE, never insert.
-    updates = ", ".join(f"{c} = {TABLE}.{c} - gone.{c}" for c in DAY_FLOWS)
-    matches = " AND ".join(f"{TABLE}.{k} = gone.{k}" for k in _KEY)
-    return (
-        f"UPDATE {TABLE} SET {updates} "
-        f"FROM ({_grouped(rows, postgres_prefix())}) AS gone ({', '.join(_COLUMNS)}) "
-        f"WHERE {matches};"
-    )
-
-
-POSTGRES_INSTALL, POSTGRES_REMOVE = postgres_triggers(
-    "reports_district_days",
-    source=SOURCE,
-    table=TABLE,
-    subtract=_postgres_subtract("old_rows"),
-    add=_upsert(_grouped("new_rows", postgres_prefix())),
-)
-
-
-# --- SQLite: row triggers ----------------------------------------------------------------------
-
-
-def _sqlite_add(row: str) -> str:
-    values = [
-        f"{row}.programme_id",
-        f"{row}.day",
-        sqlite_prefix(f"{row}."),
-        *(f"{row}.{c}" for c in (*AREAS, *DAY_FLOWS)),
-    ]
-    # "WHERE true" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
-    return _upsert(f"SELECT {', '.join(values)} WHERE true")
-
-
-def _sqlite_subtract(row: str) -> str:
-    updates = ", ".join(f"{c} = {c} - {row}.{c}" for c in DAY_FLOWS)
-    return (
-        f"UPDATE {TABLE} SET {updates} WHERE programme_id = {row}.programme_id "
-        f"AND day = {row}.day AND area_path = {sqlite_prefix(f'{row}.')};"
-    )
-
-
-SQLITE_INSTALL, SQLITE_REMOVE = sqlite_triggers(
-    "reports_district_days", source=SOURCE, subtract=_sqlite_subtract, add=_sqlite_add
-)
-
-
-def install(schema_editor) -> None:
-    """Create the triggers and sum the day rows already there (migration 0008)."""
-    postgres = schema_editor.connection.vendor == "postgresql"
-    prefix = postgres_prefix() if postgres else sqlite_prefix("")
-    fill = _upsert(f"{_grouped(SOURCE, prefix)}")
-    for statement in [
-        f"DELETE FROM {TABLE}",
-        fill,
-        *(POSTGRES_INSTALL if postgres else SQLITE_INSTALL),
-    ]:
-        schema_editor.execute(statement)
-
-
-def remove(schema_editor) -> None:
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for statement in POSTGRES_REMOVE if postgres else SQLITE_REMOVE:
-        schema_editor.execute(statement)
+def period_source(
+    user: User, filters: DashboardFilters, table_level: str | None
+) -> type[models.Model] | None:
+    """The summary a dashboard's period can be summed from (the first that serves the page), or
+    None when only the posyandu day rows can (an area chosen or a table at the posyandu)."""
+    for summary in SUMMARIES:
+        if summary.serves(user, filters, table_level):
+            return summary.model
+    return None

@@ -535,13 +535,14 @@ class PosyanduMotherCounts(AreaColumns):
         return f"mothers of {self.posyandu_id} in {self.programme_id}"
 
 
-class DistrictDayFlows(models.Model):
-    """The day flows (`DAY_FLOWS`) of one programme in one district on one day: the sums of its
+class AreaDayFlows(models.Model):
+    """The day flows (`DAY_FLOWS`) of one programme in one area on one day: the sums of its
     posyandus' `PosyanduDayRollup` rows, kept by the database itself (triggers on the day rows,
-    migration 0008, decision 0226). `area_path` is the posyandus' path cut after its third id
-    (the district's path in a full tree), so the dashboards' scope by path prefix holds for any
-    area at district level or above; they read these rows instead of the day rows when the scope,
-    the area chosen and the table are all at that level or above. Rows of no day left are zero."""
+    `reports/district_days.py`). `area_path` is the posyandus' path cut after the summary's depth
+    (the district's or the village's path in a full tree), so the dashboards' scope by path prefix
+    holds for any area at that level or above; they read these rows instead of the day rows when
+    the scope, the area chosen and the table are all at that level or above. Rows of no day left
+    are zero."""
 
     programme = models.ForeignKey(
         "programmes.Programme",
@@ -584,6 +585,17 @@ class DistrictDayFlows(models.Model):
     certificates_issued = models.IntegerField(_("certificates issued"), default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.area_path} {self.day}"
+
+
+class DistrictDayFlows(AreaDayFlows):
+    """The day flows of one programme in one district on one day (migration 0008, decision
+    0226): the path cut after its third id."""
+
+    class Meta:
         verbose_name = _("day flows of a district")
         verbose_name_plural = _("day flows of districts")
         constraints = [
@@ -600,5 +612,40 @@ class DistrictDayFlows(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.area_path} {self.day}"
+
+class VillageDayFlows(AreaDayFlows):
+    """The day flows of one programme in one village on one day (migration 0009, decision
+    0300): the path cut after its fourth id. Serves the tables by village (a coordinator's)."""
+
+    village = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("day flows of a village")
+        verbose_name_plural = _("day flows of villages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "area_path", "day"], name="village_day_flows_unique"
+            ),
+        ]
+        indexes = [
+            # A dashboard's period: its flows summed from the index alone on PostgreSQL.
+            models.Index(
+                fields=["day"],
+                include=[
+                    "area_path",
+                    "programme",
+                    *DAY_FLOWS,
+                    "village",
+                    "district",
+                    "regency",
+                    "province",
+                ],
+                name="village_day_flows_period",
+            ),
+        ]

@@ -7,11 +7,11 @@ from kaderasi.reports import district_days
 
 
 def install_triggers(apps, schema_editor):
-    district_days.install(schema_editor)
+    district_days.DISTRICTS.install(schema_editor)
 
 
 def remove_triggers(apps, schema_editor):
-    district_days.remove(schema_editor)
+    district_days.DISTRICTS.remove(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,7 @@
-"""The day flows per district kept by the database (decision 0226) equal summing the posyandu day
-rows, whatever wrote them (a rebuild, a refresh, a move, raw inserts, updates and deletes in any
-order, a TRUNCATE); the migration's fill sums the rows already there; and a dashboard that reads
-them shows exactly the figures it shows from the day rows."""
+"""The day flows per district and per village kept by the database (decisions 0226, 0300) equal
+summing the posyandu day rows, whatever wrote them (a rebuild, a refresh, a move, raw inserts,
+updates and deletes in any order, a TRUNCATE); the migration's fill sums the rows already there;
+and a dashboard that reads them shows exactly the figures it shows from the day rows."""
 
 import dataclasses
 import datetime as dt
@@ -13,7 +13,13 @@ from hypothesis import strategies as strategy
 
 from kaderasi.reports import dashboards, district_days
 from kaderasi.reports.dashboard_scope import DashboardFilters, Granularity
-from kaderasi.reports.models import DAY_FLOWS, DistrictDayFlows, PosyanduDayRollup
+from kaderasi.reports.district_days import SUMMARIES
+from kaderasi.reports.models import (
+    DAY_FLOWS,
+    DistrictDayFlows,
+    PosyanduDayRollup,
+    VillageDayFlows,
+)
 from kaderasi.reports.rollups import rollups_rebuild, rollups_refresh_for_mother
 from kaderasi.reports.tests.conftest import NOW
 from kaderasi.tests import factories as f
@@ -25,75 +31,91 @@ AUTUMN = DashboardFilters(
 )
 
 
-def summed_from_rows() -> dict:
-    """The flows per (programme, day, district path), one day row at a time, in Python."""
+@pytest.fixture(params=SUMMARIES, ids=lambda summary: summary.model.__name__)
+def summary(request) -> district_days.DayFlowsSummary:
+    return request.param
+
+
+def summed_from_rows(summary: district_days.DayFlowsSummary) -> dict:
+    """The flows per (programme, day, path cut at the summary's depth) and the area columns, one
+    day row at a time, in Python."""
     sums: dict = {}
     for row in PosyanduDayRollup.objects.all():
-        cut = "/".join(row.area_path.split("/")[: district_days.DEPTH + 1]) + "/"
+        cut = "/".join(row.area_path.split("/")[: summary.depth + 1]) + "/"
         entry = sums.setdefault((row.programme_id, row.day, cut), dict.fromkeys(DAY_FLOWS, 0))
-        entry["district_id"] = row.district_id
+        entry.update({column: getattr(row, column) for column in summary.areas})
         for name in DAY_FLOWS:
             entry[name] += getattr(row, name)
     return {key: value for key, value in sums.items() if any(value[n] for n in DAY_FLOWS)}
 
 
-def kept() -> dict:
+def kept(summary: district_days.DayFlowsSummary) -> dict:
     """The kept sums, without the rows left at zero by day rows gone since."""
     return {
         (row.programme_id, row.day, row.area_path): {
-            "district_id": row.district_id,
+            **{column: getattr(row, column) for column in summary.areas},
             **{name: getattr(row, name) for name in DAY_FLOWS},
         }
-        for row in DistrictDayFlows.objects.all()
+        for row in summary.model.objects.all()
         if any(getattr(row, name) for name in DAY_FLOWS)
     }
 
 
-def test_a_rebuild_leaves_the_sums_of_its_day_rows(field):
+def test_a_rebuild_leaves_the_sums_of_its_day_rows(field, summary):
     rollups_rebuild(now=NOW)
 
-    assert kept() == summed_from_rows()
-    wedi = DistrictDayFlows.objects.filter(district=field.world.wedi)
+    assert kept(summary) == summed_from_rows(summary) != {}
+
+
+def test_a_row_is_keyed_by_its_district_or_village_path(field):
+    rollups_rebuild(now=NOW)
+    world = field.world
+
+    wedi = DistrictDayFlows.objects.filter(district=world.wedi)
     assert wedi.exists()
-    assert {row.area_path for row in wedi} == {field.world.wedi.path}
+    assert {row.area_path for row in wedi} == {world.wedi.path}
+    pandes = VillageDayFlows.objects.filter(village=world.pandes)
+    assert pandes.exists()
+    paths = {(row.area_path, row.district_id) for row in pandes}
+    assert paths == {(world.pandes.path, world.wedi.pk)}
 
 
-def test_the_sums_follow_refreshes_moves_and_deletions(field):
+def test_the_sums_follow_refreshes_moves_and_deletions(field, summary):
     rollups_rebuild(now=NOW)
     m2, m6 = field.mothers["M2"], field.mothers["M6"]
 
     f.DeliveryFactory(pregnancy=m2.pregnancies.get(), delivered_at=NOW - dt.timedelta(hours=3))
     rollups_refresh_for_mother(mother=m2, now=NOW)
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
 
     m6.posyandu = field.world.kenanga
     m6.save()
     rollups_refresh_for_mother(mother=m6, now=NOW)
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
 
     PosyanduDayRollup.objects.filter(posyandu=field.world.mawar).update(sessions_done=7)
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
 
     field.mothers["M3"].delete()
     rollups_refresh_for_mother(mother=field.mothers["M1"], now=NOW)
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
     rollups_rebuild(now=NOW)
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
 
 
-def test_the_migration_sums_the_day_rows_already_there(field):
+def test_the_migration_sums_the_day_rows_already_there(field, summary):
     rollups_rebuild(now=NOW)
     editor = _Statements()
-    district_days.remove(editor)
-    DistrictDayFlows.objects.all().delete()
+    summary.remove(editor)
+    summary.model.objects.all().delete()
     PosyanduDayRollup.objects.filter(posyandu=field.world.kenanga).delete()
-    assert not DistrictDayFlows.objects.exists()
+    assert not summary.model.objects.exists()
 
-    district_days.install(editor)
+    summary.install(editor)
 
-    assert kept() == summed_from_rows() != {}
+    assert kept(summary) == summed_from_rows(summary) != {}
     PosyanduDayRollup.objects.filter(posyandu=field.world.mawar).delete()  # triggers back
-    assert kept() == summed_from_rows()
+    assert kept(summary) == summed_from_rows(summary)
 
 
 class _Statements:
@@ -108,13 +130,13 @@ class _Statements:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
-def test_a_truncate_of_the_day_rows_empties_the_sums(field):
+def test_a_truncate_of_the_day_rows_empties_the_sums(field, summary):
     rollups_rebuild(now=NOW)
-    assert DistrictDayFlows.objects.exists()
+    assert summary.model.objects.exists()
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
         cursor.execute(f"TRUNCATE {district_days.SOURCE}")
-    assert not DistrictDayFlows.objects.exists()
+    assert not summary.model.objects.exists()
 
 
 DAYS = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(3)]
@@ -155,7 +177,8 @@ def test_any_sequence_of_writes_keeps_the_sums(world, steps):
                 rows.filter(day=day).delete()
             else:
                 rows.delete()
-            assert kept() == summed_from_rows(), (action, which, day)
+            for summary in SUMMARIES:
+                assert kept(summary) == summed_from_rows(summary), (summary, action, which, day)
         transaction.set_rollback(True)
 
 
@@ -178,7 +201,7 @@ def _day_row(posyandu, programme, day, values) -> PosyanduDayRollup:
     )
 
 
-def test_the_pages_above_the_village_read_the_district_sums_with_the_same_figures(
+def test_the_pages_above_the_posyandu_read_the_kept_sums_with_the_same_figures(
     field, references, admin_user, district_officer, coordinator, midwife, monkeypatch
 ):
     rollups_rebuild(now=NOW)
@@ -196,13 +219,19 @@ def test_the_pages_above_the_village_read_the_district_sums_with_the_same_figure
             summed[user.username, index] = dashboards.dashboard_for(
                 user, chosen, now=NOW, references=references
             )
-    # The administrator and the district office read the district sums on their own pages.
-    assert district_days.serves(admin_user, AUTUMN, "province")
-    assert district_days.serves(district_officer, AUTUMN, "district")
-    assert not district_days.serves(coordinator, AUTUMN, "village")
-    assert not district_days.serves(admin_user, AUTUMN, "posyandu")
+    # The administrator and the district office read the district sums on their own pages, the
+    # coordinator (a table by village) the village sums; a table by posyandu the day rows.
+    source = district_days.period_source
+    assert source(admin_user, AUTUMN, "province") is DistrictDayFlows
+    assert source(district_officer, AUTUMN, "district") is DistrictDayFlows
+    assert source(coordinator, AUTUMN, "village") is VillageDayFlows
+    assert source(admin_user, dataclasses.replace(AUTUMN, area=field.world.pandes), None) is (
+        VillageDayFlows
+    )
+    assert source(midwife, AUTUMN, "posyandu") is None
+    assert source(admin_user, dataclasses.replace(AUTUMN, area=field.world.mawar), None) is None
 
-    monkeypatch.setattr(district_days, "serves", lambda *args: False)
+    monkeypatch.setattr(district_days, "period_source", lambda *args: None)
     for (username, index), board in summed.items():
         chosen = filters[index]
         user = next(u for u in users if u.username == username)
@@ -213,14 +242,14 @@ def test_the_pages_above_the_village_read_the_district_sums_with_the_same_figure
     assert summed["ani-admin", 0].period["sessions_due"] > 0
 
 
-def test_the_district_sums_have_exactly_the_day_flows_with_the_day_rows_labels():
+def test_the_sums_have_exactly_the_day_flows_with_the_day_rows_labels(summary):
     """The summary declares its flows again (integers that the triggers add and subtract): they
     are exactly `DAY_FLOWS`, under the day rows' own labels, so a flow added to the day rows and
     to `DAY_FLOWS` cannot be left out of the summary or named differently on its admin page."""
     flows = {
         field.name: str(field.verbose_name)
-        for field in DistrictDayFlows._meta.concrete_fields
-        if field.attname not in {"id", "programme_id", "day", "area_path", *district_days.AREAS}
+        for field in summary.model._meta.concrete_fields
+        if field.attname not in {"id", "programme_id", "day", "area_path", *summary.areas}
     }
     assert set(flows) == set(DAY_FLOWS)
     for name, label in flows.items():
