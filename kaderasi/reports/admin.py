@@ -167,28 +167,33 @@ class PosyanduMotherCountsAdmin(ReadOnlyAdmin):
     list_select_related = ["programme", "posyandu"]
 
 
-@admin.register(DistrictDayFlows)
-class DistrictDayFlowsAdmin(ReadOnlyAdmin):
-    """Kept by database triggers on the posyandu day rows (decision 0226): shown to check them."""
+class DayFlowsAdmin(ReadOnlyAdmin):
+    """A day flows summary, kept by database triggers on the posyandu day rows (decisions 0226,
+    0300): shown to check them, by its lowest area (`area`)."""
 
-    visible = _scoped(DistrictDayFlows)
     manage = Permission.USE_ADMIN
-    list_display = ["district", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+    area = "district"
     list_filter = ["programme"]
-    search_fields = ["district__name"]
-    list_select_related = ["programme", "district"]
+
+    def get_list_display(self, request):
+        return [self.area, "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+
+    def get_search_fields(self, request):
+        return [f"{self.area}__name"]
+
+    def get_list_select_related(self, request):
+        return ["programme", self.area]
+
+
+@admin.register(DistrictDayFlows)
+class DistrictDayFlowsAdmin(DayFlowsAdmin):
+    visible = _scoped(DistrictDayFlows)
 
 
 @admin.register(VillageDayFlows)
-class VillageDayFlowsAdmin(ReadOnlyAdmin):
-    """Kept by database triggers on the posyandu day rows (decision 0300): shown to check them."""
-
+class VillageDayFlowsAdmin(DayFlowsAdmin):
     visible = _scoped(VillageDayFlows)
-    manage = Permission.USE_ADMIN
-    list_display = ["village", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
-    list_filter = ["programme"]
-    search_fields = ["village__name"]
-    list_select_related = ["programme", "village"]
+    area = "village"
 
 
 def rollup_states_visible_to(user):

@@ -591,6 +591,22 @@ class AreaDayFlows(models.Model):
         return f"{self.area_path} {self.day}"
 
 
+def _day_flows_keys(level: str, areas: list[str]) -> tuple[list, list]:
+    """A day flows summary's constraints and indexes: one row per programme, cut path and day;
+    a dashboard's period summed from the index alone on PostgreSQL."""
+    return [
+        models.UniqueConstraint(
+            fields=["programme", "area_path", "day"], name=f"{level}_day_flows_unique"
+        ),
+    ], [
+        models.Index(
+            fields=["day"],
+            include=["area_path", "programme", *DAY_FLOWS, *areas],
+            name=f"{level}_day_flows_period",
+        ),
+    ]
+
+
 class DistrictDayFlows(AreaDayFlows):
     """The day flows of one programme in one district on one day (migration 0008, decision
     0226): the path cut after its third id."""
@@ -598,19 +614,7 @@ class DistrictDayFlows(AreaDayFlows):
     class Meta:
         verbose_name = _("day flows of a district")
         verbose_name_plural = _("day flows of districts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "area_path", "day"], name="district_day_flows_unique"
-            ),
-        ]
-        indexes = [
-            # A dashboard's period: its flows summed from the index alone on PostgreSQL.
-            models.Index(
-                fields=["day"],
-                include=["area_path", "programme", *DAY_FLOWS, "district", "regency", "province"],
-                name="district_day_flows_period",
-            ),
-        ]
+        constraints, indexes = _day_flows_keys("district", ["district", "regency", "province"])
 
 
 class VillageDayFlows(AreaDayFlows):
@@ -628,24 +632,6 @@ class VillageDayFlows(AreaDayFlows):
     class Meta:
         verbose_name = _("day flows of a village")
         verbose_name_plural = _("day flows of villages")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "area_path", "day"], name="village_day_flows_unique"
-            ),
-        ]
-        indexes = [
-            # A dashboard's period: its flows summed from the index alone on PostgreSQL.
-            models.Index(
-                fields=["day"],
-                include=[
-                    "area_path",
-                    "programme",
-                    *DAY_FLOWS,
-                    "village",
-                    "district",
-                    "regency",
-                    "province",
-                ],
-                name="village_day_flows_period",
-            ),
-        ]
+        constraints, indexes = _day_flows_keys(
+            "village", ["village", "district", "regency", "province"]
+        )
