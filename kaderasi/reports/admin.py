@@ -169,31 +169,26 @@ class PosyanduMotherCountsAdmin(ReadOnlyAdmin):
 
 class DayFlowsAdmin(ReadOnlyAdmin):
     """A day flows summary, kept by database triggers on the posyandu day rows (decisions 0226,
-    0300): shown to check them, by its lowest area (`area`)."""
+    0300): shown to check them, listed by its lowest area."""
 
     manage = Permission.USE_ADMIN
-    area = "district"
     list_filter = ["programme"]
-
-    def get_list_display(self, request):
-        return [self.area, "programme", "day", "sessions_due", "sessions_done", "deliveries"]
-
-    def get_search_fields(self, request):
-        return [f"{self.area}__name"]
-
-    def get_list_select_related(self, request):
-        return ["programme", self.area]
 
 
 @admin.register(DistrictDayFlows)
 class DistrictDayFlowsAdmin(DayFlowsAdmin):
     visible = _scoped(DistrictDayFlows)
+    list_display = ["district", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+    search_fields = ["district__name"]
+    list_select_related = ["programme", "district"]
 
 
 @admin.register(VillageDayFlows)
 class VillageDayFlowsAdmin(DayFlowsAdmin):
     visible = _scoped(VillageDayFlows)
-    area = "village"
+    list_display = ["village", "programme", "day", "sessions_due", "sessions_done", "deliveries"]
+    search_fields = ["village__name"]
+    list_select_related = ["programme", "village"]
 
 
 def rollup_states_visible_to(user):
