@@ -10,20 +10,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_setting_django_up_imports_neither_scipy_nor_matplotlib(tmp_path):
-    script = (
-        "import sys, django; django.setup(); "
-        "import kaderasi.reports.charts, kaderasi.evaluation.statistics, "
-        "kaderasi.training.scoring, kaderasi.interop.management.commands; "
-        "print(sorted(m for m in ('scipy', 'matplotlib') if m in sys.modules))"
-    )
+def printed_by(script: str, tmp_path) -> str:
+    """What `script` prints when run in a new Python process with the test settings."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "KADERASI_DATA_DIR": str(tmp_path),
         "PYTHONPATH": str(ROOT),
     }
-    loaded = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
         env=environment,
@@ -32,4 +27,28 @@ def test_setting_django_up_imports_neither_scipy_nor_matplotlib(tmp_path):
         check=True,
     ).stdout
 
+
+def test_setting_django_up_imports_neither_scipy_nor_matplotlib(tmp_path):
+    script = (
+        "import sys, django; django.setup(); "
+        "import kaderasi.reports.charts, kaderasi.evaluation.statistics, "
+        "kaderasi.training.scoring, kaderasi.interop.management.commands; "
+        "print(sorted(m for m in ('scipy', 'matplotlib') if m in sys.modules))"
+    )
+    loaded = printed_by(script, tmp_path)
+
     assert loaded.strip() == "[]"
+
+
+def test_the_wsgi_application_freezes_the_objects_loaded_at_start_up(tmp_path):
+    """A web worker freezes what it loaded at start-up, so that a full garbage collection during
+    a request does not walk Django and the apps (decision 0300: one dashboard render in ten paid
+    one)."""
+    script = (
+        "import gc; before = gc.get_freeze_count(); import config.wsgi; "
+        "print(before, gc.get_freeze_count())"
+    )
+    before, frozen = (int(count) for count in printed_by(script, tmp_path).split())
+
+    assert before == 0
+    assert frozen > 10_000
