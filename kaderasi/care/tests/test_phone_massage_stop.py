@@ -76,7 +76,8 @@ def report_stop(mother, kader) -> Referral:
 
 
 # A sync that starts after this moment (the one the page started on loading may still be running,
-# having pulled before the change).
+# having pulled before the change); it ends once the worker has kept the screens it found out of
+# date, and those an earlier sync left so (decision 0290).
 SYNC_NOW = """async () => {
   await window.kaderasiOffline.ready;
   await window.kaderasiOffline.sync();
@@ -91,10 +92,23 @@ KEPT_STOP = """async (url) => {
 }"""
 
 
-def _kept_shows_stop(page, url: str, expected: bool) -> None:
-    """Wait (up to the default timeout) until the page kept for `url` does or does not show the
-    stop: the worker fetches the changed pages in the background after a sync."""
-    page.wait_for_function(f"async () => ({KEPT_STOP})({url!r}) === {str(expected).lower()}")
+# A sync cut short once it has pulled (and stored) a change, before the worker kept the screens
+# it changed: its page goes away before its message reaches the worker (the cadre opened another
+# screen), or the worker answers that it could not fetch them all (the signal went meanwhile).
+CUT_SHORT = """async (cut) => {
+  const post = ServiceWorker.prototype.postMessage;
+  const asked = new Promise((resolve) => {
+    ServiceWorker.prototype.postMessage = function (message, transfer) {
+      if (!message || message.type !== "keep-pages") return post.call(this, message, transfer);
+      ServiceWorker.prototype.postMessage = post;
+      if (cut === "signal gone") transfer[0].postMessage({ complete: false });
+      resolve();
+    };
+  });
+  const syncing = window.kaderasiOffline.sync(); // none was running (SYNC_NOW before the change)
+  await asked;
+  if (cut === "signal gone") await syncing;
+}"""
 
 
 def _shot(page, name: str) -> None:
@@ -160,9 +174,9 @@ def test_the_phone_learns_of_a_stop_and_of_its_end_and_shows_them_without_signal
     # The midwife hears of a stopping sign (reported from another phone); this phone syncs.
     referral = report_stop(mother, kader)
     phone.evaluate(SYNC_NOW)
-    _kept_shows_stop(phone, "/", True)
-    _kept_shows_stop(phone, f"/mothers/{mother.public_id}/", True)
-    _kept_shows_stop(phone, f"/mothers/{mother.public_id}/session/", True)
+    assert phone.evaluate(KEPT_STOP, "/") is True
+    assert phone.evaluate(KEPT_STOP, f"/mothers/{mother.public_id}/") is True
+    assert phone.evaluate(KEPT_STOP, f"/mothers/{mother.public_id}/session/") is True
     signal_lost(phone)
     phone.goto("/")
     card = phone.locator(f"[data-client='{mother.public_id}']")
@@ -179,8 +193,8 @@ def test_the_phone_learns_of_a_stop_and_of_its_end_and_shows_them_without_signal
     services.referral_close(referral=referral, by=bidan, now=NOW, outcome="seen_by_midwife")
     phone.goto("/")
     phone.evaluate(SYNC_NOW)
-    _kept_shows_stop(phone, "/", False)
-    _kept_shows_stop(phone, f"/mothers/{mother.public_id}/", False)
+    assert phone.evaluate(KEPT_STOP, "/") is False
+    assert phone.evaluate(KEPT_STOP, f"/mothers/{mother.public_id}/") is False
     signal_lost(phone)
     phone.goto(f"/mothers/{mother.public_id}/")
     phone.locator("#schedule").wait_for()
@@ -218,3 +232,29 @@ def test_the_midwife_reads_the_cadres_note_on_the_referral_and_can_call_her(phon
     )
     assert _fits(phone)
     _shot(phone, "midwife-mother-page")
+
+
+@pytest.mark.parametrize("cut", ["page gone", "signal gone"])
+def test_a_change_pulled_by_a_sync_cut_short_is_kept_by_the_next_sync(phone, people, cut):
+    """Issue 17: the sync's pull stores the change and moves its cursor before the worker keeps
+    the screens; cut short there, the next sync found nothing new and the kept screens stayed as
+    they were: without signal, no stop where one had begun (decision 0290)."""
+    _bidan, kader, mother = people
+    url = f"/mothers/{mother.public_id}/"
+    phone.clock.install(time=NOW)
+    log_in(phone, "wati-kader", PASSWORD)
+    phone.evaluate(SYNC_NOW)
+    assert phone.evaluate(KEPT_STOP, url) is False
+
+    report_stop(mother, kader)
+    phone.evaluate(CUT_SHORT, cut)
+    if cut == "page gone":
+        phone.goto("/")
+    phone.evaluate(SYNC_NOW)
+    assert phone.evaluate(KEPT_STOP, url) is True
+    assert phone.evaluate(KEPT_STOP, f"{url}session/") is True
+    signal_lost(phone)
+    phone.goto(url)
+    phone.locator("[data-massage-stop]").wait_for()
+    assert phone.locator(f"a[href$='{url}session/']").count() == 0
+    signal_back(phone)

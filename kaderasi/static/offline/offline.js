@@ -119,6 +119,7 @@
       tx.objectStore("flags").clear(),
       tx.objectStore("meta").delete("cursor"),
       tx.objectStore("meta").delete("last_sync"),
+      tx.objectStore("meta").delete(STALE),
       tx.done,
     ]);
   }
@@ -557,16 +558,15 @@
   }
 
   async function runSync() {
-    const outcome = { answers: {}, recorded: [] };
+    const outcome = { answers: {} };
     if (!CONFIG.user) return outcome;
     setBusy(true);
     try {
       await pushAll(outcome);
-      const changes = await pullAll();
-      for (const [id, type] of outcome.recorded) changeOf(changes, id).add(type);
+      await pullAll();
       await meta("last_sync", new Date().toISOString());
       lastProblem = null;
-      await keepPages(changes);
+      await keepPages();
     } catch (error) {
       lastProblem = error.message === "login" ? "login" : "unreachable";
     } finally {
@@ -607,16 +607,21 @@
       }
       if (!response.ok) throw new Error("unreachable");
       const body = await response.json();
+      const recorded = new Map();
+      const tx = db.transaction(["outbox", "meta"], "readwrite");
       for (const result of body.results) {
         outcome.answers[result.id] = result.status;
         const item = batch.find((candidate) => candidate.id === result.id);
-        if (result.status === "created") outcome.recorded.push([item.record.mother_id, item.record.type]);
+        if (result.status === "created") changeOf(recorded, item.record.mother_id).add(item.record.type);
         if (result.status === "rejected") {
-          await db.put("outbox", { ...item, status: "rejected", errors: result.errors });
+          const rejected = { ...item, status: "rejected", errors: result.errors };
+          await tx.objectStore("outbox").put(rejected);
         } else {
-          await db.delete("outbox", result.id);
+          await tx.objectStore("outbox").delete(result.id);
         }
       }
+      await staleMark(tx.objectStore("meta"), recorded);
+      await tx.done;
     }
   }
 
@@ -627,8 +632,8 @@
     return changes.get(id);
   }
 
-  /** Pull what changed into the phone's stores; answer what changed for each client, so that only
-   * the kept screens showing it are fetched again. The server leaves out a record the phone holds
+  /** Pull what changed into the phone's stores, marking with it what changed for each client
+   * (`staleMark`), so that only the kept screens showing it are fetched again. The server leaves out a record the phone holds
    * unchanged (the cursor remembers what it sent: decision 0155); a record sent again all the
    * same (a large scope) counts as a change only with a new version of a mother, her schedule or
    * her flags (or a new postpartum day), so unchanged screens are not downloaded again. */
@@ -636,8 +641,8 @@
     const db = await dbPromise;
     let cursor = await meta("cursor");
     let more = true;
-    const changes = new Map();
     while (more) {
+      const changes = new Map();
       const url = cursor ? `${CONFIG.pull}?cursor=${encodeURIComponent(cursor)}` : CONFIG.pull;
       let response = await api(url);
       if (response.status === 400 && cursor) {
@@ -680,13 +685,47 @@
         }
       }
       for (const tombstone of body.tombstones) await stores.mothers.delete(tombstone.id);
+      await staleMark(tx.objectStore("meta"), changes);
       await tx.objectStore("meta").put(body.cursor, "cursor");
       await tx.objectStore("meta").put(body.content.version, "content_version");
       await tx.done;
       cursor = body.cursor;
       more = body.has_more;
     }
-    return changes;
+  }
+
+  // What changed for the clients whose kept screens are out of date:
+  // { next, ids: { motherId: { mark, what: [what changed, as `changeOf` names it] } } }.
+  const STALE = "stale_clients";
+
+  /** Mark the screens showing `changes` (`changeOf`'s) out of date, in the transaction that stores
+   * the change (`store`, its meta store): the mark outlives a sync cut short after it (the page
+   * left for another, the signal gone while the worker fetched them), and the next sync keeps
+   * them; the change alone would look old to it, and her phone would show the old screens
+   * without signal (a stop after it ended, or none where one began: decision 0290). */
+  async function staleMark(store, changes) {
+    if (!changes.size) return;
+    const stale = (await store.get(STALE)) || { next: 1, ids: {} };
+    for (const [id, what] of changes) {
+      const before = stale.ids[id] ? stale.ids[id].what : [];
+      stale.ids[id] = { mark: stale.next++, what: [...new Set([...before, ...what])] };
+    }
+    await store.put(stale, STALE);
+  }
+
+  /** Unmark the clients of `marked` (a `staleMark` read before their screens were kept), save
+   * those marked again since (a change pulled while the worker was fetching). */
+  async function staleKept(marked) {
+    const db = await dbPromise;
+    const tx = db.transaction("meta", "readwrite");
+    const stale = await tx.store.get(STALE);
+    if (stale) {
+      for (const [id, { mark }] of Object.entries(marked)) {
+        if (stale.ids[id] && stale.ids[id].mark === mark) delete stale.ids[id];
+      }
+      await tx.store.put(stale, STALE);
+    }
+    await tx.done;
   }
 
   /** The active service worker, whether or not it controls this page yet (a page opened while
@@ -711,29 +750,46 @@
   }
 
   /** Have the service worker keep a cadre's screens for her clients: all of them once per app
-   * version (its caches start empty), then those showing what changed for a client. */
-  async function keepPages(changes) {
+   * version (its caches start empty), and again those showing what changed for a client (marked
+   * by `staleMark`) until the worker has kept them all. */
+  async function keepPages() {
     if (CONFIG.role !== "cadre" || !("serviceWorker" in navigator)) return;
     const db = await dbPromise;
     const everything = (await meta("pages_kept")) !== CONFIG.shell_version;
+    const marked = ((await meta(STALE)) || { ids: {} }).ids;
+    const changes = new Map(Object.entries(marked).map(([id, { what }]) => [id, new Set(what)]));
     if (!everything && !changes.size) return;
-    // Home lists her clients, so it follows their changes; the outbox page and the training
-    // materials are kept once per app version.
-    const urls = everything ? [CONFIG.home, CONFIG.outbox, ...CONFIG.kept_pages] : [CONFIG.home];
     // The screens of the clients the server says she needs offline (`screens_kept`: those she
     // accompanies, or whose puerperium is not over), not those of mothers whose care ended.
-    for (const mother of await db.getAll("mothers")) {
-      const changed = changes.get(mother.id);
-      if (!mother.screens_kept || !(everything || changed)) continue;
-      for (const page of CONFIG.mother_pages) {
-        const shows = everything || changed.has("mother") || page.shows.some((what) => changed.has(what));
-        if (shows) urls.push(page.url.replace("{id}", mother.id));
-      }
+    const mothers = await db.getAll("mothers");
+    const screens = (showing) =>
+      mothers
+        .filter((mother) => mother.screens_kept)
+        .flatMap((mother) =>
+          CONFIG.mother_pages
+            .filter((page) => showing(mother.id, page))
+            .map((page) => page.url.replace("{id}", mother.id)),
+        );
+    // The pages that show what changed for a client (offline/shell.py::MOTHER_PAGES).
+    const shows = (id, page) => {
+      const changed = changes.get(id);
+      return Boolean(changed) && (changed.has("mother") || page.shows.some((what) => changed.has(what)));
+    };
+    // Home lists her clients, so it follows their changes; the outbox page and the training
+    // materials are kept once per app version. Everything once: only the pages not kept yet
+    // (those just visited are fresh); the pages showing a change, fetched again.
+    const again = changes.size ? [CONFIG.home, ...screens(shows)] : [];
+    const missing = everything
+      ? [CONFIG.home, CONFIG.outbox, ...CONFIG.kept_pages, ...screens(() => true)]
+      : [];
+    let kept = true;
+    if (again.length) {
+      kept = await askWorker({ type: "keep-pages", urls: again, onlyMissing: false });
     }
-    // Everything once: only the pages not kept yet (those just visited are fresh). After that:
-    // the pages that show what changed for a client (offline/shell.py::MOTHER_PAGES), fetched
-    // again.
-    const kept = await askWorker({ type: "keep-pages", urls, onlyMissing: everything });
+    if (kept && changes.size) await staleKept(marked);
+    if (kept && missing.length) {
+      kept = await askWorker({ type: "keep-pages", urls: missing, onlyMissing: true });
+    }
     if (everything && kept && (await keepMediaOfPages(CONFIG.kept_pages))) {
       await meta("pages_kept", CONFIG.shell_version);
     }
@@ -1032,7 +1088,7 @@
     // worker. A worker that never becomes active (its install failed) does not hold the app
     // back: keepPages gives up after a while, and the pages are kept at a later sync.
     return first.then(async () => {
-      await keepPages(new Map());
+      await keepPages();
       if (CONFIG.role === "cadre" && navigator.onLine && "serviceWorker" in navigator) {
         await keepMediaOf(document);
       }
