@@ -15,10 +15,12 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kaderasi.accounts.models import User
 from kaderasi.api.errors import ApiErrorCode
+from kaderasi.care import rule_versions
 from kaderasi.care.models import DangerSignContext, MeasurementKind, Mother
 from kaderasi.care.selectors import mothers_visible_to
 from kaderasi.care.services import (
@@ -28,6 +30,9 @@ from kaderasi.care.services import (
     MassageSessionRecord,
     MeasurementRecord,
     OutcomeStatus,
+    RecordOutcome,
+    care_records_judge,
+    care_records_store,
     care_records_write,
     mothers_lock,
 )
@@ -48,14 +53,8 @@ EDIT_TYPES = {
     "delivery_edit": RegistryRecord.DELIVERY,
     "infant_edit": RegistryRecord.INFANT,
 }
-RECORD_TYPES = (
-    SESSION_TYPE,
-    *MeasurementKind.values,
-    DANGER_SIGNS_TYPE,
-    LATCH_TYPE,
-    *PROTOCOL_TYPES,
-    *EDIT_TYPES,
-)
+CARE_TYPES = (SESSION_TYPE, *MeasurementKind.values, DANGER_SIGNS_TYPE, LATCH_TYPE)
+RECORD_TYPES = (*CARE_TYPES, *PROTOCOL_TYPES, *EDIT_TYPES)
 
 
 class Status:
@@ -89,7 +88,15 @@ def sync_push(*, user: User, records: list[dict], now: dt.datetime) -> list[Reco
     """Store what is new in `records` (dicts shaped like the push schema, `type` and `id` first)
     and answer, per record and in order, created, duplicate or rejected with its errors.
     All or nothing: the batch is one transaction. A batch racing another push of the same
-    records is retried once, when the other's rows are visible as duplicates."""
+    records is retried once, when the other's rows are visible as duplicates.
+
+    On SQLite (one writer at a time) a batch of care records only is judged before it takes the
+    write lock, and stored as judged if nothing its rules read changed meanwhile; otherwise it
+    is judged again under the lock (decision 0295)."""
+    if rule_versions.kept() and all(record["type"] in CARE_TYPES for record in records):
+        results = _push_judged_first(user, records, now)
+        if results is not None:
+            return results
     for attempt in (1, 2):
         try:
             with transaction.atomic():
@@ -100,14 +107,50 @@ def sync_push(*, user: User, records: list[dict], now: dt.datetime) -> list[Reco
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _scope(user: User, records: list[dict]) -> QuerySet[Mother]:
+    """The mothers of the batch she may record for."""
+    return mothers_visible_to(user).filter(public_id__in={r["mother_id"] for r in records})
+
+
 def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResult]:
     # The mothers she may record for, read and locked in one query for the write path.
-    mothers = {
-        m.public_id: m
-        for m in mothers_lock(
-            mothers_visible_to(user).filter(public_id__in={r["mother_id"] for r in records})
-        )
-    }
+    mothers = mothers_lock(_scope(user, records))
+    results, events = _sort(user, records, mothers, now)
+    outcomes = care_records_write(
+        records=[care for _i, _r, care in events], by=user, now=now, mothers_read=True
+    )
+    return _answers(records, results, events, outcomes)
+
+
+def _push_judged_first(
+    user: User, records: list[dict], now: dt.datetime
+) -> list[RecordResult] | None:
+    """The batch judged against the mothers and their versions read without a lock, then, under
+    SQLite's write lock, stored as judged if the versions (and who she may record for) are
+    unchanged; None when they changed or another batch stored the same ids first: the caller
+    then pushes it under the lock from the start."""
+    scope = _scope(user, records)
+    mothers, versions = rule_versions.mothers_versioned(scope)
+    results, events = _sort(user, records, mothers, now)
+    judged = care_records_judge(
+        records=[care for _i, _r, care in events], by=user, now=now, mothers_read=True
+    )
+    try:
+        with transaction.atomic():  # BEGIN IMMEDIATE: from here on no one else writes
+            if rule_versions.versions_of(scope) != versions:
+                return None
+            outcomes = care_records_store(judged=judged)
+    except IntegrityError:
+        return None
+    return _answers(records, results, events, outcomes)
+
+
+def _sort(
+    user: User, records: list[dict], mothers: list[Mother], now: dt.datetime
+) -> tuple[dict[int, RecordResult], list[tuple[int, dict, CareRecord]]]:
+    """The answers of the records settled here (a mother she may not record for, a registry
+    edit, a protocol answer) and the care records for the write path, by their place."""
+    by_public_id = {mother.public_id: mother for mother in mothers}
     may_record = can(user, Permission.RECORD_MEASUREMENT)
     results: dict[int, RecordResult] = {}
     events: list[tuple[int, dict, CareRecord]] = []
@@ -115,7 +158,7 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
     for index, record in enumerate(records):
         record_id = record["id"]
         try:
-            mother = mothers.get(record["mother_id"])
+            mother = by_public_id.get(record["mother_id"])
             if mother is None:
                 raise DomainError(
                     ApiErrorCode.MOTHER_NOT_FOUND,
@@ -148,9 +191,15 @@ def _push(user: User, records: list[dict], now: dt.datetime) -> list[RecordResul
             events.append((index, record, _care_record(record, mother)))
         except DomainError as error:
             results[index] = _rejected(record_id, error)
-    outcomes = care_records_write(
-        records=[care for _i, _r, care in events], by=user, now=now, mothers_locked=True
-    )
+    return results, events
+
+
+def _answers(
+    records: list[dict],
+    results: dict[int, RecordResult],
+    events: list[tuple[int, dict, CareRecord]],
+    outcomes: list[RecordOutcome],
+) -> list[RecordResult]:
     for (index, record, _care), outcome in zip(events, outcomes, strict=True):
         rejection = outcome.error  # set exactly when the record was rejected
         if outcome.status == OutcomeStatus.REJECTED and rejection is not None:

@@ -109,6 +109,19 @@ def session(mother, **overrides) -> dict:
     return record
 
 
+def consent_given(mother, subject, *, now, by):
+    """Her consent for `subject`, given twenty days before `now`."""
+    from kaderasi.care.services import consent_give
+
+    return consent_give(
+        mother=mother,
+        subject=subject,
+        text_version="v1",
+        given_at=now - dt.timedelta(days=20),
+        by=by,
+    )
+
+
 def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=WIB)
 

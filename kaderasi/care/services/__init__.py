@@ -20,6 +20,7 @@ from kaderasi.care.services.reads import mother_reads_record
 from kaderasi.care.services.recording import (
     CareRecord,
     DangerSignsRecord,
+    JudgedRecords,
     LatchScoreRecord,
     MassageSessionRecord,
     MeasurementRecord,
@@ -27,6 +28,8 @@ from kaderasi.care.services.recording import (
     RecordOutcome,
     care_record_check,
     care_record_write,
+    care_records_judge,
+    care_records_store,
     care_records_write,
     mothers_lock,
 )
@@ -54,6 +57,7 @@ __all__ = [
     "CareRecord",
     "CompletedPairing",
     "DangerSignsRecord",
+    "JudgedRecords",
     "LatchScoreRecord",
     "MassageSessionRecord",
     "MeasurementRecord",
@@ -61,6 +65,8 @@ __all__ = [
     "RecordOutcome",
     "care_record_check",
     "care_record_write",
+    "care_records_judge",
+    "care_records_store",
     "care_records_write",
     "consent_give",
     "consent_withdraw",

@@ -164,32 +164,36 @@ class RecordOutcome:
 # --- the write path ------------------------------------------------------------------------------
 
 
-# Within a caller's transaction no savepoint of its own (two round trips a batch): an error
-# escaping the write path spoils the caller's transaction, which every caller lets end with it
-# (the push retries a race in a new one). Alone it is its own transaction.
-@transaction.atomic(savepoint=False)
-def care_records_write(
+@dataclass
+class JudgedRecords:
+    """A batch judged (`care_records_judge`) and not stored yet: the outcomes in order, the rows
+    the accepted records become, and what the rules read for them."""
+
+    outcomes: list[RecordOutcome]
+    pending: list[tuple[int, CareRecord, CareRow]]
+    batch: "_Batch | None"
+    by: User | None
+    now: dt.datetime
+
+
+def care_records_judge(
     *,
     records: Sequence[CareRecord],
     by: User | None,
     now: dt.datetime,
     historical: bool = False,
-    dry_run: bool = False,
-    mothers_locked: bool = False,
-) -> list[RecordOutcome]:
-    """Store what is new in `records` and answer per record, in order (`dry_run`: judge them
-    only, store nothing; the admin form checks a record so before saving it). A record whose
-    `public_id` is stored already is a duplicate and changes nothing (a re-sent record is never a
-    second observation); an id stored for another mother or another kind of record is refused.
-    `historical` (an imported study) keeps the milk phases its own protocol gave.
-
-    One transaction for the batch; the mothers' rows are locked first, so the same record sent
-    twice at once is still stored once (`mothers_locked`: the records' mothers are rows the
-    caller read with `mothers_lock` in this transaction, so they are not read again). Flags and
-    referrals are raised before it returns."""
+    mothers_read: bool = False,
+) -> JudgedRecords:
+    """Judge `records` against what the database holds, storing nothing: the first half of
+    `care_records_write`, which its second half, `care_records_store`, stores. Called by the
+    write path inside its transaction, or (the push on SQLite, decision 0295) before the
+    transaction by a caller that then checks, with `care.rule_versions`, that what the rules
+    read still holds once it has the lock. `mothers_read`: the records' mothers are rows the
+    caller read (locked with `mothers_lock` in this transaction, or with their versions), so they
+    are not read again."""
     if not records:
-        return []
-    batch = _Batch.load(records, now=now, mothers_locked=mothers_locked)
+        return JudgedRecords([], [], None, by, now)
+    batch = _Batch.load(records, now=now, mothers_read=mothers_read)
     outcomes: list[RecordOutcome] = []
     pending: list[tuple[int, CareRecord, CareRow]] = []
     for index, record in enumerate(records):
@@ -213,10 +217,48 @@ def care_records_write(
         batch.claim(record, row)
         pending.append((index, record, row))
         outcomes.append(RecordOutcome(OutcomeStatus.CREATED, row=row))
-    if not dry_run:
-        _insert(pending, actor=by)
-        _judge(pending, batch, by=by, now=now)
-    return outcomes
+    return JudgedRecords(outcomes, pending, batch, by, now)
+
+
+# Within a caller's transaction no savepoint of its own (two round trips a batch): an error
+# escaping the write path spoils the caller's transaction, which every caller lets end with it
+# (the push retries a race in a new one). Alone it is its own transaction.
+@transaction.atomic(savepoint=False)
+def care_records_store(*, judged: JudgedRecords) -> list[RecordOutcome]:
+    """Insert the accepted rows of a judged batch, with their audit entries, and raise their
+    flags and referrals; answer its outcomes."""
+    if judged.batch is not None:
+        _insert(judged.pending, actor=judged.by)
+        _judge(judged.pending, judged.batch, by=judged.by, now=judged.now)
+    return judged.outcomes
+
+
+@transaction.atomic(savepoint=False)
+def care_records_write(
+    *,
+    records: Sequence[CareRecord],
+    by: User | None,
+    now: dt.datetime,
+    historical: bool = False,
+    dry_run: bool = False,
+    mothers_read: bool = False,
+) -> list[RecordOutcome]:
+    """Store what is new in `records` and answer per record, in order (`dry_run`: judge them
+    only, store nothing; the admin form checks a record so before saving it). A record whose
+    `public_id` is stored already is a duplicate and changes nothing (a re-sent record is never a
+    second observation); an id stored for another mother or another kind of record is refused.
+    `historical` (an imported study) keeps the milk phases its own protocol gave.
+
+    One transaction for the batch; the mothers' rows are locked first, so the same record sent
+    twice at once is still stored once (`mothers_read`: the records' mothers are rows the
+    caller read with `mothers_lock` in this transaction, so they are not read again). Flags and
+    referrals are raised before it returns."""
+    judged = care_records_judge(
+        records=records, by=by, now=now, historical=historical, mothers_read=mothers_read
+    )
+    if dry_run:
+        return judged.outcomes
+    return care_records_store(judged=judged)
 
 
 def care_record_write(*, record: CareRecord, by: User | None, now: dt.datetime, **options):
@@ -243,7 +285,7 @@ def mothers_lock(mothers: QuerySet[Mother]) -> list[Mother]:
     rest of the transaction in id order, as `care_records_write` locks them first. Only the
     mothers' rows: a lock on the joined programme would serialise every phone of the programme.
     A caller that reads its mothers so (the push: scoped and locked in one query) passes
-    `mothers_locked=True` and the write path does not read them again."""
+    `mothers_read=True` and the write path does not read them again."""
     return list(
         Mother.objects.select_for_update(of=("self",))
         .filter(pk__in=mothers.values("pk"))
@@ -271,11 +313,11 @@ class _Batch:
 
     @classmethod
     def load(
-        cls, records: Sequence[CareRecord], *, now: dt.datetime, mothers_locked: bool = False
+        cls, records: Sequence[CareRecord], *, now: dt.datetime, mothers_read: bool = False
     ) -> "_Batch":
         ids = sorted({record.mother.pk for record in records})
         # Serialise writes for these mothers (a re-sent batch racing the first sees its rows).
-        if mothers_locked:
+        if mothers_read:
             mothers = {record.mother.pk: record.mother for record in records}
         else:
             mothers = {m.pk: m for m in mothers_lock(Mother.objects.filter(pk__in=ids))}
