@@ -17,9 +17,12 @@ PostgreSQL (psycopg), bulk inserts on SQLite — then measures:
 
 `rollups.mothers` and `dashboards.regency_mothers` say the size run (BENCH_DASHBOARD_MOTHERS,
 default 20,000 × BENCH_SCALE). Run alone: `python -m bench.bench_dashboards` from the repository
-root. The rebuild's target (30 s) is for 100,000 mothers on PostgreSQL:
+root. The rebuild's target (30 s) is for 100,000 mothers on PostgreSQL; a run of exactly that
+size also says `rollups.rebuild_seconds_100k`, the figure the target is checked against:
 `BENCH_DASHBOARD_MOTHERS=100000 DATABASE_URL=postgres://… python -m bench.bench_dashboards`
-(the field is written with COPY; generating it takes several minutes).
+(the field is written with COPY; generating it takes several minutes, 20 on a loaded machine,
+so the whole `make bench` runs the default size; `BENCH_DASHBOARD_MOTHERS=100000 make bench
+BENCH=dashboards` records the 100,000 figure in bench/results.json).
 """
 
 import datetime as dt
@@ -35,8 +38,11 @@ NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=WIB)
 WARM_UP_RENDERS = 3
 MEASURED_RENDERS = 30
 ROLES = {"admin": "admin", "dinkes": "district", "koordinator": "coordinator", "bidan": "midwife"}
+# The size the rebuild's target is stated for (issue 15, item 5).
+REBUILD_TARGET_MOTHERS = 100_000
 TARGETS = {
     "rollups.refresh_one_ms": ("<=", 20),
+    "rollups.rebuild_seconds_100k": ("<=", 30),
     **{f"dashboards.regency.{role}.p95_ms": ("<=", 100) for role in ROLES.values()},
 }
 
@@ -98,6 +104,11 @@ def _measure(mothers: int, *, districts: int, villages: int) -> dict:
         "rollups.generate_seconds": round(generate_seconds, 1),
         "rollups.analyze_seconds": round(analyze_seconds, 1),
         "rollups.rebuild_seconds": round(rebuild_seconds, 2),
+        **(
+            {"rollups.rebuild_seconds_100k": round(rebuild_seconds, 2)}
+            if mothers == REBUILD_TARGET_MOTHERS
+            else {}
+        ),
         "rollups.refresh_one_ms": round(1000 * statistics.median(one_mother), 1),
         "rollups.refresh_due_1_percent_seconds": round(due_seconds, 2),
         "dashboards.regency_mothers": mothers,

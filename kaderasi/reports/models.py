@@ -153,7 +153,9 @@ class AreaColumns(models.Model):
 class MotherRollup(BaseModel, AreaColumns):
     """One row per mother: what every dashboard number about mothers is counted from. Values that
     change with the clock alone (stage, referral age) are stored as times and compared at read
-    time; `next_change_at` says when a stored count next changes (a session window opens)."""
+    time; `next_change_at` says when a stored count next changes (a session window opens).
+    On PostgreSQL the village, district, regency and province it copies from its posyandu are
+    kept by statement triggers instead of foreign keys (`copied_keys.py`, decision 0305)."""
 
     mother = models.OneToOneField(
         "care.Mother", verbose_name=_("mother"), on_delete=models.CASCADE, related_name="rollup"
@@ -376,7 +378,8 @@ class MotherDayRollup(MothersDayFlows):
     mothers' flows of a day row are the sum of these rows, so refreshing one mother rewrites
     her rows and re-adds only the few rows of her posyandu-days, without reading anyone else's
     records. Written by the database (`reports/mother_day_rollup_sql.py`); a row has at least
-    one flow above zero."""
+    one flow above zero. On PostgreSQL the programme and posyandu it copies from her are kept by
+    statement triggers instead of foreign keys (`copied_keys.py`, decision 0305)."""
 
     mother = models.ForeignKey(
         "care.Mother",
