@@ -132,7 +132,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION {function}();"""
 
 
 def install(apps: Apps, schema_editor) -> None:
-    """PostgreSQL: replace the copied keys' foreign keys by the triggers (migration 0009)."""
+    """PostgreSQL: replace the copied keys' foreign keys by the triggers (migration 0010)."""
     if schema_editor.connection.vendor != "postgresql":
         return
     keys = _keys(apps)

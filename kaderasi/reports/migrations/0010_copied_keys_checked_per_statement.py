@@ -8,6 +8,6 @@ class Migration(migrations.Migration):
     programme and posyandu on her day rows) are checked once per statement by triggers instead
     of once per row by foreign keys (decision 0305). SQLite keeps its foreign keys."""
 
-    dependencies = [("reports", "0008_district_day_flows")]
+    dependencies = [("reports", "0009_village_day_flows")]
 
     operations = [migrations.RunPython(copied_keys.install, copied_keys.remove)]
