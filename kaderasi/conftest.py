@@ -4,6 +4,7 @@ World: Jawa Tengah › Kabupaten Klaten › Kecamatan Wedi › Desa Pandes (posy
 Desa Canan (posyandu Kenanga); plus Kabupaten Sleman › … › Desa Sendangadi (posyandu Sakura).
 """
 
+import asyncio
 import datetime as dt
 import functools
 import os
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -449,40 +451,57 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every browser test gets the same Playwright and Chromium: the service worker's own requests are
+# reported (Playwright's experimental switch, read by its driver when it starts), which the offline
+# tests count and which changes nothing for a test that does not listen for them. A launch that
+# differed between tests made each switch start the driver and Chromium again (decision 0280).
+PLAYWRIGHT_ENVIRONMENT = {"PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS": "1"}
+
+
 class _Chromium:
-    """One Chromium for consecutive browser tests: starting Playwright's driver and Chromium takes
-    seconds, a new context (what each test gets: its own cookies, storage, service workers and
-    cache) a fraction of one. Playwright's sync API runs an event loop in this thread while it is
-    started, so it is stopped before any test that drives no browser (`_browser_only_while_needed`),
-    and restarted when the environment Playwright's driver reads changes (the offline tests ask it
-    to report the service worker's own requests)."""
+    """One Playwright driver and one Chromium for a test process, started by its first browser
+    test: starting them takes seconds, a new context (what each test gets: its own cookies,
+    storage, service workers and cache) a fraction of one. Playwright's sync API marks its event
+    loop as running in this thread between its calls, which Django's async-safety check (and any
+    `async_to_sync`) would see, so the loop is set aside after every test
+    (`pytest_runtest_teardown`) and taken up again by the next browser test's `get()`: while set
+    aside no Playwright call is made, and the loop is not running in any other sense."""
 
     def __init__(self) -> None:
         self.playwright = None
         self.browser = None
-        self.environment: str | None = None
+        self.launches = 0
 
     def get(self):
-        environment = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "")
-        if self.browser is not None and (
-            environment != self.environment or not self.browser.is_connected()
-        ):
+        self._take_up()
+        if self.browser is not None and not self.browser.is_connected():
             self.stop()
         if self.browser is None:
             from playwright.sync_api import sync_playwright
 
-            # Playwright's sync API runs an event loop in this thread; the ORM calls the test
-            # makes between browser steps are still synchronous.
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-            self.playwright = sync_playwright().start()
+            with mock.patch.dict(os.environ, PLAYWRIGHT_ENVIRONMENT):
+                self.playwright = sync_playwright().start()
             self.browser = self.playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS
             )
-            self.environment = environment
+            self.launches += 1
+        # The ORM calls a test makes between browser steps are still synchronous.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         return self.browser
+
+    def set_aside(self) -> None:
+        """No browser call until the next `get()`: the thread runs no event loop meanwhile."""
+        if self.playwright is not None:
+            asyncio.events._set_running_loop(None)
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def _take_up(self) -> None:
+        if self.playwright is not None:
+            asyncio.events._set_running_loop(self.playwright._loop)
 
     def stop(self) -> None:
         if self.playwright is not None:
+            self._take_up()
             try:
                 if self.browser is not None and self.browser.is_connected():
                     self.browser.close()
@@ -504,10 +523,14 @@ def chromium():
     _CHROMIUM.stop()
 
 
-@pytest.fixture(autouse=True)
-def _browser_only_while_needed(request):
-    if "chromium" not in request.fixturenames:
-        _CHROMIUM.stop()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After each test (its fixtures torn down), the browser is set aside: the next test, and the
+    fixtures of wider scope it sets up first, start with no event loop running in this thread."""
+    try:
+        return (yield)
+    finally:
+        _CHROMIUM.set_aside()
 
 
 class _Connections:
