@@ -50,5 +50,6 @@ def test_the_wsgi_application_freezes_the_objects_loaded_at_start_up(tmp_path):
     )
     before, frozen = (int(count) for count in printed_by(script, tmp_path).split())
 
-    assert before == 0
-    assert frozen > 10_000
+    # Objects frozen before the import are not the worker's doing (in CI's coverage run, Python
+    # 3.12 with coverage started in every subprocess, 375 were): the import must freeze thousands.
+    assert frozen - before > 10_000
