@@ -91,8 +91,13 @@ def _day_values(points: Sequence[Point], unit: str, formatted) -> str:
     )
 
 
+# Days of margin on each side of the day axis: the first milk volume is measured within hours
+# of the birth (day 1.0): on an axis starting at exactly 1 its marker sat on the spine, half hidden.
+DAY_AXIS_MARGIN = 0.12
+
+
 def _day_axis(axes, last_day: int) -> None:
-    axes.set_xlim(1, last_day + 1)
+    axes.set_xlim(1 - DAY_AXIS_MARGIN, last_day + 1 + DAY_AXIS_MARGIN)
     axes.set_xticks([day + 0.5 for day in range(1, last_day + 1)])
     axes.set_xticklabels([str(day) for day in range(1, last_day + 1)])
     axes.set_xlabel(_("Postpartum day"))
