@@ -87,6 +87,13 @@ class VillageRow:
     def amber_flags(self) -> int:
         return self.open_flags - self.red_flags
 
+    @property
+    def waiting_for_cadre(self) -> bool:
+        """Pregnant or post-partum with no cadre: what the list marks, as the home page's
+        "waiting for a cadre" and the dashboard count it. A mother whose puerperium has ended
+        needs none, and marking her contradicted both."""
+        return self.cadre_name is None and self.stage in ACTIVE_STAGES
+
 
 def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySet[Mother]:
     """`mothers` with stage, adherence counts and open flags computed by the database."""

@@ -222,3 +222,24 @@ def test_the_flags_sort_reads_the_delivery_of_her_latest_pregnancy_only(midwife,
         list(village_list(midwife, filters=VillageFilters(sort="flags"), now=NOW).object_list)
     listing = max((query["sql"] for query in captured), key=len)
     assert 'JOIN "care_delivery"' not in listing
+
+
+def test_only_a_pregnant_or_post_partum_mother_without_a_cadre_is_marked_no_cadre(
+    client, midwife, mothers, world
+):
+    finished = delivered(
+        programme=world.programme,
+        posyandu=world.mawar,
+        delivered_at=at(9, 23, 0) - dt.timedelta(days=60),
+        now=NOW,
+        name="Ny. Selesai",
+    )
+    Pairing.objects.filter(mother=finished).delete()
+    client.force_login(midwife)
+    page = client.get(reverse("care:mother-list"), {"sort": "name"}).content.decode()
+    marked = {
+        name
+        for name in ("Ny. Selesai", "Ny. Dua", "Ny. Hamil", "Ny. Bendera")
+        if 'class="pill muted"' in page.split(f">{name}<", 1)[1].split("</li>", 1)[0]
+    }
+    assert marked == {"Ny. Dua", "Ny. Hamil", "Ny. Bendera"}
