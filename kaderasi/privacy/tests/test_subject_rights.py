@@ -3,10 +3,12 @@ identity erased on request (confirmed, audited) or when the programme's retentio
 the district office seeing codes and numbers, not names, unless the programme grants it."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -153,6 +155,21 @@ def test_the_retention_sweep_erases_identities_after_the_programmes_retention(wo
     erasure = LogEntry.objects.get_for_object(mother).order_by("-pk").first()
     # The reason names the day the retention ran out (in the language active when it ran).
     assert erasure.actor is None and "2026-12-01" in erasure.changes["reason"][1]
+
+
+def test_the_retention_sweep_command_erases_what_ran_out_and_says_how_many(world, mother):
+    world.programme.ends_on = dt.date(2026, 10, 1)
+    world.programme.identifiable_data_kept_days = 30
+    world.programme.save()
+    out = io.StringIO()
+
+    with translation.override("en"):
+        call_command("retention-sweep", stdout=out)
+        call_command("retention-sweep", stdout=out)
+
+    assert out.getvalue() == "Identities erased: 1.\nIdentities erased: 0.\n"
+    mother.refresh_from_db()
+    assert (mother.name, mother.nik, mother.phone) == (f"[{mother.code}]", "", "")
 
 
 def test_the_district_office_sees_codes_not_names_nor_her_pages(
