@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from kaderasi.core import clock
-from kaderasi.reports.models import ExportStatus, ExportStep, ReportExport
+from kaderasi.reports.models import ExportStatus, ReportExport
+from kaderasi.reports.tests.test_export_recovery import running_export
 from kaderasi.worker.huey_queue import get_huey
 from kaderasi.worker.management.commands import worker as worker_command
 
@@ -68,16 +69,7 @@ def test_with_immediate_tasks_the_worker_says_so_and_starts_nothing(settings, mo
 def test_the_worker_queues_a_lost_export_again_before_it_takes_the_first_task(
     queued_worker, monkeypatch, world, coordinator
 ):
-    export = ReportExport.objects.create(
-        programme=world.programme,
-        requested_by=coordinator,
-        format="xlsx",
-        status=ExportStatus.RUNNING,
-        progress=60,
-        step=ExportStep.TABLES,
-        started_at=NOW - dt.timedelta(minutes=2),
-        heartbeat_at=NOW - dt.timedelta(minutes=1),
-    )
+    export = running_export(world.programme, coordinator, beat_seconds_ago=60, now=NOW)
     huey = get_huey()
     started = ConsumerStarted(export)
     monkeypatch.setattr(huey, "create_consumer", started.create_consumer)
