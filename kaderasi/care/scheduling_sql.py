@@ -5,17 +5,22 @@ this is its translation, and a parity test on SQLite and PostgreSQL
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 
-from kaderasi.care.models import MassageSession
 from kaderasi.care.models.sessions import SessionStatus
 
 
 def session_status_expression(*, now: dt.datetime) -> Case:
     """The `session_status` of each `ScheduledSession` row at `now`: cancelled, else done (a
     massage is recorded for it, whenever), else skipped, else upcoming before its window, due
-    inside it and missed once it has closed."""
-    done = Exists(MassageSession.objects.filter(scheduled_session=OuterRef("pk")))
+    inside it and missed once it has closed.
+
+    Done is read through a join to the session's massage (at most one: the massage's link is
+    unique), not an `EXISTS` subquery: a statement that groups the status repeats the
+    expression in every count it feeds, and PostgreSQL ran the subquery once per repetition and
+    row, 2.4 million index probes for the 600,000 sessions of a 100,000-mother rebuild
+    (decision 0320)."""
+    done = Q(massage_session__isnull=False)
     return Case(
         When(cancelled_at__isnull=False, then=Value(SessionStatus.CANCELLED.value)),
         When(done, then=Value(SessionStatus.DONE.value)),
