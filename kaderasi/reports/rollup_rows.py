@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from kaderasi.cadres.models import Cadre
 from kaderasi.core.chunks import chunks
@@ -165,60 +166,81 @@ def certification_window(certificates: Iterable, *, today: dt.date) -> Certifica
     return CertificationWindow(chosen[0], chosen[1], chosen[2], min(later) if later else None)
 
 
+class CertificateDates(NamedTuple):
+    """What the rules of a cadre's row read of a certificate: its dates, and when the training
+    it names started (None without one)."""
+
+    issued_on: dt.date
+    expires_on: dt.date
+    revoked_on: dt.date | None
+    refresher_due_on: dt.date | None
+    training_starts_at: dt.datetime | None
+
+
 def _trained_on(
-    post_tests: Iterable[TestAttempt], certificates: Iterable[Certificate]
+    post_tests: Iterable[tuple[dt.date | None, dt.datetime]],
+    certificates: Iterable[CertificateDates],
 ) -> dt.date | None:
-    """The day a cadre counts as trained: her first completed post-test, or the first training a
-    certificate of hers names (a certificate issued for a training she took part in, by hand
-    when no test was recorded), whichever came first."""
-    days = [t.taken_on or local_date(t.training.starts_at) for t in post_tests]
-    days += [local_date(c.training.starts_at) for c in certificates if c.training is not None]
+    """The day a cadre counts as trained: her first completed post-test (its day, else its
+    training's first day; `post_tests` are (taken_on, training starts_at)), or the first
+    training a certificate of hers names (a certificate issued for a training she took part in,
+    by hand when no test was recorded), whichever came first."""
+    days = [taken_on or local_date(starts_at) for taken_on, starts_at in post_tests]
+    days += [
+        local_date(c.training_starts_at) for c in certificates if c.training_starts_at is not None
+    ]
     return min(days) if days else None
 
 
 def cadre_rollups(
     cadre_ids: Iterable[int], *, now: dt.datetime, areas: AreaColumns
 ) -> list[CadreRollup]:
+    """The rows of these cadres. Their certificates and post-tests are read as plain values,
+    not model instances: building 80,000 instances cost most of a 20,000-cadre rebuild's
+    Python time (decision 0320)."""
     today = local_date(now)
     rows = []
     for chunk in chunks(sorted(set(cadre_ids))):
         cadres = list(
             Cadre.objects.filter(pk__in=chunk)
-            .only("pk", "programme_id", "posyandu_id")
             .annotate(open_pairings=Count("pairings", filter=Q(pairings__ends_at__isnull=True)))
-            .prefetch_related(
-                Prefetch(
-                    "certificates",
-                    queryset=Certificate.objects.select_related("training"),
-                    to_attr="all_certificates",
-                ),
-                Prefetch(
-                    "test_attempts",
-                    queryset=TestAttempt.objects.completed()
-                    .filter(phase=TestPhase.POST)
-                    .select_related("training"),
-                    to_attr="post_tests",
-                ),
-            )
+            .values_list("pk", "programme_id", "posyandu_id", "open_pairings")
         )
-        areas.load(c.posyandu_id for c in cadres)
+        certificates: dict[int, list[CertificateDates]] = defaultdict(list)
+        for cadre_id, *dates in Certificate.objects.filter(cadre_id__in=chunk).values_list(
+            "cadre_id",
+            "issued_on",
+            "expires_on",
+            "revoked_on",
+            "refresher_due_on",
+            "training__starts_at",
+        ):
+            certificates[cadre_id].append(CertificateDates(*dates))
+        post_tests: dict[int, list[tuple[dt.date | None, dt.datetime]]] = defaultdict(list)
+        for cadre_id, taken_on, starts_at in (
+            TestAttempt.objects.completed()
+            .filter(cadre_id__in=chunk, phase=TestPhase.POST)
+            .values_list("cadre_id", "taken_on", "training__starts_at")
+        ):
+            post_tests[cadre_id].append((taken_on, starts_at))
+        areas.load(posyandu_id for _pk, _programme_id, posyandu_id, _open in cadres)
         days = _cadre_days(chunk)
-        for cadre in cadres:
-            window = certification_window(cadre.all_certificates, today=today)
+        for cadre_id, programme_id, posyandu_id, open_pairings in cadres:
+            window = certification_window(certificates[cadre_id], today=today)
             rows.append(
                 CadreRollup(
-                    cadre_id=cadre.pk,
-                    programme_id=cadre.programme_id,
-                    **areas.of(cadre.posyandu_id),
-                    trained_on=_trained_on(cadre.post_tests, cadre.all_certificates),
+                    cadre_id=cadre_id,
+                    programme_id=programme_id,
+                    **areas.of(posyandu_id),
+                    trained_on=_trained_on(post_tests[cadre_id], certificates[cadre_id]),
                     certified_from=window.certified_from,
                     certified_until=window.certified_until,
                     refresher_due_on=window.refresher_due_on,
-                    active_clients=cadre.open_pairings,
+                    active_clients=open_pairings,
                     next_change_at=_start_of_day(window.next_change_on)
                     if window.next_change_on
                     else None,
-                    counted_days=iso_days(days.get(cadre.pk, ())),
+                    counted_days=iso_days(days.get(cadre_id, ())),
                     refreshed_at=now,
                 )
             )
@@ -355,6 +377,20 @@ def day_rollups(
     ]
 
 
+class KnowledgeAttempt(NamedTuple):
+    """A test attempt as `training.knowledge_pairs` reads it, with its cadre's programme and
+    posyandu and its training's start: plain values, not model instances (decision 0320)."""
+
+    cadre_id: int
+    training_id: int
+    phase: str
+    status: str
+    score: Decimal | None
+    programme_id: int
+    posyandu_id: int
+    training_starts_at: dt.datetime
+
+
 def knowledge_rollups(
     pairs: list[Pair] | None, *, now: dt.datetime, areas: AreaColumns
 ) -> list[KnowledgeRollup]:
@@ -362,9 +398,8 @@ def knowledge_rollups(
     completed; one still being answered does not count), summed per (training, programme,
     posyandu); the programme is the cadre's, so scoping follows the cadre."""
     attempts = (
-        TestAttempt.objects.filter(pair_q(pairs, "cadre__"))
-        .select_related("cadre", "training")
-        .only(
+        KnowledgeAttempt(*values)
+        for values in TestAttempt.objects.filter(pair_q(pairs, "cadre__")).values_list(
             "cadre_id",
             "training_id",
             "phase",
@@ -379,9 +414,10 @@ def knowledge_rollups(
     for pair in training_pairs(attempts).values():
         if not pair.complete:
             continue
-        cadre = pair.pre.cadre
-        key = (pair.training_id, cadre.programme_id, cadre.posyandu_id)
-        total = sums.setdefault(key, [pair.pre.training.starts_at, 0, Decimal(0), Decimal(0)])
+        pre = pair.pre
+        assert pre is not None  # a complete pair has both
+        key = (pair.training_id, pre.programme_id, pre.posyandu_id)
+        total = sums.setdefault(key, [pre.training_starts_at, 0, Decimal(0), Decimal(0)])
         total[1] += 1
         total[2] += pair.pre_score
         total[3] += pair.post_score

@@ -265,6 +265,51 @@ def test_a_certificate_naming_no_training_does_not_make_a_cadre_trained(field):
     assert CadreRollup.objects.get(cadre=cadre).trained_on is None
 
 
+def test_a_cadres_row_follows_her_certificates_and_only_her_finished_post_tests(field):
+    """The rules of her row over certificates and post-tests read as plain values (decision
+    0320): a revoked certificate is her last, one still to start is her next change, a post-test
+    still being answered on an earlier training does not make her trained earlier, and a
+    pre-test alone makes no knowledge pair."""
+    world = field.world
+    cadre = f.CadreFactory(programme=world.programme, posyandu=world.mawar)
+    f.CertificateFactory(
+        cadre=cadre,
+        issued_on=dt.date(2025, 1, 1),
+        expires_on=dt.date(2027, 1, 1),
+        revoked_on=dt.date(2026, 6, 1),
+        refresher_due_on=dt.date(2026, 3, 1),
+    )
+    f.CertificateFactory(
+        cadre=cadre, issued_on=dt.date(2026, 12, 15), expires_on=dt.date(2028, 12, 15)
+    )
+    earlier = f.TrainingFactory(
+        programme=world.programme, starts_at=r.at("2026-11-01", 8), ends_at=r.at("2026-11-01", 13)
+    )
+    f.TestAttemptFactory(training=earlier, cadre=cadre, phase="pre", score=Decimal(30))
+    f.TestAttemptFactory(
+        training=earlier, cadre=cadre, phase="post", status="in_progress", score=None
+    )
+    f.TestAttemptFactory(training=field.training, cadre=cadre, phase="post", score=Decimal(65))
+
+    rollups_rebuild(now=NOW)
+
+    row = CadreRollup.objects.get(cadre=cadre)
+    assert (row.certified_from, row.certified_until, row.refresher_due_on) == (
+        dt.date(2025, 1, 1),
+        dt.date(2026, 6, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert row.next_change_at == r.at("2026-12-15", 0)
+    assert row.trained_on == dt.date(2026, 11, 10)
+    assert row.counted_days == ["2025-01-01", "2026-11-01", "2026-11-10", "2026-12-15"]
+    assert not KnowledgeRollup.objects.filter(training=earlier).exists()
+    mawar = KnowledgeRollup.objects.get(training=field.training, posyandu=world.mawar)
+    assert (mawar.pairs, mawar.pre_sum, mawar.post_sum) == (2, Decimal(110), Decimal(170))
+    rebuilt = all_rows()
+    rollups_refresh_for_cadre(cadre=cadre, now=NOW)
+    assert all_rows() == rebuilt
+
+
 def _changes_only_known_from_her_stored_days(field):
     """Changes whose old day no current row shows: a volume deleted, a volume moved to another
     day, a session cancelled, a referral opened on a day she had nothing else on."""
