@@ -106,8 +106,12 @@ def mother_day_rollups_sql(
         )
         sql, flow_params = grouped.query.sql_with_params()
         params.extend(flow_params)
+        # Each count as an integer: PostgreSQL sums a bigint (what COUNT gives) as a numeric,
+        # allocated row by row, and sums an integer as a bigint (decision 0320).
         columns = ", ".join(
-            f"{quote(name)} AS {quote(name)}" if name in sums else f"0 AS {quote(name)}"
+            f"CAST({quote(name)} AS integer) AS {quote(name)}"
+            if name in sums
+            else f"0 AS {quote(name)}"
             for name in MOTHER_DAY_FLOWS
         )
         selects.append(f"SELECT mother_ref, day, {columns} FROM ({sql}) flow{index}")  # noqa: S608
