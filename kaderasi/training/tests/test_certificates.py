@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -287,3 +288,76 @@ def test_the_rules_source_is_folded_away_for_the_programme_team_and_not_shown_to
     assert source
     assert (source in page) is sees_source
     assert ('<details class="small policy-source">' in page) is sees_source
+
+
+def revoke(client, certificate, reason: str):
+    return client.post(
+        english_url("training:certificate-revoke", certificate.public_id), {"reason": reason}
+    )
+
+
+def test_a_coordinator_revokes_a_certificate_with_a_reason_from_the_certification_page(
+    client, passed_training, coordinator, monkeypatch
+):
+    monkeypatch.setattr("kaderasi.core.clock.today", lambda: dt.date(2027, 3, 1))
+    (certificate,) = services.certificates_issue_for_training(training=passed_training, on=ISSUED)
+    client.force_login(coordinator)
+
+    response = revoke(client, certificate, "  Tidak aktif lagi  ")
+
+    assert response["Location"] == english_url(
+        "training:programme-certification", passed_training.programme.slug
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Certificate {certificate.verification_code} revoked."
+    ]
+    certificate.refresh_from_db()
+    assert (certificate.revoked_on, certificate.revoked_reason, certificate.revoked_by) == (
+        dt.date(2027, 3, 1),
+        "Tidak aktif lagi",
+        coordinator,
+    )
+
+
+def test_a_certificate_revoked_again_keeps_its_first_reason_and_the_page_says_so(
+    client, passed_training, coordinator
+):
+    (certificate,) = services.certificates_issue_for_training(training=passed_training, on=ISSUED)
+    services.certificate_revoke(certificate=certificate, on=dt.date(2027, 1, 5), reason="Pindah")
+    client.force_login(coordinator)
+
+    response = revoke(client, certificate, "Lagi")
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "This certificate is already revoked."
+    ]
+    certificate.refresh_from_db()
+    assert (certificate.revoked_on, certificate.revoked_reason) == (dt.date(2027, 1, 5), "Pindah")
+
+
+def test_a_revocation_without_a_reason_is_refused_on_the_page(client, passed_training, coordinator):
+    (certificate,) = services.certificates_issue_for_training(training=passed_training, on=ISSUED)
+    client.force_login(coordinator)
+
+    response = revoke(client, certificate, "")
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Say why the certificate is revoked."
+    ]
+    certificate.refresh_from_db()
+    assert certificate.revoked_on is None
+
+
+def test_a_code_typed_on_the_verification_page_leads_to_its_page_in_capitals(client, db):
+    response = client.get(reverse("training:verify-lookup"), {"code": " abc123 "})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training:verify", args=["ABC123"])
+
+
+def test_a_typed_code_with_a_slash_is_answered_not_found_on_the_same_page(client, db):
+    response = client.get(reverse("training:verify-lookup"), {"code": "ABC/123"})
+
+    assert response.status_code == 404
+    assert response.context["code"] == "ABC/123"
+    assert response.context["certificate"] is None
