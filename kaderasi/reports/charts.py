@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -371,6 +372,8 @@ def slope_chart(pairs: Sequence[PairedValue], *, unit: str = "ml") -> Chart:
             [0] * len(shown), shown_befores, linestyle="none", markersize=6, zorder=2, **BEFORE
         )
         axes.plot([1] * len(shown), shown_afters, linestyle="none", markersize=6, zorder=2, **AFTER)
+        if not complete:
+            _nothing_drawn(axes, _("No mother has both volumes yet"), x=0.5, alone=True)
         if complete:
             axes.plot(
                 [0, 1],
@@ -420,10 +423,15 @@ def box_plots(before: Sequence[float], after: Sequence[float], *, unit: str = "m
     def draw():
         figure = _figure(3.6, 3.1)
         axes = figure.subplots()
-        data = [befores or [0], afters or [0]]
+        # A phase without a value gets no box and no mean: a box of [0] drew a mean of 0 ml
+        # beside the "after" label of a programme whose follow-ups were not measured yet.
+        phases = [(position, values) for position, values in ((0, befores), (1, afters)) if values]
+        for position, values in ((0, befores), (1, afters)):
+            if not values:
+                _nothing_drawn(axes, _("No value yet"), x=position, alone=not phases)
         axes.boxplot(
-            data,
-            positions=[0, 1],
+            [values for _position, values in phases],
+            positions=[position for position, _values in phases],
             widths=0.35,
             showmeans=True,
             meanprops={"marker": "D", "markerfacecolor": PAPER, "markeredgecolor": INK},
@@ -453,6 +461,23 @@ def box_plots(before: Sequence[float], after: Sequence[float], *, unit: str = "m
         return figure
 
     return _render("boxes", title, description, draw, [befores, afters, unit])
+
+
+def _nothing_drawn(axes, text: str, *, x: float, alone: bool = False) -> None:
+    """Say so where a phase or a whole chart has nothing to draw, instead of an empty plot; with
+    nothing drawn at all (`alone`) the value axis has no scale to show."""
+    if alone:
+        axes.set_yticks([])
+    axes.text(
+        x,
+        0.5,
+        textwrap.fill(text, 16),
+        transform=axes.get_xaxis_transform(),
+        ha="center",
+        va="center",
+        color=INK,
+        fontsize=8,
+    )
 
 
 def _spread(values: Sequence, *, step: float = 0.045, centred: bool = False) -> list[float]:

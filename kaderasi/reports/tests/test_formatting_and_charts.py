@@ -2,6 +2,7 @@
 title and a text alternative."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -222,3 +223,41 @@ def test_wide_charts_have_a_phone_drawing_with_a_viewbox_and_narrow_charts_need_
         assert _width_pt(chart.svg) > 400
     assert slope.narrow_svg == ""
     assert _width_pt(slope.svg) == pytest.approx(259.2, abs=0.5)
+
+
+def _open_marks_x(svg: str) -> list[float]:
+    """x of every open (white-filled) mark: the before points and the mean diamonds."""
+    return [
+        float(x)
+        for x in re.findall(r'<use xlink:href="#[^"]+" x="([\d.]+)" y="[\d.]+" fill="#ffffff"', svg)
+    ]
+
+
+def _words(svg: str) -> str:
+    """The chart's text, its wrapped lines joined."""
+    return " ".join(re.findall(r">([^<>]+)</text>", svg))
+
+
+def _label_x(svg: str, label: str) -> float:
+    return float(
+        re.search(rf'x="([\d.]+)" y="[\d.]+" transform="[^"]+">{label}</text>', svg).group(1)
+    )
+
+
+def test_a_phase_without_values_gets_no_box_and_no_mean_but_says_so():
+    """A programme under way has baselines and no follow-up yet: the box of "after" was drawn
+    from [0], a mean diamond at 0 ml that no mother had."""
+    with translation.override("en"):
+        svg = charts.box_plots([6, 6, 6, 6], []).svg
+    before, after = _label_x(svg, "Before"), _label_x(svg, "After")
+    marks = _open_marks_x(svg)
+    # The before column's marks (its mean, and its points a little to its right) only.
+    assert marks and all(before - 5 < x < after - 20 for x in marks)
+    assert "No value yet" in _words(svg)
+
+
+def test_a_slope_chart_without_a_complete_pair_says_so_instead_of_an_empty_plot():
+    with translation.override("en"):
+        svg = charts.slope_chart([charts.PairedValue("M1", 6, None)]).svg
+    assert "No mother has both volumes yet" in _words(svg)
+    assert _open_marks_x(svg) == []
