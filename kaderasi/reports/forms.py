@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaderasi.accounts.models import User
 from kaderasi.accounts.selectors import scope_areas_of, sees_everything
+from kaderasi.core.select_widget import PlainSelect
 from kaderasi.programmes.selectors import programmes_visible_to
 from kaderasi.regions.models import LEVEL_ORDER, Area, AreaLevel
 from kaderasi.regions.selectors import within_areas_q
@@ -77,11 +78,14 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 class DashboardFilterForm(forms.Form):
     """Area, programme and period of a dashboard. Invalid or missing input falls back to the
-    defaults (the whole scope, the last 12 weeks) rather than an empty page."""
+    defaults (the whole scope, the last 12 weeks) rather than an empty page. Its lists are
+    `PlainSelect`s: the area list of a national administrator has hundreds of options, rendered
+    on every dashboard."""
 
     area = AreaChoiceField(
         label=_("Area"),
         queryset=Area.objects.none(),
+        widget=PlainSelect,
         required=False,
         to_field_name="public_id",
         empty_label=_("All my areas"),
@@ -89,12 +93,17 @@ class DashboardFilterForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=None,
+        widget=PlainSelect,
         required=False,
         to_field_name="slug",
         empty_label=_("All programmes"),
     )
     period = forms.ChoiceField(
-        label=_("Period"), choices=PERIOD_CHOICES, required=False, initial=Period.LAST_12_WEEKS
+        label=_("Period"),
+        choices=PERIOD_CHOICES,
+        widget=PlainSelect,
+        required=False,
+        initial=Period.LAST_12_WEEKS,
     )
     starts_on = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -109,6 +118,7 @@ class DashboardFilterForm(forms.Form):
             (Granularity.WEEK, _("Week")),
             (Granularity.MONTH, _("Month")),
         ],
+        widget=PlainSelect,
         required=False,
     )
 
