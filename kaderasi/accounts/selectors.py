@@ -1,6 +1,6 @@
 """The areas a user's scope covers."""
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from kaderasi.accounts.models import Role, User
 from kaderasi.regions.models import Area
@@ -12,18 +12,33 @@ def scope_areas_of(user: User) -> list[Area]:
     `sees_everything` first)."""
     areas = list(user.areas.all())
     if user.role == Role.COORDINATOR:
-        from kaderasi.programmes.models import Programme
-
-        areas += [p.area for p in Programme.objects.filter(team=user).select_related("area")]
+        areas += [programme.area for programme in _team_programmes(user)]
     return areas
 
 
+def _team_programmes(user: User):
+    """The programmes whose team `user` is on, with their areas: the ones `areas_prefetch` read
+    for this instance, else one query."""
+    if "programmes" in getattr(user, "_prefetched_objects_cache", {}):
+        return user.programmes.all()
+    return user.programmes.select_related("area")
+
+
 def areas_prefetch(user: User) -> None:
-    """Read `user`'s own areas once: every later `user.areas.all()` of this instance (the scope,
-    the programmes she sees, the filters' choices, the base page's counts) is answered from it.
-    For a page that asks about her scope several times; the instance lives for one request."""
-    if user.is_authenticated and not sees_everything(user):
-        prefetch_related_objects([user], "areas")
+    """Read `user`'s own areas once, and a coordinator's team programmes with their areas: every
+    later `user.areas.all()` and `scope_areas_of(user)` of this instance (the scope, the
+    programmes she sees, the filters' choices, which day flows serve her page, the base page's
+    counts) is answered from it. For a page that asks about her scope several times; the
+    instance lives for one request."""
+    if not user.is_authenticated or sees_everything(user):
+        return
+    prefetch_related_objects([user], "areas")
+    if user.role == Role.COORDINATOR:
+        from kaderasi.programmes.models import Programme
+
+        prefetch_related_objects(
+            [user], Prefetch("programmes", queryset=Programme.objects.select_related("area"))
+        )
 
 
 def sees_everything(user: User) -> bool:
