@@ -293,6 +293,25 @@ def test_a_dashboard_reads_the_viewers_own_areas_once(counted, client, request, 
     assert len([q for q in queries if "accounts_user_areas" in q["sql"]]) == 1
 
 
+def test_a_coordinators_dashboard_reads_her_team_programmes_once(counted, client, coordinator):
+    """The filters' choices, her scope, which day flows serve her page and the base page's
+    conflict count each ask for her scope's areas, her team's programmes among them: the page
+    reads the programmes once (it read them four times; decision 0310)."""
+    client.force_login(coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:dashboard"), {"period": "12w"})
+
+    assert response.status_code == 200
+    team_reads = [
+        q["sql"]
+        for q in queries
+        if 'FROM "programmes_programme" INNER JOIN "programmes_programme_team"' in q["sql"]
+        and not q["sql"].startswith(("SELECT DISTINCT", "DECLARE"))
+    ]
+    assert len(team_reads) == 1
+
+
 def test_each_list_page_takes_a_bounded_number_of_queries(
     client, world, coordinator, monkeypatch, django_assert_max_num_queries
 ):
