@@ -406,23 +406,37 @@ def pairing_candidates(user: User, mother: Mother, *, on: dt.date) -> list[Pairi
     )
 
 
-def mothers_awaiting_cadre(user: User, *, now: dt.datetime) -> list[MotherRow]:
-    """The mothers `user` may see who wait for a cadre: not past their puerperium, with no
-    open pairing and no accompaniment already completed or withdrawn from; the longest
-    registered first."""
-    ended_for_good = Pairing.objects.filter(
-        Q(ends_at__isnull=True)
-        | Q(end_reason__in=[PairingEndReason.COMPLETED, PairingEndReason.WITHDRAWN]),
-        mother=OuterRef("pk"),
+def paired_or_done() -> Exists:
+    """Per mother row: she has an open pairing, or an accompaniment completed or withdrawn
+    from. Such a mother waits for no cadre (see `awaits_cadre`)."""
+    return Exists(
+        Pairing.objects.filter(
+            Q(ends_at__isnull=True)
+            | Q(end_reason__in=[PairingEndReason.COMPLETED, PairingEndReason.WITHDRAWN]),
+            mother=OuterRef("pk"),
+        )
     )
+
+
+def awaits_cadre(*, paired_or_done: bool, stage: MotherStage) -> bool:
+    """The one rule of "waiting for a cadre": not past her puerperium, and `paired_or_done`
+    false. The midwife's home lists these mothers and her village list marks them."""
+    return not paired_or_done and stage != MotherStage.PUERPERIUM_ENDED
+
+
+def mothers_awaiting_cadre(user: User, *, now: dt.datetime) -> list[MotherRow]:
+    """The mothers `user` may see who wait for a cadre (`awaits_cadre`); the longest
+    registered first."""
     mothers = (
         mothers_visible_to(user)
-        .annotate(paired_or_done=Exists(ended_for_good))
+        .annotate(paired_or_done=paired_or_done())
         .filter(paired_or_done=False)
         .order_by("created_at", "pk")
     )
     return [
-        row for row in mother_rows(mothers, now=now) if row.stage != MotherStage.PUERPERIUM_ENDED
+        row
+        for row in mother_rows(mothers, now=now)
+        if awaits_cadre(paired_or_done=False, stage=row.stage)
     ]
 
 

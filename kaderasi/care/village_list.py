@@ -38,7 +38,13 @@ from kaderasi.care.models import (
 )
 from kaderasi.care.models.mothers import NIK
 from kaderasi.care.scheduling import Adherence
-from kaderasi.care.selectors import PUERPERIUM_DAYS, MotherStage, mothers_visible_to
+from kaderasi.care.selectors import (
+    PUERPERIUM_DAYS,
+    MotherStage,
+    awaits_cadre,
+    mothers_visible_to,
+    paired_or_done,
+)
 from kaderasi.care.timing import GestationalAge, gestational_age, postpartum_day
 from kaderasi.core.field_crypto import lookup_hashes
 from kaderasi.core.phones import PHONE, normalize_phone
@@ -82,17 +88,14 @@ class VillageRow:
     adherence_percent: int | None
     open_flags: int
     red_flags: int
+    # Marked "No cadre": the home page's "waiting for a cadre" rule (`awaits_cadre`), so the list
+    # never marks a mother the home says needs none (one whose puerperium ended, or whose
+    # accompaniment was completed).
+    awaits_cadre: bool
 
     @property
     def amber_flags(self) -> int:
         return self.open_flags - self.red_flags
-
-    @property
-    def waiting_for_cadre(self) -> bool:
-        """Pregnant or post-partum with no cadre: what the list marks, as the home page's
-        "waiting for a cadre" and the dashboard count it. A mother whose puerperium has ended
-        needs none, and marking her contradicted both."""
-        return self.cadre_name is None and self.stage in ACTIVE_STAGES
 
 
 def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySet[Mother]:
@@ -132,6 +135,7 @@ def annotated_mothers(mothers: QuerySet[Mother], *, now: dt.datetime) -> QuerySe
                 "cadre__name"
             )[:1]
         ),
+        paired_or_done=paired_or_done(),
     )
     # The database counts what `care.scheduling.adherence` counts (due = done + missed: a session
     # in its open window counts against no one), so the list can sort by it; rows show
@@ -226,6 +230,7 @@ def _row(mother: Mother, now: dt.datetime) -> VillageRow:
         adherence_percent=Adherence(done=mother.sessions_done, due=due).percent,
         open_flags=mother.open_flags,
         red_flags=mother.red_flags,
+        awaits_cadre=awaits_cadre(paired_or_done=mother.paired_or_done, stage=stage),
     )
 
 

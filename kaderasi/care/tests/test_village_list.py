@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from kaderasi.care.models import Mother, Pairing, Pregnancy, ScheduledSession
+from kaderasi.care.models import Mother, Pairing, PairingEndReason, Pregnancy, ScheduledSession
 from kaderasi.care.services.common import district_of
 from kaderasi.care.tests.factories import at, delivered, session
 from kaderasi.care.village_list import VillageFilters, village_list
@@ -224,9 +224,11 @@ def test_the_flags_sort_reads_the_delivery_of_her_latest_pregnancy_only(midwife,
     assert 'JOIN "care_delivery"' not in listing
 
 
-def test_only_a_pregnant_or_post_partum_mother_without_a_cadre_is_marked_no_cadre(
+def test_the_list_marks_no_cadre_on_exactly_the_mothers_the_home_says_wait_for_one(
     client, midwife, mothers, world
 ):
+    """One rule (`awaits_cadre`) for the list's mark and the home's "waiting for a cadre": a
+    mother whose puerperium ended, or whose accompaniment was completed, waits for none."""
     finished = delivered(
         programme=world.programme,
         posyandu=world.mawar,
@@ -235,6 +237,13 @@ def test_only_a_pregnant_or_post_partum_mother_without_a_cadre_is_marked_no_cadr
         name="Ny. Selesai",
     )
     Pairing.objects.filter(mother=finished).delete()
+    Pairing.objects.create(
+        mother=mothers["day_2"],
+        cadre=f.CadreFactory(programme=world.programme, posyandu=world.mawar),
+        starts_at=at(9, 5),
+        ends_at=at(10, 8),
+        end_reason=PairingEndReason.COMPLETED,
+    )
     client.force_login(midwife)
     page = client.get(reverse("care:mother-list"), {"sort": "name"}).content.decode()
     marked = {
@@ -242,4 +251,6 @@ def test_only_a_pregnant_or_post_partum_mother_without_a_cadre_is_marked_no_cadr
         for name in ("Ny. Selesai", "Ny. Dua", "Ny. Hamil", "Ny. Bendera")
         if 'class="pill muted"' in page.split(f">{name}<", 1)[1].split("</li>", 1)[0]
     }
-    assert marked == {"Ny. Dua", "Ny. Hamil", "Ny. Bendera"}
+    assert marked == {"Ny. Hamil", "Ny. Bendera"}
+    home = client.get("/").context["awaiting_cadre"]
+    assert {row.mother.name for row in home} == marked
